@@ -1,0 +1,44 @@
+# Two commands do everything on a fresh machine with Python 3.11 and make:
+#   make run   - SQLite database with demo data, served on http://127.0.0.1:8000/
+#   make test  - the whole suite (on $DATABASE_URL when set, SQLite otherwise)
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+
+.PHONY: run test lint install install-dev messages bench clean
+
+$(VENV)/.installed: requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: install
+	DEBUG=1 $(PY) manage.py migrate --noinput
+	DEBUG=1 $(PY) manage.py setup_demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+
+test: install-dev
+	JIEFANG_TESTING=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+messages: install-dev
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv
+	DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
+
+bench: install
+	DEBUG=0 JIEFANG_TESTING=1 $(PY) manage.py bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3

@@ -1,0 +1,385 @@
+"""Excel output: any table as .xlsx, and the standard 重点项目进展情况表 workbook.
+
+Workbooks are written in openpyxl's write-only mode, row by row from a
+database iterator, so memory stays flat however many projects there are.
+"""
+
+from decimal import Decimal
+from io import BytesIO
+from urllib.parse import quote
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .models import Light, Milestone, Problem, Project
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+MONEY_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.00%"
+DATE_FORMAT = "yyyy-mm-dd"
+CHINESE_NUMERALS = "一二三四五六七八九十"
+UNITS = {"万元": Decimal(1), "亿元": Decimal(10000)}
+
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=16)
+WRAP = Alignment(wrap_text=True, vertical="top")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
+GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
+LIGHT_FILLS = {
+    Light.GREEN: PatternFill("solid", fgColor="C6EFCE"),
+    Light.YELLOW: PatternFill("solid", fgColor="FFEB9C"),
+    Light.RED: PatternFill("solid", fgColor="FFC7CE"),
+}
+
+
+def cell(sheet, value, *, number_format=None, font=None, fill=None, alignment=WRAP, border=BORDER):
+    """A write-only cell; text that would start a formula is kept as text (formula injection)."""
+    result = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        result.data_type = "s"
+    if number_format:
+        result.number_format = number_format
+    if font:
+        result.font = font
+    if fill:
+        result.fill = fill
+    if alignment:
+        result.alignment = alignment
+    if border:
+        result.border = border
+    return result
+
+
+def workbook_bytes(workbook):
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(content, filename):
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.xlsx"
+    return response
+
+
+def table_response(table, filename):
+    """The rows of a django-tables2 table (its export values) as a one-sheet workbook."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Sheet1"))
+    for index, row in enumerate(table.as_values()):
+        font = BOLD if index == 0 else None
+        sheet.append([cell(sheet, value, font=font, alignment=None, border=None) for value in row])
+    return xlsx_response(workbook_bytes(workbook), filename)
+
+
+def _setup_sheet(sheet, widths, header_rows):
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = f"A{header_rows + 1}"
+    sheet.print_title_rows = f"1:{header_rows}"
+    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.oddFooter.center.text = _("Page &P of &N")
+
+
+class ProgressWorkbook:
+    """The 重点项目进展情况表 for a period: 进展情况, 汇总, 问题清单 and 时间节点 sheets."""
+
+    COLUMNS = [
+        ("序号", 6),
+        ("项目名称", 24),
+        ("建设单位", 20),
+        ("建设内容及规模", 30),
+        ("总投资", 12),
+        ("年度计划投资", 12),
+        (None, 12),  # 1-N月 完成投资
+        (None, 10),  # 1-N月 占年度计划(%)
+        ("开工以来累计完成投资", 13),
+        ("计划开工", 11),
+        ("计划竣工", 11),
+        ("形象进度", 28),
+        ("存在问题", 24),
+        ("牵头领导", 9),
+        ("责任单位", 16),
+        ("进度状态", 9),
+    ]
+
+    def __init__(self, projects, period, unit="万元"):
+        if unit not in UNITS:
+            raise ValueError(_("The unit must be 万元 or 亿元."))
+        self.projects = projects
+        self.period = period
+        self.unit = unit
+        self.divisor = UNITS[unit]
+
+    def money(self, value):
+        if value is None:
+            return None
+        value = Decimal(value)
+        return value if self.divisor == 1 else (value / self.divisor).quantize(Decimal("0.000001"))
+
+    @staticmethod
+    def ratio(percent):
+        return None if percent is None else Decimal(percent) / 100
+
+    def build(self):
+        workbook = Workbook(write_only=True)
+        rows, total = self.projects.summary(self.period)
+        self.write_progress(workbook.create_sheet("进展情况"), rows, total)
+        self.write_summary(workbook.create_sheet("汇总"), rows, total)
+        self.write_problems(workbook.create_sheet("问题清单"))
+        self.write_milestones(workbook.create_sheet("时间节点"))
+        return workbook
+
+    def content(self):
+        return workbook_bytes(self.build())
+
+    def write_progress(self, sheet, zone_rows, total):
+        period = self.period
+        width = len(self.COLUMNS)
+        last = get_column_letter(width)
+        _setup_sheet(sheet, [w for _label, w in self.COLUMNS], header_rows=4)
+        title = f"{settings.JIEFANG_DISTRICT}“四区联建”重点项目进展情况表"
+        sheet.append([cell(sheet, title, font=TITLE_FONT, alignment=CENTER, border=None)])
+        sheet.merged_cells.add(f"A1:{last}1")
+        sheet.append(
+            [
+                cell(
+                    sheet,
+                    f"填报单位:{settings.JIEFANG_REPORTING_UNIT}",
+                    border=None,
+                    alignment=None,
+                )
+            ]
+            + [None] * 5
+            + [cell(sheet, f"截至{period.year}年{period.month}月", border=None, alignment=None)]
+            + [None] * (width - 9)
+            + [cell(sheet, f"单位:{self.unit}", border=None, alignment=None)]
+        )
+        sheet.merged_cells.add("A2:F2")
+        header_style = {"font": BOLD, "fill": HEADER_FILL, "alignment": CENTER}
+        first, second = [], []
+        for index, (label, _width) in enumerate(self.COLUMNS, start=1):
+            if index == 7:
+                first.append(cell(sheet, f"1-{period.month}月", **header_style))
+                second.append(cell(sheet, "完成投资", **header_style))
+            elif index == 8:
+                first.append(cell(sheet, None, **header_style))
+                second.append(cell(sheet, "占年度计划(%)", **header_style))
+            else:
+                first.append(cell(sheet, label, **header_style))
+                second.append(cell(sheet, None, **header_style))
+                letter = get_column_letter(index)
+                sheet.merged_cells.add(f"{letter}3:{letter}4")
+        sheet.merged_cells.add("G3:H3")
+        sheet.append(first)
+        sheet.append(second)
+
+        sheet.append(self.total_row(sheet, "合计", total, font=BOLD, fill=GROUP_FILL))
+        by_zone = {row["zone"]: row for row in zone_rows}
+        current_zone, number = None, 0
+        for project in self.project_rows():
+            if project.zone_id != current_zone:
+                current_zone, number = project.zone_id, 0
+                zone = by_zone[current_zone]
+                index = list(by_zone).index(current_zone)
+                label = f"{CHINESE_NUMERALS[index % 10]}、{zone['zone__name']}({zone['count']}个)"
+                sheet.append(self.total_row(sheet, label, zone, font=BOLD, fill=GROUP_FILL))
+            number += 1
+            sheet.append(self.project_row(sheet, number, project))
+
+    def project_rows(self):
+        return (
+            self.projects.with_progress(self.period)
+            .with_report_text(self.period)
+            .select_related("zone", "lead_official", "responsible_unit")
+            .order_by("zone__order", "zone__name", "code")
+            .iterator(chunk_size=2000)
+        )
+
+    def total_row(self, sheet, label, totals, **style):
+        values = [None] * len(self.COLUMNS)
+        values[1] = label
+        values[4] = self.money(totals["total_investment"])
+        values[5] = self.money(totals["annual_plan"])
+        values[6] = self.money(totals["ytd"])
+        values[7] = self.ratio(totals["completion_rate"])
+        values[8] = self.money(totals["cumulative"])
+        return [
+            cell(sheet, value, number_format=self.format_of(index), **style)
+            for index, value in enumerate(values)
+        ]
+
+    @staticmethod
+    def format_of(index):
+        if index in (4, 5, 6, 8):
+            return MONEY_FORMAT
+        if index == 7:
+            return PERCENT_FORMAT
+        if index in (9, 10):
+            return DATE_FORMAT
+        return None
+
+    def project_row(self, sheet, number, project):
+        values = [
+            number,
+            project.name,
+            project.owner,
+            project.scope,
+            self.money(project.total_investment),
+            self.money(project.annual_plan),
+            self.money(project.ytd),
+            self.ratio(project.completion_rate),
+            self.money(project.cumulative),
+            project.planned_start,
+            project.planned_completion,
+            project.report_progress or "",
+            project.report_problems or "",
+            project.lead_official.name if project.lead_official else "",
+            project.responsible_unit.name if project.responsible_unit else "",
+            str(project.light.label),
+        ]
+        cells = [
+            cell(sheet, value, number_format=self.format_of(index))
+            for index, value in enumerate(values)
+        ]
+        cells[-1].fill = LIGHT_FILLS[project.light]
+        return cells
+
+    def write_summary(self, sheet, zone_rows, total):
+        headers = [
+            "功能区",
+            "项目个数",
+            "总投资",
+            "年度计划投资",
+            f"1-{self.period.month}月完成投资",
+            "完成率(%)",
+            "序时进度(%)",
+            "正常",
+            "滞后",
+            "严重滞后",
+        ]
+        _setup_sheet(sheet, [20, 10, 14, 14, 14, 11, 11, 8, 8, 9], header_rows=1)
+        sheet.append(
+            [cell(sheet, h, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for h in headers]
+        )
+        for label, row, font in [
+            *((zone["zone__name"], zone, None) for zone in zone_rows),
+            ("合计", total, BOLD),
+        ]:
+            values = [
+                label,
+                row["count"],
+                self.money(row["total_investment"]),
+                self.money(row["annual_plan"]),
+                self.money(row["ytd"]),
+                self.ratio(row["completion_rate"]),
+                self.ratio(row["time_schedule"]),
+                row["green"],
+                row["yellow"],
+                row["red"],
+            ]
+            formats = [None, None, *[MONEY_FORMAT] * 3, *[PERCENT_FORMAT] * 2, None, None, None]
+            sheet.append(
+                [
+                    cell(sheet, v, number_format=f, font=font)
+                    for v, f in zip(values, formats, strict=True)
+                ]
+            )
+
+    def write_problems(self, sheet):
+        as_of = self.period.as_of
+        headers = [
+            "序号",
+            "项目名称",
+            "问题描述",
+            "提出会议",
+            "处置方式",
+            "解决时限",
+            "责任单位",
+            "牵头领导",
+            "状态",
+            "是否逾期",
+        ]
+        _setup_sheet(sheet, [6, 24, 36, 24, 10, 11, 16, 9, 8, 8], header_rows=1)
+        sheet.append(
+            [cell(sheet, h, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for h in headers]
+        )
+        problems = (
+            Problem.objects.filter(project__in=self.projects.values("pk"))
+            .select_related("project__lead_official", "meeting", "responsible_unit")
+            .order_by("project__zone__order", "project__code", "pk")
+        )
+        for number, problem in enumerate(problems.iterator(chunk_size=2000), start=1):
+            overdue = problem.is_overdue_at(as_of)
+            lead = problem.project.lead_official
+            values = [
+                number,
+                problem.project.name,
+                problem.description,
+                str(problem.meeting) if problem.meeting else "",
+                str(problem.get_disposition_display()),
+                problem.deadline,
+                problem.responsible_unit.name if problem.responsible_unit else "",
+                lead.name if lead else "",
+                str(problem.get_status_display()),
+                "是" if overdue else "否",
+            ]
+            row = [
+                cell(sheet, v, number_format=DATE_FORMAT if i == 5 else None)
+                for i, v in enumerate(values)
+            ]
+            if overdue:
+                row[-1].fill = LIGHT_FILLS[Light.RED]
+            sheet.append(row)
+
+    def write_milestones(self, sheet):
+        as_of = self.period.as_of
+        headers = ["项目名称", "时间节点", "基准日期", "计划日期", "实际日期", "延误天数", "状态"]
+        _setup_sheet(sheet, [24, 18, 11, 11, 11, 9, 10], header_rows=1)
+        sheet.append(
+            [cell(sheet, h, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for h in headers]
+        )
+        milestones = (
+            Milestone.objects.filter(project__in=self.projects.values("pk"))
+            .select_related("project")
+            .order_by("project__zone__order", "project__code", "order", "planned_date")
+        )
+        for milestone in milestones.iterator(chunk_size=2000):
+            overdue = milestone.is_overdue_at(as_of)
+            values = [
+                milestone.project.name,
+                milestone.name,
+                milestone.baseline_date,
+                milestone.planned_date,
+                milestone.actual_date,
+                milestone.delay_at(as_of),
+                str(milestone.status_at(as_of).label),
+            ]
+            row = [
+                cell(sheet, v, number_format=DATE_FORMAT if i in (2, 3, 4) else None)
+                for i, v in enumerate(values)
+            ]
+            if overdue:
+                row[-1].fill = LIGHT_FILLS[Light.RED]
+            sheet.append(row)
+
+
+def progress_workbook(period, projects=None, unit="万元"):
+    """The standard progress workbook of `projects` (all by default) as .xlsx bytes."""
+    if projects is None:
+        projects = Project.objects.all()
+    return ProgressWorkbook(projects, period, unit).content()

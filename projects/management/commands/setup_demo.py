@@ -1,0 +1,50 @@
+"""Load the demo data once and create one demo account per role (local demo only)."""
+
+from django.contrib.auth.models import Group, User
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from projects.models import Official, Project
+
+PASSWORD = "jiefang-demo-2013"
+ACCOUNTS = [
+    # username, full name, group, official name (for lead officials)
+    ("office", "项目办", "project_office", None),
+    ("observer", "区领导(只读)", "observer", None),
+    ("chenlixin", "陈立新", "lead_official", "陈立新"),
+    ("liuweidong", "刘卫东", "lead_official", "刘卫东"),
+    ("wanghongmei", "王红梅", "lead_official", "王红梅"),
+    ("zhaozhiqiang", "赵志强", "lead_official", "赵志强"),
+    ("liaison", "联络员小李", "lead_official", None),
+]
+
+
+class Command(BaseCommand):
+    help = "Load fixtures/demo.json if the register is empty, and create the demo accounts."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        if Project.objects.exists():
+            self.stdout.write("项目库已有数据,未重复导入演示数据。")
+        else:
+            call_command("loaddata", "demo", verbosity=0)
+            self.stdout.write(f"已导入演示数据:{Project.objects.count()} 个项目。")
+        lines = []
+        for username, full_name, group, official_name in ACCOUNTS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": full_name, "is_staff": group == "project_office"},
+            )
+            if created:
+                user.set_password(PASSWORD)
+                user.save()
+                user.groups.add(Group.objects.get(name=group))
+            if official_name:
+                Official.objects.filter(name=official_name, user__isnull=True).update(user=user)
+            lines.append(f"  {username:<14} {PASSWORD}   {full_name}({group})")
+        liaison = User.objects.get(username="liaison")
+        for project in Project.objects.filter(code__in=["JF2013-001", "JF2013-003"]):
+            project.liaisons.add(liaison)
+        self.stdout.write("演示账号(仅供本机演示使用):")
+        self.stdout.write("\n".join(lines))

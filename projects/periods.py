@@ -1,0 +1,92 @@
+"""The reporting period (year, month) that every progress figure is judged at."""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+CENT = Decimal("0.01")
+
+
+def quantize(value):
+    """Round a money or percentage value to 2 decimals, the one rounding rule for display."""
+    if value is None:
+        return None
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def percent(numerator, denominator):
+    """numerator / denominator in percent, 2 decimals; None without a denominator."""
+    if not denominator:
+        return None
+    return quantize(Decimal(numerator or 0) * 100 / Decimal(denominator))
+
+
+@dataclass(frozen=True)
+class Period:
+    """The end of month `month` of `year`; as-of is that day or today, whichever is earlier."""
+
+    year: int
+    month: int
+
+    def __post_init__(self):
+        if not 1 <= self.month <= 12:
+            raise ValueError(_("The month must be between 1 and 12."))
+        if not 2000 <= self.year <= 2100:
+            raise ValueError(_("The year must be between 2000 and 2100."))
+
+    @property
+    def month_end(self):
+        return datetime.date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+    @property
+    def as_of(self):
+        return min(self.month_end, timezone.localdate())
+
+    @property
+    def time_schedule(self):
+        """序时进度: the share of the year elapsed at the end of the month, in percent."""
+        return quantize(Decimal(self.month) * 100 / 12)
+
+    @property
+    def label(self):
+        return _("%(year)s-%(month)s") % {"year": self.year, "month": self.month}
+
+    @property
+    def ytd_label(self):
+        """'1-N月' as used in the standard table."""
+        return _("Jan-%(month)s") % {"month": self.month}
+
+    def query_string(self):
+        return f"year={self.year}&month={self.month}"
+
+    @classmethod
+    def current(cls):
+        today = timezone.localdate()
+        return cls(today.year, today.month)
+
+    @classmethod
+    def latest(cls):
+        """The latest month that has reports, or the current month when there are none."""
+        from .models import MonthlyReport
+
+        latest = (
+            MonthlyReport.objects.order_by("-year", "-month").values_list("year", "month").first()
+        )
+        return cls(*latest) if latest else cls.current()
+
+    @classmethod
+    def from_params(cls, params):
+        """The period named by ?year=&month=, or the latest; a bad value raises ValueError."""
+        year, month = params.get("year"), params.get("month")
+        if not year and not month:
+            return cls.latest()
+        try:
+            year = int(year) if year else cls.latest().year
+            month = int(month) if month else 12
+        except ValueError:
+            raise ValueError(_("The year and month must be whole numbers.")) from None
+        return cls(year, month)

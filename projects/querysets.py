@@ -1,0 +1,242 @@
+"""The progress engine: every figure of progress and slippage, computed in SQL.
+
+Every list, detail page, dashboard, printout and export reads
+`Project.objects.with_progress(year, month)`, so their numbers cannot disagree.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, Round
+from django.utils import timezone
+
+from .periods import Period, percent, quantize
+
+
+class RoundedDecimalField(DecimalField):
+    """Output field of computed money and percentages: the one place they are rounded.
+
+    SQLite returns computed decimals as floats; every backend's value is
+    quantized to 2 decimals here before any page or export sees it.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        return quantize(value)
+
+
+MONEY = RoundedDecimalField(max_digits=14, decimal_places=2)
+PERCENT = RoundedDecimalField(max_digits=9, decimal_places=2)
+
+# Light ranks, so that lights sort and filter as numbers (see Light in models).
+GREEN, YELLOW, RED = 0, 1, 2
+
+# What a summary can group by: (fields, ordering).
+SUMMARY_GROUPS = {
+    "zone": (("zone", "zone__name", "zone__order"), ("zone__order", "zone__name")),
+    "lead_official": (
+        ("lead_official", "lead_official__name", "lead_official__position"),
+        ("lead_official__name",),
+    ),
+}
+
+
+class RoundedPercent(Func):
+    """ROUND(numerator * 100 / denominator, 2); NULL when the denominator is 0 or NULL.
+
+    The numerator is cast so that SQLite, which stores whole decimals as integers,
+    does not fall back to integer division.
+    """
+
+    arity = 2
+    output_field = PERCENT
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (num, num_params), (den, den_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        cast = "REAL" if connection.vendor == "sqlite" else "NUMERIC"
+        return (
+            f"ROUND(CAST({num} AS {cast}) * 100 / NULLIF({den}, 0), 2)",
+            (*num_params, *den_params),
+        )
+
+
+class DaysSince(Func):
+    """Whole days from a date expression to a fixed date (as_of - expression)."""
+
+    arity = 1
+    output_field = IntegerField()
+
+    def __init__(self, expression, until, **extra):
+        self.until = until
+        super().__init__(expression, **extra)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        sql, params = compiler.compile(self.get_source_expressions()[0])
+        if connection.vendor == "sqlite":
+            return (
+                f"CAST(julianday(%s) - julianday({sql}) AS INTEGER)",
+                (self.until.isoformat(), *params),
+            )
+        return f"(%s::date - {sql})", (self.until, *params)
+
+
+def _money_sum(queryset):
+    """The sum of `amount` of the project's rows of `queryset`, 0 when there are none."""
+    subquery = (
+        queryset.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(total=Sum("amount"))
+        .values("total")
+    )
+    return Coalesce(Subquery(subquery, output_field=MONEY), Value(Decimal("0"), MONEY))
+
+
+def _count(queryset):
+    subquery = (
+        queryset.filter(project=OuterRef("pk"))
+        .order_by()
+        .values("project")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(subquery, output_field=IntegerField()), Value(0))
+
+
+def _summary_aggregates():
+    """Fresh aggregate expressions (an expression object serves one query only)."""
+    return {
+        "count": Count("pk"),
+        "total_investment": Sum("total_investment", output_field=MONEY),
+        "annual_plan": Sum("annual_plan", output_field=MONEY),
+        "ytd": Sum("ytd", output_field=MONEY),
+        "cumulative": Sum("cumulative", output_field=MONEY),
+        "green": Count("pk", filter=Q(light_rank=GREEN)),
+        "yellow": Count("pk", filter=Q(light_rank=YELLOW)),
+        "red": Count("pk", filter=Q(light_rank=RED)),
+    }
+
+
+def _as_period(year, month):
+    return year if isinstance(year, Period) else Period(int(year), int(month))
+
+
+class ProjectQuerySet(models.QuerySet):
+    def with_progress(self, year, month=None):
+        """Annotate each project with its progress as of the end of `month` of `year`.
+
+        Adds: annual_plan, month_amount, ytd, cumulative, completion_rate, time_schedule, gap (points),
+        overdue_milestones, max_delay (days), next_milestone, next_milestone_date,
+        open_problems, overdue_problems and light_rank (0 green, 1 yellow, 2 red).
+        `year` may also be a Period.
+        """
+        from .models import AnnualPlan, Milestone, MonthlyReport, Problem
+
+        period = _as_period(year, month)
+        as_of = period.as_of
+        end_of_as_of = timezone.make_aware(
+            datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time())
+        )
+        red_cutoff = as_of - datetime.timedelta(days=settings.JIEFANG_LIGHT_RED_DELAY_DAYS)
+
+        plans = AnnualPlan.objects.filter(project=OuterRef("pk"), year=period.year).order_by()
+        reports = MonthlyReport.objects.filter(
+            Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month)
+        )
+        pending = Milestone.objects.filter(project=OuterRef("pk")).exclude(actual_date__lte=as_of)
+        overdue = pending.filter(planned_date__lt=as_of)
+        open_problems = Problem.objects.filter(
+            Q(status=Problem.Status.OPEN) | Q(closed_at__gte=end_of_as_of),
+            Q(meeting__isnull=True) | Q(meeting__date__lte=as_of),
+        )
+
+        queryset = self.annotate(
+            annual_plan=Subquery(plans.values("planned_investment")[:1], output_field=MONEY),
+            month_amount=_money_sum(reports.filter(year=period.year, month=period.month)),
+            ytd=_money_sum(reports.filter(year=period.year)),
+            cumulative=_money_sum(reports),
+            time_schedule=Value(period.time_schedule, PERCENT),
+            earliest_overdue=Subquery(overdue.order_by("planned_date").values("planned_date")[:1]),
+            overdue_milestones=_count(overdue),
+            next_milestone=Subquery(pending.order_by("planned_date", "order").values("name")[:1]),
+            next_milestone_date=Subquery(
+                pending.order_by("planned_date", "order").values("planned_date")[:1]
+            ),
+            open_problems=_count(open_problems),
+            overdue_problems=_count(open_problems.filter(deadline__lt=as_of)),
+        )
+        queryset = queryset.annotate(
+            completion_rate=RoundedPercent(F("ytd"), F("annual_plan")),
+            max_delay=DaysSince(F("earliest_overdue"), until=as_of),
+        )
+        queryset = queryset.annotate(
+            gap=Round(
+                Value(period.time_schedule, PERCENT) - F("completion_rate"), 2, output_field=PERCENT
+            ),
+        )
+        return queryset.annotate(
+            light_rank=Case(
+                When(
+                    Q(gap__gt=settings.JIEFANG_LIGHT_RED_GAP) | Q(earliest_overdue__lt=red_cutoff),
+                    then=Value(RED),
+                ),
+                When(
+                    Q(gap__gte=settings.JIEFANG_LIGHT_YELLOW_GAP)
+                    | Q(earliest_overdue__isnull=False),
+                    then=Value(YELLOW),
+                ),
+                default=Value(GREEN),
+                output_field=IntegerField(),
+            ),
+        )
+
+    def with_report_text(self, year, month=None):
+        """Annotate report_progress and report_problems (形象进度, 存在问题) of the latest
+        report of the period's year up to its month."""
+        from .models import MonthlyReport
+
+        period = _as_period(year, month)
+        latest = MonthlyReport.objects.filter(
+            project=OuterRef("pk"), year=period.year, month__lte=period.month
+        ).order_by("-month")
+        return self.annotate(
+            report_progress=Subquery(latest.values("physical_progress")[:1]),
+            report_problems=Subquery(latest.values("problems")[:1]),
+        )
+
+    def summary(self, year, month=None, by="zone"):
+        """Totals per zone (or per lead official) and overall, from the same figures as the rows.
+
+        Returns (rows, total): one dict per group that has projects, and the overall dict,
+        each with count, total_investment, annual_plan, ytd, cumulative, completion_rate,
+        time_schedule and the number of projects per light (green, yellow, red).
+        """
+        period = _as_period(year, month)
+        queryset = self.with_progress(period).order_by()
+        fields, ordering = SUMMARY_GROUPS[by]
+        rows = list(queryset.values(*fields).annotate(**_summary_aggregates()).order_by(*ordering))
+        # The total is the sum of the groups, so the two can never disagree.
+        total = {key: sum((row[key] or 0) for row in rows) for key in _summary_aggregates()}
+        for row in [*rows, total]:
+            for key in ("total_investment", "annual_plan", "ytd", "cumulative"):
+                row[key] = quantize(row[key] or 0)
+            row["completion_rate"] = percent(row["ytd"], row["annual_plan"])
+            row["time_schedule"] = period.time_schedule
+        return rows, total

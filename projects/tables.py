@@ -1,0 +1,160 @@
+"""Tables of the project, official and zone pages; the same tables feed the .xlsx export."""
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import Light, Project
+from .templatetags.jiefang import money, pct
+
+
+def period_link(record, table):
+    """The record's page at the period the table shows."""
+    return f"{record.get_absolute_url()}?{table.period.query_string()}"
+
+
+class MoneyColumn(tables.Column):
+    """万元 with thousands separators and 2 decimals; the export keeps the number."""
+
+    attrs = {"td": {"class": "num"}, "th": {"class": "num"}}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", self.attrs)
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return money(value)
+
+    def value(self, value):
+        return value
+
+
+class PercentColumn(MoneyColumn):
+    def render(self, value):
+        return pct(value)
+
+
+class LightColumn(tables.Column):
+    """The pace light as a coloured badge with its text and its reason on hover."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("verbose_name", _("pace light"))
+        kwargs.setdefault("accessor", "light_rank")
+        kwargs.setdefault("order_by", ("light_rank",))
+        super().__init__(**kwargs)
+
+    def render(self, record):
+        return format_html(
+            '<span class="light light-{}" title="{}">{}</span>',
+            record.light.value,
+            record.light_reason,
+            record.light.label,
+        )
+
+    def value(self, record):
+        return str(record.light.label)
+
+
+class PeriodTable(tables.Table):
+    """A table whose links and figures belong to one reporting period."""
+
+    def __init__(self, *args, period=None, **kwargs):
+        self.period = period
+        super().__init__(*args, **kwargs)
+
+
+class ProjectTable(PeriodTable):
+    code = tables.Column(linkify=period_link)
+    name = tables.Column(linkify=period_link, attrs={"td": {"class": "name"}})
+    zone = tables.Column(order_by=("zone__order", "zone__name"))
+    lead_official = tables.Column(order_by=("lead_official__name",))
+    total_investment = MoneyColumn()
+    annual_plan = MoneyColumn(verbose_name=_("annual plan"))
+    ytd = MoneyColumn(verbose_name=_("completed this year"))
+    completion_rate = PercentColumn(verbose_name=_("completion rate (%)"))
+    gap = PercentColumn(verbose_name=_("gap (points)"))
+    light = LightColumn()
+    next_milestone = tables.Column(
+        verbose_name=_("next milestone"), order_by=("next_milestone_date",)
+    )
+
+    class Meta:
+        model = Project
+        fields = ["code", "name", "zone", "lead_official", "total_investment"]
+        sequence = [
+            "code",
+            "name",
+            "zone",
+            "lead_official",
+            "total_investment",
+            "annual_plan",
+            "ytd",
+            "completion_rate",
+            "gap",
+            "light",
+            "next_milestone",
+        ]
+        order_by = ("code",)
+        per_page = 50
+        attrs = {"class": "data"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.period:
+            self.columns["ytd"].column.verbose_name = _("%(months)s completed") % {
+                "months": self.period.ytd_label
+            }
+
+    def render_next_milestone(self, record):
+        css = "overdue" if record.next_milestone_date < self.period.as_of else ""
+        return format_html(
+            '{} <small class="{}">{}</small>',
+            record.next_milestone,
+            css,
+            record.next_milestone_date,
+        )
+
+    def value_next_milestone(self, record):
+        if not record.next_milestone:
+            return ""
+        return f"{record.next_milestone} {record.next_milestone_date}"
+
+
+class SummaryTable(PeriodTable):
+    """Totals of a group of projects, from QuerySet.summary()."""
+
+    count = tables.Column(verbose_name=_("projects"), attrs={"td": {"class": "num"}})
+    total_investment = MoneyColumn(verbose_name=_("total investment (10k yuan)"))
+    annual_plan = MoneyColumn(verbose_name=_("annual plan"))
+    ytd = MoneyColumn(verbose_name=_("completed this year"))
+    completion_rate = PercentColumn(verbose_name=_("completion rate (%)"))
+    time_schedule = PercentColumn(verbose_name=_("time schedule (%)"))
+    green = tables.Column(verbose_name=Light.GREEN.label, attrs={"td": {"class": "num"}})
+    yellow = tables.Column(verbose_name=Light.YELLOW.label, attrs={"td": {"class": "num"}})
+    red = tables.Column(verbose_name=Light.RED.label, attrs={"td": {"class": "num"}})
+
+    class Meta:
+        attrs = {"class": "data"}
+
+
+class ZoneSummaryTable(SummaryTable):
+    zone__name = tables.Column(verbose_name=_("zone"))
+
+    class Meta(SummaryTable.Meta):
+        sequence = ["zone__name", "..."]
+
+
+def official_link(record, table):
+    return f"{reverse('projects:official_detail', args=[record['lead_official']])}?" + (
+        table.period.query_string()
+    )
+
+
+class OfficialTable(SummaryTable):
+    lead_official__name = tables.Column(verbose_name=_("lead official"), linkify=official_link)
+    lead_official__position = tables.Column(verbose_name=_("position"))
+
+    class Meta(SummaryTable.Meta):
+        sequence = ["lead_official__name", "lead_official__position", "..."]
+        per_page = 50

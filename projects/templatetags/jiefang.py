@@ -1,0 +1,19 @@
+"""Display filters: one format for money and percentages everywhere."""
+
+from django import template
+
+register = template.Library()
+
+DASH = "—"
+
+
+@register.filter
+def money(value):
+    """万元 with thousands separators and 2 decimals; — when there is no value."""
+    return DASH if value is None or value == "" else f"{value:,.2f}"
+
+
+@register.filter
+def pct(value):
+    """A percentage or percentage-point figure with 2 decimals; — when not applicable."""
+    return DASH if value is None or value == "" else f"{value:.2f}"

@@ -1,0 +1,189 @@
+"""Pages of the tracker. Every progress figure comes from Project.objects.with_progress."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, TemplateView, View
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+
+from . import excel
+from .filters import ProjectFilterSet
+from .forms import PeriodForm
+from .models import Official, Problem, Project
+from .periods import Period
+from .tables import OfficialTable, ProjectTable, ZoneSummaryTable
+from .timeline import milestone_timeline
+
+
+class PeriodMixin:
+    """Reads the reporting period from ?year=&month=, defaulting to the latest reported month."""
+
+    @cached_property
+    def period(self):
+        try:
+            return Period.from_params(self.request.GET)
+        except ValueError as error:
+            messages.error(self.request, str(error))
+            return Period.latest()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["period"] = self.period
+        context["period_form"] = PeriodForm.for_period(self.period)
+        context["period_hidden"] = [
+            (key, value)
+            for key, values in self.request.GET.lists()
+            if key not in {"year", "month", "page"}
+            for value in values
+        ]
+        return context
+
+
+class ReadMixin(PermissionRequiredMixin):
+    """Pages every role may read; a user with no role gets 403."""
+
+    permission_required = "projects.view_project"
+    raise_exception = True
+
+
+class ObjectListView(ReadMixin, PeriodMixin, SingleTableMixin, FilterView):
+    """A filtered, sortable list that can be downloaded as .xlsx (?export=xlsx)."""
+
+    template_name = "list.html"
+    title = None
+    export_name = "export"
+
+    def get_table_kwargs(self):
+        return {"period": self.period}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.request.GET.get("export") == "xlsx":
+            table = self.get_table_class()(self.get_table_data(), **self.get_table_kwargs())
+            RequestConfig(self.request, paginate=False).configure(table)
+            return excel.table_response(table, f"{self.export_name}-{self.period.label}")
+        return super().render_to_response(context, **response_kwargs)
+
+
+class ProjectListView(ObjectListView):
+    table_class = ProjectTable
+    filterset_class = ProjectFilterSet
+    title = _("Key projects")
+    export_name = "projects"
+
+    def get_queryset(self):
+        return Project.objects.with_progress(self.period).select_related("zone", "lead_official")
+
+
+class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
+    template_name = "projects/project_detail.html"
+
+    def get_queryset(self):
+        return Project.objects.with_progress(self.period).select_related(
+            "zone", "lead_official", "responsible_unit", "street_office"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        project, period = self.object, self.period
+        milestones = list(project.milestones.all())
+        context.update(
+            annual_plans=project.annual_plans.all(),
+            months=self.month_rows(),
+            milestones=[
+                (milestone, milestone.delay_at(period.as_of), milestone.status_at(period.as_of))
+                for milestone in milestones
+            ],
+            timeline=milestone_timeline(milestones, period.as_of),
+            problems=project.problem_items.select_related("meeting", "responsible_unit"),
+            reports=project.reports.filter(year=period.year, month__lte=period.month).order_by(
+                "-month"
+            ),
+        )
+        return context
+
+    def month_rows(self):
+        """Month by month of the period's year, each month through the progress engine."""
+        rows = []
+        for month in range(1, self.period.month + 1):
+            row = (
+                Project.objects.filter(pk=self.object.pk)
+                .with_progress(self.period.year, month)
+                .get()
+            )
+            row.month = month
+            rows.append(row)
+        return rows
+
+
+class ProgressWorkbookView(ReadMixin, PeriodMixin, View):
+    """The standard progress workbook, for the whole register or the filtered project list."""
+
+    def get(self, request):
+        unit = request.GET.get("unit", "万元")
+        if unit not in excel.UNITS:
+            unit = "万元"
+        filtered = ProjectFilterSet(
+            request.GET, queryset=Project.objects.with_progress(self.period)
+        ).qs
+        projects = Project.objects.filter(pk__in=filtered.values("pk"))
+        content = excel.progress_workbook(self.period, projects, unit)
+        return excel.xlsx_response(content, f"重点项目进展情况表-{self.period.label}")
+
+
+class OfficialListView(ReadMixin, PeriodMixin, TemplateView):
+    template_name = "list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows, total = Project.objects.filter(lead_official__isnull=False).summary(
+            self.period, by="lead_official"
+        )
+        table = OfficialTable(rows, period=self.period)
+        RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
+        context.update(title=_("Lead officials"), table=table)
+        return context
+
+
+class OfficialDetailView(ReadMixin, PeriodMixin, DetailView):
+    model = Official
+    template_name = "projects/official_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        projects = Project.objects.filter(lead_official=self.object)
+        table = ProjectTable(
+            projects.with_progress(self.period).select_related("zone", "lead_official"),
+            period=self.period,
+            exclude=["lead_official"],
+        )
+        RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
+        _rows, total = projects.summary(self.period)
+        context.update(
+            table=table,
+            total=total,
+            problems=Problem.objects.filter(
+                project__lead_official=self.object, status=Problem.Status.OPEN
+            )
+            .select_related("project", "meeting", "responsible_unit")
+            .order_by("deadline"),
+        )
+        return context
+
+
+class ZoneListView(ReadMixin, PeriodMixin, TemplateView):
+    template_name = "list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows, total = Project.objects.summary(self.period)
+        table = ZoneSummaryTable(rows, period=self.period)
+        RequestConfig(self.request, paginate=False).configure(table)
+        context.update(title=_("Zones"), table=table, total=total)
+        return context

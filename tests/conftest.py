@@ -1,0 +1,128 @@
+"""Small builders for test data, and the users of each role."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from projects.models import AnnualPlan, Milestone, MonthlyReport, Official, Project, Unit, Zone
+
+ROLES = ["project_office", "lead_official", "observer"]
+
+
+@pytest.fixture
+def zone(db):
+    return Zone.objects.create(name="特色商业区", order=1)
+
+
+@pytest.fixture
+def official(db):
+    return Official.objects.create(name="测试领导", position="副区长")
+
+
+@pytest.fixture
+def unit(db):
+    return Unit.objects.create(name="区商务局", kind=Unit.Kind.DEPARTMENT)
+
+
+def make_project(zone, code="T-001", total="10000.00", **fields):
+    return Project.objects.create(
+        code=code,
+        name=fields.pop("name", f"项目{code}"),
+        zone=zone,
+        total_investment=Decimal(total),
+        **fields,
+    )
+
+
+def plan(project, year, amount):
+    return AnnualPlan.objects.create(project=project, year=year, planned_investment=Decimal(amount))
+
+
+def report(project, year, month, amount, **fields):
+    return MonthlyReport.objects.create(
+        project=project, year=year, month=month, amount=Decimal(amount), **fields
+    )
+
+
+def milestone(project, name, planned, actual=None, baseline=None, order=0):
+    return Milestone.objects.create(
+        project=project,
+        name=name,
+        planned_date=planned,
+        actual_date=actual,
+        baseline_date=baseline,
+        order=order,
+    )
+
+
+def make_projects(zone, count, year=2013, month=5, official=None, unit=None, prefix="P"):
+    """`count` projects, each with a plan, reports up to `month` and two milestones."""
+    projects = Project.objects.bulk_create(
+        Project(
+            code=f"{prefix}-{i:04d}",
+            name=f"项目{i}",
+            zone=zone,
+            owner=f"业主{i}",
+            total_investment=Decimal(10000 + i),
+            lead_official=official,
+            responsible_unit=unit,
+        )
+        for i in range(count)
+    )
+    AnnualPlan.objects.bulk_create(
+        AnnualPlan(project=p, year=year, planned_investment=Decimal(1200)) for p in projects
+    )
+    MonthlyReport.objects.bulk_create(
+        MonthlyReport(project=p, year=year, month=m, amount=Decimal(50 + i % 70))
+        for i, p in enumerate(projects)
+        for m in range(1, month + 1)
+    )
+    Milestone.objects.bulk_create(
+        Milestone(
+            project=p,
+            name=name,
+            order=o,
+            planned_date=datetime.date(year, o * 3, 1),
+            baseline_date=datetime.date(year, o * 3, 1),
+        )
+        for p in projects
+        for o, name in [(1, "开工"), (2, "主体封顶")]
+    )
+    return projects
+
+
+def user_in(role, username=None, **fields):
+    user = User.objects.create_user(username or role, password="pw-for-tests-only", **fields)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def office_user(db):
+    return user_in("project_office", "office", is_staff=True)
+
+
+@pytest.fixture
+def observer_user(db):
+    return user_in("observer", "observer")
+
+
+@pytest.fixture
+def lead_user(db):
+    return user_in("lead_official", "lead")
+
+
+@pytest.fixture
+def nobody_user(db):
+    """A logged-in account with no role."""
+    return user_in(None, "nobody")
+
+
+@pytest.fixture
+def demo(db):
+    from django.core.management import call_command
+
+    call_command("loaddata", "demo", verbosity=0)

@@ -1,0 +1,262 @@
+"""Every page: who may see it, what it shows, and how many queries it costs."""
+
+import io
+
+import openpyxl
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from projects.models import Official, Project
+from projects.tables import ProjectTable
+
+from .conftest import make_projects
+
+pytestmark = pytest.mark.django_db
+
+READERS = {"project_office", "lead_official", "observer"}
+
+# Every URL name of the app: (how to build its arguments, roles allowed to GET it).
+MATRIX = {
+    "projects:home": (lambda: {}, READERS),
+    "projects:project_list": (lambda: {}, READERS),
+    "projects:project_detail": (lambda: {"pk": Project.objects.first().pk}, READERS),
+    "projects:official_list": (lambda: {}, READERS),
+    "projects:official_detail": (lambda: {"pk": Official.objects.first().pk}, READERS),
+    "projects:zone_list": (lambda: {}, READERS),
+    "projects:progress_xlsx": (lambda: {}, READERS),
+}
+
+# Queries every logged-in request costs before the view runs: session, user, and the
+# user's and groups' permissions for the permission check.
+AUTH_QUERIES = 4
+MAX_VIEW_QUERIES = 6
+
+
+def app_url_names():
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and namespace == "projects":
+                yield f"projects:{pattern.name}"
+
+    return set(walk(get_resolver().url_patterns, None))
+
+
+def test_every_url_pattern_has_an_entry_in_the_permission_matrix():
+    assert app_url_names() == set(MATRIX)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_permissions(client, demo, name, office_user, observer_user, lead_user, nobody_user):
+    """Anonymous is sent to log in; no role gets 403; each allowed role gets the page."""
+    build, allowed = MATRIX[name]
+    url = reverse(name, kwargs=build())
+    response = client.get(url)
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    client.force_login(nobody_user)
+    assert client.get(url, follow=True).status_code == 403
+    for user in (office_user, observer_user, lead_user):
+        client.force_login(user)
+        role = user.groups.get().name
+        status = client.get(url, follow=True).status_code
+        assert status == (200 if role in allowed else 403), (name, role)
+
+
+def test_login_page_is_chinese(client):
+    response = client.get(reverse("login"))
+    assert "登录" in response.content.decode()
+
+
+def test_project_list_shows_figures_light_and_reason(client, demo, observer_user):
+    client.force_login(observer_user)
+    html = client.get(reverse("projects:project_list"), {"year": 2013, "month": 5}).content.decode()
+    assert "动漫产业园" in html and "200,000.00" in html
+    assert (
+        'class="light light-red" title="完成率 8.00% 落后序时进度 41.67% 达 33.67 个百分点' in html
+    )
+    assert "1-5月完成投资" in html
+    assert "共 10 条" in html
+
+
+def test_project_list_defaults_to_latest_reported_month(client, demo, observer_user):
+    client.force_login(observer_user)
+    response = client.get(reverse("projects:project_list"))
+    assert response.context["period"].label == "2013年5月"
+
+
+def test_bad_period_gives_a_chinese_message(client, demo, observer_user):
+    client.force_login(observer_user)
+    response = client.get(reverse("projects:project_list"), {"year": "abc", "month": "5"})
+    assert response.status_code == 200
+    assert "年度和月份必须是整数。" in response.content.decode()
+    response = client.get(reverse("projects:project_list"), {"year": "2013", "month": "13"})
+    assert "月份必须在 1 到 12 之间。" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "params, codes",
+    [
+        ({"q": "百货"}, {"JF2013-005"}),
+        ({"q": "jf2013-00"}, {f"JF2013-00{i}" for i in range(1, 10)}),
+        ({"light": "red"}, {"JF2013-002", "JF2013-005"}),
+        ({"light": ["yellow", "red"]}, {"JF2013-001", "JF2013-002", "JF2013-005", "JF2013-006"}),
+        ({"zone": 2}, {"JF2013-002"}),
+        ({"lead_official": 3}, {"JF2013-004", "JF2013-005"}),
+        ({"status": "planning"}, {"JF2013-010"}),
+        ({"category": "infrastructure"}, {"JF2013-009"}),
+        ({"responsible_unit": 5}, {"JF2013-002"}),
+    ],
+)
+def test_project_list_filters_narrow_the_rows(client, demo, observer_user, params, codes):
+    client.force_login(observer_user)
+    response = client.get(reverse("projects:project_list"), {"year": 2013, "month": 5, **params})
+    assert {row.record.code for row in response.context["table"].page.object_list} == codes
+
+
+@pytest.mark.parametrize(
+    "column", [c for c, col in ProjectTable.base_columns.items() if col.orderable is not False]
+)
+@pytest.mark.parametrize("direction", ["", "-"])
+def test_every_orderable_column_sorts(client, demo, observer_user, column, direction):
+    client.force_login(observer_user)
+    response = client.get(reverse("projects:project_list"), {"sort": direction + column})
+    assert response.status_code == 200
+    assert len(response.context["table"].page.object_list) == 10
+
+
+def test_sorting_by_light_puts_red_first(client, demo, observer_user):
+    client.force_login(observer_user)
+    response = client.get(reverse("projects:project_list"), {"sort": "-light"})
+    lights = [row.record.light_rank for row in response.context["table"].page.object_list]
+    assert lights == sorted(lights, reverse=True) and lights[0] == 2
+
+
+def test_sorting_by_gap(client, demo, observer_user):
+    client.force_login(observer_user)
+    response = client.get(reverse("projects:project_list"), {"sort": "-gap"})
+    codes = [row.record.code for row in response.context["table"].page.object_list]
+    assert codes[0] == "JF2013-002"  # 33.67 points behind
+
+
+def count_queries(client, url, params=None):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {})
+    assert response.status_code == 200
+    return len(queries)
+
+
+LISTS = [
+    ("projects:project_list", lambda official: {}),
+    ("projects:official_list", lambda official: {}),
+    ("projects:official_detail", lambda official: {"pk": official.pk}),
+    ("projects:zone_list", lambda official: {}),
+]
+
+
+@pytest.mark.parametrize("name, kwargs", LISTS)
+def test_query_count_does_not_grow_with_rows(
+    client, zone, official, unit, office_user, name, kwargs
+):
+    """3 rows and 30 rows cost the same number of queries, at most 6 beyond authentication."""
+    client.force_login(office_user)
+    url = reverse(name, kwargs=kwargs(official))
+    make_projects(zone, 3, official=official, unit=unit, prefix="A")
+    few = count_queries(client, url)
+    make_projects(zone, 27, official=official, unit=unit, prefix="B")
+    many = count_queries(client, url)
+    assert few == many
+    assert many - AUTH_QUERIES <= MAX_VIEW_QUERIES
+
+
+def test_admin_changelist_query_count_does_not_grow(client, zone, official, unit, office_user):
+    office_user.is_superuser = True
+    office_user.save()
+    client.force_login(office_user)
+    url = reverse("admin:projects_project_changelist")
+    make_projects(zone, 3, official=official, unit=unit, prefix="A")
+    few = count_queries(client, url)
+    make_projects(zone, 27, official=official, unit=unit, prefix="B")
+    assert count_queries(client, url) == few
+
+
+def test_project_list_pages_by_50(client, zone, official, unit, observer_user):
+    make_projects(zone, 51, official=official, unit=unit)
+    client.force_login(observer_user)
+    response = client.get(reverse("projects:project_list"), {"year": 2013, "month": 5})
+    assert len(response.context["table"].page.object_list) == 50
+    assert "共 51 条" in response.content.decode()
+
+
+def test_filtered_list_exports_to_xlsx(client, demo, observer_user):
+    """The .xlsx holds the filtered rows, with the table's headers and numbers as numbers."""
+    client.force_login(observer_user)
+    response = client.get(
+        reverse("projects:project_list"),
+        {"year": 2013, "month": 5, "zone": 1, "sort": "-gap", "export": "xlsx"},
+    )
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == (
+        "项目编号",
+        "项目名称",
+        "功能区",
+        "牵头领导",
+        "总投资(万元)",
+        "年度计划投资",
+        "1-5月完成投资",
+        "完成率(%)",
+        "落后序时(百分点)",
+        "进度状态",
+        "下一节点",
+    )
+    assert len(rows) == 1 + 5  # the five projects of 特色商业区
+    first = rows[1]
+    assert first[0] == "JF2013-006"  # sorted by gap, largest first: 8.34 points
+    assert first[4] == 70000 and first[6] == 4000 and first[8] == pytest.approx(8.34)
+    assert first[9] == "滞后"
+    assert first[10] == "开工 2013-05-20"
+
+
+def test_project_detail_shows_months_milestones_timeline_and_problems(client, demo, observer_user):
+    client.force_login(observer_user)
+    project = Project.objects.get(code="JF2013-005")
+    response = client.get(project.get_absolute_url(), {"year": 2013, "month": 5})
+    html = response.content.decode()
+    months = response.context["months"]
+    assert [m.month for m in months] == [1, 2, 3, 4, 5]
+    assert [m.ytd for m in months][-1] == 7600
+    assert str(months[-1].completion_rate) == "42.22"
+    assert str(months[0].gap) == "1.66"
+    assert "<svg" in html and "2013-05-31" in html
+    assert "取得施工许可" in html and ">46<" in html  # overdue 46 days
+    assert "施工许可证办理进度缓慢" in html
+    assert "严重滞后" in html
+
+
+def test_official_page_shows_their_projects_and_open_problems(client, demo, observer_user):
+    client.force_login(observer_user)
+    official = Official.objects.get(name="刘卫东")
+    response = client.get(official.get_absolute_url(), {"year": 2013, "month": 5})
+    html = response.content.decode()
+    codes = {row.record.code for row in response.context["table"].page.object_list}
+    assert codes == {"JF2013-002", "JF2013-006"}
+    assert response.context["total"]["count"] == 2
+    assert "项目用地指标尚未落实,影响开工" in html
+
+
+def test_zone_summary_matches_the_engine(client, demo, observer_user):
+    client.force_login(observer_user)
+    response = client.get(reverse("projects:zone_list"), {"year": 2013, "month": 5})
+    rows = response.context["table"].data.data
+    assert [r["zone__name"] for r in rows] == [
+        "特色商业区",
+        "解放工业园区",
+        "文化旅游综合服务区",
+        "新型城市社区",
+    ]
+    assert rows[0]["count"] == 5 and rows[0]["ytd"] == 30100
+    assert response.context["total"]["total_investment"] == 953700
