@@ -1,6 +1,7 @@
 """The project office's admin: the whole register, with the pace light on the changelist."""
 
 from django.contrib import admin, messages
+from django.template.response import TemplateResponse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -128,8 +129,6 @@ class ProjectAdmin(admin.ModelAdmin):
                 messages.SUCCESS,
             )
             return None
-        from django.template.response import TemplateResponse
-
         return TemplateResponse(
             request,
             "admin/projects/apply_template.html",

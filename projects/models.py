@@ -253,7 +253,11 @@ class AnnualPlan(models.Model):
         verbose_name = _("annual plan")
         verbose_name_plural = _("annual plans")
         constraints = [
-            models.UniqueConstraint(fields=["project", "year"], name="annualplan_unique_year"),
+            models.UniqueConstraint(
+                fields=["project", "year"],
+                name="annualplan_unique_year",
+                violation_error_message=_("This project already has a plan for that year."),
+            ),
             models.CheckConstraint(
                 condition=models.Q(planned_investment__gte=0),
                 name="annualplan_planned_investment_non_negative",
@@ -367,7 +371,11 @@ class MonthlyReport(models.Model):
         verbose_name_plural = _("monthly reports")
         constraints = [
             models.UniqueConstraint(
-                fields=["project", "year", "month"], name="monthlyreport_unique_month"
+                fields=["project", "year", "month"],
+                name="monthlyreport_unique_month",
+                violation_error_message=_(
+                    "This project already has a report for that month; edit it instead."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(amount__gte=0), name="monthlyreport_amount_non_negative"
@@ -404,7 +412,11 @@ class Meeting(models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         constraints = [
-            models.UniqueConstraint(fields=["year", "number"], name="meeting_unique_number"),
+            models.UniqueConstraint(
+                fields=["year", "number"],
+                name="meeting_unique_number",
+                violation_error_message=_("A meeting with this number already exists that year."),
+            ),
         ]
 
     def __str__(self):

@@ -1,6 +1,7 @@
 """Tables of the project, official and zone pages; the same tables feed the .xlsx export."""
 
 import django_tables2 as tables
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +15,19 @@ def period_link(record, table):
     return f"{record.get_absolute_url()}?{table.period.query_string()}"
 
 
-class MoneyColumn(tables.Column):
+class NullsLastColumn(tables.Column):
+    """Sorts empty values (no plan, no milestone) last in both directions, on every database."""
+
+    def order(self, queryset, is_descending):
+        if not self.order_by:
+            return queryset, False
+        fields = [F(name.lstrip("-")) for name in self.order_by]
+        return queryset.order_by(
+            *(f.desc(nulls_last=True) if is_descending else f.asc(nulls_last=True) for f in fields)
+        ), True
+
+
+class MoneyColumn(NullsLastColumn):
     """万元 with thousands separators and 2 decimals; the export keeps the number."""
 
     attrs = {"td": {"class": "num"}, "th": {"class": "num"}}
@@ -70,12 +83,14 @@ class ProjectTable(PeriodTable):
     zone = tables.Column(order_by=("zone__order", "zone__name"))
     lead_official = tables.Column(order_by=("lead_official__name",))
     total_investment = MoneyColumn()
-    annual_plan = MoneyColumn(verbose_name=_("annual plan"))
+    annual_plan = MoneyColumn(verbose_name=_("annual plan"), order_by=("annual_plan",))
     ytd = MoneyColumn(verbose_name=_("completed this year"))
-    completion_rate = PercentColumn(verbose_name=_("completion rate (%)"))
-    gap = PercentColumn(verbose_name=_("gap (points)"))
+    completion_rate = PercentColumn(
+        verbose_name=_("completion rate (%)"), order_by=("completion_rate",)
+    )
+    gap = PercentColumn(verbose_name=_("gap (points)"), order_by=("gap",))
     light = LightColumn()
-    next_milestone = tables.Column(
+    next_milestone = NullsLastColumn(
         verbose_name=_("next milestone"), order_by=("next_milestone_date",)
     )
 

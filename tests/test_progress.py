@@ -145,7 +145,7 @@ def test_next_milestone_is_the_earliest_not_done(zone):
     assert (row.next_milestone, row.next_milestone_date) == ("开工", datetime.date(2013, 8, 1))
 
 
-def test_problem_counts_open_and_overdue(zone, demo):
+def test_problem_counts_open_and_overdue(demo):
     """The demo's problems: 动漫产业园's deadline passed on 2013-05-30, 丹尼斯's is in June."""
     rows = {p.code: p for p in Project.objects.with_progress(2013, 5)}
     assert (rows["JF2013-002"].open_problems, rows["JF2013-002"].overdue_problems) == (1, 1)

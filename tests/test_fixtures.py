@@ -1,0 +1,73 @@
+"""The demo data loads into the current models and matches the article's figures."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db.models import Sum
+
+from projects.models import (
+    AnnualPlan,
+    Meeting,
+    Milestone,
+    MonthlyReport,
+    Official,
+    Problem,
+    Project,
+    Zone,
+)
+from projects.periods import Period
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE_NAMES = ["孙立坤", "张文深", "郭秋红", "原永宏"]
+
+
+def test_demo_fixture_loads_with_the_article_figures(demo):
+    assert Zone.objects.count() == 4
+    assert Project.objects.count() == 10
+    assert Project.objects.aggregate(total=Sum("total_investment"))["total"] == Decimal("953700")
+    assert AnnualPlan.objects.filter(year=2013).count() == 9
+    assert set(MonthlyReport.objects.filter(year=2013).values_list("month", flat=True)) == {
+        1,
+        2,
+        3,
+        4,
+        5,
+    }
+    assert Meeting.objects.get().date.isoformat() == "2013-05-28"
+    assert set(Problem.objects.values_list("disposition", flat=True)) == {"on_spot", "deadline"}
+    as_of = Period(2013, 5).as_of
+    assert [p.project.code for p in Problem.objects.all() if p.is_overdue_at(as_of)] == [
+        "JF2013-002"
+    ]
+
+
+def test_demo_milestones_include_on_time_late_and_overdue(demo):
+    as_of = Period(2013, 5).as_of
+    states = {m.status_at(as_of) for m in Milestone.objects.all()}
+    assert {Milestone.State.ON_TIME, Milestone.State.LATE, Milestone.State.OVERDUE} <= states
+
+
+def test_no_real_person_from_the_article_leads_a_project(demo):
+    names = set(Official.objects.values_list("name", flat=True))
+    assert not names & set(ARTICLE_NAMES)
+
+
+def test_setup_demo_runs_twice_without_changing_anything(capsys):
+    call_command("setup_demo")
+    counts = (Project.objects.count(), MonthlyReport.objects.count(), User.objects.count())
+    call_command("setup_demo")
+    assert (Project.objects.count(), MonthlyReport.objects.count(), User.objects.count()) == counts
+    output = capsys.readouterr().out
+    assert "office" in output and "jiefang-demo-2013" in output
+    office = User.objects.get(username="office")
+    assert office.is_staff and office.groups.filter(name="project_office").exists()
+    assert Official.objects.get(name="陈立新").user.username == "chenlixin"
+
+
+def test_demo_accounts_can_log_in(client):
+    call_command("setup_demo")
+    for username in ("office", "observer", "chenlixin", "liaison"):
+        assert client.login(username=username, password="jiefang-demo-2013"), username
