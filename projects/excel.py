@@ -4,6 +4,7 @@ Workbooks are written in openpyxl's write-only mode, row by row from a
 database iterator, so memory stays flat however many projects there are.
 """
 
+from copy import copy
 from decimal import Decimal
 from io import BytesIO
 from urllib.parse import quote
@@ -42,21 +43,35 @@ LIGHT_FILLS = {
 }
 
 
+_STYLE_CACHE_ATTR = "_jiefang_styles"
+
+
 def cell(sheet, value, *, number_format=None, font=None, fill=None, alignment=WRAP, border=BORDER):
-    """A write-only cell; text that would start a formula is kept as text (formula injection)."""
+    """A write-only cell; text that would start a formula is kept as text (formula injection).
+
+    Setting styles on each cell makes openpyxl hash them every time; the style of each
+    combination is built once per worksheet and copied, which keeps large exports fast.
+    """
     result = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         result.data_type = "s"
-    if number_format:
-        result.number_format = number_format
-    if font:
-        result.font = font
-    if fill:
-        result.fill = fill
-    if alignment:
-        result.alignment = alignment
-    if border:
-        result.border = border
+    styles = sheet.__dict__.setdefault(_STYLE_CACHE_ATTR, {})
+    key = (number_format, id(font), id(fill), id(alignment), id(border))
+    style = styles.get(key)
+    if style is None:
+        if number_format:
+            result.number_format = number_format
+        for name, item in (
+            ("font", font),
+            ("fill", fill),
+            ("alignment", alignment),
+            ("border", border),
+        ):
+            if item is not None:
+                setattr(result, name, item)
+        styles[key] = copy(result._style)
+    else:
+        result._style = copy(style)
     return result
 
 
@@ -166,7 +181,7 @@ class ProgressWorkbook:
             ]
             + [None] * 5
             + [cell(sheet, f"截至{period.year}年{period.month}月", border=None, alignment=None)]
-            + [None] * (width - 9)
+            + [None] * (width - 8)
             + [cell(sheet, f"单位:{self.unit}", border=None, alignment=None)]
         )
         sheet.merged_cells.add("A2:F2")
@@ -252,12 +267,11 @@ class ProgressWorkbook:
             project.responsible_unit.name if project.responsible_unit else "",
             str(project.light.label),
         ]
-        cells = [
-            cell(sheet, value, number_format=self.format_of(index))
+        fills = {len(values) - 1: LIGHT_FILLS[project.light]}
+        return [
+            cell(sheet, value, number_format=self.format_of(index), fill=fills.get(index))
             for index, value in enumerate(values)
         ]
-        cells[-1].fill = LIGHT_FILLS[project.light]
-        return cells
 
     def write_summary(self, sheet, zone_rows, total):
         headers = [
@@ -338,13 +352,18 @@ class ProgressWorkbook:
                 str(problem.get_status_display()),
                 "是" if overdue else "否",
             ]
-            row = [
-                cell(sheet, v, number_format=DATE_FORMAT if i == 5 else None)
-                for i, v in enumerate(values)
-            ]
-            if overdue:
-                row[-1].fill = LIGHT_FILLS[Light.RED]
-            sheet.append(row)
+            fill = LIGHT_FILLS[Light.RED] if overdue else None
+            sheet.append(
+                [
+                    cell(
+                        sheet,
+                        v,
+                        number_format=DATE_FORMAT if i == 5 else None,
+                        fill=fill if i == len(values) - 1 else None,
+                    )
+                    for i, v in enumerate(values)
+                ]
+            )
 
     def write_milestones(self, sheet):
         as_of = self.period.as_of
@@ -369,13 +388,18 @@ class ProgressWorkbook:
                 milestone.delay_at(as_of),
                 str(milestone.status_at(as_of).label),
             ]
-            row = [
-                cell(sheet, v, number_format=DATE_FORMAT if i in (2, 3, 4) else None)
-                for i, v in enumerate(values)
-            ]
-            if overdue:
-                row[-1].fill = LIGHT_FILLS[Light.RED]
-            sheet.append(row)
+            fill = LIGHT_FILLS[Light.RED] if overdue else None
+            sheet.append(
+                [
+                    cell(
+                        sheet,
+                        v,
+                        number_format=DATE_FORMAT if i in (2, 3, 4) else None,
+                        fill=fill if i == len(values) - 1 else None,
+                    )
+                    for i, v in enumerate(values)
+                ]
+            )
 
 
 def progress_workbook(period, projects=None, unit="万元"):

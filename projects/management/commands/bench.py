@@ -1,0 +1,136 @@
+"""Benchmark the main pages against the Django admin changelist, in one run.
+
+Times are medians of repeated in-process requests; ratios compare pages measured
+in the same run, so a noisy machine affects both sides alike.
+"""
+
+import datetime
+import statistics
+import time
+import tracemalloc
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, reset_queries
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import Workbook
+
+from projects.excel import ProgressWorkbook, workbook_bytes
+from projects.models import Milestone, Official, Problem, Project, Zone
+from projects.periods import Period
+
+MIB = 1024 * 1024
+
+
+def measure(function, repeat):
+    function()  # warm caches and connections
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def peak_memory(function):
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1] / MIB
+    finally:
+        tracemalloc.stop()
+
+
+class Command(BaseCommand):
+    help = "Time the project list, official page, zone summary and export against baselines."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--repeat", type=int, default=5)
+        parser.add_argument("--skip-export", action="store_true")
+
+    def handle(self, *args, repeat, skip_export, **options):
+        count = Project.objects.count()
+        if not count:
+            raise CommandError("没有项目数据:请先运行 seed_scale。")
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        user, _created = User.objects.get_or_create(
+            username="bench", defaults={"is_staff": True, "is_superuser": True}
+        )
+        client = Client()
+        client.force_login(user)
+        period = Period.latest()
+        official = Official.objects.annotate(n=Count("projects")).order_by("-n").first()
+        query = f"?{period.query_string()}"
+        pages = [
+            ("admin changelist (baseline)", reverse("admin:projects_project_changelist")),
+            ("project list", reverse("projects:project_list") + query),
+            (
+                "project list sorted by light",
+                reverse("projects:project_list") + query + "&sort=-light",
+            ),
+            ("official page", reverse("projects:official_detail", args=[official.pk]) + query),
+            ("zone summary", reverse("projects:zone_list") + query),
+        ]
+        self.stdout.write(
+            f"数据库 {connection.vendor},项目 {count},统计期 {period.label},每项重复 {repeat} 次取中位数\n"
+        )
+        self.stdout.write(f"{'page':<32}{'median ms':>10}{'queries':>9}{'ratio':>8}")
+        baseline = None
+        for name, url in pages:
+
+            def get(url=url):
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                get()
+            query_count = len(queries)  # read now: the next request clears the log
+            seconds = measure(get, repeat)
+            baseline = baseline or seconds
+            self.stdout.write(
+                f"{name:<32}{seconds * 1000:>10.1f}{query_count:>9}{seconds / baseline:>8.2f}"
+            )
+        if not skip_export:
+            self.bench_export(period, count, repeat)
+
+    def bench_export(self, period, count, repeat):
+        """The progress workbook against openpyxl writing the same sheets of plain values."""
+        projects = Project.objects.all()
+        workbook = ProgressWorkbook(projects, period)
+        shape = [  # (rows, columns) of each sheet of the real workbook
+            (5 + Zone.objects.count() + count, len(workbook.COLUMNS)),
+            (2 + Zone.objects.count(), 10),
+            (1 + Problem.objects.count(), 10),
+            (1 + Milestone.objects.count(), 7),
+        ]
+
+        def floor():
+            book = Workbook(write_only=True)
+            for number, (rows, columns) in enumerate(shape):
+                sheet = book.create_sheet(f"floor{number}")
+                row = (["文本内容", 12345.67, datetime.date(2013, 1, 1)] * columns)[:columns]
+                for _ in range(rows):
+                    sheet.append(row)
+            workbook_bytes(book)
+
+        def export():
+            workbook.content()
+
+        floor_seconds = measure(floor, max(repeat // 2, 1))
+        export_seconds = measure(export, max(repeat // 2, 1))
+        cells = sum(rows * columns for rows, columns in shape)
+        self.stdout.write(f"\nexport: {cells} cells in 4 sheets")
+        self.stdout.write(f"{'export':<32}{'median ms':>10}{'peak MiB':>10}{'ratio':>8}")
+        self.stdout.write(
+            f"{'openpyxl floor (baseline)':<32}{floor_seconds * 1000:>10.1f}"
+            f"{peak_memory(floor):>10.1f}{1:>8.2f}"
+        )
+        self.stdout.write(
+            f"{'progress workbook':<32}{export_seconds * 1000:>10.1f}"
+            f"{peak_memory(export):>10.1f}{export_seconds / floor_seconds:>8.2f}"
+        )

@@ -1,0 +1,221 @@
+"""The 重点项目进展情况表 workbook, read back cell by cell."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from projects.excel import progress_workbook
+from projects.models import Project
+from projects.periods import Period
+
+from .conftest import make_project, plan, report
+
+pytestmark = pytest.mark.django_db
+
+MAY = Period(2013, 5)
+HEADER_1 = [
+    "序号",
+    "项目名称",
+    "建设单位",
+    "建设内容及规模",
+    "总投资",
+    "年度计划投资",
+    "1-5月",
+    None,
+    "开工以来累计完成投资",
+    "计划开工",
+    "计划竣工",
+    "形象进度",
+    "存在问题",
+    "牵头领导",
+    "责任单位",
+    "进度状态",
+]
+HEADER_2 = [None] * 6 + ["完成投资", "占年度计划(%)"] + [None] * 8
+
+
+def load(content):
+    return openpyxl.load_workbook(io.BytesIO(content))
+
+
+def values(sheet, row):
+    return [c.value for c in sheet[row]]
+
+
+@pytest.fixture
+def book(demo):
+    return load(progress_workbook(MAY))
+
+
+def project_rows(sheet):
+    """The project rows: 序号 is a number."""
+    return [r for r in sheet.iter_rows(min_row=5) if isinstance(r[0].value, int)]
+
+
+def test_sheets_title_and_period(book):
+    assert book.sheetnames == ["进展情况", "汇总", "问题清单", "时间节点"]
+    sheet = book["进展情况"]
+    assert sheet["A1"].value == "解放区“四区联建”重点项目进展情况表"
+    assert "A1:P1" in {str(r) for r in sheet.merged_cells.ranges}
+    row2 = [v for v in values(sheet, 2) if v]
+    assert row2 == ["填报单位:解放区“四区联建”办公室", "截至2013年5月", "单位:万元"]
+
+
+def test_two_row_header(book):
+    sheet = book["进展情况"]
+    assert values(sheet, 3) == HEADER_1
+    assert values(sheet, 4) == HEADER_2
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert "G3:H3" in merged and "A3:A4" in merged and "P3:P4" in merged
+
+
+def test_total_row_equals_the_sum_of_projects_and_the_engine(book):
+    sheet = book["进展情况"]
+    total = values(sheet, 5)
+    assert total[1] == "合计"
+    rows = project_rows(sheet)
+    assert len(rows) == 10
+    for column in (4, 5, 6, 8):  # 总投资, 年度计划, 1-N月完成, 累计
+        assert total[column] == pytest.approx(sum(r[column].value or 0 for r in rows))
+    _zones, engine = Project.objects.summary(MAY)
+    assert total[4] == 953700 == engine["total_investment"]
+    assert total[5] == 158000 == engine["annual_plan"]
+    assert total[6] == 54600 == engine["ytd"]
+    assert total[7] == pytest.approx(float(engine["completion_rate"]) / 100)
+    assert total[8] == 57600
+
+
+def test_zone_group_rows_carry_subtotals_and_numbering_restarts(book):
+    sheet = book["进展情况"]
+    labels = {r[1].value: r for r in sheet.iter_rows(min_row=6) if r[0].value is None}
+    assert list(labels) == [
+        "一、特色商业区(5个)",
+        "二、解放工业园区(1个)",
+        "三、文化旅游综合服务区(3个)",
+        "四、新型城市社区(1个)",
+    ]
+    commerce = labels["一、特色商业区(5个)"]
+    assert commerce[4].value == 455000 and commerce[5].value == 73000 and commerce[6].value == 30100
+    numbers, zone = [], None
+    for row in sheet.iter_rows(min_row=6):
+        if row[0].value is None:
+            zone = row[1].value
+        elif zone == "三、文化旅游综合服务区(3个)":
+            numbers.append(row[0].value)
+    assert numbers == [1, 2, 3]
+
+
+def test_project_row_types_and_formats(book):
+    sheet = book["进展情况"]
+    row = next(r for r in project_rows(sheet) if r[1].value == "丹尼斯百货")
+    assert row[2].value == "河南丹尼斯百货有限公司"
+    assert row[4].value == 100000 and row[4].number_format == "#,##0.00"
+    assert row[6].value == 7600
+    assert row[7].value == pytest.approx(0.4222) and row[7].number_format == "0.00%"
+    assert row[9].value == datetime.datetime(2013, 5, 1) and row[9].is_date
+    assert row[11].value == "施工许可办理中"
+    assert row[12].value == "施工许可证办理进度缓慢"
+    assert (row[13].value, row[14].value) == ("王红梅", "区商务局")
+    assert row[15].value == "严重滞后" and row[15].fill.fgColor.rgb.endswith("FFC7CE")
+    no_plan = next(r for r in project_rows(sheet) if r[1].value == "巴黎国际亲子机器人项目")
+    assert no_plan[5].value is None and no_plan[7].value is None and no_plan[15].value == "正常"
+
+
+def test_print_setup(book):
+    sheet = book["进展情况"]
+    assert sheet.freeze_panes == "A5"
+    assert sheet.print_title_rows == "$1:$4"
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.paperSize == 9  # A4
+    assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert "&P" in sheet.oddFooter.center.text
+    assert sheet.column_dimensions["B"].width >= 20
+    assert sheet["B6"].alignment.wrap_text and sheet["B6"].border.left.style == "thin"
+
+
+def test_summary_sheet(book):
+    sheet = book["汇总"]
+    assert values(sheet, 1) == [
+        "功能区",
+        "项目个数",
+        "总投资",
+        "年度计划投资",
+        "1-5月完成投资",
+        "完成率(%)",
+        "序时进度(%)",
+        "正常",
+        "滞后",
+        "严重滞后",
+    ]
+    total = values(sheet, 6)
+    assert total[:5] == ["合计", 10, 953700, 158000, 54600]
+    assert total[6] == pytest.approx(0.4167)
+    assert total[7:] == [6, 2, 2]
+    assert sum(values(sheet, r)[1] for r in range(2, 6)) == 10
+
+
+def test_problem_and_milestone_sheets(book):
+    problems = list(book["问题清单"].iter_rows(min_row=2, values_only=True))
+    assert len(problems) == 4
+    overdue = [p for p in problems if p[9] == "是"]
+    assert [p[1] for p in overdue] == ["动漫产业园"]
+    assert overdue[0][4] == "限期解决" and overdue[0][5] == datetime.datetime(2013, 5, 30)
+    milestones = list(book["时间节点"].iter_rows(min_row=2, values_only=True))
+    permit = next(m for m in milestones if m[0] == "丹尼斯百货" and m[1] == "取得施工许可")
+    assert permit[5] == 46 and permit[6] == "逾期"
+
+
+def test_hundred_million_yuan_mode_divides_by_ten_thousand(demo):
+    sheet = load(progress_workbook(MAY, unit="亿元"))["进展情况"]
+    assert values(sheet, 2)[-1] == "单位:亿元"
+    assert sheet["E5"].value == pytest.approx(95.37)
+    assert sheet["G5"].value == pytest.approx(5.46)
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", "\t=1", "\r=1"])
+def test_formula_injection_stays_text(zone, text):
+    project = make_project(zone, "F-1", name=text, owner=text, scope=text)
+    plan(project, 2013, "100.00")
+    report(project, 2013, 5, "10.00", physical_progress=text, problems=text)
+    sheet = load(progress_workbook(MAY))["进展情况"]
+    row = project_rows(sheet)[0]
+    for cell in (row[1], row[2], row[3], row[11], row[12]):
+        # XML turns a carriage return into a line feed; what matters is that it is text.
+        assert cell.data_type == "s" and cell.value == text.replace("\r", "\n")
+
+
+def test_export_progress_command(demo, tmp_path):
+    output = tmp_path / "进展.xlsx"
+    call_command("export_progress", year=2013, month=5, output=str(output), unit="亿元")
+    sheet = openpyxl.load_workbook(output)["进展情况"]
+    assert sheet["E5"].value == pytest.approx(95.37)
+
+
+def test_web_download_respects_period_and_list_filters(client, demo, observer_user):
+    client.force_login(observer_user)
+    response = client.get(reverse("projects:progress_xlsx"), {"year": 2013, "month": 4, "zone": 1})
+    assert response.status_code == 200
+    sheet = load(response.content)["进展情况"]
+    assert values(sheet, 3)[6] == "1-4月"
+    rows = project_rows(sheet)
+    assert len(rows) == 5
+    assert sheet["E5"].value == 455000
+    assert {r[1].value for r in rows} >= {"丹尼斯百货", "和平街市场整体改造"}
+
+
+def test_web_download_by_light(client, demo, observer_user):
+    client.force_login(observer_user)
+    response = client.get(reverse("projects:progress_xlsx"), {"light": "red"})
+    rows = project_rows(load(response.content)["进展情况"])
+    assert {r[1].value for r in rows} == {"动漫产业园", "丹尼斯百货"}
+
+
+def test_zone_without_plans_gives_empty_rate_not_an_error(zone):
+    make_project(zone, "E-1")
+    sheet = load(progress_workbook(MAY))["进展情况"]
+    assert sheet["H5"].value is None and sheet["E5"].value == Decimal("10000")
