@@ -2,7 +2,6 @@
 
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .forms import ApplyTemplateForm
@@ -22,6 +21,7 @@ from .models import (
 )
 from .periods import Period
 from .services import apply_milestone_template
+from .templatetags.jiefang import light_badge
 
 
 @admin.register(Zone)
@@ -107,12 +107,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("pace light"), ordering="light_rank")
     def light_display(self, obj):
-        return format_html(
-            '<span class="light light-{}" title="{}">{}</span>',
-            obj.light.value,
-            obj.light_reason,
-            obj.light.label,
-        )
+        return light_badge(obj)
 
     @admin.action(description=_("Apply a milestone template (reverse scheduling)"))
     def apply_template(self, request, queryset):

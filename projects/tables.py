@@ -3,11 +3,10 @@
 import django_tables2 as tables
 from django.db.models import F
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Light, Project
-from .templatetags.jiefang import money, pct
+from .templatetags.jiefang import light_badge, money, pct
 
 
 def period_link(record, table):
@@ -58,12 +57,7 @@ class LightColumn(tables.Column):
         super().__init__(**kwargs)
 
     def render(self, record):
-        return format_html(
-            '<span class="light light-{}" title="{}">{}</span>',
-            record.light.value,
-            record.light_reason,
-            record.light.label,
-        )
+        return light_badge(record)
 
     def value(self, record):
         return str(record.light.label)
@@ -113,6 +107,8 @@ class ProjectTable(PeriodTable):
         order_by = ("code",)
         per_page = 50
         attrs = {"class": "data"}
+        # Rows are drawn by this template; the columns here define headers, sorting and export.
+        template_name = "projects/project_table.html"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,15 +116,6 @@ class ProjectTable(PeriodTable):
             self.columns["ytd"].column.verbose_name = _("%(months)s completed") % {
                 "months": self.period.ytd_label
             }
-
-    def render_next_milestone(self, record):
-        css = "overdue" if record.next_milestone_date < self.period.as_of else ""
-        return format_html(
-            '{} <small class="{}">{}</small>',
-            record.next_milestone,
-            css,
-            record.next_milestone_date,
-        )
 
     def value_next_milestone(self, record):
         if not record.next_milestone:

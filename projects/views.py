@@ -161,7 +161,6 @@ class OfficialDetailView(ReadMixin, PeriodMixin, DetailView):
         table = ProjectTable(
             projects.with_progress(self.period).select_related("zone", "lead_official"),
             period=self.period,
-            exclude=["lead_official"],
         )
         RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
         _rows, total = projects.summary(self.period)

@@ -1,6 +1,7 @@
 """Display filters: one format for money and percentages everywhere."""
 
 from django import template
+from django.utils.html import format_html
 
 register = template.Library()
 
@@ -17,3 +18,15 @@ def money(value):
 def pct(value):
     """A percentage or percentage-point figure with 2 decimals; — when not applicable."""
     return DASH if value is None or value == "" else f"{value:.2f}"
+
+
+@register.simple_tag
+def light_badge(project):
+    """The pace light as a coloured badge with its text, and its reason on hover."""
+    light = project.light
+    return format_html(
+        '<span class="light light-{}" title="{}">{}</span>',
+        light.value,
+        project.light_reason,
+        light.label,
+    )
