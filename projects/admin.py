@@ -3,8 +3,9 @@
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import ApplyTemplateForm
+from .forms import ApplyTemplateForm, VersionedModelForm
 from .models import (
     AnnualPlan,
     Light,
@@ -12,6 +13,7 @@ from .models import (
     Milestone,
     MilestoneTemplate,
     MilestoneTemplateItem,
+    MonthLock,
     MonthlyReport,
     Official,
     Problem,
@@ -70,8 +72,14 @@ class LightFilter(admin.SimpleListFilter):
         return queryset
 
 
+class VersionedAdmin(SimpleHistoryAdmin):
+    """History for every change, and no silent overwrite of someone else's save."""
+
+    form = VersionedModelForm
+
+
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(VersionedAdmin):
     list_display = [
         "code",
         "name",
@@ -139,7 +147,7 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(AnnualPlan)
-class AnnualPlanAdmin(admin.ModelAdmin):
+class AnnualPlanAdmin(SimpleHistoryAdmin):
     list_display = ["project", "year", "planned_investment", "target"]
     list_filter = ["year", "project__zone"]
     list_select_related = ["project"]
@@ -149,7 +157,7 @@ class AnnualPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(VersionedAdmin):
     list_display = ["project", "name", "baseline_date", "planned_date", "actual_date"]
     list_filter = ["project__zone"]
     list_select_related = ["project"]
@@ -159,7 +167,7 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(admin.ModelAdmin):
+class MonthlyReportAdmin(VersionedAdmin):
     list_display = ["project", "year", "month", "amount", "submitted_by", "submitted_at"]
     list_filter = ["year", "month", "project__zone"]
     list_select_related = ["project", "submitted_by"]
@@ -184,7 +192,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Problem)
-class ProblemAdmin(admin.ModelAdmin):
+class ProblemAdmin(VersionedAdmin):
     list_display = [
         "description",
         "project",
@@ -211,3 +219,14 @@ class MilestoneTemplateAdmin(admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
     inlines = [MilestoneTemplateItemInline]
+
+
+@admin.register(MonthLock)
+class MonthLockAdmin(admin.ModelAdmin):
+    list_display = ["year", "month", "locked_by", "locked_at"]
+    list_filter = ["year"]
+    fields = ["year", "month"]
+
+    def save_model(self, request, obj, form, change):
+        obj.locked_by = request.user
+        super().save_model(request, obj, form, change)

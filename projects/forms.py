@@ -1,10 +1,18 @@
 """Forms of the project office and the lead officials."""
 
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import MilestoneTemplate
+from .history import conflict_changes
+from .models import MilestoneTemplate, MonthlyReport, StaleVersion
 from .periods import Period
+from .templatetags.jiefang import money
 
 
 class PeriodForm(forms.Form):
@@ -29,3 +37,149 @@ class ApplyTemplateForm(forms.Form):
     target_date = forms.DateField(
         label=_("target completion date"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+def conflict_message(instance, loaded_version):
+    """The refusal shown when someone else saved first: who, when, and what they changed."""
+    record, changes = conflict_changes(instance, loaded_version)
+    details = "; ".join(f"{name}: {old} → {new}" for name, old, new in changes) or "—"
+    return _(
+        "Not saved: %(user)s changed this record at %(time)s after you opened it. "
+        "Their changes: %(changes)s. Your entries are kept below; check them and submit again."
+    ) % {
+        "user": (record.history_user if record and record.history_user else _("someone")),
+        "time": timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
+        if record
+        else "",
+        "changes": details,
+    }
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A model form that refuses to overwrite a save made after it was loaded."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def _post_clean(self):
+        super()._post_clean()
+        loaded = self.cleaned_data.get("loaded_version")
+        if self.instance.pk and loaded is not None:
+            self.instance.version = loaded
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if self.instance.pk and loaded is not None:
+            current = (
+                type(self.instance)
+                ._base_manager.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current is not None and current != loaded:
+                self.refuse_stale(loaded, current)
+        return cleaned
+
+    def refuse_stale(self, loaded, current):
+        """Refuse with what changed, and take the current version so that a resubmit is deliberate."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded_version")] = current
+        raise ValidationError(conflict_message(self.instance, loaded), code="stale")
+
+    def save(self, commit=True):
+        try:
+            return super().save(commit)
+        except StaleVersion:
+            # Lost the race between clean() and the UPDATE: nothing was written.
+            self.add_error(None, conflict_message(self.instance, self.instance.version))
+            raise
+
+
+class MonthlyReportForm(VersionedModelForm):
+    """A month's report: amount, 形象进度, 存在问题, and milestones reached."""
+
+    confirm_over_total = forms.BooleanField(
+        label=_("I confirm the cumulative amount exceeds the total investment"), required=False
+    )
+
+    class Meta:
+        model = MonthlyReport
+        fields = ["year", "month", "amount", "physical_progress", "problems"]
+        widgets = {
+            "physical_progress": forms.Textarea(attrs={"rows": 3}),
+            "problems": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.instance.project = project
+        self.pending = list(project.milestones.filter(actual_date__isnull=True))
+        for milestone in self.pending:
+            self.fields[f"milestone_{milestone.pk}"] = forms.DateField(
+                label=_("%(name)s reached on (planned %(date)s)")
+                % {"name": milestone.name, "date": milestone.planned_date},
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+        if self.instance.pk:
+            self.fields["year"].disabled = True
+            self.fields["month"].disabled = True
+
+    def milestone_fields(self):
+        return [self[f"milestone_{m.pk}"] for m in self.pending]
+
+    def clean(self):
+        cleaned = super().clean()
+        for milestone in self.pending:
+            name = f"milestone_{milestone.pk}"
+            reached = cleaned.get(name)
+            if reached is None:
+                continue
+            milestone.actual_date = reached
+            try:
+                milestone.full_clean(exclude=["project"])
+            except ValidationError as error:
+                for message in error.message_dict.get("actual_date", error.messages):
+                    self.add_error(name, message)
+        amount = cleaned.get("amount")
+        if amount is not None and not cleaned.get("confirm_over_total"):
+            others = self.project.reports.exclude(pk=self.instance.pk).aggregate(
+                total=Sum("amount")
+            )["total"] or Decimal(0)
+            if others + amount > self.project.total_investment:
+                self.add_error(
+                    "confirm_over_total",
+                    _(
+                        "The cumulative amount would be %(cumulative)s, more than the total "
+                        "investment %(total)s (10k yuan). Tick the box to confirm it is right."
+                    )
+                    % {
+                        "cumulative": money(others + amount),
+                        "total": money(self.project.total_investment),
+                    },
+                )
+        return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()
+        # The project is not a form field, so check the one-report-a-month rule here.
+        try:
+            self.instance.validate_constraints()
+        except ValidationError as error:
+            self._update_errors(error)
+
+    @transaction.atomic
+    def save(self, commit=True):
+        report = super().save(commit)
+        for milestone in self.pending:
+            reached = self.cleaned_data.get(f"milestone_{milestone.pk}")
+            if reached:
+                milestone.actual_date = reached
+                milestone.save()
+        return report

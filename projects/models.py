@@ -5,10 +5,11 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .querysets import GREEN, RED, YELLOW, ProjectQuerySet
 
@@ -25,6 +26,46 @@ def not_in_future(value):
         raise ValidationError(_("An actual date cannot be in the future."), code="future")
 
 
+class StaleVersion(Exception):
+    """Someone else saved the row since this copy was loaded (no update was made)."""
+
+
+class Versioned(models.Model):
+    """Optimistic locking: an UPDATE only succeeds at the version the editor loaded.
+
+    Set `version` to the version the form was loaded at before saving; the UPDATE
+    carries "WHERE version = loaded" and raises StaleVersion when another save came first.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._loaded_version = self.version if not self._state.adding else None
+        if self._loaded_version is not None:
+            self.version = self._loaded_version + 1
+        try:
+            # A savepoint, so that a refused update leaves an enclosing transaction usable.
+            with transaction.atomic(using=kwargs.get("using")):
+                super().save(*args, **kwargs)
+        except StaleVersion:
+            self.version = self._loaded_version
+            raise
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        loaded = getattr(self, "_loaded_version", None)
+        if loaded is None:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        updated = super()._do_update(
+            base_qs.filter(version=loaded), using, pk_val, values, update_fields, forced_update
+        )
+        if not updated and base_qs.filter(pk=pk_val).exists():
+            raise StaleVersion(self)
+        return updated
+
+
 class Light(models.TextChoices):
     """The pace light of a project, from DOMAIN.md."""
 
@@ -39,6 +80,14 @@ class Light(models.TextChoices):
     @property
     def rank(self):
         return {self.GREEN: GREEN, self.YELLOW: YELLOW, self.RED: RED}[self]
+
+
+class ReportStatus(models.TextChoices):
+    """Where a project's report for a month stands."""
+
+    MISSING = "missing", _("Missing")
+    SUBMITTED = "submitted", _("Submitted")
+    LOCKED = "locked", _("Locked")
 
 
 class Zone(models.Model):
@@ -102,7 +151,7 @@ class Unit(models.Model):
         return self.name
 
 
-class Project(models.Model):
+class Project(Versioned):
     """A key project (重点项目) with its investment, leadership and dates."""
 
     class Category(models.TextChoices):
@@ -175,6 +224,7 @@ class Project(models.Model):
     )
 
     objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["liaisons"])
 
     class Meta:
         ordering = ["code"]
@@ -247,6 +297,7 @@ class AnnualPlan(models.Model):
         _("annual planned investment (10k yuan)"), validators=[non_negative], **MONEY
     )
     target = models.TextField(_("annual target"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "year"]
@@ -268,7 +319,7 @@ class AnnualPlan(models.Model):
         return f"{self.project} {self.year}"
 
 
-class Milestone(models.Model):
+class Milestone(Versioned):
     """A dated step of a project (时间节点); the baseline keeps the first planned date."""
 
     class State(models.TextChoices):
@@ -293,6 +344,7 @@ class Milestone(models.Model):
         _("actual date"), null=True, blank=True, validators=[not_in_future]
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "order", "planned_date"]
@@ -307,6 +359,14 @@ class Milestone(models.Model):
         if self.baseline_date is None:
             self.baseline_date = self.planned_date
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        start = self.project.actual_start if self.project_id else None
+        if self.actual_date and start and self.actual_date < start:
+            raise ValidationError(
+                {"actual_date": _("The actual date cannot be before the project started.")}
+            )
 
     def delay_at(self, as_of):
         """Days late at `as_of`: done late keeps its delay, open and past due counts up."""
@@ -334,7 +394,7 @@ class Milestone(models.Model):
         return (self.planned_date - self.baseline_date).days
 
 
-class MonthlyReport(models.Model):
+class MonthlyReport(Versioned):
     """A project's progress in one month: investment completed, 形象进度, problems."""
 
     project = models.ForeignKey(
@@ -364,6 +424,7 @@ class MonthlyReport(models.Model):
         related_name="+",
     )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["project", "year", "month"]
@@ -389,6 +450,51 @@ class MonthlyReport(models.Model):
 
     def __str__(self):
         return f"{self.project} {self.year}-{self.month:02d}"
+
+    def clean(self):
+        super().clean()
+        today = timezone.localdate()
+        if self.year and self.month and (self.year, self.month) > (today.year, today.month):
+            raise ValidationError(
+                {"month": _("That month has not begun; it cannot be reported yet.")}
+            )
+
+    @property
+    def is_locked(self):
+        return MonthLock.objects.filter(year=self.year, month=self.month).exists()
+
+
+class MonthLock(models.Model):
+    """A month closed by the project office: its reports can then be changed only by the office."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("locked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    locked_at = models.DateTimeField(_("locked at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-year", "-month"]
+        verbose_name = _("locked month")
+        verbose_name_plural = _("locked months")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "month"],
+                name="monthlock_unique_month",
+                violation_error_message=_("That month is already locked."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}-{self.month:02d}"
 
 
 class Meeting(models.Model):
@@ -426,7 +532,7 @@ class Meeting(models.Model):
         }
 
 
-class Problem(models.Model):
+class Problem(Versioned):
     """A problem raised at a meeting and chased until it is closed (销号)."""
 
     class Disposition(models.TextChoices):
@@ -464,6 +570,7 @@ class Problem(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closing_note = models.TextField(_("closing note"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["status", "deadline", "pk"]

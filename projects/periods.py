@@ -79,13 +79,14 @@ class Period:
         return cls(*latest) if latest else cls.current()
 
     @classmethod
-    def from_params(cls, params):
-        """The period named by ?year=&month=, or the latest; a bad value raises ValueError."""
+    def from_params(cls, params, default=None):
+        """The period named by ?year=&month=, or the default (the latest); bad values raise ValueError."""
+        default = default or cls.latest
         year, month = params.get("year"), params.get("month")
         if not year and not month:
-            return cls.latest()
+            return default()
         try:
-            year = int(year) if year else cls.latest().year
+            year = int(year) if year else default().year
             month = int(month) if month else 12
         except ValueError:
             raise ValueError(_("The year and month must be whole numbers.")) from None

@@ -221,6 +221,16 @@ class ProjectQuerySet(models.QuerySet):
             report_problems=Subquery(latest.values("problems")[:1]),
         )
 
+    def with_report_status(self, year, month=None):
+        """Annotate report_id: the project's report for that month, or None."""
+        from .models import MonthlyReport
+
+        period = _as_period(year, month)
+        report = MonthlyReport.objects.filter(
+            project=OuterRef("pk"), year=period.year, month=period.month
+        )
+        return self.annotate(report_id=Subquery(report.values("pk")[:1]))
+
     def summary(self, year, month=None, by="zone"):
         """Totals per zone (or per lead official) and overall, from the same figures as the rows.
 

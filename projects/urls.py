@@ -5,11 +5,20 @@ from . import views
 
 app_name = "projects"
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="projects:project_list"), name="home"),
+    path(
+        "",
+        RedirectView.as_view(
+            pattern_name="projects:project_list", http_method_names=["get", "head"]
+        ),
+        name="home",
+    ),
     path("projects/", views.ProjectListView.as_view(), name="project_list"),
     path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
     path("officials/", views.OfficialListView.as_view(), name="official_list"),
     path("officials/<int:pk>/", views.OfficialDetailView.as_view(), name="official_detail"),
     path("zones/", views.ZoneListView.as_view(), name="zone_list"),
+    path("my/", views.MyProjectsView.as_view(), name="my_projects"),
+    path("projects/<int:pk>/reports/new/", views.ReportCreateView.as_view(), name="report_create"),
+    path("reports/<int:pk>/edit/", views.ReportEditView.as_view(), name="report_edit"),
     path("exports/progress.xlsx", views.ProgressWorkbookView.as_view(), name="progress_xlsx"),
 ]

@@ -126,3 +126,9 @@ def demo(db):
     from django.core.management import call_command
 
     call_command("loaddata", "demo", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests log in a lot; the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db.models import Sum
+from django.urls import reverse
 
 from projects.models import (
     AnnualPlan,
@@ -70,4 +71,9 @@ def test_setup_demo_runs_twice_without_changing_anything(capsys):
 def test_demo_accounts_can_log_in(client):
     call_command("setup_demo")
     for username in ("office", "observer", "chenlixin", "liaison"):
-        assert client.login(username=username, password="jiefang-demo-2013"), username
+        response = client.post(
+            reverse("login"), {"username": username, "password": "jiefang-demo-2013"}
+        )
+        assert response.status_code == 302, username
+        assert client.get(reverse("projects:project_list")).status_code == 200
+        client.logout()

@@ -1,5 +1,7 @@
 """Load the demo data once and create one demo account per role (local demo only)."""
 
+from io import StringIO
+
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -29,6 +31,8 @@ class Command(BaseCommand):
             self.stdout.write("项目库已有数据,未重复导入演示数据。")
         else:
             call_command("loaddata", "demo", verbosity=0)
+            # A first history record for each demo row, so that later changes show old → new.
+            call_command("populate_history", auto=True, stdout=StringIO())
             self.stdout.write(f"已导入演示数据:{Project.objects.count()} 个项目。")
         lines = []
         for username, full_name, group, official_name in ACCOUNTS:

@@ -1,0 +1,205 @@
+"""The permission matrix: every page × every role × GET and POST.
+
+Anonymous is sent to log in; a refused role gets 403 (404 for a project out of its scope)
+and nothing changes; an allowed POST succeeds and leaves exactly one history record
+attributed to that user.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from projects.models import MonthlyReport, Official, Project
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = {"office", "lead", "liaison", "observer"}
+REPORTERS = {"office", "lead", "liaison"}
+USERS = {"office": "office", "lead": "chenlixin", "liaison": "liaison", "observer": "observer"}
+
+
+def own_project():
+    return Project.objects.get(code="JF2013-001")  # led by 陈立新, liaison 联络员小李
+
+
+def own_report():
+    return MonthlyReport.objects.get(project=own_project(), year=2013, month=5)
+
+
+def new_report_data():
+    today = timezone.localdate()
+    return {
+        "year": today.year,
+        "month": today.month,
+        "amount": "12.50",
+        "physical_progress": "施工",
+    }
+
+
+def edit_report_data():
+    report = own_report()
+    return {
+        "amount": "2400.00",
+        "physical_progress": "会所主体施工至3层",
+        "problems": "",
+        "loaded_version": report.version,
+        "year": 2013,
+        "month": 5,
+    }
+
+
+# name: (URL kwargs, roles that may GET, roles that may POST or None for read-only pages,
+#        POST data, the history manager that an allowed POST writes to)
+MATRIX = {
+    "projects:home": (dict, EVERYONE, None, None, None),
+    "projects:project_list": (dict, EVERYONE, None, None, None),
+    "projects:project_detail": (lambda: {"pk": own_project().pk}, EVERYONE, None, None, None),
+    "projects:official_list": (dict, EVERYONE, None, None, None),
+    "projects:official_detail": (
+        lambda: {"pk": Official.objects.get(name="陈立新").pk},
+        EVERYONE,
+        None,
+        None,
+        None,
+    ),
+    "projects:zone_list": (dict, EVERYONE, None, None, None),
+    "projects:progress_xlsx": (dict, EVERYONE, None, None, None),
+    "projects:my_projects": (dict, REPORTERS, None, None, None),
+    "projects:report_create": (
+        lambda: {"pk": own_project().pk},
+        REPORTERS,
+        REPORTERS,
+        new_report_data,
+        MonthlyReport.history,
+    ),
+    "projects:report_edit": (
+        lambda: {"pk": own_report().pk},
+        REPORTERS,
+        REPORTERS,
+        edit_report_data,
+        MonthlyReport.history,
+    ),
+}
+
+
+def app_url_names():
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and namespace == "projects":
+                yield f"projects:{pattern.name}"
+
+    return set(walk(get_resolver().url_patterns, None))
+
+
+def test_every_url_pattern_has_an_entry_in_the_permission_matrix():
+    assert app_url_names() == set(MATRIX)
+
+
+@pytest.fixture
+def demo_users(db):
+    call_command("setup_demo", stdout=open("/dev/null", "w"))
+    User.objects.create_user("nobody", password="pw-for-tests-only")
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_anonymous_is_sent_to_log_in(client, demo_users, name):
+    build, _get, post_roles, data, _history = MATRIX[name]
+    url = reverse(name, kwargs=build())
+    for response in (client.get(url), client.post(url, data() if data else {})):
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+@pytest.mark.parametrize("role", ["office", "lead", "liaison", "observer", "nobody"])
+def test_role_matrix(client, demo_users, name, role):
+    build, get_roles, post_roles, data, history = MATRIX[name]
+    user = User.objects.get(username=USERS.get(role, role))
+    client.force_login(user)
+    url = reverse(name, kwargs=build())
+
+    status = client.get(url, follow=True).status_code
+    assert status == (200 if role in get_roles else 403), ("GET", name, role)
+
+    before = history.count() if history else 0
+    response = client.post(url, data() if data else {})
+    if post_roles is None:
+        assert response.status_code in (403, 405), ("POST", name, role)
+    elif role in post_roles:
+        assert response.status_code == 302, response.content.decode()[:3000]
+        assert history.count() == before + 1
+        assert history.latest("history_date").history_user == user
+    else:
+        assert response.status_code == 403, ("POST", name, role)
+        assert history.count() == before
+
+
+@pytest.mark.parametrize("role", ["lead", "liaison"])
+def test_other_officials_projects_are_out_of_scope(client, demo_users, role):
+    """By URL: 404 for another official's project and report, and nothing written."""
+    client.force_login(User.objects.get(username=USERS[role]))
+    other = Project.objects.get(code="JF2013-002")  # 刘卫东's
+    report = MonthlyReport.objects.get(project=other, year=2013, month=5)
+    before = MonthlyReport.history.count()
+    create = reverse("projects:report_create", kwargs={"pk": other.pk})
+    edit = reverse("projects:report_edit", kwargs={"pk": report.pk})
+    assert client.get(create).status_code == 404
+    assert client.post(create, new_report_data()).status_code == 404
+    assert client.get(edit).status_code == 404
+    assert client.post(edit, {"amount": "1", "loaded_version": report.version}).status_code == 404
+    assert MonthlyReport.history.count() == before
+    report.refresh_from_db()
+    assert report.amount == 600
+
+
+def test_tampering_with_the_project_field_changes_nothing(client, demo_users):
+    """A project field smuggled into the form is ignored: the report goes to the URL's project."""
+    client.force_login(User.objects.get(username="chenlixin"))
+    other = Project.objects.get(code="JF2013-002")
+    url = reverse("projects:report_create", kwargs={"pk": own_project().pk})
+    response = client.post(url, new_report_data() | {"project": other.pk})
+    assert response.status_code == 302
+    assert not other.reports.filter(year=timezone.localdate().year).exists()
+    assert own_project().reports.filter(year=timezone.localdate().year).count() == 1
+
+
+def test_my_projects_lists_only_the_users_projects(client, demo_users):
+    client.force_login(User.objects.get(username="liaison"))
+    response = client.get(reverse("projects:my_projects"), {"year": 2013, "month": 5})
+    assert {p.code for p in response.context["rows"]} == {"JF2013-001", "JF2013-003"}
+    assert all(p.report_status == "submitted" for p in response.context["rows"])
+    response = client.get(reverse("projects:my_projects"), {"year": 2013, "month": 6})
+    assert all(p.report_status == "missing" for p in response.context["rows"])
+    assert response.context["missing"] == 2
+    html = response.content.decode()
+    assert reverse("projects:report_create", args=[own_project().pk]) in html
+
+
+def test_admin_is_for_the_office_only(client, demo_users):
+    for username in ("chenlixin", "liaison", "observer"):
+        client.force_login(User.objects.get(username=username))
+        assert client.get(reverse("admin:projects_monthlyreport_changelist")).status_code == 302
+    client.force_login(User.objects.get(username="office"))
+    assert client.get(reverse("admin:projects_monthlyreport_changelist")).status_code == 200
+    assert client.get(reverse("admin:axes_accessattempt_changelist")).status_code == 200
+
+
+def test_history_records_the_date_for_a_milestone_reached(client, demo_users):
+    client.force_login(User.objects.get(username="chenlixin"))
+    project = own_project()
+    milestone = project.milestones.get(name="酒店主体封顶")
+    data = new_report_data() | {
+        f"milestone_{milestone.pk}": (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+    }
+    assert (
+        client.post(reverse("projects:report_create", args=[project.pk]), data).status_code == 302
+    )
+    milestone.refresh_from_db()
+    assert milestone.actual_date == timezone.localdate() - datetime.timedelta(days=1)
+    assert milestone.history.latest("history_date").history_user.username == "chenlixin"
