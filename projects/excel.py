@@ -4,7 +4,7 @@ Workbooks are written in openpyxl's write-only mode, row by row from a
 database iterator, so memory stays flat however many projects there are.
 """
 
-from copy import copy
+from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
 from urllib.parse import quote
@@ -14,6 +14,7 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -43,24 +44,23 @@ LIGHT_FILLS = {
 }
 
 
-_STYLE_CACHE_ATTR = "_jiefang_styles"
+@dataclass(slots=True)
+class Styled:
+    """A value and the style of its cell, to be written by append()."""
+
+    value: object
+    style: StyleArray
 
 
-def cell(sheet, value, *, number_format=None, font=None, fill=None, alignment=WRAP, border=BORDER):
-    """A write-only cell; text that would start a formula is kept as text (formula injection).
-
-    Setting styles on each cell makes openpyxl hash them every time; the style of each
-    combination is built once per worksheet and copied, which keeps large exports fast.
-    """
-    result = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        result.data_type = "s"
-    styles = sheet.__dict__.setdefault(_STYLE_CACHE_ATTR, {})
+def _style(sheet, number_format, font, fill, alignment, border):
+    """The style array of a combination, built once per sheet (openpyxl hashes styles
+    on every assignment, which is slow when done per cell)."""
+    styles = sheet.__dict__.setdefault("_jiefang_styles", {})
     key = (number_format, id(font), id(fill), id(alignment), id(border))
-    style = styles.get(key)
-    if style is None:
+    if key not in styles:
+        model = WriteOnlyCell(sheet)
         if number_format:
-            result.number_format = number_format
+            model.number_format = number_format
         for name, item in (
             ("font", font),
             ("fill", fill),
@@ -68,11 +68,52 @@ def cell(sheet, value, *, number_format=None, font=None, fill=None, alignment=WR
             ("border", border),
         ):
             if item is not None:
-                setattr(result, name, item)
-        styles[key] = copy(result._style)
-    else:
-        result._style = copy(style)
-    return result
+                setattr(model, name, item)
+        styles[key] = model._style
+    return styles[key]
+
+
+def cell(sheet, value, *, number_format=None, font=None, fill=None, alignment=WRAP, border=BORDER):
+    """A value with its cell style; bordered and wrapped unless told otherwise."""
+    return Styled(value, _style(sheet, number_format, font, fill, alignment, border))
+
+
+def row_styles(sheet, number_formats, last_fill=None):
+    """The styles of a body row: bordered, wrapped, a number format per column, and an
+    optional fill on the last column (the light or the overdue flag)."""
+    styles = [_style(sheet, f, None, None, WRAP, BORDER) for f in number_formats]
+    if last_fill is not None:
+        styles[-1] = _style(sheet, number_formats[-1], None, last_fill, WRAP, BORDER)
+    return styles
+
+
+def append_values(sheet, values, styles):
+    """Append a row of values with one style per column to a write-only sheet.
+
+    Text that would start a formula is kept as text (formula injection). A write-only
+    row is serialized as soon as it is appended, so one cell object per column and
+    style is reused from row to row.
+    """
+    pool = sheet.__dict__.setdefault("_jiefang_cells", {})
+    key = tuple(map(id, styles))
+    cells = pool.get(key)
+    if cells is None:
+        cells = pool[key] = [WriteOnlyCell(sheet) for _style in styles]
+        for target, style in zip(cells, styles, strict=True):
+            target._style = style
+    for target, value in zip(cells, values, strict=True):
+        target.value = value
+        if value.__class__ is str and value.startswith(FORMULA_PREFIXES):
+            target.data_type = "s"
+    sheet.append(cells)
+
+
+def append(sheet, row):
+    """Append a row of Styled values (headers, totals) or plain values."""
+    plain = _style(sheet, None, None, None, None, None)
+    values = [item.value if isinstance(item, Styled) else item for item in row]
+    styles = [item.style if isinstance(item, Styled) else plain for item in row]
+    append_values(sheet, values, styles)
 
 
 def workbook_bytes(workbook):
@@ -93,7 +134,7 @@ def table_response(table, filename):
     sheet = workbook.create_sheet(_("Sheet1"))
     for index, row in enumerate(table.as_values()):
         font = BOLD if index == 0 else None
-        sheet.append([cell(sheet, value, font=font, alignment=None, border=None) for value in row])
+        append(sheet, [cell(sheet, value, font=font, alignment=None, border=None) for value in row])
     return xlsx_response(workbook_bytes(workbook), filename)
 
 
@@ -168,9 +209,10 @@ class ProgressWorkbook:
         last = get_column_letter(width)
         _setup_sheet(sheet, [w for _label, w in self.COLUMNS], header_rows=4)
         title = f"{settings.JIEFANG_DISTRICT}“四区联建”重点项目进展情况表"
-        sheet.append([cell(sheet, title, font=TITLE_FONT, alignment=CENTER, border=None)])
+        append(sheet, [cell(sheet, title, font=TITLE_FONT, alignment=CENTER, border=None)])
         sheet.merged_cells.add(f"A1:{last}1")
-        sheet.append(
+        append(
+            sheet,
             [
                 cell(
                     sheet,
@@ -182,7 +224,7 @@ class ProgressWorkbook:
             + [None] * 5
             + [cell(sheet, f"截至{period.year}年{period.month}月", border=None, alignment=None)]
             + [None] * (width - 8)
-            + [cell(sheet, f"单位:{self.unit}", border=None, alignment=None)]
+            + [cell(sheet, f"单位:{self.unit}", border=None, alignment=None)],
         )
         sheet.merged_cells.add("A2:F2")
         header_style = {"font": BOLD, "fill": HEADER_FILL, "alignment": CENTER}
@@ -200,28 +242,48 @@ class ProgressWorkbook:
                 letter = get_column_letter(index)
                 sheet.merged_cells.add(f"{letter}3:{letter}4")
         sheet.merged_cells.add("G3:H3")
-        sheet.append(first)
-        sheet.append(second)
+        append(sheet, first)
+        append(sheet, second)
 
-        sheet.append(self.total_row(sheet, "合计", total, font=BOLD, fill=GROUP_FILL))
+        append(sheet, self.total_row(sheet, "合计", total, font=BOLD, fill=GROUP_FILL))
         by_zone = {row["zone"]: row for row in zone_rows}
         current_zone, number = None, 0
         for project in self.project_rows():
-            if project.zone_id != current_zone:
-                current_zone, number = project.zone_id, 0
+            if project["zone_id"] != current_zone:
+                current_zone, number = project["zone_id"], 0
                 zone = by_zone[current_zone]
                 index = list(by_zone).index(current_zone)
                 label = f"{CHINESE_NUMERALS[index % 10]}、{zone['zone__name']}({zone['count']}个)"
-                sheet.append(self.total_row(sheet, label, zone, font=BOLD, fill=GROUP_FILL))
+                append(sheet, self.total_row(sheet, label, zone, font=BOLD, fill=GROUP_FILL))
             number += 1
-            sheet.append(self.project_row(sheet, number, project))
+            append_values(sheet, *self.project_row(sheet, number, project))
+
+    PROJECT_FIELDS = [
+        "zone_id",
+        "name",
+        "owner",
+        "scope",
+        "total_investment",
+        "annual_plan",
+        "ytd",
+        "completion_rate",
+        "cumulative",
+        "planned_start",
+        "planned_completion",
+        "report_progress",
+        "report_problems",
+        "lead_official__name",
+        "responsible_unit__name",
+        "light_rank",
+    ]
 
     def project_rows(self):
+        """Plain rows (no model instances: this runs for every project of the district)."""
         return (
             self.projects.with_progress(self.period)
             .with_report_text(self.period)
-            .select_related("zone", "lead_official", "responsible_unit")
             .order_by("zone__order", "zone__name", "code")
+            .values(*self.PROJECT_FIELDS)
             .iterator(chunk_size=2000)
         )
 
@@ -249,29 +311,36 @@ class ProgressWorkbook:
         return None
 
     def project_row(self, sheet, number, project):
+        light = Light.from_rank(project["light_rank"])
         values = [
             number,
-            project.name,
-            project.owner,
-            project.scope,
-            self.money(project.total_investment),
-            self.money(project.annual_plan),
-            self.money(project.ytd),
-            self.ratio(project.completion_rate),
-            self.money(project.cumulative),
-            project.planned_start,
-            project.planned_completion,
-            project.report_progress or "",
-            project.report_problems or "",
-            project.lead_official.name if project.lead_official else "",
-            project.responsible_unit.name if project.responsible_unit else "",
-            str(project.light.label),
+            project["name"],
+            project["owner"],
+            project["scope"],
+            self.money(project["total_investment"]),
+            self.money(project["annual_plan"]),
+            self.money(project["ytd"]),
+            self.ratio(project["completion_rate"]),
+            self.money(project["cumulative"]),
+            project["planned_start"],
+            project["planned_completion"],
+            project["report_progress"] or "",
+            project["report_problems"] or "",
+            project["lead_official__name"] or "",
+            project["responsible_unit__name"] or "",
+            str(light.label),
         ]
-        fills = {len(values) - 1: LIGHT_FILLS[project.light]}
-        return [
-            cell(sheet, value, number_format=self.format_of(index), fill=fills.get(index))
-            for index, value in enumerate(values)
-        ]
+        return values, self.light_styles(sheet)[light]
+
+    def light_styles(self, sheet):
+        """The styles of a project row for each light, built once per sheet (a style
+        belongs to its workbook)."""
+        if "_jiefang_light_styles" not in sheet.__dict__:
+            formats = [self.format_of(index) for index in range(len(self.COLUMNS))]
+            sheet.__dict__["_jiefang_light_styles"] = {
+                light: row_styles(sheet, formats, fill) for light, fill in LIGHT_FILLS.items()
+            }
+        return sheet.__dict__["_jiefang_light_styles"]
 
     def write_summary(self, sheet, zone_rows, total):
         headers = [
@@ -287,8 +356,8 @@ class ProgressWorkbook:
             "严重滞后",
         ]
         _setup_sheet(sheet, [20, 10, 14, 14, 14, 11, 11, 8, 8, 9], header_rows=1)
-        sheet.append(
-            [cell(sheet, h, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for h in headers]
+        append(
+            sheet, [cell(sheet, h, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for h in headers]
         )
         for label, row, font in [
             *((zone["zone__name"], zone, None) for zone in zone_rows),
@@ -307,11 +376,12 @@ class ProgressWorkbook:
                 row["red"],
             ]
             formats = [None, None, *[MONEY_FORMAT] * 3, *[PERCENT_FORMAT] * 2, None, None, None]
-            sheet.append(
+            append(
+                sheet,
                 [
                     cell(sheet, v, number_format=f, font=font)
                     for v, f in zip(values, formats, strict=True)
-                ]
+                ],
             )
 
     def write_problems(self, sheet):
@@ -329,8 +399,8 @@ class ProgressWorkbook:
             "是否逾期",
         ]
         _setup_sheet(sheet, [6, 24, 36, 24, 10, 11, 16, 9, 8, 8], header_rows=1)
-        sheet.append(
-            [cell(sheet, h, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for h in headers]
+        append(
+            sheet, [cell(sheet, h, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for h in headers]
         )
         problems = (
             Problem.objects.filter(project__in=self.projects.values("pk"))
@@ -353,7 +423,8 @@ class ProgressWorkbook:
                 "是" if overdue else "否",
             ]
             fill = LIGHT_FILLS[Light.RED] if overdue else None
-            sheet.append(
+            append(
+                sheet,
                 [
                     cell(
                         sheet,
@@ -362,44 +433,28 @@ class ProgressWorkbook:
                         fill=fill if i == len(values) - 1 else None,
                     )
                     for i, v in enumerate(values)
-                ]
+                ],
             )
 
     def write_milestones(self, sheet):
         as_of = self.period.as_of
         headers = ["项目名称", "时间节点", "基准日期", "计划日期", "实际日期", "延误天数", "状态"]
         _setup_sheet(sheet, [24, 18, 11, 11, 11, 9, 10], header_rows=1)
-        sheet.append(
-            [cell(sheet, h, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for h in headers]
+        append(
+            sheet, [cell(sheet, h, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for h in headers]
         )
         milestones = (
             Milestone.objects.filter(project__in=self.projects.values("pk"))
-            .select_related("project")
             .order_by("project__zone__order", "project__code", "order", "planned_date")
+            .values_list("project__name", "name", "baseline_date", "planned_date", "actual_date")
         )
-        for milestone in milestones.iterator(chunk_size=2000):
-            overdue = milestone.is_overdue_at(as_of)
-            values = [
-                milestone.project.name,
-                milestone.name,
-                milestone.baseline_date,
-                milestone.planned_date,
-                milestone.actual_date,
-                milestone.delay_at(as_of),
-                str(milestone.status_at(as_of).label),
-            ]
-            fill = LIGHT_FILLS[Light.RED] if overdue else None
-            sheet.append(
-                [
-                    cell(
-                        sheet,
-                        v,
-                        number_format=DATE_FORMAT if i in (2, 3, 4) else None,
-                        fill=fill if i == len(values) - 1 else None,
-                    )
-                    for i, v in enumerate(values)
-                ]
-            )
+        formats = [None, None, DATE_FORMAT, DATE_FORMAT, DATE_FORMAT, None, None]
+        normal = row_styles(sheet, formats)
+        overdue = row_styles(sheet, formats, LIGHT_FILLS[Light.RED])
+        for project, name, baseline, planned, actual in milestones.iterator(chunk_size=5000):
+            state, delay = Milestone.state_of(planned, actual, as_of)
+            values = [project, name, baseline, planned, actual, delay, str(state.label)]
+            append_values(sheet, values, overdue if state == Milestone.State.OVERDUE else normal)
 
 
 def progress_workbook(period, projects=None, unit="万元"):

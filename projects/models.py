@@ -368,23 +368,29 @@ class Milestone(Versioned):
                 {"actual_date": _("The actual date cannot be before the project started.")}
             )
 
-    def delay_at(self, as_of):
-        """Days late at `as_of`: done late keeps its delay, open and past due counts up."""
-        if self.is_done_at(as_of):
-            return max((self.actual_date - self.planned_date).days, 0)
-        return max((as_of - self.planned_date).days, 0)
+    @staticmethod
+    def state_of(planned, actual, as_of):
+        """(state, delay in days) of a milestone planned for `planned`, judged at `as_of`.
 
-    def is_done_at(self, as_of):
-        return self.actual_date is not None and self.actual_date <= as_of
+        Done late keeps its delay as history; open and past due counts up to `as_of`.
+        The rows-at-a-time exports call this directly on plain values.
+        """
+        if actual is not None and actual <= as_of:
+            delay = max((actual - planned).days, 0)
+            return (Milestone.State.LATE if delay else Milestone.State.ON_TIME), delay
+        if planned < as_of:
+            return Milestone.State.OVERDUE, (as_of - planned).days
+        return Milestone.State.PENDING, 0
+
+    def status_at(self, as_of):
+        return self.state_of(self.planned_date, self.actual_date, as_of)[0]
+
+    def delay_at(self, as_of):
+        return self.state_of(self.planned_date, self.actual_date, as_of)[1]
 
     def is_overdue_at(self, as_of):
         """Past its planned date at `as_of` and not done by then."""
-        return self.planned_date < as_of and not self.is_done_at(as_of)
-
-    def status_at(self, as_of):
-        if self.is_done_at(as_of):
-            return self.State.LATE if self.actual_date > self.planned_date else self.State.ON_TIME
-        return self.State.OVERDUE if self.is_overdue_at(as_of) else self.State.PENDING
+        return self.status_at(as_of) == self.State.OVERDUE
 
     @property
     def slip_days(self):
@@ -600,15 +606,17 @@ class Problem(Versioned):
         if errors:
             raise ValidationError(errors)
 
-    def is_open_at(self, as_of: datetime.date):
-        """Still open at the end of `as_of` (closed later counts as open then)."""
-        if self.status == self.Status.OPEN:
-            return True
-        return self.closed_at is not None and timezone.localdate(self.closed_at) > as_of
+    @staticmethod
+    def overdue_of(status, closed_at, deadline, as_of):
+        """Open at the end of `as_of` (closed later counts as open then) and past its
+        deadline; the deadline day itself is not overdue. Exports call this on plain values."""
+        is_open = status == Problem.Status.OPEN or (
+            closed_at is not None and timezone.localdate(closed_at) > as_of
+        )
+        return is_open and deadline is not None and deadline < as_of
 
     def is_overdue_at(self, as_of: datetime.date):
-        """Open past its deadline; the deadline day itself is not overdue."""
-        return self.is_open_at(as_of) and self.deadline is not None and self.deadline < as_of
+        return self.overdue_of(self.status, self.closed_at, self.deadline, as_of)
 
 
 class MilestoneTemplate(models.Model):

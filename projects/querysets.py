@@ -13,7 +13,9 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    ExpressionWrapper,
     F,
+    FilteredRelation,
     Func,
     IntegerField,
     OuterRef,
@@ -147,7 +149,7 @@ class ProjectQuerySet(models.QuerySet):
         open_problems, overdue_problems and light_rank (0 green, 1 yellow, 2 red).
         `year` may also be a Period.
         """
-        from .models import AnnualPlan, Milestone, MonthlyReport, Problem
+        from .models import Milestone, MonthlyReport, Problem
 
         period = _as_period(year, month)
         as_of = period.as_of
@@ -156,7 +158,6 @@ class ProjectQuerySet(models.QuerySet):
         )
         red_cutoff = as_of - datetime.timedelta(days=settings.JIEFANG_LIGHT_RED_DELAY_DAYS)
 
-        plans = AnnualPlan.objects.filter(project=OuterRef("pk"), year=period.year).order_by()
         reports = MonthlyReport.objects.filter(
             Q(year__lt=period.year) | Q(year=period.year, month__lte=period.month)
         )
@@ -167,8 +168,14 @@ class ProjectQuerySet(models.QuerySet):
             Q(meeting__isnull=True) | Q(meeting__date__lte=as_of),
         )
 
-        queryset = self.annotate(
-            annual_plan=Subquery(plans.values("planned_investment")[:1], output_field=MONEY),
+        # The plan of the year is a join (one row per project and year), so that the
+        # expressions below can refer to it many times at no extra cost.
+        queryset = self.alias(
+            period_plan=FilteredRelation(
+                "annual_plans", condition=Q(annual_plans__year=period.year)
+            )
+        ).annotate(
+            annual_plan=ExpressionWrapper(F("period_plan__planned_investment"), output_field=MONEY),
             month_amount=_money_sum(reports.filter(year=period.year, month=period.month)),
             ytd=_money_sum(reports.filter(year=period.year)),
             cumulative=_money_sum(reports),
