@@ -404,7 +404,12 @@ class MonthlyReport(Versioned):
     """A project's progress in one month: investment completed, 形象进度, problems."""
 
     project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="reports"
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="reports",
+        # The (project, year, month) unique index serves lookups by project, and better.
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]

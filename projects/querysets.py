@@ -122,18 +122,23 @@ def _count(queryset):
     return Coalesce(Subquery(subquery, output_field=IntegerField()), Value(0))
 
 
-def _summary_aggregates():
-    """Fresh aggregate expressions (an expression object serves one query only)."""
+LIGHT_NAMES = {GREEN: "green", YELLOW: "yellow", RED: "red"}
+SUMMED = ("total_investment", "annual_plan", "ytd", "cumulative")
+
+
+def _empty_totals():
     return {
-        "count": Count("pk"),
-        "total_investment": Sum("total_investment", output_field=MONEY),
-        "annual_plan": Sum("annual_plan", output_field=MONEY),
-        "ytd": Sum("ytd", output_field=MONEY),
-        "cumulative": Sum("cumulative", output_field=MONEY),
-        "green": Count("pk", filter=Q(light_rank=GREEN)),
-        "yellow": Count("pk", filter=Q(light_rank=YELLOW)),
-        "red": Count("pk", filter=Q(light_rank=RED)),
+        "count": 0,
+        **dict.fromkeys(SUMMED, Decimal(0)),
+        **dict.fromkeys(LIGHT_NAMES.values(), 0),
     }
+
+
+def _add(group, amounts, rank):
+    group["count"] += 1
+    for name, amount in zip(SUMMED, amounts, strict=True):
+        group[name] += amount or 0
+    group[LIGHT_NAMES[rank]] += 1
 
 
 def _as_period(year, month):
@@ -246,14 +251,31 @@ class ProjectQuerySet(models.QuerySet):
         time_schedule and the number of projects per light (green, yellow, red).
         """
         period = _as_period(year, month)
-        queryset = self.with_progress(period).order_by()
         fields, ordering = SUMMARY_GROUPS[by]
-        rows = list(queryset.values(*fields).annotate(**_summary_aggregates()).order_by(*ordering))
+        figures = SUMMED
+        # Each project's figures come from the engine in one query; adding them up here
+        # rather than in SQL evaluates each project's subqueries once instead of once per total.
+        projects = (
+            self.with_progress(period)
+            .order_by(*ordering, "pk")
+            .values_list(*fields, *figures, "light_rank")
+        )
+        groups = {}
+        for values in projects.iterator(chunk_size=5000):
+            key, amounts, rank = values[: len(fields)], values[len(fields) : -1], values[-1]
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = dict(zip(fields, key, strict=True)) | _empty_totals()
+            _add(group, amounts, rank)
+        rows = list(groups.values())
         # The total is the sum of the groups, so the two can never disagree.
-        total = {key: sum((row[key] or 0) for row in rows) for key in _summary_aggregates()}
+        total = _empty_totals()
+        for row in rows:
+            for name in ("count", *figures, *LIGHT_NAMES.values()):
+                total[name] += row[name]
         for row in [*rows, total]:
-            for key in ("total_investment", "annual_plan", "ytd", "cumulative"):
-                row[key] = quantize(row[key] or 0)
+            for name in figures:
+                row[name] = quantize(row[name])
             row["completion_rate"] = percent(row["ytd"], row["annual_plan"])
             row["time_schedule"] = period.time_schedule
         return rows, total

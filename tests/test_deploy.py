@@ -1,0 +1,146 @@
+"""Deployment: the health check, and two app servers sharing one database."""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.db.utils import OperationalError
+
+ROOT = Path(settings.BASE_DIR)
+
+
+@pytest.mark.django_db
+def test_healthz_answers_without_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": True}
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_database_is_down(client):
+    with mock.patch("projects.health.connection.cursor", side_effect=OperationalError("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] is False
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Browser:
+    """A cookie-keeping HTTP client for a server on loopback."""
+
+    def __init__(self, jar=None):
+        self.jar = jar or http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, url):
+        with self.opener.open(url, timeout=20) as response:
+            return response.status, response.read().decode()
+
+    def post(self, url, data, referer):
+        token = next(c.value for c in self.jar if c.name == "csrftoken")
+        body = urllib.parse.urlencode(data | {"csrfmiddlewaretoken": token}).encode()
+        request = urllib.request.Request(url, body, headers={"Referer": referer})
+        with self.opener.open(request, timeout=20) as response:
+            return response.status, response.read().decode()
+
+
+@pytest.fixture
+def two_servers(tmp_path):
+    """Two gunicorn processes on loopback serving one database file."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        "DEBUG": "0",
+        "JIEFANG_TESTING": "1",
+        "SECRET_KEY": "two-servers-test-key-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+    }
+    for command in (["migrate", "-v0"], ["setup_demo"]):
+        subprocess.run(
+            [sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+    ports = [free_port(), free_port()]
+    servers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "jiefang.wsgi",
+                "-b",
+                f"127.0.0.1:{port}",
+                "-w",
+                "1",
+                "--timeout",
+                "60",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for port in ports
+    ]
+    try:
+        for port in ports:
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+        yield [f"http://127.0.0.1:{port}" for port in ports]
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=20)
+
+
+def test_two_app_servers_share_sessions_and_data(two_servers):
+    """Log in on one server, carry on with the same session on the other, see each other's writes."""
+    a, b = two_servers
+    browser = Browser()
+    browser.get(f"{a}/accounts/login/")
+    status, html = browser.post(
+        f"{a}/accounts/login/",
+        {"username": "chenlixin", "password": "jiefang-demo-2013"},
+        referer=f"{a}/accounts/login/",
+    )
+    assert status == 200 and "我的项目" in html
+    # The same cookies on the other server: the session lives in the database.
+    status, html = browser.get(f"{b}/my/?year=2013&month=5")
+    assert status == 200 and "翰林国际旅游度假区一期" in html
+    edit = re.search(r'href="(/reports/(\d+)/edit/)"', html)
+    status, form = browser.get(f"{b}{edit.group(1)}")
+    version = re.search(r'name="loaded_version" value="(\d+)"', form).group(1)
+    status, html = browser.post(
+        f"{b}{edit.group(1)}",
+        {
+            "amount": "2468.00",
+            "physical_progress": "两台服务器",
+            "problems": "",
+            "loaded_version": version,
+        },
+        referer=f"{b}{edit.group(1)}",
+    )
+    assert status == 200 and "已保存" in html
+    status, html = browser.get(f"{a}/projects/1/?year=2013&month=5")
+    assert "两台服务器" in html and "2,468.00" in html
