@@ -404,11 +404,12 @@ class ProgressWorkbook:
         )
         problems = (
             Problem.objects.filter(project__in=self.projects.values("pk"))
+            .with_overdue(as_of)
             .select_related("project__lead_official", "meeting", "responsible_unit")
             .order_by("project__zone__order", "project__code", "pk")
         )
         for number, problem in enumerate(problems.iterator(chunk_size=2000), start=1):
-            overdue = problem.is_overdue_at(as_of)
+            overdue = problem.is_overdue
             lead = problem.project.lead_official
             values = [
                 number,

@@ -1,7 +1,5 @@
 """The key-project register: zones, officials, units, projects and their progress."""
 
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .querysets import GREEN, RED, YELLOW, ProjectQuerySet
+from .querysets import GREEN, RED, YELLOW, ProblemQuerySet, ProjectQuerySet
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -522,6 +520,9 @@ class Meeting(models.Model):
         ],
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
+    venue = models.CharField(_("venue"), max_length=100, blank=True)
+    chair = models.CharField(_("chair"), max_length=50, blank=True)
+    attendees = models.TextField(_("attendees"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
 
     class Meta:
@@ -537,10 +538,26 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return self.title or _("Meeting no. %(number)s of %(year)s") % {
-            "number": self.number,
-            "year": self.year,
-        }
+        return self.title or self.default_title
+
+    def get_absolute_url(self):
+        return reverse("projects:meeting_detail", args=[self.pk])
+
+    @property
+    def default_title(self):
+        return _("Meeting no. %(number)s of %(year)s") % {"number": self.number, "year": self.year}
+
+    @property
+    def period(self):
+        from .periods import Period
+
+        return Period(self.year, self.month)
+
+    @classmethod
+    def next_number(cls, year):
+        """Meetings are numbered from 1 within each year."""
+        last = cls.objects.filter(year=year).aggregate(models.Max("number"))["number__max"]
+        return (last or 0) + 1
 
 
 class Problem(Versioned):
@@ -556,6 +573,9 @@ class Problem(Versioned):
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="problem_items"
+    )
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("How it was solved on the spot, or other remarks.")
     )
     meeting = models.ForeignKey(
         Meeting,
@@ -583,6 +603,8 @@ class Problem(Versioned):
     closing_note = models.TextField(_("closing note"), blank=True)
     history = HistoricalRecords()
 
+    objects = ProblemQuerySet.as_manager()
+
     class Meta:
         ordering = ["status", "deadline", "pk"]
         verbose_name = _("problem")
@@ -598,6 +620,9 @@ class Problem(Versioned):
             self.closed_at = None
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("projects:problem_detail", args=[self.pk])
+
     def clean(self):
         super().clean()
         errors = {}
@@ -610,18 +635,6 @@ class Problem(Versioned):
             errors["closing_note"] = _("A problem cannot be closed without a closing note.")
         if errors:
             raise ValidationError(errors)
-
-    @staticmethod
-    def overdue_of(status, closed_at, deadline, as_of):
-        """Open at the end of `as_of` (closed later counts as open then) and past its
-        deadline; the deadline day itself is not overdue. Exports call this on plain values."""
-        is_open = status == Problem.Status.OPEN or (
-            closed_at is not None and timezone.localdate(closed_at) > as_of
-        )
-        return is_open and deadline is not None and deadline < as_of
-
-    def is_overdue_at(self, as_of: datetime.date):
-        return self.overdue_of(self.status, self.closed_at, self.deadline, as_of)
 
 
 class MilestoneTemplate(models.Model):

@@ -158,9 +158,6 @@ class ProjectQuerySet(models.QuerySet):
 
         period = _as_period(year, month)
         as_of = period.as_of
-        end_of_as_of = timezone.make_aware(
-            datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time())
-        )
         red_cutoff = as_of - datetime.timedelta(days=settings.JIEFANG_LIGHT_RED_DELAY_DAYS)
 
         reports = MonthlyReport.objects.filter(
@@ -168,10 +165,7 @@ class ProjectQuerySet(models.QuerySet):
         )
         pending = Milestone.objects.filter(project=OuterRef("pk")).exclude(actual_date__lte=as_of)
         overdue = pending.filter(planned_date__lt=as_of)
-        open_problems = Problem.objects.filter(
-            Q(status=Problem.Status.OPEN) | Q(closed_at__gte=end_of_as_of),
-            Q(meeting__isnull=True) | Q(meeting__date__lte=as_of),
-        )
+        open_problems = Problem.objects.open_at(as_of)
 
         # The plan of the year is a join (one row per project and year), so that the
         # expressions below can refer to it many times at no extra cost.
@@ -192,7 +186,7 @@ class ProjectQuerySet(models.QuerySet):
                 pending.order_by("planned_date", "order").values("planned_date")[:1]
             ),
             open_problems=_count(open_problems),
-            overdue_problems=_count(open_problems.filter(deadline__lt=as_of)),
+            overdue_problems=_count(Problem.objects.overdue_at(as_of)),
         )
         queryset = queryset.annotate(
             completion_rate=RoundedPercent(F("ytd"), F("annual_plan")),
@@ -279,3 +273,27 @@ class ProjectQuerySet(models.QuerySet):
             row["completion_rate"] = percent(row["ytd"], row["annual_plan"])
             row["time_schedule"] = period.time_schedule
         return rows, total
+
+
+class ProblemQuerySet(models.QuerySet):
+    """The problem register's states, judged at a date: the one definition of open and overdue."""
+
+    def open_at(self, as_of):
+        """Raised by `as_of` (at a meeting held by then) and not closed by the end of that day."""
+        end_of_day = timezone.make_aware(
+            datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time())
+        )
+        return self.filter(
+            Q(status="open") | Q(closed_at__gte=end_of_day),
+            Q(meeting__isnull=True) | Q(meeting__date__lte=as_of),
+        )
+
+    def overdue_at(self, as_of):
+        """Open past its deadline; the deadline day itself is not overdue."""
+        return self.open_at(as_of).filter(deadline__lt=as_of)
+
+    def with_overdue(self, as_of):
+        """Annotate is_overdue (at `as_of`) for listing."""
+        return self.annotate(
+            is_overdue=models.Exists(self.model.objects.overdue_at(as_of).filter(pk=OuterRef("pk")))
+        )

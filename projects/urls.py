@@ -20,5 +20,17 @@ urlpatterns = [
     path("my/", views.MyProjectsView.as_view(), name="my_projects"),
     path("projects/<int:pk>/reports/new/", views.ReportCreateView.as_view(), name="report_create"),
     path("reports/<int:pk>/edit/", views.ReportEditView.as_view(), name="report_edit"),
+    path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
+    path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting_create"),
+    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("meetings/<int:pk>/print/", views.MeetingPrintView.as_view(), name="meeting_print"),
+    path("meetings/<int:pk>/packet.pdf", views.MeetingPdfView.as_view(), name="meeting_pdf"),
+    path(
+        "meetings/<int:pk>/problems/new/", views.ProblemCreateView.as_view(), name="problem_create"
+    ),
+    path("problems/", views.ProblemListView.as_view(), name="problem_list"),
+    path("problems/<int:pk>/", views.ProblemDetailView.as_view(), name="problem_detail"),
+    path("problems/<int:pk>/close/", views.ProblemCloseView.as_view(), name="problem_close"),
+    path("officials/<int:pk>/print/", views.OfficialPrintView.as_view(), name="official_print"),
     path("exports/progress.xlsx", views.ProgressWorkbookView.as_view(), name="progress_xlsx"),
 ]

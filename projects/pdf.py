@@ -1,0 +1,57 @@
+"""PDF output through WeasyPrint, with the Chinese fonts of the machine (fonts-noto-cjk).
+
+Static files are read from disk, never over the network, so the PDF builds on an intranet
+server with no internet and without calling back into the app.
+"""
+
+import mimetypes
+from pathlib import Path
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+
+class PdfUnavailable(Exception):
+    """WeasyPrint or its system libraries (Pango) are missing."""
+
+
+def _static_file(url):
+    """The app's file behind a /static/... URL, or None."""
+    path = urlparse(url).path
+    prefix = "/" + settings.STATIC_URL.lstrip("/")
+    return finders.find(path[len(prefix) :]) if path.startswith(prefix) else None
+
+
+def _static_fetcher(weasyprint):
+    """A WeasyPrint URL fetcher that serves /static/... from disk and refuses anything else."""
+
+    class StaticFetcher(weasyprint.urls.URLFetcher):
+        def fetch(self, url, headers=None):
+            found = _static_file(url)
+            if not found:
+                raise ValueError(f"not a static file: {url}")
+            mime = mimetypes.guess_type(found)[0] or "application/octet-stream"
+            return weasyprint.urls.URLFetcherResponse(
+                url, Path(found).read_bytes(), headers={"Content-Type": mime}
+            )
+
+    return StaticFetcher()
+
+
+def render_pdf(template_name, context, request=None):
+    """Render a template to PDF bytes."""
+    try:
+        import weasyprint
+        import weasyprint.urls
+    except (ImportError, OSError) as error:
+        raise PdfUnavailable(
+            _("PDF output needs WeasyPrint and the Pango library: %(error)s") % {"error": error}
+        ) from None
+    html = render_to_string(template_name, context | {"pdf": True}, request=request)
+    document = weasyprint.HTML(
+        string=html, base_url="http://jiefang.local/", url_fetcher=_static_fetcher(weasyprint)
+    )
+    return document.write_pdf()
