@@ -1,17 +1,10 @@
 from django.urls import path
-from django.views.generic import RedirectView
 
 from . import views
 
 app_name = "projects"
 urlpatterns = [
-    path(
-        "",
-        RedirectView.as_view(
-            pattern_name="projects:project_list", http_method_names=["get", "head"]
-        ),
-        name="home",
-    ),
+    path("", views.DashboardView.as_view(), name="dashboard"),
     path("projects/", views.ProjectListView.as_view(), name="project_list"),
     path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
     path("officials/", views.OfficialListView.as_view(), name="official_list"),
@@ -32,5 +25,7 @@ urlpatterns = [
     path("problems/<int:pk>/", views.ProblemDetailView.as_view(), name="problem_detail"),
     path("problems/<int:pk>/close/", views.ProblemCloseView.as_view(), name="problem_close"),
     path("officials/<int:pk>/print/", views.OfficialPrintView.as_view(), name="official_print"),
+    path("help/", views.HelpView.as_view(), name="help"),
+    path("help/screenshots/<slug:name>.png", views.help_screenshot, name="help_screenshot"),
     path("exports/progress.xlsx", views.ProgressWorkbookView.as_view(), name="progress_xlsx"),
 ]

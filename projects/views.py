@@ -1,26 +1,34 @@
 """Pages of the tracker. Every progress figure comes from Project.objects.with_progress."""
 
+from decimal import Decimal
+from pathlib import Path
 from urllib.parse import quote
 
+import markdown
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.db.models import Count, Sum
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView, View
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from . import excel
+from . import charts, excel
 from .filters import ProblemFilterSet, ProjectFilterSet
 from .forms import MeetingForm, MonthlyReportForm, PeriodForm, ProblemCloseForm, ProblemForm
 from .history import project_history
 from .models import (
+    Light,
     Meeting,
     MonthLock,
     MonthlyReport,
@@ -32,7 +40,7 @@ from .models import (
 )
 from .packet import meeting_packet
 from .pdf import PdfUnavailable, render_pdf
-from .periods import Period
+from .periods import Period, quantize
 from .permissions import is_office, reportable_projects
 from .tables import MeetingTable, OfficialTable, ProblemTable, ProjectTable, ZoneSummaryTable
 from .timeline import milestone_timeline
@@ -516,3 +524,74 @@ class OfficialPrintView(ReadMixin, TemplateView):
         if meeting is None:
             raise Http404(_("No meeting has been opened yet."))
         return super().get_context_data(**kwargs) | meeting_packet(meeting, official)
+
+
+class DashboardView(ReadMixin, PeriodMixin, TemplateView):
+    """Headline figures, charts, lights, the red list, overdue items and missing reports."""
+
+    template_name = "projects/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        period = self.period
+        zones, total = Project.objects.summary(period)
+        monthly = dict(
+            MonthlyReport.objects.filter(year=period.year, month__lte=period.month)
+            .values_list("month")
+            .annotate(total=Sum("amount"))
+            .order_by("month")
+        )
+        points, running = [], Decimal(0)
+        for month in range(1, period.month + 1):
+            running += monthly.get(month, Decimal(0))
+            points.append((month, quantize(running)))
+        red = (
+            Project.objects.with_progress(period)
+            .filter(light_rank=Light.RED.rank)
+            .select_related("lead_official", "zone")
+            .order_by("-gap", "code")[:20]
+        )
+        missing = (
+            Project.objects.with_report_status(period)
+            .filter(report_id__isnull=True)
+            .exclude(status__in=[Project.Status.COMPLETED, Project.Status.PLANNING])
+            .values("lead_official__name")
+            .annotate(count=Count("pk"))
+            .order_by("-count", "lead_official__name")
+        )
+        context.update(
+            title=_("Dashboard"),
+            zones=zones,
+            total=total,
+            zone_chart=charts.zone_bars(zones),
+            pace_chart=charts.pace_line(points, total["annual_plan"]),
+            points=points,
+            red=red,
+            overdue=Problem.objects.overdue_at(period.as_of)
+            .select_related("project__lead_official", "responsible_unit")
+            .order_by("deadline")[:20],
+            missing=missing,
+        )
+        return context
+
+
+class HelpView(ReadMixin, TemplateView):
+    """The user guide (docs/user-guide.zh.md), for every logged-in user."""
+
+    template_name = "help.html"
+    guide = Path(settings.BASE_DIR) / "docs" / "user-guide.zh.md"
+
+    def get_context_data(self, **kwargs):
+        html = markdown.markdown(self.guide.read_text(encoding="utf-8"))
+        html = html.replace('src="screenshots/', f'src="{reverse("projects:help")}screenshots/')
+        return super().get_context_data(**kwargs) | {"title": _("Help"), "guide": mark_safe(html)}
+
+
+@permission_required("projects.view_project", raise_exception=True)
+@require_GET
+def help_screenshot(request, name):
+    """The guide's pictures, served from docs/screenshots."""
+    path = Path(settings.BASE_DIR) / "docs" / "screenshots" / f"{name}.png"
+    if not path.is_file():
+        raise Http404(name)
+    return FileResponse(path.open("rb"), content_type="image/png")

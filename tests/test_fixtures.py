@@ -76,3 +76,21 @@ def test_demo_accounts_can_log_in(client):
         assert response.status_code == 302, username
         assert client.get(reverse("projects:project_list")).status_code == 200
         client.logout()
+
+
+def test_roles_in_code_match_the_migrations():
+    """ensure_roles() on a freshly migrated database changes no group's permissions."""
+    from django.contrib.auth.models import Group
+
+    from projects.roles import ROLES, ensure_roles
+
+    before = {g.name: set(g.permissions.values_list("pk", flat=True)) for g in Group.objects.all()}
+    assert set(before) == set(ROLES)
+    ensure_roles()
+    after = {g.name: set(g.permissions.values_list("pk", flat=True)) for g in Group.objects.all()}
+    assert after == before
+    Group.objects.all().delete()
+    call_command("setup_demo", stdout=open("/dev/null", "w"))
+    assert {
+        g.name: set(g.permissions.values_list("pk", flat=True)) for g in Group.objects.all()
+    } == before

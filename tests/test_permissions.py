@@ -65,7 +65,9 @@ OFFICE = {"office"}
 # name: (URL kwargs, roles that may GET (None: the page takes POST only), roles that may POST
 #        or None for read-only pages, POST data, the history that an allowed POST adds one to)
 MATRIX = {
-    "projects:home": (dict, EVERYONE, None, None, None),
+    "projects:dashboard": (dict, EVERYONE, None, None, None),
+    "projects:help": (dict, EVERYONE, None, None, None),
+    "projects:help_screenshot": (lambda: {"name": "dashboard"}, EVERYONE, None, None, None),
     "projects:project_list": (dict, EVERYONE, None, None, None),
     "projects:project_detail": (lambda: {"pk": own_project().pk}, EVERYONE, None, None, None),
     "projects:official_list": (dict, EVERYONE, None, None, None),

@@ -21,7 +21,9 @@ PRODUCTION = {
 
 def manage(*args, env):
     clean = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "JIEFANG_TESTING", "SECRET_KEY"}
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "JIEFANG_TESTING", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -106,6 +106,7 @@ def count_queries(client, url, params=None):
 
 
 LISTS = [
+    ("projects:dashboard", lambda official: {}),
     ("projects:project_list", lambda official: {}),
     ("projects:official_list", lambda official: {}),
     ("projects:official_detail", lambda official: {"pk": official.pk}),

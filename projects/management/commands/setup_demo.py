@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from projects.models import Official, Project
+from projects.roles import ensure_roles
 
 PASSWORD = "jiefang-demo-2013"
 ACCOUNTS = [
@@ -27,6 +28,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        ensure_roles()
         if Project.objects.exists():
             self.stdout.write("项目库已有数据,未重复导入演示数据。")
         else:

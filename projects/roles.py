@@ -1,0 +1,56 @@
+"""The three roles, as Django groups with model permissions.
+
+Migrations 0002 and 0005 created them; ensure_roles() puts them back as defined here
+(after a database flush, for instance) and is what setup_demo relies on.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+MODELS = [
+    "zone",
+    "official",
+    "unit",
+    "project",
+    "annualplan",
+    "milestone",
+    "monthlyreport",
+    "meeting",
+    "problem",
+    "milestonetemplate",
+    "milestonetemplateitem",
+    "monthlock",
+]
+ACTIONS = ("view", "add", "change", "delete")
+
+ROLES = {
+    "project_office": {
+        "projects": [f"{action}_{model}" for model in MODELS for action in ACTIONS],
+        "axes": [
+            "view_accessattempt",
+            "delete_accessattempt",
+            "view_accesslog",
+            "view_accessfailurelog",
+        ],
+    },
+    "lead_official": {
+        "projects": [f"view_{model}" for model in MODELS]
+        + ["add_monthlyreport", "change_monthlyreport", "change_milestone"],
+    },
+    "observer": {"projects": [f"view_{model}" for model in MODELS]},
+}
+
+
+def role_permissions(name):
+    """The permissions of a role (a codename is unique within its app only)."""
+    condition = Q()
+    for label, codenames in ROLES[name].items():
+        condition |= Q(content_type__app_label=label, codename__in=codenames)
+    return Permission.objects.filter(condition)
+
+
+def ensure_roles():
+    """Create any missing role group and give each exactly its permissions."""
+    for name in ROLES:
+        group, _created = Group.objects.get_or_create(name=name)
+        group.permissions.set(role_permissions(name))

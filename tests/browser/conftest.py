@@ -1,0 +1,111 @@
+"""Playwright driving Debian's Chromium against the live test server.
+
+Every page is checked for requests to any other host and for JavaScript errors.
+Without Chromium the tests are skipped with a clear reason, unless
+JIEFANG_REQUIRE_BROWSER is set (as in CI), which turns the skip into a failure.
+"""
+
+import os
+import shutil
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+from django.core.management import call_command
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "jiefang-demo-2013"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-features=Translate,MediaRouter,OptimizationHints",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = "Chromium is not installed (apt-get install chromium fonts-noto-cjk): browser tests skipped"
+        if os.environ.get("JIEFANG_REQUIRE_BROWSER"):
+            pytest.fail(message.replace("skipped", "required here"))
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def demo_site(live_server):
+    call_command("setup_demo", stdout=open(os.devnull, "w"))
+    return live_server.url
+
+
+class Watched:
+    """A page whose foreign requests and script errors are collected."""
+
+    def __init__(self, page, base):
+        self.page = page
+        self.base = base
+        self.problems = []
+        host = urlparse(base).netloc
+        page.on(
+            "request",
+            lambda request: (
+                urlparse(request.url).scheme in ("http", "https")
+                and urlparse(request.url).netloc != host
+                and self.problems.append(f"request to another host: {request.url}")
+            ),
+        )
+        page.on(
+            "console",
+            lambda message: (
+                message.type == "error" and self.problems.append(f"console error: {message.text}")
+            ),
+        )
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on(
+            "response",
+            lambda response: (
+                response.status >= 400
+                and self.problems.append(f"{response.status}: {response.url}")
+            ),
+        )
+
+    def goto(self, path):
+        response = self.page.goto(self.base + path)
+        assert response.status < 400, (path, response.status)
+        return response
+
+    def login(self, username):
+        self.goto("/accounts/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", PASSWORD)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_url(self.base + "/")
+
+    def screenshot(self, name, **options):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), **options)
+
+
+@pytest.fixture
+def site(browser, demo_site):
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768}, locale="zh-CN", accept_downloads=True
+    )
+    page = context.new_page()
+    watched = Watched(page, demo_site)
+    yield watched
+    context.close()
+    assert watched.problems == []

@@ -1,0 +1,118 @@
+"""The main journeys in a real browser, with screenshots for the README and the user guide."""
+
+import io
+import re
+
+import openpyxl
+import pytest
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_login_and_dashboard_with_charts(site):
+    site.login("observer")
+    page = site.page
+    assert "重点项目" in page.title()
+    site.goto("/?year=2013&month=5")
+    assert page.locator("#headline").inner_text().count("953,700.00") == 1
+    assert page.locator("#zone-chart svg rect").count() == 8  # plan and completed for 4 zones
+    assert page.locator("#pace-chart svg polyline").count() == 2
+    assert "54,600" in page.locator("#pace-chart-table").inner_text()
+    assert "动漫产业园" in page.locator("#red-list").inner_text()
+    site.screenshot("dashboard", full_page=True)
+
+
+def test_filter_and_sort_the_project_list(site):
+    site.login("office")
+    page = site.page
+    site.goto("/projects/?year=2013&month=5")
+    page.select_option("#id_zone", label="特色商业区")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_load_state()
+    rows = page.locator("table.data tbody tr")
+    assert rows.count() == 5
+    page.click("th >> text=落后序时(百分点)")
+    page.wait_for_load_state()
+    page.click("th >> text=落后序时(百分点)")  # second click: largest gap first
+    page.wait_for_load_state()
+    assert "sort=-gap" in page.url
+    assert rows.first.inner_text().startswith("JF2013-006")
+    badge = rows.first.locator(".light")
+    assert badge.inner_text().strip().endswith("滞后")
+    assert "逾期" in badge.get_attribute("title")
+    site.screenshot("project-list", full_page=True)
+    site.goto("/projects/5/?year=2013&month=5")
+    assert page.locator("figure.timeline svg circle").count() == 2
+    site.screenshot("project-detail", full_page=True)
+
+
+def test_lead_official_submits_a_monthly_report(site):
+    site.login("chenlixin")
+    page = site.page
+    site.goto("/my/")
+    row = page.locator("#my-projects tr", has_text="JF2013-001")
+    assert "未填报" in row.inner_text()
+    row.locator("a", has_text="填报").click()
+    page.fill("#id_amount", "-5")
+    page.click("form.report button[type=submit]")
+    assert "金额不能为负数。" in page.locator("form.report").inner_text()
+    page.fill("#id_amount", "1250.50")
+    page.fill("#id_physical_progress", "酒店主体施工至5层")
+    site.screenshot("report-form", full_page=True)
+    page.click("form.report button[type=submit]")
+    page.wait_for_url(re.compile(r".*/my/.*"))
+    assert "已保存" in page.locator(".messages").inner_text()
+    assert "已填报" in page.locator("#my-projects tr", has_text="JF2013-001").inner_text()
+    site.screenshot("my-projects", full_page=True)
+
+
+def test_office_records_a_problem_at_the_meeting(site):
+    site.login("office")
+    page = site.page
+    site.goto("/meetings/")
+    page.click("table.data a >> text=2013年第5次“四区联建”例会")
+    page.select_option("#id_project", label="JF2013-004 唐人中心")
+    page.fill("#id_description", "裙楼施工需临时占道")
+    page.select_option("#id_responsible_unit", label="区城市管理局")
+    page.select_option("#id_disposition", value="deadline")
+    page.fill("#id_working_days", "5")
+    page.click("#problem-form button[type=submit]")
+    page.wait_for_load_state()
+    assert "问题已记录" in page.locator(".messages").inner_text()
+    table = page.locator("#meeting-problems").inner_text()
+    assert "裙楼施工需临时占道" in table and "2013-06-04" in table
+    site.screenshot("meeting", full_page=True)
+
+
+def test_packet_in_print_media(site):
+    site.login("office")
+    page = site.page
+    site.goto("/meetings/1/print/")
+    page.emulate_media(media="print")
+    assert page.locator(".screen-only").is_hidden()
+    header = page.locator("section.official thead").first
+    assert header.evaluate("e => getComputedStyle(e).display") == "table-header-group"
+    assert page.locator("tr.problem.overdue").count() == 1
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert widths[0] <= widths[1]  # nothing cut at the right edge
+    site.screenshot("packet-print", full_page=True)
+
+
+def test_excel_download_from_the_filtered_list(site):
+    site.login("observer")
+    page = site.page
+    site.goto("/projects/?year=2013&month=5&light=red")
+    with page.expect_download() as info:
+        page.click("text=导出 Excel")
+    sheet = openpyxl.load_workbook(io.BytesIO(open(info.value.path(), "rb").read())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "项目编号" and len(rows) == 3
+    assert {r[0] for r in rows[1:]} == {"JF2013-002", "JF2013-005"}
+    with page.expect_download() as info:
+        site.goto("/")
+        page.click("nav.mainnav >> text=进展情况表")
+    book = openpyxl.load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
+    assert book.sheetnames == ["进展情况", "汇总", "问题清单", "时间节点"]
