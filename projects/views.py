@@ -1,5 +1,7 @@
 """Pages of the tracker. Every progress figure comes from Project.objects.with_progress."""
 
+import re
+import uuid
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import quote
@@ -10,6 +12,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -23,7 +27,7 @@ from django.views.generic import CreateView, DetailView, TemplateView, UpdateVie
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from . import charts, excel
+from . import charts, excel, imports
 from .filters import ProblemFilterSet, ProjectFilterSet
 from .forms import MeetingForm, MonthlyReportForm, PeriodForm, ProblemCloseForm, ProblemForm
 from .history import project_history
@@ -595,3 +599,71 @@ def help_screenshot(request, name):
     if not path.is_file():
         raise Http404(name)
     return FileResponse(path.open("rb"), content_type="image/png")
+
+
+class ImportTemplateView(ReadMixin, View):
+    """A blank import template (?kind=projects or progress) with its 说明 sheet."""
+
+    def get(self, request):
+        kind = request.GET.get("kind", "projects")
+        if kind not in imports.HEADERS:
+            raise Http404(_("Unknown template."))
+        name = _("project template") if kind == "projects" else _("progress template")
+        return excel.xlsx_response(imports.template_workbook(kind), str(name))
+
+
+class ImportView(OfficeMixin, TemplateView):
+    """Upload → preview (nothing written) → confirm, for the project office."""
+
+    permission_required = "projects.add_project"
+    template_name = "projects/import.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"title": _("Import from Excel")}
+
+    def post(self, request):
+        kind = request.POST.get("kind")
+        if kind not in imports.HEADERS:
+            messages.error(request, _("Choose what the workbook contains."))
+            return self.get(request)
+        token = request.POST.get("token", "")
+        if token:
+            return self.confirm(request, kind, token)
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choose a workbook to upload."))
+            return self.get(request)
+        if upload.size > imports.MAX_UPLOAD:
+            messages.error(request, _("The file is over 5 MB; split it and import the parts."))
+            return self.get(request)
+        data = upload.read()
+        result = imports.run_import(kind, data, dry_run=True)
+        token = ""
+        if result.ok:
+            token = uuid.uuid4().hex
+            default_storage.save(f"imports/{token}.xlsx", ContentFile(data))
+        return self.render_to_response(
+            self.get_context_data(result=result, kind=kind, token=token, filename=upload.name)
+        )
+
+    def confirm(self, request, kind, token):
+        path = f"imports/{token}.xlsx"
+        if not re.fullmatch(r"[0-9a-f]{32}", token) or not default_storage.exists(path):
+            messages.error(request, _("The uploaded file has expired; upload it again."))
+            return redirect("projects:import")
+        with default_storage.open(path, "rb") as handle:
+            data = handle.read()
+        result = imports.run_import(kind, data, user=request.user, dry_run=False)
+        default_storage.delete(path)
+        if not result.ok:
+            return self.render_to_response(self.get_context_data(result=result, kind=kind))
+        messages.success(
+            request,
+            _("Imported: %(create)s created, %(update)s updated, %(unchanged)s unchanged.")
+            % {
+                "create": len(result.create),
+                "update": len(result.update),
+                "unchanged": len(result.unchanged),
+            },
+        )
+        return redirect("projects:import")

@@ -9,10 +9,12 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from projects.imports import export_projects
 from projects.models import Meeting, MonthlyReport, Official, Problem, Project
 
 pytestmark = pytest.mark.django_db
@@ -61,11 +63,20 @@ def open_problem():
 
 
 OFFICE = {"office"}
+PREVIEW_ONLY = {"projects:import"}  # an allowed POST shows a preview and writes nothing
+
+
+def import_upload():
+    return {"kind": "projects", "file": SimpleUploadedFile("p.xlsx", export_projects())}
+
 
 # name: (URL kwargs, roles that may GET (None: the page takes POST only), roles that may POST
 #        or None for read-only pages, POST data, the history that an allowed POST adds one to)
 MATRIX = {
     "projects:dashboard": (dict, EVERYONE, None, None, None),
+    "projects:import_template": (dict, EVERYONE, None, None, None),
+    # The upload only previews (nothing written): the office gets the preview page.
+    "projects:import": (dict, OFFICE, OFFICE, import_upload, Project.history),
     "projects:help": (dict, EVERYONE, None, None, None),
     "projects:help_screenshot": (lambda: {"name": "dashboard"}, EVERYONE, None, None, None),
     "projects:project_list": (dict, EVERYONE, None, None, None),
@@ -186,6 +197,9 @@ def test_role_matrix(client, demo_users, name, role):
     response = client.post(url, data() if data else {})
     if post_roles is None:
         assert response.status_code in (403, 405), ("POST", name, role)
+    elif role in post_roles and name in PREVIEW_ONLY:
+        assert response.status_code == 200, ("POST", name, role)
+        assert history.count() == before
     elif role in post_roles:
         assert response.status_code == 302, response.content.decode()[:3000]
         assert history.count() == before + 1

@@ -8,18 +8,20 @@ import datetime
 import statistics
 import time
 import tracemalloc
+from io import BytesIO
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, reset_queries
+from django.db import connection, reset_queries, transaction
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 
+from projects import imports
 from projects.excel import (
     BORDER,
     DATE_FORMAT,
@@ -59,8 +61,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--repeat", type=int, default=5)
         parser.add_argument("--skip-export", action="store_true")
+        parser.add_argument("--skip-import", action="store_true")
 
-    def handle(self, *args, repeat, skip_export, **options):
+    def handle(self, *args, repeat, skip_export, skip_import, **options):
         count = Project.objects.count()
         if not count:
             raise CommandError("没有项目数据:请先运行 seed_scale。")
@@ -105,6 +108,8 @@ class Command(BaseCommand):
             )
         if not skip_export:
             self.bench_export(period, count, repeat)
+        if not skip_import:
+            self.bench_import(period, repeat)
 
     def bench_export(self, period, count, repeat):
         """The progress workbook against openpyxl writing the same sheets of plain values."""
@@ -163,3 +168,49 @@ class Command(BaseCommand):
                 f"{name:<32}{seconds * 1000:>10.1f}{peak_memory(function):>10.1f}"
                 f"{seconds / styled:>8.2f}"
             )
+
+    def bench_import(self, period, repeat):
+        """Importing 10,000 project rows (each an update) against openpyxl read-only reading
+        the same file into lists. The import runs for real and is rolled back."""
+        projects = Project.objects.select_related("zone", "lead_official", "responsible_unit")
+        rows = [
+            [
+                p.code,
+                f"{p.name}(改)",
+                p.zone.name,
+                p.owner,
+                p.scope,
+                p.total_investment,
+                p.planned_start,
+                p.planned_completion,
+                p.lead_official.name if p.lead_official else None,
+                p.responsible_unit.name if p.responsible_unit else None,
+                period.year,
+                1000,
+            ]
+            for p in projects.order_by("code")[:10_000]
+        ]
+        data = imports.template_workbook("projects", rows)
+
+        def floor():
+            book = load_workbook(BytesIO(data), read_only=True)
+            return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+
+        def run():
+            with transaction.atomic():
+                result = imports.run_import("projects", data, dry_run=False)
+                assert result.ok and len(result.update) >= len(rows), result.errors[:3]
+                transaction.set_rollback(True)
+
+        times = max(repeat // 2, 1)
+        floor_seconds = measure(floor, times)
+        import_seconds = measure(run, times)
+        self.stdout.write(f"\nimport: {len(rows)} project rows, every one an update")
+        self.stdout.write(f"{'import':<32}{'median ms':>10}{'ratio':>8}")
+        self.stdout.write(
+            f"{'openpyxl read-only (baseline)':<32}{floor_seconds * 1000:>10.1f}{1:>8.2f}"
+        )
+        self.stdout.write(
+            f"{'import_projects':<32}{import_seconds * 1000:>10.1f}"
+            f"{import_seconds / floor_seconds:>8.2f}"
+        )

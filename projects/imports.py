@@ -1,0 +1,698 @@
+"""Excel import of the register (projects and annual plans) and of monthly progress.
+
+A workbook is checked before it is parsed (not a zip, macros, XML entities, zip bombs,
+merged cells), read in openpyxl's read-only mode, and every row is validated with the
+models' own rules. Errors name the sheet, row and column, and all of them are listed.
+Nothing is written unless every row is good, and then everything in one transaction.
+"""
+
+import datetime
+import itertools
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from io import BytesIO
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import from_excel
+from simple_history.utils import bulk_create_with_history
+
+from .models import AnnualPlan, MonthlyReport, Official, Project, Unit, Zone
+
+PROJECT_HEADERS = [
+    "项目编号",
+    "项目名称",
+    "功能区",
+    "建设单位",
+    "建设内容及规模",
+    "总投资(万元)",
+    "计划开工",
+    "计划竣工",
+    "牵头领导",
+    "责任单位",
+    "年度",
+    "年度计划投资(万元)",
+]
+PROGRESS_HEADERS = ["项目编号", "年", "月", "本月完成投资(万元)", "形象进度", "存在问题"]
+HEADERS = {"projects": PROJECT_HEADERS, "progress": PROGRESS_HEADERS}
+EXPLANATIONS = {
+    "项目编号": "必填。项目的唯一编号;已有编号则更新该项目,否则新建。",
+    "项目名称": "必填。",
+    "功能区": "必填。须与系统中的功能区名称一致,如:特色商业区。",
+    "建设单位": "选填。项目业主。",
+    "建设内容及规模": "选填。",
+    "总投资(万元)": "必填。数字,单位万元,可带两位小数;可以写千位分隔符(1,234),不能写百分号。",
+    "计划开工": "选填。日期,如 2013-06-01、2013/6/1 或 2013年6月1日。",
+    "计划竣工": "选填。日期,不能早于计划开工。",
+    "牵头领导": "选填。须与系统中的领导姓名一致。",
+    "责任单位": "选填。须与系统中的单位名称一致。",
+    "年度": "与“年度计划投资”同时填写或同时留空。一个项目有多个年度计划时,每个年度一行,其余各列相同。",
+    "年度计划投资(万元)": "数字,单位万元。",
+    "年": "必填。如 2013。",
+    "月": "必填。1 到 12。",
+    "本月完成投资(万元)": "必填。数字,单位万元,不能为负。",
+    "形象进度": "选填。如:主体结构施工至12层。",
+    "存在问题": "选填。",
+}
+
+MAX_UNCOMPRESSED = 50 * 1024 * 1024
+MAX_RATIO = 100
+MAX_ROWS = 20_000
+MAX_CELL = 32_767
+MAX_UPLOAD = 5 * 1024 * 1024
+THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+DATE_PATTERNS = [
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
+]
+
+
+@dataclass
+class Problem:
+    """One thing wrong with the file, where it is, in Chinese."""
+
+    message: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+
+    def __str__(self):
+        where = "".join(
+            part
+            for part in (
+                f"工作表「{self.sheet}」" if self.sheet else "",
+                f"第 {self.row} 行" if self.row else "",
+                f"「{self.column}」列" if self.column else "",
+            )
+        )
+        return f"{where}:{self.message}" if where else self.message
+
+
+class ImportRefused(Exception):
+    """The file cannot be read at all; `problems` says why."""
+
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+@dataclass
+class Result:
+    """What an import would do (dry run) or did."""
+
+    kind: str
+    create: list = field(default_factory=list)
+    update: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+    rows: int = 0
+    written: bool = False
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+def check_container(data):
+    """Refuse files that are not plain .xlsx workbooks before any XML is parsed."""
+    if len(data) > MAX_UPLOAD:
+        raise ImportRefused([Problem("文件超过 5 MB,请拆分后分批导入。")])
+    if not data.startswith(b"PK"):
+        raise ImportRefused(
+            [Problem("不是 Excel 工作簿(.xlsx)文件。请在 Excel 中另存为 .xlsx 后再导入。")]
+        )
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+        members = archive.infolist()
+        names = {m.filename for m in members}
+    except (zipfile.BadZipFile, ValueError, EOFError):
+        raise ImportRefused([Problem("文件已损坏,无法作为 .xlsx 打开。")]) from None
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise ImportRefused([Problem("不是 Excel 工作簿(.xlsx)文件。")])
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED:
+        raise ImportRefused([Problem("文件解压后超过 50 MB,拒绝导入(可能是压缩炸弹)。")])
+    for member in members:
+        if member.compress_size and member.file_size / member.compress_size > MAX_RATIO:
+            raise ImportRefused([Problem("文件压缩比异常(超过 100 倍),拒绝导入(可能是压缩炸弹)。")])
+    if "xl/vbaProject.bin" in names or b"macroEnabled" in archive.read("[Content_Types].xml"):
+        raise ImportRefused(
+            [Problem("这是含宏的工作簿(.xlsm),为安全起见不予导入。请另存为 .xlsx。")]
+        )
+    for member in members:
+        if member.filename.endswith((".xml", ".rels")):
+            head = archive.read(member).upper()
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise ImportRefused([Problem("文件含有 XML 实体声明,为安全起见不予导入。")])
+    return archive
+
+
+def merged_ranges(archive, sheet_path):
+    """Merged cell ranges of a sheet, read from its XML (read-only mode does not give them)."""
+    try:
+        xml = archive.read(sheet_path)
+    except KeyError:
+        return []
+    return re.findall(rb'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"', xml)
+
+
+def read_rows(data, kind, progress=None):
+    """(sheet name, header, data rows with their Excel row numbers, notes), or ImportRefused."""
+    archive = check_container(data)
+    has_formulas = (
+        re.search(rb"<f[ >]", archive.read("xl/worksheets/sheet1.xml"))
+        if ("xl/worksheets/sheet1.xml" in archive.namelist())
+        else True
+    )
+    try:
+        values_book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+        # Formula cells are looked at only when the sheet has any (a second parse).
+        formulas_book = (
+            load_workbook(BytesIO(data), read_only=True, data_only=False) if has_formulas else None
+        )
+    except Exception as error:  # openpyxl raises many kinds on damaged parts
+        raise ImportRefused([Problem(f"无法读取工作簿:{error}")]) from None
+    sheet = values_book.worksheets[0]
+    name = sheet.title
+    expected = HEADERS[kind]
+    problems, notes = [], []
+    for ref in merged_ranges(archive, "xl/worksheets/sheet1.xml"):
+        problems.append(Problem(f"有合并单元格 {ref.decode()},请取消合并后再导入。", name))
+    rows = sheet.iter_rows(values_only=True)
+    formula_rows = (
+        formulas_book.worksheets[0].iter_rows(values_only=True)
+        if formulas_book
+        else itertools.repeat(())
+    )
+    header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
+    next(formula_rows, None)
+    missing = [h for h in expected if h not in header]
+    if missing:
+        problems.append(
+            Problem(
+                "缺少或改动了表头:" + "、".join(missing) + "。表头应为:" + " | ".join(expected),
+                name,
+                1,
+            )
+        )
+        raise ImportRefused(problems)
+    extra = [h for h in header if h and h not in expected]
+    if extra:
+        notes.append(f"已忽略多余的列:{'、'.join(extra)}。")
+    positions = {h: header.index(h) for h in expected}
+    data_rows = []
+    for number, (values, raw) in enumerate(zip(rows, formula_rows, strict=False), start=2):
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw or values):
+            continue  # a blank line
+        if len(data_rows) >= MAX_ROWS:
+            raise ImportRefused([Problem(f"数据超过 {MAX_ROWS} 行,请拆分后分批导入。", name)])
+        row = {}
+        for heading, index in positions.items():
+            value = values[index] if index < len(values) else None
+            formula = raw[index] if index < len(raw) else None
+            column = f"{heading}({get_column_letter(index + 1)})"
+            if isinstance(formula, str) and formula.startswith("=") and value is None:
+                problems.append(
+                    Problem(
+                        "单元格是公式但没有计算结果,请在 Excel 中重新计算并保存,或改为数值。",
+                        name,
+                        number,
+                        column,
+                    )
+                )
+            if isinstance(value, str) and len(value) > MAX_CELL:
+                problems.append(Problem(f"内容超过 {MAX_CELL} 个字符。", name, number, column))
+                value = None
+            row[heading] = value
+        data_rows.append((number, row))
+        if progress and len(data_rows) % 1000 == 0:
+            progress(f"已读取 {len(data_rows)} 行")
+    values_book.close()
+    if formulas_book:
+        formulas_book.close()
+    if progress:
+        progress(f"共读取 {len(data_rows)} 行")
+    if problems:
+        raise ImportRefused(problems)
+    return name, data_rows, notes
+
+
+# -- cell conversions ------------------------------------------------------------------------
+
+
+def to_text(value):
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def to_decimal(value, notes, where):
+    """A number; "1,234" is read as 1234 (and said so); "85%" and other text are refused."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ValueError("应为数字。")
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value)).quantize(Decimal("0.01"))
+    text = str(value).strip()
+    if text.endswith("%"):
+        raise ValueError(f"「{text}」是百分数,此列应为金额(万元)。")
+    if THOUSANDS.match(text):
+        notes.append(f"{where}:已将「{text}」读作 {text.replace(',', '')}。")
+        text = text.replace(",", "")
+    try:
+        return Decimal(text).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ValueError(f"「{text}」不是数字。") from None
+
+
+def to_int(value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = str(value).strip()
+    if text.isdigit():
+        return int(text)
+    raise ValueError(f"「{text}」不是整数。")
+
+
+def to_date(value):
+    """A date from a date cell, an Excel serial number or text in a common Chinese form."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:
+            return from_excel(value).date()
+        raise ValueError(f"「{value}」不是有效日期。")
+    text = str(value).strip()
+    for pattern in DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            try:
+                return datetime.date(*map(int, match.groups()))
+            except ValueError:
+                break
+    raise ValueError(f"「{text}」不是有效日期,请写成 2013-06-01 的形式。")
+
+
+# -- planning -------------------------------------------------------------------------------
+
+
+class Importer:
+    """Validate rows against the register and work out what to create and update."""
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.result = Result(kind)
+        self.zones = {z.name: z for z in Zone.objects.all()}
+        self.officials = {}
+        for official in Official.objects.all():
+            self.officials.setdefault(official.name, official)
+        self.units = {u.name: u for u in Unit.objects.all()}
+
+    def error(self, message, row=None, column=""):
+        self.result.errors.append(Problem(message, self.sheet, row, column))
+
+    def run(self, data, progress=None):
+        try:
+            self.sheet, rows, notes = read_rows(data, self.kind, progress)
+        except ImportRefused as refused:
+            self.result.errors.extend(refused.problems)
+            return self.result
+        self.result.notes.extend(notes)
+        self.result.rows = len(rows)
+        if self.kind == "projects":
+            self.plan_projects(rows)
+        else:
+            self.plan_progress(rows)
+        if progress:
+            progress(f"已检查 {len(rows)} 行")
+        return self.result
+
+    # projects and annual plans
+
+    def plan_projects(self, rows):
+        existing = {
+            p.code: p
+            for p in Project.objects.filter(code__in=[to_text(r["项目编号"]) for _n, r in rows])
+        }
+        plans = {
+            (p.project.code, p.year): p
+            for p in AnnualPlan.objects.filter(project__in=existing.values()).select_related(
+                "project"
+            )
+        }
+        seen = {}
+        for number, row in rows:
+            fields = self.project_fields(number, row)
+            if fields is None:
+                continue
+            code = fields["code"]
+            if code in seen:
+                if seen[code] != fields:
+                    self.error("同一项目编号的各行项目信息不一致。", number, "项目编号")
+                    continue
+            else:
+                seen[code] = fields
+                self.plan_project(number, code, fields, existing.get(code))
+            year, amount = self.plan_fields(number, row)
+            if year is not None:
+                self.plan_annual(number, code, year, amount, plans.get((code, year)))
+
+    def project_fields(self, number, row):
+        notes = self.result.notes
+        errors = len(self.result.errors)
+        code, name = to_text(row["项目编号"]), to_text(row["项目名称"])
+        if not code:
+            self.error("项目编号不能为空。", number, "项目编号")
+        if not name:
+            self.error("项目名称不能为空。", number, "项目名称")
+        fields = {
+            "code": code,
+            "name": name,
+            "owner": to_text(row["建设单位"]),
+            "scope": to_text(row["建设内容及规模"]),
+        }
+        for heading, key, lookup in (
+            ("功能区", "zone", self.zones),
+            ("牵头领导", "lead_official", self.officials),
+            ("责任单位", "responsible_unit", self.units),
+        ):
+            text = to_text(row[heading])
+            if not text:
+                if key == "zone":
+                    self.error("功能区不能为空。", number, heading)
+                fields[key] = None
+            elif text not in lookup:
+                self.error(f"系统中没有名为「{text}」的{heading}。", number, heading)
+            else:
+                fields[key] = lookup[text]
+        try:
+            fields["total_investment"] = to_decimal(
+                row["总投资(万元)"], notes, f"第 {number} 行「总投资(万元)」列"
+            )
+            if fields["total_investment"] is None:
+                self.error("总投资不能为空。", number, "总投资(万元)")
+        except ValueError as error:
+            self.error(str(error), number, "总投资(万元)")
+        for heading, key in (("计划开工", "planned_start"), ("计划竣工", "planned_completion")):
+            try:
+                fields[key] = to_date(row[heading])
+            except ValueError as error:
+                self.error(str(error), number, heading)
+        if len(self.result.errors) > errors:
+            return None
+        return fields
+
+    def plan_fields(self, number, row):
+        try:
+            year = to_int(row["年度"])
+        except ValueError as error:
+            self.error(str(error), number, "年度")
+            return None, None
+        try:
+            amount = to_decimal(
+                row["年度计划投资(万元)"],
+                self.result.notes,
+                f"第 {number} 行「年度计划投资(万元)」列",
+            )
+        except ValueError as error:
+            self.error(str(error), number, "年度计划投资(万元)")
+            return None, None
+        if (year is None) != (amount is None):
+            self.error("“年度”和“年度计划投资”须同时填写或同时留空。", number, "年度")
+            return None, None
+        return year, amount
+
+    # Related objects were found by name already; full_clean would look each up again.
+    RESOLVED = ["zone", "lead_official", "responsible_unit", "street_office", "project"]
+
+    def validate(self, instance, number, columns, exclude=()):
+        try:
+            instance.full_clean(
+                exclude=[*exclude, *self.RESOLVED],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as error:
+            for key, messages in error.message_dict.items():
+                column = columns.get(key, "")
+                for message in messages:
+                    self.error(message, number, column)
+            return False
+        return True
+
+    PROJECT_COLUMNS = {
+        "code": "项目编号",
+        "name": "项目名称",
+        "zone": "功能区",
+        "owner": "建设单位",
+        "scope": "建设内容及规模",
+        "total_investment": "总投资(万元)",
+        "planned_start": "计划开工",
+        "planned_completion": "计划竣工",
+        "lead_official": "牵头领导",
+        "responsible_unit": "责任单位",
+    }
+
+    def plan_project(self, number, code, fields, project):
+        if project is None:
+            project = Project(**fields)
+            if self.validate(project, number, self.PROJECT_COLUMNS):
+                self.result.create.append(("project", number, code, project, {}))
+            return
+        changes = {
+            key: value
+            for key, value in fields.items()
+            if getattr(
+                project,
+                key if key not in ("zone", "lead_official", "responsible_unit") else f"{key}_id",
+            )
+            != (value.pk if hasattr(value, "pk") else value)
+        }
+        if not changes:
+            self.result.unchanged.append(("project", number, code, project, {}))
+            return
+        for key, value in changes.items():
+            setattr(project, key, value)
+        if self.validate(project, number, self.PROJECT_COLUMNS):
+            self.result.update.append(("project", number, code, project, changes))
+
+    def plan_annual(self, number, code, year, amount, plan):
+        columns = {"year": "年度", "planned_investment": "年度计划投资(万元)"}
+        if plan is None:
+            plan = AnnualPlan(year=year, planned_investment=amount)
+            if self.validate(plan, number, columns, exclude=["project"]):
+                self.result.create.append(("plan", number, f"{code} {year}", plan, {"code": code}))
+        elif plan.planned_investment == amount:
+            self.result.unchanged.append(("plan", number, f"{code} {year}", plan, {}))
+        else:
+            plan.planned_investment = amount
+            if self.validate(plan, number, columns, exclude=["project"]):
+                self.result.update.append(
+                    ("plan", number, f"{code} {year}", plan, {"planned_investment": amount})
+                )
+
+    # monthly progress
+
+    def plan_progress(self, rows):
+        codes = {to_text(r["项目编号"]) for _n, r in rows}
+        projects = {p.code: p for p in Project.objects.filter(code__in=codes)}
+        reports = {
+            (r.project.code, r.year, r.month): r
+            for r in MonthlyReport.objects.filter(project__code__in=codes).select_related("project")
+        }
+        seen = set()
+        columns = {
+            "year": "年",
+            "month": "月",
+            "amount": "本月完成投资(万元)",
+            "physical_progress": "形象进度",
+            "problems": "存在问题",
+        }
+        for number, row in rows:
+            errors = len(self.result.errors)
+            code = to_text(row["项目编号"])
+            project = projects.get(code)
+            if project is None:
+                self.error(
+                    f"系统中没有编号为「{code}」的项目。" if code else "项目编号不能为空。",
+                    number,
+                    "项目编号",
+                )
+            values = {}
+            for heading, key, convert in (("年", "year", to_int), ("月", "month", to_int)):
+                try:
+                    values[key] = convert(row[heading])
+                    if values[key] is None:
+                        self.error(f"{heading}不能为空。", number, heading)
+                except ValueError as error:
+                    self.error(str(error), number, heading)
+            try:
+                values["amount"] = to_decimal(
+                    row["本月完成投资(万元)"],
+                    self.result.notes,
+                    f"第 {number} 行「本月完成投资(万元)」列",
+                )
+                if values["amount"] is None:
+                    self.error("本月完成投资不能为空。", number, "本月完成投资(万元)")
+            except ValueError as error:
+                self.error(str(error), number, "本月完成投资(万元)")
+            values["physical_progress"] = to_text(row["形象进度"])
+            values["problems"] = to_text(row["存在问题"])
+            if len(self.result.errors) > errors:
+                continue
+            key = (code, values["year"], values["month"])
+            if key in seen:
+                self.error("同一项目同一月份出现了两行。", number, "月")
+                continue
+            seen.add(key)
+            report = reports.get(key)
+            label = f"{code} {values['year']}-{values['month']:02d}"
+            if report is None:
+                report = MonthlyReport(project=project, **values)
+                if self.validate(report, number, columns):
+                    self.result.create.append(("report", number, label, report, {}))
+                continue
+            changes = {k: v for k, v in values.items() if getattr(report, k) != v}
+            if not changes:
+                self.result.unchanged.append(("report", number, label, report, {}))
+                continue
+            for k, v in changes.items():
+                setattr(report, k, v)
+            if self.validate(report, number, columns):
+                self.result.update.append(("report", number, label, report, changes))
+
+
+def run_import(kind, data, user=None, dry_run=True, progress=None):
+    """Check a workbook and, unless dry_run or any row is bad, write it all in one transaction.
+
+    Rows are written in bulk, each with its change-log record attributed to `user`; updated
+    rows get a new version, so a form opened before the import cannot overwrite it.
+    """
+    importer = Importer(kind)
+    result = importer.run(data, progress)
+    if dry_run or not result.ok:
+        return result
+    grouped = {}
+    for what, _number, _label, instance, _extra in result.create:
+        grouped.setdefault((what, "create"), []).append(instance)
+    for what, _number, _label, instance, changes in result.update:
+        grouped.setdefault((what, "update"), []).append((instance, changes))
+    with transaction.atomic():
+        created = _create(Project, grouped.get(("project", "create"), []), user)
+        _update(Project, grouped.get(("project", "update"), []), user)
+        by_code = {project.code: project for project in created}
+        plans = []
+        for what, _number, _label, instance, extra in result.create:
+            if what == "plan":
+                code = extra["code"]
+                instance.project = by_code.get(code) or Project.objects.get(code=code)
+                plans.append(instance)
+        _create(AnnualPlan, plans, user)
+        _update(AnnualPlan, grouped.get(("plan", "update"), []), user)
+        reports = grouped.get(("report", "create"), [])
+        for report in reports:
+            report.submitted_by = user
+        _create(MonthlyReport, reports, user)
+        _update(MonthlyReport, grouped.get(("report", "update"), []), user)
+    result.written = True
+    if progress:
+        progress(f"已写入 {len(result.create)} 条新建、{len(result.update)} 条更新")
+    return result
+
+
+def _create(model, instances, user):
+    if not instances:
+        return []
+    return bulk_create_with_history(instances, model, batch_size=500, default_user=user)
+
+
+def _update(model, pairs, user):
+    """One UPDATE per row (cheaper than bulk_update's CASE at this size), the new version
+    included, then the change-log records in bulk."""
+    if not pairs:
+        return
+    versioned = hasattr(model, "version")
+    for instance, changes in pairs:
+        values = {name: getattr(instance, name) for name in changes}
+        if versioned:
+            instance.version += 1
+            values["version"] = instance.version
+        model._base_manager.filter(pk=instance.pk).update(**values)
+    model.history.bulk_history_create(
+        [instance for instance, _changes in pairs], batch_size=500, update=True, default_user=user
+    )
+
+
+# -- templates and export -------------------------------------------------------------------
+
+
+def template_workbook(kind, rows=()):
+    """A workbook with the kind's header row, the given rows, and a 说明 sheet."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "项目" if kind == "projects" else "进展"
+    sheet.append(HEADERS[kind])
+    for row in rows:
+        sheet.append(row)
+    for index, heading in enumerate(HEADERS[kind], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, len(heading) * 2 + 2)
+    sheet.freeze_panes = "A2"
+    guide = book.create_sheet("说明")
+    guide.append(["列", "说明"])
+    for heading in HEADERS[kind]:
+        guide.append([heading, EXPLANATIONS[heading]])
+    guide.column_dimensions["A"].width = 20
+    guide.column_dimensions["B"].width = 90
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def export_projects():
+    """The register in the projects template: one row per project and year of plan."""
+    rows = []
+    projects = (
+        Project.objects.select_related("zone", "lead_official", "responsible_unit")
+        .prefetch_related("annual_plans")
+        .order_by("code")
+    )
+    for project in projects:
+        base = [
+            project.code,
+            project.name,
+            project.zone.name,
+            project.owner,
+            project.scope,
+            project.total_investment,
+            project.planned_start,
+            project.planned_completion,
+            project.lead_official.name if project.lead_official else None,
+            project.responsible_unit.name if project.responsible_unit else None,
+        ]
+        plans = sorted(project.annual_plans.all(), key=lambda plan: plan.year)
+        if not plans:
+            rows.append([*base, None, None])
+        for plan in plans:
+            rows.append([*base, plan.year, plan.planned_investment])
+    return template_workbook("projects", rows)

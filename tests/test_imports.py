@@ -1,0 +1,381 @@
+"""Excel import: templates, dry runs, row-level errors, nothing half-written, hostile files."""
+
+import datetime
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from projects.imports import PROGRESS_HEADERS, PROJECT_HEADERS, run_import
+from projects.models import AnnualPlan, MonthlyReport, Project
+
+pytestmark = pytest.mark.django_db
+
+
+def workbook(rows, headers=PROJECT_HEADERS, extra=None):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "项目"
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    if extra:
+        extra(sheet)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def project_row(code="JF2013-101", name="新建项目", total=5000, year=2013, plan=1200, **over):  # noqa: PLR0913
+    row = dict(
+        zip(
+            PROJECT_HEADERS,
+            [
+                code,
+                name,
+                "特色商业区",
+                "某公司",
+                "新建",
+                total,
+                "2013-06-01",
+                "2014-12-31",
+                "陈立新",
+                "区商务局",
+                year,
+                plan,
+            ],
+            strict=True,
+        )
+    )
+    row.update(over)
+    return [row[h] for h in PROJECT_HEADERS]
+
+
+def messages(result):
+    return [str(p) for p in result.errors]
+
+
+@pytest.fixture
+def office(demo):
+    return User.objects.create_user("importer", password="x", is_staff=True)
+
+
+def test_templates_have_headers_and_an_explanation_sheet(client, demo, office):
+    from django.contrib.auth.models import Group
+
+    office.groups.add(Group.objects.get(name="project_office"))
+    client.force_login(office)
+    for kind, headers in (("projects", PROJECT_HEADERS), ("progress", PROGRESS_HEADERS)):
+        response = client.get(reverse("projects:import_template"), {"kind": kind})
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        assert [c.value for c in book.worksheets[0][1]] == headers
+        explained = {row[0] for row in book["说明"].iter_rows(min_row=2, values_only=True)}
+        assert explained == set(headers)
+
+
+def test_export_then_import_reports_every_row_unchanged(demo, tmp_path):
+    path = tmp_path / "register.xlsx"
+    call_command("export_projects", output=str(path), stdout=io.StringIO())
+    result = run_import("projects", path.read_bytes(), dry_run=True)
+    assert result.ok, messages(result)
+    assert (len(result.create), len(result.update)) == (0, 0)
+    assert len(result.unchanged) == Project.objects.count() + AnnualPlan.objects.count()
+
+
+def test_dry_run_writes_nothing_and_the_real_run_writes_with_the_user(demo, office):
+    data = workbook(
+        [
+            project_row(),
+            project_row("JF2013-001", "翰林国际旅游度假区一期(改)", 200000, 2013, 30000),
+        ]
+    )
+    before = (Project.objects.count(), AnnualPlan.objects.count(), Project.history.count())
+    result = run_import("projects", data, dry_run=True)
+    assert result.ok, messages(result)
+    assert [r[2] for r in result.create] == ["JF2013-101", "JF2013-101 2013"]
+    assert [r[2] for r in result.update] == ["JF2013-001"]
+    assert (Project.objects.count(), AnnualPlan.objects.count(), Project.history.count()) == before
+    result = run_import("projects", data, user=office, dry_run=False)
+    assert result.written
+    new = Project.objects.get(code="JF2013-101")
+    assert new.zone.name == "特色商业区" and new.lead_official.name == "陈立新"
+    assert new.annual_plans.get().planned_investment == Decimal("1200.00")
+    assert new.planned_start == datetime.date(2013, 6, 1)
+    changed = Project.objects.get(code="JF2013-001")
+    assert changed.name == "翰林国际旅游度假区一期(改)"
+    assert changed.history.latest("history_date").history_user == office
+
+
+def test_one_bad_row_among_good_ones_writes_nothing_and_names_the_row(demo, office):
+    rows = [
+        project_row("JF2013-201"),
+        project_row("JF2013-202", 功能区="不存在区"),
+        project_row("JF2013-203", 牵头领导="张三"),
+        project_row("JF2013-204", 计划开工="2014-01-01", 计划竣工="2013-01-01"),
+    ]
+    result = run_import("projects", workbook(rows), user=office, dry_run=False)
+    assert not result.written
+    assert not Project.objects.filter(code__startswith="JF2013-20").exists()
+    text = messages(result)
+    assert "工作表「项目」第 3 行「功能区」列:系统中没有名为「不存在区」的功能区。" in text
+    assert "工作表「项目」第 4 行「牵头领导」列:系统中没有名为「张三」的牵头领导。" in text
+    assert "工作表「项目」第 5 行「计划竣工」列:计划竣工日期不能早于计划开工日期。" in text
+
+
+def test_command_exits_non_zero_on_errors_and_writes_nothing(demo, tmp_path):
+    path = tmp_path / "bad.xlsx"
+    path.write_bytes(workbook([project_row(功能区="火星")]))
+    with pytest.raises(CommandError, match="未写入任何数据"):
+        call_command("import_projects", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert not Project.objects.filter(code="JF2013-101").exists()
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(workbook([project_row()]))
+    out = io.StringIO()
+    call_command("import_projects", str(good), "--dry-run", stdout=out)
+    assert "试运行" in out.getvalue() and not Project.objects.filter(code="JF2013-101").exists()
+
+
+def progress_book(rows, headers=PROGRESS_HEADERS):
+    return workbook(rows, headers)
+
+
+def test_progress_import_updates_a_month_and_records_the_user(demo, office):
+    data = progress_book(
+        [
+            ["JF2013-001", 2013, 5, 2400, "会所主体施工至3层", ""],
+            ["JF2013-001", 2013, 6, 2500, "封顶", ""],
+        ]
+    )
+    result = run_import("progress", data, user=office, dry_run=False)
+    assert result.written, messages(result)
+    may = MonthlyReport.objects.get(project__code="JF2013-001", year=2013, month=5)
+    assert may.amount == Decimal("2400.00")
+    record = may.history.latest("history_date")
+    assert record.history_user == office and record.history_type == "~"
+    assert (
+        MonthlyReport.objects.get(project__code="JF2013-001", year=2013, month=6).submitted_by
+        == office
+    )
+
+
+def test_progress_errors_are_all_listed(demo):
+    data = progress_book(
+        [
+            ["JF9999", 2013, 5, 1, "", ""],
+            ["JF2013-001", 2013, 13, 1, "", ""],
+            ["JF2013-001", 2013, 6, -1, "", ""],
+            ["JF2013-001", 2099, 1, 1, "", ""],
+        ]
+    )
+    text = messages(run_import("progress", data, dry_run=True))
+    assert "工作表「项目」第 2 行「项目编号」列:系统中没有编号为「JF9999」的项目。" in text
+    assert "工作表「项目」第 3 行「月」列:月份必须在 1 到 12 之间。" in text
+    assert "工作表「项目」第 4 行「本月完成投资(万元)」列:金额不能为负数。" in text
+    assert "工作表「项目」第 5 行「月」列:该月份尚未开始,不能填报。" in text
+
+
+# -- hostile files ------------------------------------------------------------------------
+
+
+def refused(data, kind="projects"):
+    result = run_import(kind, data, dry_run=True)
+    assert not result.ok
+    return " ".join(messages(result))
+
+
+def rezip(data, change):
+    """Rewrite an xlsx, letting `change(name, bytes)` alter members."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = change(item.filename, source.read(item))
+            if content is not None:
+                target.writestr(item.filename, content)
+        extra = change("__extra__", b"")
+        if extra:
+            for name, content in extra:
+                target.writestr(name, content)
+    return out.getvalue()
+
+
+def test_not_an_xlsx(demo):
+    assert "不是 Excel 工作簿" in refused("项目编号,项目名称\nA,B".encode())
+
+
+def test_corrupt_zip(demo):
+    assert "文件已损坏" in refused(workbook([project_row()])[:400])
+
+
+def test_macro_workbook(demo):
+    def add_macro(name, content):
+        if name == "__extra__":
+            return [("xl/vbaProject.bin", b"\x00" * 64)]
+        return content
+
+    assert "含宏的工作簿" in refused(rezip(workbook([project_row()]), add_macro))
+
+
+def test_xml_entity_attack(demo):
+    def add_entity(name, content):
+        if name == "xl/worksheets/sheet1.xml":
+            doctype = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+            if content.startswith(b"<?xml"):
+                end = content.index(b"?>") + 2
+                return content[:end] + doctype + content[end:]
+            return doctype + content
+        return None if name == "__extra__" else content
+
+    assert "XML 实体" in refused(rezip(workbook([project_row()]), add_entity))
+
+
+def test_zip_bomb(demo):
+    def add_bomb(name, content):
+        if name == "__extra__":
+            return [("xl/media/padding.bin", b"\x00" * (60 * 1024 * 1024))]
+        return content
+
+    assert "压缩炸弹" in refused(rezip(workbook([project_row()]), add_bomb))
+
+
+def test_too_many_rows(demo):
+    rows = [project_row(f"X{i:05d}") for i in range(20_001)]
+    assert "超过 20000 行" in refused(workbook(rows))
+
+
+def test_formula_without_cached_value(demo):
+    data = workbook([project_row(total="=1000*5")])
+    assert "公式但没有计算结果" in refused(data)
+
+
+def test_cell_over_the_excel_limit(demo):
+    varied = "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(32_767)).encode()
+
+    def lengthen(name, content):  # openpyxl itself will not write more than Excel allows
+        if name == "xl/worksheets/sheet1.xml":
+            return content.replace(varied, varied + "尾".encode())
+        return None if name == "__extra__" else content
+
+    data = rezip(workbook([project_row(建设内容及规模=varied.decode())]), lengthen)
+    assert "内容超过 32767 个字符" in refused(data)
+
+
+def test_merged_cells_in_the_data_area(demo):
+    data = workbook(
+        [project_row(), project_row("JF2013-102")], extra=lambda s: s.merge_cells("B2:B3")
+    )
+    assert "合并单元格 B2:B3" in refused(data)
+
+
+def test_thousands_separator_is_accepted_and_said_percent_is_refused(demo):
+    result = run_import("projects", workbook([project_row(total="1,234.50")]), dry_run=True)
+    assert result.ok, messages(result)
+    assert result.create[0][3].total_investment == Decimal("1234.50")
+    assert "已将「1,234.50」读作 1234.50" in " ".join(result.notes)
+    assert "「85%」是百分数" in refused(workbook([project_row(total="85%")]))
+
+
+@pytest.mark.parametrize(
+    "value", ["2013-06-01", "2013/6/1", "2013年6月1日", 41426, datetime.datetime(2013, 6, 1)]
+)
+def test_dates_as_text_serial_numbers_or_dates(demo, value):
+    result = run_import("projects", workbook([project_row(计划开工=value)]), dry_run=True)
+    assert result.ok, messages(result)
+    assert result.create[0][3].planned_start == datetime.date(2013, 6, 1)
+
+
+def test_bad_date_text_is_refused(demo):
+    assert "不是有效日期" in refused(workbook([project_row(计划开工="六月一日")]))
+
+
+def test_missing_or_renamed_header(demo):
+    headers = ["编号" if h == "项目编号" else h for h in PROJECT_HEADERS]
+    text = refused(workbook([project_row()], headers=headers))
+    assert "缺少或改动了表头:项目编号" in text
+
+
+def test_extra_columns_are_ignored_with_a_note(demo):
+    data = workbook([[*project_row(), "备注内容"]], headers=[*PROJECT_HEADERS, "备注"])
+    result = run_import("projects", data, dry_run=True)
+    assert result.ok and "已忽略多余的列:备注。" in result.notes
+
+
+def test_memory_stays_under_200_mib_for_a_large_upload(tmp_path):
+    """Reading a workbook of 19,000 rows, in a process of its own, peaks under 200 MiB."""
+    rows = [project_row(f"M{i:05d}", 建设内容及规模="新建商业综合体" * 8) for i in range(19_000)]
+    path = tmp_path / "large.xlsx"
+    path.write_bytes(workbook(rows))
+    assert path.stat().st_size < 5 * 1024 * 1024
+    script = (
+        "import django, sys; django.setup();"
+        "from projects.imports import read_rows;"
+        "name, rows, notes = read_rows(open(sys.argv[1], 'rb').read(), 'projects');"
+        "assert len(rows) == 19000;"
+        "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    )
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "jiefang.settings", "JIEFANG_TESTING": "1"}
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(path)],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    peak_kib = int(out.strip().splitlines()[-1])
+    assert peak_kib < 200 * 1024
+
+
+def test_progress_is_reported_while_reading(demo):
+    lines = []
+    run_import(
+        "projects", workbook([project_row(f"P{i:04d}") for i in range(2500)]), progress=lines.append
+    )
+    assert "已读取 1000 行" in lines and "已读取 2000 行" in lines and "已检查 2500 行" in lines
+
+
+# -- the web: upload, preview, confirm ------------------------------------------------------
+
+
+def test_web_upload_previews_then_confirms(client, demo, office):
+    from django.contrib.auth.models import Group
+
+    office.groups.add(Group.objects.get(name="project_office"))
+    client.force_login(office)
+    upload = SimpleUploadedFile("项目.xlsx", workbook([project_row()]))
+    response = client.post(reverse("projects:import"), {"kind": "projects", "file": upload})
+    html = response.content.decode()
+    assert "预览:尚未写入任何数据" in html and "JF2013-101" in html
+    assert not Project.objects.filter(code="JF2013-101").exists()
+    token = response.context["token"]
+    response = client.post(
+        reverse("projects:import"), {"kind": "projects", "token": token}, follow=True
+    )
+    assert "已导入:新建 2" in response.content.decode()
+    project = Project.objects.get(code="JF2013-101")
+    assert project.history.get().history_user == office
+
+
+def test_web_upload_lists_every_error(client, demo, office):
+    from django.contrib.auth.models import Group
+
+    office.groups.add(Group.objects.get(name="project_office"))
+    client.force_login(office)
+    upload = SimpleUploadedFile(
+        "bad.xlsx",
+        workbook([project_row(功能区="火星"), project_row("JF2013-102", 牵头领导="李四")]),
+    )
+    response = client.post(reverse("projects:import"), {"kind": "projects", "file": upload})
+    errors = response.context["result"].errors
+    assert len(errors) == 2 and "token" not in response.context or not response.context["token"]
+    assert "第 2 行" in str(errors[0]) and "第 3 行" in str(errors[1])
