@@ -1,6 +1,7 @@
 """Small builders for test data, and the users of each role."""
 
 import datetime
+import os
 from decimal import Decimal
 
 import pytest
@@ -132,3 +133,11 @@ def demo(db):
 def fast_password_hashing(settings):
     """Tests log in a lot; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def demo_users(db):
+    """The demo data with its accounts, as `make run` sets them up."""
+    from django.core.management import call_command
+
+    call_command("setup_demo", stdout=open(os.devnull, "w"))

@@ -7,7 +7,6 @@ import subprocess
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,11 +15,6 @@ from projects.periods import Period
 from projects.workdays import add_working_days
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo_users(db):
-    call_command("setup_demo", stdout=open("/dev/null", "w"))
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import datetime
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -165,8 +164,7 @@ def test_every_url_pattern_has_an_entry_in_the_permission_matrix():
 
 
 @pytest.fixture
-def demo_users(db):
-    call_command("setup_demo", stdout=open("/dev/null", "w"))
+def demo_users(demo_users):
     User.objects.create_user("nobody", password="pw-for-tests-only")
 
 

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -15,11 +14,6 @@ from projects.models import Milestone, MonthLock, MonthlyReport, Project, StaleV
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-
-
-@pytest.fixture
-def demo_users(db):
-    call_command("setup_demo", stdout=open("/dev/null", "w"))
 
 
 @pytest.fixture

@@ -30,20 +30,24 @@ from projects.excel import (
     ProgressWorkbook,
     workbook_bytes,
 )
-from projects.models import Milestone, Official, Problem, Project, Zone
+from projects.models import AnnualPlan, Milestone, Official, Problem, Project, Zone
 from projects.periods import Period
 
 MIB = 1024 * 1024
 
 
-def measure(function, repeat):
-    function()  # warm caches and connections
-    times = []
+def measure_together(functions, repeat):
+    """Median seconds of each function, run in turns (a, b, c, a, b, c, ...) so that a
+    change in the machine's load during the run falls on all of them alike."""
+    for function in functions.values():
+        function()  # warm caches and connections
+    times = {name: [] for name in functions}
     for _ in range(repeat):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        for name, function in functions.items():
+            start = time.perf_counter()
+            function()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def peak_memory(function):
@@ -90,7 +94,7 @@ class Command(BaseCommand):
             f"数据库 {connection.vendor},项目 {count},统计期 {period.label},每项重复 {repeat} 次取中位数\n"
         )
         self.stdout.write(f"{'page':<32}{'median ms':>10}{'queries':>9}{'ratio':>8}")
-        baseline = None
+        counts, functions = {}, {}
         for name, url in pages:
 
             def get(url=url):
@@ -100,11 +104,14 @@ class Command(BaseCommand):
             reset_queries()
             with CaptureQueriesContext(connection) as queries:
                 get()
-            query_count = len(queries)  # read now: the next request clears the log
-            seconds = measure(get, repeat)
-            baseline = baseline or seconds
+            counts[name] = len(queries)  # read now: the next request clears the log
+            functions[name] = get
+        medians = measure_together(functions, repeat)
+        baseline = medians[pages[0][0]]
+        for name, _url in pages:
             self.stdout.write(
-                f"{name:<32}{seconds * 1000:>10.1f}{query_count:>9}{seconds / baseline:>8.2f}"
+                f"{name:<32}{medians[name] * 1000:>10.1f}{counts[name]:>9}"
+                f"{medians[name] / baseline:>8.2f}"
             )
         if not skip_export:
             self.bench_export(period, count, repeat)
@@ -152,21 +159,20 @@ class Command(BaseCommand):
         def export():
             workbook.content()
 
-        times = max(repeat // 2, 1)
-        plain = measure(lambda: floor(False), times)
-        styled = measure(lambda: floor(True), times)
-        export_seconds = measure(export, times)
+        functions = {
+            "floor, plain values": lambda: floor(False),
+            "floor, styled cells (baseline)": lambda: floor(True),
+            "progress workbook": export,
+        }
+        medians = measure_together(functions, max(repeat // 2, 1))
+        styled = medians["floor, styled cells (baseline)"]
         cells = sum(rows * columns for rows, columns in shape)
         self.stdout.write(f"\nexport: {cells} cells in 4 sheets")
         self.stdout.write(f"{'export':<32}{'median ms':>10}{'peak MiB':>10}{'ratio':>8}")
-        for name, seconds, function in [
-            ("floor, plain values", plain, lambda: floor(False)),
-            ("floor, styled cells (baseline)", styled, lambda: floor(True)),
-            ("progress workbook", export_seconds, export),
-        ]:
+        for name, function in functions.items():
             self.stdout.write(
-                f"{name:<32}{seconds * 1000:>10.1f}{peak_memory(function):>10.1f}"
-                f"{seconds / styled:>8.2f}"
+                f"{name:<32}{medians[name] * 1000:>10.1f}{peak_memory(function):>10.1f}"
+                f"{medians[name] / styled:>8.2f}"
             )
 
     def bench_import(self, period, repeat):
@@ -196,21 +202,32 @@ class Command(BaseCommand):
             book = load_workbook(BytesIO(data), read_only=True)
             return [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
 
-        def run():
+        plans = dict(
+            AnnualPlan.objects.filter(year=period.year).values_list(
+                "project__code", "planned_investment"
+            )
+        )
+        unchanged = imports.template_workbook(
+            "projects",
+            [[r[0], r[1].removesuffix("(改)"), *r[2:-1], plans.get(r[0])] for r in rows],
+        )
+
+        def run(workbook, expect):
             with transaction.atomic():
-                result = imports.run_import("projects", data, dry_run=False)
-                assert result.ok and len(result.update) >= len(rows), result.errors[:3]
+                result = imports.run_import("projects", workbook, dry_run=False)
+                assert result.ok and len(getattr(result, expect)) >= len(rows), result.errors[:3]
                 transaction.set_rollback(True)
 
-        times = max(repeat // 2, 1)
-        floor_seconds = measure(floor, times)
-        import_seconds = measure(run, times)
-        self.stdout.write(f"\nimport: {len(rows)} project rows, every one an update")
-        self.stdout.write(f"{'import':<32}{'median ms':>10}{'ratio':>8}")
-        self.stdout.write(
-            f"{'openpyxl read-only (baseline)':<32}{floor_seconds * 1000:>10.1f}{1:>8.2f}"
-        )
-        self.stdout.write(
-            f"{'import_projects':<32}{import_seconds * 1000:>10.1f}"
-            f"{import_seconds / floor_seconds:>8.2f}"
-        )
+        functions = {
+            "openpyxl read-only (baseline)": floor,
+            "import, every row an update": lambda: run(data, "update"),
+            "import, nothing changed": lambda: run(unchanged, "unchanged"),
+        }
+        medians = measure_together(functions, max(repeat // 2, 1))
+        baseline = medians["openpyxl read-only (baseline)"]
+        self.stdout.write(f"\nimport: {len(rows)} project rows with their {period.year} plans")
+        self.stdout.write(f"{'import':<36}{'median ms':>10}{'ratio':>8}")
+        for name in functions:
+            self.stdout.write(
+                f"{name:<36}{medians[name] * 1000:>10.1f}{medians[name] / baseline:>8.2f}"
+            )
