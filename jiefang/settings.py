@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,11 +24,12 @@ def env_list(name, default=""):
 
 
 DEBUG = env_bool("DEBUG")
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and not env_bool("JIEFANG_TESTING"):
-        raise ImproperlyConfigured("Set SECRET_KEY (or DEBUG=1 for local development).")
-    SECRET_KEY = "insecure-local-development-key-not-for-production-use-0123456789"
+# Without SECRET_KEY the management commands still run (migrations, checks), on a key that
+# `check --deploy` reports; the WSGI app, which serves users, refuses to start (jiefang/wsgi.py).
+SECRET_KEY_FROM_ENVIRONMENT = bool(os.environ.get("SECRET_KEY"))
+SECRET_KEY = (
+    os.environ.get("SECRET_KEY") or "django-insecure-local-development-key-not-for-production"
+)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
