@@ -193,6 +193,8 @@ def test_project_detail_shows_months_milestones_timeline_and_problems(client, de
     assert "取得施工许可" in html and ">46<" in html  # overdue 46 days
     assert "施工许可证办理进度缓慢" in html
     assert "严重滞后" in html
+    assert "<title>丹尼斯百货 · " in html
+    assert html.count('id="history"') == 1  # the change log, once, at the end
 
 
 def test_official_page_shows_their_projects_and_open_problems(client, demo, observer_user):
