@@ -14,6 +14,12 @@ from .querysets import GREEN, RED, YELLOW, ProblemQuerySet, ProjectQuerySet
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
+MONTH_VALIDATORS = [
+    MinValueValidator(1, message=_("The month must be between 1 and 12.")),
+    MaxValueValidator(12, message=_("The month must be between 1 and 12.")),
+]
+
+
 def non_negative(value):
     if value is not None and value < 0:
         raise ValidationError(_("Amounts cannot be negative."), code="negative")
@@ -414,10 +420,7 @@ class MonthlyReport(Versioned):
     )
     month = models.PositiveSmallIntegerField(
         _("month"),
-        validators=[
-            MinValueValidator(1, message=_("The month must be between 1 and 12.")),
-            MaxValueValidator(12, message=_("The month must be between 1 and 12.")),
-        ],
+        validators=MONTH_VALIDATORS,
     )
     amount = models.DecimalField(
         _("investment completed this month (10k yuan)"), validators=[non_negative], **MONEY
@@ -514,10 +517,7 @@ class Meeting(models.Model):
     year = models.PositiveSmallIntegerField(_("year reviewed"))
     month = models.PositiveSmallIntegerField(
         _("month reviewed"),
-        validators=[
-            MinValueValidator(1, message=_("The month must be between 1 and 12.")),
-            MaxValueValidator(12, message=_("The month must be between 1 and 12.")),
-        ],
+        validators=MONTH_VALIDATORS,
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
     venue = models.CharField(_("venue"), max_length=100, blank=True)

@@ -7,12 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Light, Meeting, Problem, Project
-from .templatetags.jiefang import light_badge, money, pct
-
-
-def period_link(record, table):
-    """The record's page at the period the table shows."""
-    return f"{record.get_absolute_url()}?{table.period.query_string()}"
+from .templatetags.jiefang import money, pct
 
 
 class NullsLastColumn(tables.Column):
@@ -49,16 +44,13 @@ class PercentColumn(MoneyColumn):
 
 
 class LightColumn(tables.Column):
-    """The pace light as a coloured badge with its text and its reason on hover."""
+    """The pace light: sorts by severity; exports its text (rows draw the badge)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("verbose_name", _("pace light"))
         kwargs.setdefault("accessor", "light_rank")
         kwargs.setdefault("order_by", ("light_rank",))
         super().__init__(**kwargs)
-
-    def render(self, record):
-        return light_badge(record)
 
     def value(self, record):
         return str(record.light.label)
@@ -73,8 +65,8 @@ class PeriodTable(tables.Table):
 
 
 class ProjectTable(PeriodTable):
-    code = tables.Column(linkify=period_link)
-    name = tables.Column(linkify=period_link, attrs={"td": {"class": "name"}})
+    code = tables.Column()
+    name = tables.Column()
     zone = tables.Column(order_by=("zone__order", "zone__name"))
     lead_official = tables.Column(order_by=("lead_official__name",))
     total_investment = MoneyColumn()

@@ -207,9 +207,9 @@ class OfficialDetailView(ReadMixin, PeriodMixin, DetailView):
         context.update(
             table=table,
             total=total,
-            problems=Problem.objects.filter(
-                project__lead_official=self.object, status=Problem.Status.OPEN
-            )
+            problems=Problem.objects.open_at(self.period.as_of)
+            .filter(project__lead_official=self.object)
+            .with_overdue(self.period.as_of)
             .select_related("project", "meeting", "responsible_unit")
             .order_by("deadline"),
         )
