@@ -15,13 +15,13 @@ from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
-from simple_history.utils import bulk_create_with_history
 
-from .models import AnnualPlan, MonthlyReport, Official, Project, Unit, Zone
+from . import bulk
+from .models import AnnualPlan, MonthlyReport, Official, Project, StaleVersion, Unit, Zone
 
 PROJECT_HEADERS = [
     "项目编号",
@@ -355,10 +355,11 @@ class Importer:
             p.code: p
             for p in Project.objects.filter(code__in=[to_text(r["项目编号"]) for _n, r in rows])
         }
+        years = {to_text(r["年度"]) for _n, r in rows}
         plans = {
-            (p.project.code, p.year): p
-            for p in AnnualPlan.objects.filter(project__in=existing.values()).select_related(
-                "project"
+            (plan.project_id, plan.year): plan
+            for plan in AnnualPlan.objects.filter(
+                project__in=existing.values(), year__in=[y for y in years if y.isdigit()]
             )
         }
         seen = {}
@@ -376,7 +377,9 @@ class Importer:
                 self.plan_project(number, code, fields, existing.get(code))
             year, amount = self.plan_fields(number, row)
             if year is not None:
-                self.plan_annual(number, code, year, amount, plans.get((code, year)))
+                project = existing.get(code)
+                plan = plans.get((project.pk, year)) if project else None
+                self.plan_annual(number, code, year, amount, plan, project)
 
     def project_fields(self, number, row):
         notes = self.result.notes
@@ -446,10 +449,15 @@ class Importer:
     # Related objects were found by name already; full_clean would look each up again.
     RESOLVED = ["zone", "lead_official", "responsible_unit", "street_office", "project"]
 
-    def validate(self, instance, number, columns, exclude=()):
+    def validate(self, instance, number, columns, changed=None):
+        """Run the model's checks, on the `changed` fields only for a row read from the
+        database (the others hold what is stored); record each failure against its column."""
+        exclude = list(self.RESOLVED)
+        if changed is not None:
+            exclude += [f.name for f in instance._meta.concrete_fields if f.name not in changed]
         try:
             instance.full_clean(
-                exclude=[*exclude, *self.RESOLVED],
+                exclude=exclude,
                 validate_unique=False,
                 validate_constraints=False,
             )
@@ -494,20 +502,21 @@ class Importer:
             return
         for key, value in changes.items():
             setattr(project, key, value)
-        if self.validate(project, number, self.PROJECT_COLUMNS):
+        if self.validate(project, number, self.PROJECT_COLUMNS, changes):
             self.result.update.append(("project", number, code, project, changes))
 
-    def plan_annual(self, number, code, year, amount, plan):
+    def plan_annual(self, number, code, year, amount, plan, project):
         columns = {"year": "年度", "planned_investment": "年度计划投资(万元)"}
         if plan is None:
-            plan = AnnualPlan(year=year, planned_investment=amount)
-            if self.validate(plan, number, columns, exclude=["project"]):
+            # A new project's plan gets its project once the project is written.
+            plan = AnnualPlan(project=project, year=year, planned_investment=amount)
+            if self.validate(plan, number, columns):
                 self.result.create.append(("plan", number, f"{code} {year}", plan, {"code": code}))
         elif plan.planned_investment == amount:
             self.result.unchanged.append(("plan", number, f"{code} {year}", plan, {}))
         else:
             plan.planned_investment = amount
-            if self.validate(plan, number, columns, exclude=["project"]):
+            if self.validate(plan, number, columns, ["planned_investment"]):
                 self.result.update.append(
                     ("plan", number, f"{code} {year}", plan, {"planned_investment": amount})
                 )
@@ -579,7 +588,7 @@ class Importer:
                 continue
             for k, v in changes.items():
                 setattr(report, k, v)
-            if self.validate(report, number, columns):
+            if self.validate(report, number, columns, changes):
                 self.result.update.append(("report", number, label, report, changes))
 
 
@@ -587,7 +596,8 @@ def run_import(kind, data, user=None, dry_run=True, progress=None):
     """Check a workbook and, unless dry_run or any row is bad, write it all in one transaction.
 
     Rows are written in bulk, each with its change-log record attributed to `user`; updated
-    rows get a new version, so a form opened before the import cannot overwrite it.
+    rows get a new version, so a form opened before the import cannot overwrite it, and a row
+    saved by somebody else during the import fails it (nothing is written).
     """
     importer = Importer(kind)
     result = importer.run(data, progress)
@@ -598,23 +608,28 @@ def run_import(kind, data, user=None, dry_run=True, progress=None):
         grouped.setdefault((what, "create"), []).append(instance)
     for what, _number, _label, instance, changes in result.update:
         grouped.setdefault((what, "update"), []).append((instance, changes))
-    with transaction.atomic():
-        created = _create(Project, grouped.get(("project", "create"), []), user)
-        _update(Project, grouped.get(("project", "update"), []), user)
-        by_code = {project.code: project for project in created}
-        plans = []
-        for what, _number, _label, instance, extra in result.create:
-            if what == "plan":
-                code = extra["code"]
-                instance.project = by_code.get(code) or Project.objects.get(code=code)
-                plans.append(instance)
-        _create(AnnualPlan, plans, user)
-        _update(AnnualPlan, grouped.get(("plan", "update"), []), user)
-        reports = grouped.get(("report", "create"), [])
-        for report in reports:
-            report.submitted_by = user
-        _create(MonthlyReport, reports, user)
-        _update(MonthlyReport, grouped.get(("report", "update"), []), user)
+    try:
+        with transaction.atomic():
+            created = _create(Project, grouped.get(("project", "create"), []), user)
+            _update(Project, grouped.get(("project", "update"), []), user)
+            by_code = {project.code: project for project in created}
+            plans = []
+            for what, _number, _label, instance, extra in result.create:
+                if what == "plan":
+                    if instance.project_id is None:
+                        instance.project = by_code[extra["code"]]
+                    plans.append(instance)
+            _create(AnnualPlan, plans, user)
+            _update(AnnualPlan, grouped.get(("plan", "update"), []), user)
+            reports = grouped.get(("report", "create"), [])
+            for report in reports:
+                report.submitted_by = user
+            _create(MonthlyReport, reports, user)
+            _update(MonthlyReport, grouped.get(("report", "update"), []), user)
+    except (StaleVersion, IntegrityError):
+        # Someone saved one of these rows between the check and the write.
+        result.errors.append(Problem("导入期间有记录被他人修改,未写入任何数据。请重新导入。"))
+        return result
     result.written = True
     if progress:
         progress(f"已写入 {len(result.create)} 条新建、{len(result.update)} 条更新")
@@ -624,24 +639,21 @@ def run_import(kind, data, user=None, dry_run=True, progress=None):
 def _create(model, instances, user):
     if not instances:
         return []
-    return bulk_create_with_history(instances, model, batch_size=500, default_user=user)
+    model.objects.bulk_create(instances, batch_size=bulk.BATCH)
+    bulk.copy_to_history(model, [instance.pk for instance in instances], user, "+")
+    return instances
 
 
 def _update(model, pairs, user):
-    """One UPDATE per row (cheaper than bulk_update's CASE at this size), the new version
-    included, then the change-log records in bulk."""
+    """Write the changed rows set-based (the fields that changed in any row), then their
+    change-log records. A row somebody saved since it was read makes the import fail."""
     if not pairs:
         return
-    versioned = hasattr(model, "version")
-    for instance, changes in pairs:
-        values = {name: getattr(instance, name) for name in changes}
-        if versioned:
-            instance.version += 1
-            values["version"] = instance.version
-        model._base_manager.filter(pk=instance.pk).update(**values)
-    model.history.bulk_history_create(
-        [instance for instance, _changes in pairs], batch_size=500, update=True, default_user=user
-    )
+    names = sorted({name for _instance, changes in pairs for name in changes})
+    instances = [instance for instance, _changes in pairs]
+    if bulk.update_rows(model, instances, names) != len(instances):
+        raise StaleVersion(instances[0])
+    bulk.copy_to_history(model, [instance.pk for instance in instances], user)
 
 
 # -- templates and export -------------------------------------------------------------------

@@ -379,3 +379,46 @@ def test_web_upload_lists_every_error(client, demo, office):
     errors = response.context["result"].errors
     assert len(errors) == 2 and "token" not in response.context or not response.context["token"]
     assert "第 2 行" in str(errors[0]) and "第 3 行" in str(errors[1])
+
+
+def test_a_row_saved_by_someone_else_during_the_import_fails_it_and_writes_nothing(
+    demo, office, monkeypatch
+):
+    from projects import imports
+
+    data = workbook(
+        [project_row(), project_row("JF2013-001", "翰林国际旅游度假区一期(改)", 200000, 2013, 30000)]
+    )
+    checked = imports.Importer.run
+
+    def check_then_a_colleague_saves(self, *args, **kwargs):
+        result = checked(self, *args, **kwargs)
+        colleague = Project.objects.get(code="JF2013-001")
+        colleague.owner = "同事改的建设单位"
+        colleague.save()
+        return result
+
+    monkeypatch.setattr(imports.Importer, "run", check_then_a_colleague_saves)
+    history = Project.history.count()
+    result = run_import("projects", data, user=office, dry_run=False)
+    assert not result.written
+    assert messages(result) == ["导入期间有记录被他人修改,未写入任何数据。请重新导入。"]
+    assert not Project.objects.filter(code="JF2013-101").exists()
+    kept = Project.objects.get(code="JF2013-001")
+    assert (kept.name, kept.owner) == ("翰林国际旅游度假区一期", "同事改的建设单位")
+    assert Project.history.count() == history + 1  # the colleague's save only
+
+
+def test_updates_are_checked_like_new_rows(demo):
+    first, second = Project.objects.get(code="JF2013-001"), Project.objects.get(code="JF2013-002")
+    assert first.annual_plans.filter(year=2013).exists()
+    late = project_row("JF2013-001", first.name, 200000, 2013, -5, 计划竣工="2012-01-01")
+    long_name = project_row("JF2013-002", "名" * 300, year=None, plan=None)
+    result = run_import("projects", workbook([late, long_name]), dry_run=True)
+    text = messages(result)
+    assert "工作表「项目」第 2 行「计划竣工」列:计划竣工日期不能早于计划开工日期。" in text
+    assert any(t.startswith("工作表「项目」第 2 行「年度计划投资(万元)」列") for t in text), text
+    assert any(t.startswith("工作表「项目」第 3 行「项目名称」列") for t in text), text
+    assert [r[2] for r in result.update] == []
+    second.refresh_from_db()
+    assert second.name != "名" * 300
