@@ -5,6 +5,7 @@ Environment: SECRET_KEY, DEBUG, ALLOWED_HOSTS, DATABASE_URL.
 
 import datetime
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -97,6 +98,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The progress engine's many small subqueries make PostgreSQL's cost estimate high enough
     # to start the JIT compiler, which then costs more than the query itself.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several app workers share the file: readers go on while one writes (WAL), a writer takes
+    # its lock when its transaction begins, and waits up to 20 s for another rather than fail.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
+    )
+    # Tests use a file too: the browser tests' live server then gives each request thread a
+    # connection of its own, as in production, instead of sharing one in-memory database.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"jiefang-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -140,6 +152,14 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Uploads (imported workbooks) go to a configurable directory, shared by all app servers.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+# A file cache beside the uploads (on the same shared disk), so that every app server sees
+# it: the import page polls the progress of a check that another worker may be running.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": Path(os.environ.get("CACHE_DIR", MEDIA_ROOT.parent / "cache")),
+    }
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Compressed, cache-busting static files served by WhiteNoise; collectstatic builds them.

@@ -15,7 +15,8 @@ from decimal import Decimal, InvalidOperation
 from io import BytesIO
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
@@ -64,6 +65,7 @@ MAX_RATIO = 100
 MAX_ROWS = 20_000
 MAX_CELL = 32_767
 MAX_UPLOAD = 5 * 1024 * 1024
+PROGRESS_EVERY = 1000  # rows between two progress reports
 THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 DATE_PATTERNS = [
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
@@ -82,16 +84,22 @@ class Problem:
     row: int | None = None
     column: str = ""
 
-    def __str__(self):
-        where = "".join(
+    def where(self):
+        """工作表「项目」第 3 行「功能区」列, or as much of it as is known."""
+        return "".join(
             part
             for part in (
-                f"工作表「{self.sheet}」" if self.sheet else "",
-                f"第 {self.row} 行" if self.row else "",
-                f"「{self.column}」列" if self.column else "",
+                _("sheet “%(sheet)s” ") % {"sheet": self.sheet} if self.sheet else "",
+                _("row %(row)s ") % {"row": self.row} if self.row else "",
+                _("column “%(column)s”") % {"column": self.column} if self.column else "",
             )
-        )
-        return f"{where}:{self.message}" if where else self.message
+        ).strip()
+
+    def __str__(self):
+        where = self.where()
+        if not where:
+            return self.message
+        return _("%(where)s: %(message)s") % {"where": where, "message": self.message}
 
 
 class ImportRefused(Exception):
@@ -126,34 +134,60 @@ class Result:
 def check_container(data):
     """Refuse files that are not plain .xlsx workbooks before any XML is parsed."""
     if len(data) > MAX_UPLOAD:
-        raise ImportRefused([Problem("文件超过 5 MB,请拆分后分批导入。")])
+        raise ImportRefused([Problem(_("The file is over 5 MB; split it and import the parts."))])
     if not data.startswith(b"PK"):
         raise ImportRefused(
-            [Problem("不是 Excel 工作簿(.xlsx)文件。请在 Excel 中另存为 .xlsx 后再导入。")]
+            [
+                Problem(
+                    _(
+                        "This is not an Excel workbook (.xlsx). Save it as .xlsx in Excel and import that."
+                    )
+                )
+            ]
         )
     try:
         archive = zipfile.ZipFile(BytesIO(data))
         members = archive.infolist()
         names = {m.filename for m in members}
     except (zipfile.BadZipFile, ValueError, EOFError):
-        raise ImportRefused([Problem("文件已损坏,无法作为 .xlsx 打开。")]) from None
+        raise ImportRefused(
+            [Problem(_("The file is damaged and cannot be opened as .xlsx."))]
+        ) from None
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise ImportRefused([Problem("不是 Excel 工作簿(.xlsx)文件。")])
+        raise ImportRefused([Problem(_("This is not an Excel workbook (.xlsx)."))])
     total = sum(m.file_size for m in members)
     if total > MAX_UNCOMPRESSED:
-        raise ImportRefused([Problem("文件解压后超过 50 MB,拒绝导入(可能是压缩炸弹)。")])
+        raise ImportRefused(
+            [Problem(_("Refused: the file unpacks to over 50 MB (perhaps a zip bomb)."))]
+        )
     for member in members:
         if member.compress_size and member.file_size / member.compress_size > MAX_RATIO:
-            raise ImportRefused([Problem("文件压缩比异常(超过 100 倍),拒绝导入(可能是压缩炸弹)。")])
+            raise ImportRefused(
+                [
+                    Problem(
+                        _(
+                            "Refused: a part of the file is compressed over 100 times (perhaps a zip bomb)."
+                        )
+                    )
+                ]
+            )
     if "xl/vbaProject.bin" in names or b"macroEnabled" in archive.read("[Content_Types].xml"):
         raise ImportRefused(
-            [Problem("这是含宏的工作簿(.xlsm),为安全起见不予导入。请另存为 .xlsx。")]
+            [
+                Problem(
+                    _(
+                        "This workbook contains macros (.xlsm) and is refused for safety. Save it as .xlsx."
+                    )
+                )
+            ]
         )
     for member in members:
         if member.filename.endswith((".xml", ".rels")):
             head = archive.read(member).upper()
             if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise ImportRefused([Problem("文件含有 XML 实体声明,为安全起见不予导入。")])
+                raise ImportRefused(
+                    [Problem(_("The file declares XML entities and is refused for safety."))]
+                )
     return archive
 
 
@@ -166,7 +200,11 @@ def merged_ranges(archive, sheet_path):
     return re.findall(rb'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"', xml)
 
 
-def read_rows(data, kind, progress=None):
+def silent(text, fraction=None):
+    """The progress callback when nobody is watching: progress(text, fraction done or None)."""
+
+
+def read_rows(data, kind, progress=silent):
     """(sheet name, header, data rows with their Excel row numbers, notes), or ImportRefused."""
     archive = check_container(data)
     has_formulas = (
@@ -181,13 +219,23 @@ def read_rows(data, kind, progress=None):
             load_workbook(BytesIO(data), read_only=True, data_only=False) if has_formulas else None
         )
     except Exception as error:  # openpyxl raises many kinds on damaged parts
-        raise ImportRefused([Problem(f"无法读取工作簿:{error}")]) from None
+        raise ImportRefused(
+            [Problem(_("The workbook cannot be read: %(error)s") % {"error": error})]
+        ) from None
     sheet = values_book.worksheets[0]
     name = sheet.title
+    # The sheet's stated size, when it states one, for the progress shown while reading.
+    stated = max((sheet.max_row or 0) - 1, 0)
     expected = HEADERS[kind]
     problems, notes = [], []
     for ref in merged_ranges(archive, "xl/worksheets/sheet1.xml"):
-        problems.append(Problem(f"有合并单元格 {ref.decode()},请取消合并后再导入。", name))
+        problems.append(
+            Problem(
+                _("Cells %(range)s are merged; unmerge them and import again.")
+                % {"range": ref.decode()},
+                name,
+            )
+        )
     rows = sheet.iter_rows(values_only=True)
     formula_rows = (
         formulas_book.worksheets[0].iter_rows(values_only=True)
@@ -200,7 +248,8 @@ def read_rows(data, kind, progress=None):
     if missing:
         problems.append(
             Problem(
-                "缺少或改动了表头:" + "、".join(missing) + "。表头应为:" + " | ".join(expected),
+                _("Missing or renamed headings: %(missing)s. The headings should be: %(expected)s")
+                % {"missing": "、".join(missing), "expected": " | ".join(expected)},
                 name,
                 1,
             )
@@ -208,14 +257,22 @@ def read_rows(data, kind, progress=None):
         raise ImportRefused(problems)
     extra = [h for h in header if h and h not in expected]
     if extra:
-        notes.append(f"已忽略多余的列:{'、'.join(extra)}。")
+        notes.append(_("Extra columns ignored: %(columns)s.") % {"columns": "、".join(extra)})
     positions = {h: header.index(h) for h in expected}
     data_rows = []
     for number, (values, raw) in enumerate(zip(rows, formula_rows, strict=False), start=2):
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw or values):
             continue  # a blank line
         if len(data_rows) >= MAX_ROWS:
-            raise ImportRefused([Problem(f"数据超过 {MAX_ROWS} 行,请拆分后分批导入。", name)])
+            raise ImportRefused(
+                [
+                    Problem(
+                        _("Over %(max)s rows of data; split the workbook and import the parts.")
+                        % {"max": MAX_ROWS},
+                        name,
+                    )
+                ]
+            )
         row = {}
         for heading, index in positions.items():
             value = values[index] if index < len(values) else None
@@ -224,24 +281,35 @@ def read_rows(data, kind, progress=None):
             if isinstance(formula, str) and formula.startswith("=") and value is None:
                 problems.append(
                     Problem(
-                        "单元格是公式但没有计算结果,请在 Excel 中重新计算并保存,或改为数值。",
+                        _(
+                            "The cell holds a formula without a calculated value: recalculate "
+                            "and save it in Excel, or enter the value."
+                        ),
                         name,
                         number,
                         column,
                     )
                 )
             if isinstance(value, str) and len(value) > MAX_CELL:
-                problems.append(Problem(f"内容超过 {MAX_CELL} 个字符。", name, number, column))
+                problems.append(
+                    Problem(_("Over %(max)s characters.") % {"max": MAX_CELL}, name, number, column)
+                )
                 value = None
             row[heading] = value
         data_rows.append((number, row))
-        if progress and len(data_rows) % 1000 == 0:
-            progress(f"已读取 {len(data_rows)} 行")
+        if len(data_rows) % PROGRESS_EVERY == 0:
+            read = len(data_rows)
+            if read <= stated:
+                progress(
+                    _("%(done)s of %(total)s rows read") % {"done": read, "total": stated},
+                    read / stated,
+                )
+            else:
+                progress(_("%(done)s rows read") % {"done": read})
     values_book.close()
     if formulas_book:
         formulas_book.close()
-    if progress:
-        progress(f"共读取 {len(data_rows)} 行")
+    progress(_("All %(total)s rows read") % {"total": len(data_rows)}, 1)
     if problems:
         raise ImportRefused(problems)
     return name, data_rows, notes
@@ -263,19 +331,24 @@ def to_decimal(value, notes, where):
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise ValueError("应为数字。")
+        raise ValueError(_("A number is expected."))
     if isinstance(value, int | float | Decimal):
         return Decimal(str(value)).quantize(Decimal("0.01"))
     text = str(value).strip()
     if text.endswith("%"):
-        raise ValueError(f"「{text}」是百分数,此列应为金额(万元)。")
+        raise ValueError(
+            _("“%(text)s” is a percentage; this column is an amount (10k yuan).") % {"text": text}
+        )
     if THOUSANDS.match(text):
-        notes.append(f"{where}:已将「{text}」读作 {text.replace(',', '')}。")
+        notes.append(
+            _("%(where)s: “%(text)s” was read as %(number)s.")
+            % {"where": where, "text": text, "number": text.replace(",", "")}
+        )
         text = text.replace(",", "")
     try:
         return Decimal(text).quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise ValueError(f"「{text}」不是数字。") from None
+        raise ValueError(_("“%(text)s” is not a number.") % {"text": text}) from None
 
 
 def to_int(value):
@@ -288,7 +361,7 @@ def to_int(value):
     text = str(value).strip()
     if text.isdigit():
         return int(text)
-    raise ValueError(f"「{text}」不是整数。")
+    raise ValueError(_("“%(text)s” is not a whole number.") % {"text": text})
 
 
 def to_date(value):
@@ -302,7 +375,7 @@ def to_date(value):
     if isinstance(value, int | float) and not isinstance(value, bool):
         if 1 <= value < 2958466:
             return from_excel(value).date()
-        raise ValueError(f"「{value}」不是有效日期。")
+        raise ValueError(_("“%(text)s” is not a valid date.") % {"text": value})
     text = str(value).strip()
     for pattern in DATE_PATTERNS:
         match = pattern.match(text)
@@ -311,7 +384,7 @@ def to_date(value):
                 return datetime.date(*map(int, match.groups()))
             except ValueError:
                 break
-    raise ValueError(f"「{text}」不是有效日期,请写成 2013-06-01 的形式。")
+    raise ValueError(_("“%(text)s” is not a valid date; write it as 2013-06-01.") % {"text": text})
 
 
 # -- planning -------------------------------------------------------------------------------
@@ -323,16 +396,24 @@ class Importer:
     def __init__(self, kind):
         self.kind = kind
         self.result = Result(kind)
-        self.zones = {z.name: z for z in Zone.objects.all()}
+        zones, officials, units = Zone.objects.all(), Official.objects.all(), Unit.objects.all()
+        self.zones = {z.name: z for z in zones}
         self.officials = {}
-        for official in Official.objects.all():
+        for official in officials:
             self.officials.setdefault(official.name, official)
-        self.units = {u.name: u for u in Unit.objects.all()}
+        self.units = {u.name: u for u in units}
+        # by primary key, to name what a row replaces
+        self.related = {
+            "zone": {z.pk: z for z in zones},
+            "lead_official": {o.pk: o for o in officials},
+            "responsible_unit": {u.pk: u for u in units},
+        }
 
     def error(self, message, row=None, column=""):
         self.result.errors.append(Problem(message, self.sheet, row, column))
 
-    def run(self, data, progress=None):
+    def run(self, data, progress=silent):
+        self.progress = progress
         try:
             self.sheet, rows, notes = read_rows(data, self.kind, progress)
         except ImportRefused as refused:
@@ -344,9 +425,18 @@ class Importer:
             self.plan_projects(rows)
         else:
             self.plan_progress(rows)
-        if progress:
-            progress(f"已检查 {len(rows)} 行")
+        progress(_("All %(total)s rows checked") % {"total": len(rows)}, 1)
         return self.result
+
+    def ticking(self, rows):
+        """The rows, telling the progress callback every PROGRESS_EVERY rows."""
+        for index, item in enumerate(rows, start=1):
+            if index % PROGRESS_EVERY == 0:
+                self.progress(
+                    _("%(done)s of %(total)s rows checked") % {"done": index, "total": len(rows)},
+                    index / len(rows),
+                )
+            yield item
 
     # projects and annual plans
 
@@ -363,14 +453,18 @@ class Importer:
             )
         }
         seen = {}
-        for number, row in rows:
+        for number, row in self.ticking(rows):
             fields = self.project_fields(number, row)
             if fields is None:
                 continue
             code = fields["code"]
             if code in seen:
                 if seen[code] != fields:
-                    self.error("同一项目编号的各行项目信息不一致。", number, "项目编号")
+                    self.error(
+                        _("Rows with the same project code disagree on the project."),
+                        number,
+                        "项目编号",
+                    )
                     continue
             else:
                 seen[code] = fields
@@ -386,9 +480,9 @@ class Importer:
         errors = len(self.result.errors)
         code, name = to_text(row["项目编号"]), to_text(row["项目名称"])
         if not code:
-            self.error("项目编号不能为空。", number, "项目编号")
+            self.error(_("The project code is required."), number, "项目编号")
         if not name:
-            self.error("项目名称不能为空。", number, "项目名称")
+            self.error(_("The project name is required."), number, "项目名称")
         fields = {
             "code": code,
             "name": name,
@@ -403,18 +497,23 @@ class Importer:
             text = to_text(row[heading])
             if not text:
                 if key == "zone":
-                    self.error("功能区不能为空。", number, heading)
+                    self.error(_("The zone is required."), number, heading)
                 fields[key] = None
             elif text not in lookup:
-                self.error(f"系统中没有名为「{text}」的{heading}。", number, heading)
+                self.error(
+                    _("There is no %(what)s named “%(name)s” in the system.")
+                    % {"what": heading, "name": text},
+                    number,
+                    heading,
+                )
             else:
                 fields[key] = lookup[text]
         try:
             fields["total_investment"] = to_decimal(
-                row["总投资(万元)"], notes, f"第 {number} 行「总投资(万元)」列"
+                row["总投资(万元)"], notes, Problem("", "", number, "总投资(万元)").where()
             )
             if fields["total_investment"] is None:
-                self.error("总投资不能为空。", number, "总投资(万元)")
+                self.error(_("The total investment is required."), number, "总投资(万元)")
         except ValueError as error:
             self.error(str(error), number, "总投资(万元)")
         for heading, key in (("计划开工", "planned_start"), ("计划竣工", "planned_completion")):
@@ -436,13 +535,15 @@ class Importer:
             amount = to_decimal(
                 row["年度计划投资(万元)"],
                 self.result.notes,
-                f"第 {number} 行「年度计划投资(万元)」列",
+                Problem("", "", number, "年度计划投资(万元)").where(),
             )
         except ValueError as error:
             self.error(str(error), number, "年度计划投资(万元)")
             return None, None
         if (year is None) != (amount is None):
-            self.error("“年度”和“年度计划投资”须同时填写或同时留空。", number, "年度")
+            self.error(
+                _("Fill in both the year and its planned investment, or neither."), number, "年度"
+            )
             return None, None
         return year, amount
 
@@ -488,38 +589,46 @@ class Importer:
             if self.validate(project, number, self.PROJECT_COLUMNS):
                 self.result.create.append(("project", number, code, project, {}))
             return
-        changes = {
-            key: value
-            for key, value in fields.items()
-            if getattr(
-                project,
-                key if key not in ("zone", "lead_official", "responsible_unit") else f"{key}_id",
-            )
-            != (value.pk if hasattr(value, "pk") else value)
-        }
+        changes = self.apply(project, fields, self.PROJECT_COLUMNS)
         if not changes:
             self.result.unchanged.append(("project", number, code, project, {}))
             return
-        for key, value in changes.items():
-            setattr(project, key, value)
         if self.validate(project, number, self.PROJECT_COLUMNS, changes):
             self.result.update.append(("project", number, code, project, changes))
 
     def plan_annual(self, number, code, year, amount, plan, project):
         columns = {"year": "年度", "planned_investment": "年度计划投资(万元)"}
+        label = _("%(code)s · plan for %(year)s") % {"code": code, "year": year}
         if plan is None:
             # A new project's plan gets its project once the project is written.
             plan = AnnualPlan(project=project, year=year, planned_investment=amount)
             if self.validate(plan, number, columns):
-                self.result.create.append(("plan", number, f"{code} {year}", plan, {"code": code}))
-        elif plan.planned_investment == amount:
-            self.result.unchanged.append(("plan", number, f"{code} {year}", plan, {}))
-        else:
-            plan.planned_investment = amount
-            if self.validate(plan, number, columns, ["planned_investment"]):
-                self.result.update.append(
-                    ("plan", number, f"{code} {year}", plan, {"planned_investment": amount})
-                )
+                self.result.create.append(("plan", number, label, plan, {"code": code}))
+            return
+        changes = self.apply(plan, {"planned_investment": amount}, columns)
+        if not changes:
+            self.result.unchanged.append(("plan", number, label, plan, {}))
+        elif self.validate(plan, number, columns, changes):
+            self.result.update.append(("plan", number, label, plan, changes))
+
+    def apply(self, instance, values, columns):
+        """Set on `instance` the values that differ from what it holds; return them as
+        {field: (column heading, old, new)} in words, for the preview."""
+        changes = {}
+        for name, value in values.items():
+            attname = instance._meta.get_field(name).attname
+            old = getattr(instance, attname)
+            if old != (value.pk if isinstance(value, models.Model) else value):
+                changes[name] = (columns[name], self.shown(name, old), self.shown(name, value))
+                setattr(instance, name, value)
+        return changes
+
+    def shown(self, name, value):
+        if name in self.related and value is not None and not isinstance(value, models.Model):
+            value = self.related[name].get(value)
+        if value is None or value == "":
+            return "—"
+        return value.name if isinstance(value, models.Model) else str(value)
 
     # monthly progress
 
@@ -538,13 +647,16 @@ class Importer:
             "physical_progress": "形象进度",
             "problems": "存在问题",
         }
-        for number, row in rows:
+        for number, row in self.ticking(rows):
             errors = len(self.result.errors)
             code = to_text(row["项目编号"])
             project = projects.get(code)
             if project is None:
                 self.error(
-                    f"系统中没有编号为「{code}」的项目。" if code else "项目编号不能为空。",
+                    _("There is no project with the code “%(code)s” in the system.")
+                    % {"code": code}
+                    if code
+                    else _("The project code is required."),
                     number,
                     "项目编号",
                 )
@@ -553,17 +665,21 @@ class Importer:
                 try:
                     values[key] = convert(row[heading])
                     if values[key] is None:
-                        self.error(f"{heading}不能为空。", number, heading)
+                        self.error(_("%(what)s is required.") % {"what": heading}, number, heading)
                 except ValueError as error:
                     self.error(str(error), number, heading)
             try:
                 values["amount"] = to_decimal(
                     row["本月完成投资(万元)"],
                     self.result.notes,
-                    f"第 {number} 行「本月完成投资(万元)」列",
+                    Problem("", "", number, "本月完成投资(万元)").where(),
                 )
                 if values["amount"] is None:
-                    self.error("本月完成投资不能为空。", number, "本月完成投资(万元)")
+                    self.error(
+                        _("The investment completed this month is required."),
+                        number,
+                        "本月完成投资(万元)",
+                    )
             except ValueError as error:
                 self.error(str(error), number, "本月完成投资(万元)")
             values["physical_progress"] = to_text(row["形象进度"])
@@ -572,27 +688,25 @@ class Importer:
                 continue
             key = (code, values["year"], values["month"])
             if key in seen:
-                self.error("同一项目同一月份出现了两行。", number, "月")
+                self.error(_("Two rows for the same project and month."), number, "月")
                 continue
             seen.add(key)
             report = reports.get(key)
-            label = f"{code} {values['year']}-{values['month']:02d}"
+            label = _("%(code)s · progress of %(year)s-%(month)s") % {"code": code, **values}
             if report is None:
                 report = MonthlyReport(project=project, **values)
                 if self.validate(report, number, columns):
                     self.result.create.append(("report", number, label, report, {}))
                 continue
-            changes = {k: v for k, v in values.items() if getattr(report, k) != v}
+            changes = self.apply(report, values, columns)
             if not changes:
                 self.result.unchanged.append(("report", number, label, report, {}))
                 continue
-            for k, v in changes.items():
-                setattr(report, k, v)
             if self.validate(report, number, columns, changes):
                 self.result.update.append(("report", number, label, report, changes))
 
 
-def run_import(kind, data, user=None, dry_run=True, progress=None):
+def run_import(kind, data, user=None, dry_run=True, progress=silent):
     """Check a workbook and, unless dry_run or any row is bad, write it all in one transaction.
 
     Rows are written in bulk, each with its change-log record attributed to `user`; updated
@@ -628,11 +742,20 @@ def run_import(kind, data, user=None, dry_run=True, progress=None):
             _update(MonthlyReport, grouped.get(("report", "update"), []), user)
     except (StaleVersion, IntegrityError):
         # Someone saved one of these rows between the check and the write.
-        result.errors.append(Problem("导入期间有记录被他人修改,未写入任何数据。请重新导入。"))
+        result.errors.append(
+            Problem(
+                _(
+                    "Someone changed these records during the import; nothing was written. Import again."
+                )
+            )
+        )
         return result
     result.written = True
-    if progress:
-        progress(f"已写入 {len(result.create)} 条新建、{len(result.update)} 条更新")
+    progress(
+        _("Written: %(create)s new, %(update)s updated")
+        % {"create": len(result.create), "update": len(result.update)},
+        1,
+    )
     return result
 
 

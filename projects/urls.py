@@ -26,6 +26,7 @@ urlpatterns = [
     path("problems/<int:pk>/close/", views.ProblemCloseView.as_view(), name="problem_close"),
     path("officials/<int:pk>/print/", views.OfficialPrintView.as_view(), name="official_print"),
     path("import/", views.ImportView.as_view(), name="import"),
+    path("import/progress/", views.ImportProgressView.as_view(), name="import_progress"),
     path("import/template.xlsx", views.ImportTemplateView.as_view(), name="import_template"),
     path("help/", views.HelpView.as_view(), name="help"),
     path("help/screenshots/<slug:name>.png", views.help_screenshot, name="help_screenshot"),

@@ -11,11 +11,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import Count, Sum
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -612,14 +613,45 @@ class ImportTemplateView(ReadMixin, View):
         return excel.xlsx_response(imports.template_workbook(kind), str(name))
 
 
+def import_progress_key(request, token):
+    """Where the progress of the upload the page tagged `token` is kept: the cache, which
+    every app server shares (see CACHES), keyed by the user so no one else can read it."""
+    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        return None
+    return f"import-progress:{request.user.pk}:{token}"
+
+
 class ImportView(OfficeMixin, TemplateView):
-    """Upload → preview (nothing written) → confirm, for the project office."""
+    """Upload → preview (nothing written) → confirm, for the project office.
+
+    The page tags an upload with a random token and, while the server reads and checks the
+    rows, asks projects:import_progress how far it has got.
+    """
 
     permission_required = "projects.add_project"
     template_name = "projects/import.html"
 
+    def progress_reporter(self, request):
+        key = import_progress_key(request, request.POST.get("progress"))
+        if key is None:
+            return imports.silent
+
+        def report(text, fraction=None):
+            percent = None if fraction is None else round(fraction * 100)
+            cache.set(key, {"text": text, "percent": percent}, timeout=600)
+
+        return report
+
+    PREVIEW_ROWS = 500  # of the updates, and of the new rows, listed in the preview
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"title": _("Import from Excel")}
+        context = super().get_context_data(**kwargs) | {"title": _("Import from Excel")}
+        if result := context.get("result"):
+            context["preview_rows"] = f":{self.PREVIEW_ROWS}"
+            context["preview_hidden"] = sum(
+                max(len(rows) - self.PREVIEW_ROWS, 0) for rows in (result.update, result.create)
+            )
+        return context
 
     def post(self, request):
         kind = request.POST.get("kind")
@@ -637,7 +669,9 @@ class ImportView(OfficeMixin, TemplateView):
             messages.error(request, _("The file is over 5 MB; split it and import the parts."))
             return self.get(request)
         data = upload.read()
-        result = imports.run_import(kind, data, dry_run=True)
+        result = imports.run_import(
+            kind, data, dry_run=True, progress=self.progress_reporter(request)
+        )
         token = ""
         if result.ok:
             token = uuid.uuid4().hex
@@ -653,7 +687,9 @@ class ImportView(OfficeMixin, TemplateView):
             return redirect("projects:import")
         with default_storage.open(path, "rb") as handle:
             data = handle.read()
-        result = imports.run_import(kind, data, user=request.user, dry_run=False)
+        result = imports.run_import(
+            kind, data, user=request.user, dry_run=False, progress=self.progress_reporter(request)
+        )
         default_storage.delete(path)
         if not result.ok:
             return self.render_to_response(self.get_context_data(result=result, kind=kind))
@@ -667,3 +703,15 @@ class ImportView(OfficeMixin, TemplateView):
             },
         )
         return redirect("projects:import")
+
+
+class ImportProgressView(OfficeMixin, View):
+    """How far the server has got with an upload: {"text": …, "percent": … or null}; empty
+    for a token it has not heard of (the check has not begun, or it is another user's)."""
+
+    permission_required = "projects.add_project"
+
+    def get(self, request):
+        key = import_progress_key(request, request.GET.get("token"))
+        state = cache.get(key) if key else None
+        return JsonResponse(state or {"text": "", "percent": None})

@@ -135,6 +135,19 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def own_media_and_cache(settings, tmp_path):
+    """Uploads and the cache in the test's own directory: nothing is left in the checkout,
+    and no test sees another's import progress."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": tmp_path / "cache",
+        }
+    }
+
+
 @pytest.fixture
 def demo_users(db):
     """The demo data with its accounts, as `make run` sets them up."""

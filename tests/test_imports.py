@@ -3,6 +3,7 @@
 import datetime
 import io
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -102,7 +103,7 @@ def test_dry_run_writes_nothing_and_the_real_run_writes_with_the_user(demo, offi
     before = (Project.objects.count(), AnnualPlan.objects.count(), Project.history.count())
     result = run_import("projects", data, dry_run=True)
     assert result.ok, messages(result)
-    assert [r[2] for r in result.create] == ["JF2013-101", "JF2013-101 2013"]
+    assert [r[2] for r in result.create] == ["JF2013-101", "JF2013-101 · 2013 年度计划"]
     assert [r[2] for r in result.update] == ["JF2013-001"]
     assert (Project.objects.count(), AnnualPlan.objects.count(), Project.history.count()) == before
     result = run_import("projects", data, user=office, dry_run=False)
@@ -336,12 +337,31 @@ def test_memory_stays_under_200_mib_for_a_large_upload(tmp_path):
     assert peak_kib < 200 * 1024
 
 
-def test_progress_is_reported_while_reading(demo):
-    lines = []
+def test_progress_is_reported_while_reading_and_checking(demo):
+    reports = []
+    data = workbook([project_row(f"P{i:04d}") for i in range(2500)])
     run_import(
-        "projects", workbook([project_row(f"P{i:04d}") for i in range(2500)]), progress=lines.append
+        "projects", data, progress=lambda text, fraction=None: reports.append((text, fraction))
     )
-    assert "已读取 1000 行" in lines and "已读取 2000 行" in lines and "已检查 2500 行" in lines
+    assert reports == [
+        ("已读取 1000 / 2500 行", 0.4),
+        ("已读取 2000 / 2500 行", 0.8),
+        ("共读取 2500 行", 1),
+        ("已检查 1000 / 2500 行", 0.4),
+        ("已检查 2000 / 2500 行", 0.8),
+        ("已检查 2500 行", 1),
+    ]
+
+
+def test_the_command_prints_progress_on_a_terminal(demo, tmp_path, monkeypatch):
+    path = tmp_path / "big.xlsx"
+    path.write_bytes(workbook([project_row(f"P{i:04d}") for i in range(1500)]))
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    out = io.StringIO()
+    call_command("import_projects", str(path), "--dry-run", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines[:3] == ["已读取 1000 / 1500 行", "共读取 1500 行", "已检查 1000 / 1500 行"]
+    assert "试运行:未写入任何数据。" in lines
 
 
 # -- the web: upload, preview, confirm ------------------------------------------------------
@@ -387,7 +407,10 @@ def test_a_row_saved_by_someone_else_during_the_import_fails_it_and_writes_nothi
     from projects import imports
 
     data = workbook(
-        [project_row(), project_row("JF2013-001", "翰林国际旅游度假区一期(改)", 200000, 2013, 30000)]
+        [
+            project_row(),
+            project_row("JF2013-001", "翰林国际旅游度假区一期(改)", 200000, 2013, 30000),
+        ]
     )
     checked = imports.Importer.run
 
@@ -422,3 +445,75 @@ def test_updates_are_checked_like_new_rows(demo):
     assert [r[2] for r in result.update] == []
     second.refresh_from_db()
     assert second.name != "名" * 300
+
+
+def test_the_web_page_can_follow_the_check_of_a_large_upload(client, demo, office):
+    from django.contrib.auth.models import Group
+
+    office.groups.add(Group.objects.get(name="project_office"))
+    client.force_login(office)
+    token = "0123456789abcdef0123456789abcdef"
+    progress_url = reverse("projects:import_progress")
+    assert client.get(progress_url, {"token": token}).json() == {"text": "", "percent": None}
+    data = workbook([project_row(f"P{i:04d}") for i in range(2100)])
+    upload = SimpleUploadedFile("big.xlsx", data)
+    response = client.post(
+        reverse("projects:import"), {"kind": "projects", "file": upload, "progress": token}
+    )
+    assert response.status_code == 200
+    assert client.get(progress_url, {"token": token}).json() == {
+        "text": "已检查 2100 行",
+        "percent": 100,
+    }
+    # the progress of one user's upload is not another's to read
+    client.force_login(User.objects.create_user("other-office", is_staff=True))
+    other = client.get(progress_url, {"token": token})
+    assert other.status_code == 403
+    colleague = User.objects.create_user("colleague")
+    colleague.groups.add(Group.objects.get(name="project_office"))
+    client.force_login(colleague)
+    assert client.get(progress_url, {"token": token}).json() == {"text": "", "percent": None}
+
+
+def test_the_preview_says_what_changes_in_words_and_lists_at_most_500_rows(
+    client, demo, office, monkeypatch
+):
+    from django.contrib.auth.models import Group
+
+    from projects.views import ImportView
+
+    office.groups.add(Group.objects.get(name="project_office"))
+    client.force_login(office)
+    first = Project.objects.get(code="JF2013-001")
+    plan_2013 = first.annual_plans.get(year=2013).planned_investment
+    changed = project_row(
+        "JF2013-001", "翰林国际(改)", first.total_investment, 2013, plan_2013 + 1, 牵头领导=None
+    )
+    changed[PROJECT_HEADERS.index("功能区")] = first.zone.name
+    changed[PROJECT_HEADERS.index("建设单位")] = first.owner
+    changed[PROJECT_HEADERS.index("建设内容及规模")] = first.scope
+    changed[PROJECT_HEADERS.index("计划开工")] = first.planned_start
+    changed[PROJECT_HEADERS.index("计划竣工")] = first.planned_completion
+    changed[PROJECT_HEADERS.index("责任单位")] = first.responsible_unit.name
+    monkeypatch.setattr(ImportView, "PREVIEW_ROWS", 2)
+    rows = [changed, project_row("JF2013-101"), project_row("JF2013-102")]
+    upload = SimpleUploadedFile("项目.xlsx", workbook(rows))
+    response = client.post(reverse("projects:import"), {"kind": "projects", "file": upload})
+    listed = [
+        [cell.strip() for cell in re.findall(r"<td>(.*?)</td>", row)]
+        for row in re.findall(r"<tr><td>.*?</tr>", response.content.decode())
+    ]
+    assert listed[0] == [
+        "2",
+        "JF2013-001",
+        "更新",
+        f"项目名称:{first.name} → 翰林国际(改);牵头领导:{first.lead_official.name} → —",
+    ]
+    assert listed[1] == [
+        "2",
+        "JF2013-001 · 2013 年度计划",
+        "更新",
+        f"年度计划投资(万元):{plan_2013} → {plan_2013 + 1}",
+    ]
+    assert [row[1] for row in listed[2:]] == ["JF2013-101", "JF2013-101 · 2013 年度计划"]
+    assert "另有 2 条未在此列出;确认后全部写入。" in response.content.decode()

@@ -76,6 +76,7 @@ MATRIX = {
     "projects:import_template": (dict, EVERYONE, None, None, None),
     # The upload only previews (nothing written): the office gets the preview page.
     "projects:import": (dict, OFFICE, OFFICE, import_upload, Project.history),
+    "projects:import_progress": (dict, OFFICE, None, None, None),
     "projects:help": (dict, EVERYONE, None, None, None),
     "projects:help_screenshot": (lambda: {"name": "dashboard"}, EVERYONE, None, None, None),
     "projects:project_list": (dict, EVERYONE, None, None, None),

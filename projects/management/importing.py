@@ -4,8 +4,9 @@ import sys
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
-from projects.imports import run_import
+from projects.imports import run_import, silent
 
 
 class ImportCommand(BaseCommand):
@@ -22,22 +23,34 @@ class ImportCommand(BaseCommand):
         if user:
             account = get_user_model().objects.filter(username=user).first()
             if account is None:
-                raise CommandError(f"没有用户名为「{user}」的账号。")
+                raise CommandError(
+                    _("There is no account with the username “%(user)s”.") % {"user": user}
+                )
         try:
             with open(file, "rb") as handle:
                 data = handle.read()
         except OSError as error:
-            raise CommandError(f"无法读取文件:{error}") from None
-        progress = self.stdout.write if sys.stdout.isatty() else None
+            raise CommandError(_("The file cannot be read: %(error)s") % {"error": error}) from None
+        progress = self.report_progress if sys.stdout.isatty() else silent
         result = run_import(self.kind, data, user=account, dry_run=dry_run, progress=progress)
         for note in result.notes:
-            self.stdout.write(f"说明:{note}")
+            self.stdout.write(_("Note: %(note)s") % {"note": note})
         self.stdout.write(
-            f"共 {result.rows} 行:新建 {len(result.create)},更新 {len(result.update)},"
-            f"不变 {len(result.unchanged)}。"
+            _("%(rows)s rows: %(create)s to create, %(update)s to update, %(unchanged)s unchanged.")
+            % {
+                "rows": result.rows,
+                "create": len(result.create),
+                "update": len(result.update),
+                "unchanged": len(result.unchanged),
+            }
         )
         if result.errors:
             for problem in result.errors:
                 self.stderr.write(str(problem))
-            raise CommandError(f"发现 {len(result.errors)} 处错误,未写入任何数据。")
-        self.stdout.write("试运行:未写入任何数据。" if dry_run else "已导入。")
+            raise CommandError(
+                _("%(count)s errors found; nothing was written.") % {"count": len(result.errors)}
+            )
+        self.stdout.write(_("Dry run: nothing was written.") if dry_run else _("Imported."))
+
+    def report_progress(self, text, fraction=None):
+        self.stdout.write(text)

@@ -116,3 +116,49 @@ def test_excel_download_from_the_filtered_list(site):
         page.click("nav.mainnav >> text=进展情况表")
     book = openpyxl.load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
     assert book.sheetnames == ["进展情况", "汇总", "问题清单", "时间节点"]
+
+
+def test_office_imports_a_large_workbook_and_sees_how_far_the_check_has_got(site, tmp_path):
+    from projects.imports import export_projects
+    from projects.models import AnnualPlan, Project
+
+    register = openpyxl.load_workbook(io.BytesIO(export_projects()))
+    sheet = register.worksheets[0]
+    template = list(sheet.iter_rows(min_row=2, max_row=2, values_only=True))[0]
+    for number in range(1, 8001):
+        sheet.append([f"XJ-{number:05d}", f"新项目{number}", *template[2:]])
+    path = tmp_path / "register.xlsx"
+    register.save(path)
+
+    site.login("office")
+    page = site.page
+    polled = []
+    page.on(
+        "response",
+        lambda response: "/import/progress/" in response.url and polled.append(response.json()),
+    )
+    site.goto("/import/")
+    page.set_input_files("#id_file", str(path))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_function(
+        "() => /已(读取|检查) \\d+ \\/ \\d+ 行/.test("
+        "document.querySelector('#upload-status .import-text').textContent)",
+        timeout=30_000,
+    )
+    assert page.locator("#upload-form button[type=submit]").is_disabled()
+    site.screenshot("import-progress")
+    page.wait_for_selector("#preview", timeout=60_000)
+    assert "预览" in page.locator("#preview h2").inner_text()
+    existing = Project.objects.count() + AnnualPlan.objects.count()
+    assert (
+        f"共 {sheet.max_row - 1} 行:新建 16000,更新 0,不变 {existing}。"
+        in page.locator("#preview").inner_text()
+    )
+    texts = [state["text"] for state in polled if state["text"]]
+    assert any(re.match(r"已(读取|检查) \d+ / \d+ 行", text) for text in texts), polled
+    site.screenshot("import-preview")
+    page.click("#confirm")
+    page.wait_for_selector(".messages", timeout=60_000)
+    assert "新建 16000" in page.locator(".messages").inner_text()
+    assert Project.objects.filter(code__startswith="XJ-").count() == 8000
+    assert page.locator("#id_file").count() == 1  # back at an empty upload form
