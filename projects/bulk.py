@@ -2,7 +2,7 @@
 
 Django's bulk_update writes a CASE per field and bulk_history_create builds one Python object
 per record; at 10,000 rows both cost more than the rest of an import together. These write
-the same rows in one statement per batch on PostgreSQL and on SQLite (3.33+ for UPDATE … FROM).
+the same rows with UPDATE … FROM (PostgreSQL; SQLite 3.33+) and INSERT … SELECT.
 """
 
 from django.db import connection
@@ -19,8 +19,8 @@ def placeholder(field):
 
 
 def update_rows(model, instances, names):
-    """UPDATE the rows of `instances` to their values of the fields `names`, BATCH rows per
-    statement; return how many rows were written.
+    """UPDATE the rows of `instances` to their values of the fields `names`; return how many
+    rows were written.
 
     A versioned model's rows are written only at the version the instances hold, and get the
     next one (the instances are brought up to it), so a row somebody saved meanwhile is left
@@ -38,31 +38,43 @@ def update_rows(model, instances, names):
     if versioned:
         assignments[-1] = f"{columns[-1]} = v.{columns[-1]} + 1"
         match += f" AND {table}.{columns[-1]} = v.{columns[-1]}"
-    # VALUES names its columns column1, column2, … on both databases. The typed first row
-    # fixes the column types on PostgreSQL. The statement begins with UPDATE so that the
-    # driver reports the rows written.
-    select = ", ".join(f"column{i} AS {column}" for i, column in enumerate(columns, start=1))
-    typed = "(" + ", ".join(placeholder(field) for field in fields) + ")"
-    plain = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    postgresql = connection.vendor == "postgresql"
+    size = max(len(instances), 1) if postgresql else BATCH
     written = 0
     with connection.cursor() as cursor:
-        for start in range(0, len(instances), BATCH):
-            batch = instances[start : start + BATCH]
-            values = ", ".join([typed] + [plain] * (len(batch) - 1))
+        for start in range(0, len(instances), size):
+            batch = instances[start : start + size]
+            source, params = (_arrays if postgresql else _values)(fields, columns, batch)
             cursor.execute(
-                f"UPDATE {table} SET {', '.join(assignments)} "
-                f"FROM (SELECT {select} FROM (VALUES {values}) AS r) AS v WHERE {match}",
-                [
-                    field.get_db_prep_save(getattr(instance, field.attname), connection)
-                    for instance in batch
-                    for field in fields
-                ],
+                f"UPDATE {table} SET {', '.join(assignments)} FROM {source} WHERE {match}",
+                params,
             )
             written += cursor.rowcount
     if versioned:
         for instance in instances:
             instance.version += 1
     return written
+
+
+def _arrays(fields, columns, batch):
+    """PostgreSQL: the rows as table v, from one typed array per field (one statement for
+    any number of rows)."""
+    arrays = ", ".join(f"CAST(%s AS {field.db_type(connection)}[])" for field in fields)
+    params = [[_prepared(field, instance) for instance in batch] for field in fields]
+    return f"unnest({arrays}) AS v ({', '.join(columns)})", params
+
+
+def _values(fields, columns, batch):
+    """SQLite: the rows as table v, from a VALUES list (which names its columns column1,
+    column2, …). The statement still begins with UPDATE, so the driver counts the rows."""
+    select = ", ".join(f"column{i} AS {column}" for i, column in enumerate(columns, start=1))
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    params = [_prepared(field, instance) for instance in batch for field in fields]
+    return f"(SELECT {select} FROM (VALUES {', '.join([row] * len(batch))}) AS r) AS v", params
+
+
+def _prepared(field, instance):
+    return field.get_db_prep_save(getattr(instance, field.attname), connection)
 
 
 def copy_to_history(model, pks, user=None, history_type="~"):

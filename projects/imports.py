@@ -326,8 +326,9 @@ def to_text(value):
     return str(value).strip()
 
 
-def to_decimal(value, notes, where):
-    """A number; "1,234" is read as 1234 (and said so); "85%" and other text are refused."""
+def to_decimal(value, notes, place):
+    """A number; "1,234" is read as 1234 (and said so, at `place`, a Problem naming the cell);
+    "85%" and other text are refused."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
@@ -342,7 +343,7 @@ def to_decimal(value, notes, where):
     if THOUSANDS.match(text):
         notes.append(
             _("%(where)s: “%(text)s” was read as %(number)s.")
-            % {"where": where, "text": text, "number": text.replace(",", "")}
+            % {"where": place.where(), "text": text, "number": text.replace(",", "")}
         )
         text = text.replace(",", "")
     try:
@@ -510,7 +511,7 @@ class Importer:
                 fields[key] = lookup[text]
         try:
             fields["total_investment"] = to_decimal(
-                row["总投资(万元)"], notes, Problem("", "", number, "总投资(万元)").where()
+                row["总投资(万元)"], notes, Problem("", "", number, "总投资(万元)")
             )
             if fields["total_investment"] is None:
                 self.error(_("The total investment is required."), number, "总投资(万元)")
@@ -535,7 +536,7 @@ class Importer:
             amount = to_decimal(
                 row["年度计划投资(万元)"],
                 self.result.notes,
-                Problem("", "", number, "年度计划投资(万元)").where(),
+                Problem("", "", number, "年度计划投资(万元)"),
             )
         except ValueError as error:
             self.error(str(error), number, "年度计划投资(万元)")
@@ -672,7 +673,7 @@ class Importer:
                 values["amount"] = to_decimal(
                     row["本月完成投资(万元)"],
                     self.result.notes,
-                    Problem("", "", number, "本月完成投资(万元)").where(),
+                    Problem("", "", number, "本月完成投资(万元)"),
                 )
                 if values["amount"] is None:
                     self.error(

@@ -30,7 +30,7 @@ def projects(zone, official, unit):
 
 
 def test_update_rows_writes_every_kind_of_field_and_the_next_version(projects, monkeypatch):
-    monkeypatch.setattr(bulk, "BATCH", 2)  # two statements for three rows
+    monkeypatch.setattr(bulk, "BATCH", 2)  # two statements for three rows on SQLite
     other = Unit.objects.create(name="区住建局", kind=Unit.Kind.DEPARTMENT)
     first, second, third = projects
     first.name, first.total_investment = "新名称", Decimal("12345.67")

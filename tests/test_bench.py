@@ -1,0 +1,27 @@
+"""The benchmark command runs end to end on a small register and reports every row it claims."""
+
+import io
+import re
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_bench_reports_pages_export_and_import_with_ratios(settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    call_command("seed_scale", projects=40, stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("bench", repeat=1, stdout=out)
+    text = out.getvalue()
+    for row in (
+        "admin changelist (baseline)",
+        "project list",
+        "progress workbook",
+        "openpyxl read-only (baseline)",
+        "import, every row an update",
+        "import, nothing changed",
+        "import, every row new",
+    ):
+        assert re.search(rf"^{re.escape(row)}\s+[\d.]+.*\s[\d.]+$", text, re.M), (row, text)
