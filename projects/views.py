@@ -613,10 +613,13 @@ class ImportTemplateView(ReadMixin, View):
         return excel.xlsx_response(imports.template_workbook(kind), str(name))
 
 
+TOKEN = re.compile(r"[0-9a-f]{32}")  # an uploaded file's, or the page's for its progress
+
+
 def import_progress_key(request, token):
     """Where the progress of the upload the page tagged `token` is kept: the cache, which
     every app server shares (see CACHES), keyed by the user so no one else can read it."""
-    if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
+    if not TOKEN.fullmatch(token or ""):
         return None
     return f"import-progress:{request.user.pk}:{token}"
 
@@ -630,6 +633,7 @@ class ImportView(OfficeMixin, TemplateView):
 
     permission_required = "projects.add_project"
     template_name = "projects/import.html"
+    PREVIEW_ROWS = 500  # of the updates, and of the new rows, listed in the preview
 
     def progress_reporter(self, request):
         key = import_progress_key(request, request.POST.get("progress"))
@@ -641,8 +645,6 @@ class ImportView(OfficeMixin, TemplateView):
             cache.set(key, {"text": text, "percent": percent}, timeout=600)
 
         return report
-
-    PREVIEW_ROWS = 500  # of the updates, and of the new rows, listed in the preview
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs) | {"title": _("Import from Excel")}
@@ -682,7 +684,7 @@ class ImportView(OfficeMixin, TemplateView):
 
     def confirm(self, request, kind, token):
         path = f"imports/{token}.xlsx"
-        if not re.fullmatch(r"[0-9a-f]{32}", token) or not default_storage.exists(path):
+        if not TOKEN.fullmatch(token) or not default_storage.exists(path):
             messages.error(request, _("The uploaded file has expired; upload it again."))
             return redirect("projects:import")
         with default_storage.open(path, "rb") as handle:
