@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 from django.db import connection
+from django.utils.translation import gettext as _
 
 
 class BackupError(Exception):
@@ -23,7 +24,10 @@ def _pg_tool(name):
             return str(Path(candidate) / name)
     found = shutil.which(name)
     if not found:
-        raise BackupError(f"找不到 {name}:请安装 PostgreSQL 客户端,或设置 JIEFANG_PG_BIN。")
+        raise BackupError(
+            _("%(tool)s not found: install the PostgreSQL client, or set JIEFANG_PG_BIN.")
+            % {"tool": name}
+        )
     return found
 
 
@@ -53,7 +57,7 @@ def backup(output):
         finally:
             target.close()
     else:
-        raise BackupError(f"不支持的数据库:{connection.vendor}")
+        raise BackupError(_("Unsupported database: %(vendor)s") % {"vendor": connection.vendor})
     return output
 
 
@@ -61,7 +65,7 @@ def restore(source):
     """Replace the default database's contents with the backup in `source`."""
     source = Path(source)
     if not source.exists():
-        raise BackupError(f"备份文件不存在:{source}")
+        raise BackupError(_("The backup file does not exist: %(file)s") % {"file": source})
     if connection.vendor == "postgresql":
         env, args = _pg_env_and_args(connection.settings_dict)
         connection.close()  # pg_restore drops the tables this connection may hold
@@ -83,11 +87,13 @@ def restore(source):
             backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
             backup_db.execute("PRAGMA schema_version").fetchone()
         except sqlite3.DatabaseError as error:
-            raise BackupError(f"不是有效的 SQLite 备份:{error}") from None
+            raise BackupError(
+                _("Not a valid SQLite backup: %(error)s") % {"error": error}
+            ) from None
         connection.ensure_connection()
         try:
             backup_db.backup(connection.connection)
         finally:
             backup_db.close()
     else:
-        raise BackupError(f"不支持的数据库:{connection.vendor}")
+        raise BackupError(_("Unsupported database: %(vendor)s") % {"vendor": connection.vendor})

@@ -234,4 +234,4 @@ class ProblemTable(PeriodTable):
         row_attrs = {"class": lambda record: "overdue" if record.is_overdue else ""}
 
     def value_is_overdue(self, value):
-        return "是" if value else "否"
+        return str(_("yes") if value else _("no"))

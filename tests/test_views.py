@@ -220,3 +220,41 @@ def test_zone_summary_matches_the_engine(client, demo, observer_user):
     ]
     assert rows[0]["count"] == 5 and rows[0]["ytd"] == 30100
     assert response.context["total"]["total_investment"] == 953700
+
+
+def test_problem_and_meeting_lists_export_what_they_show(client, demo, observer_user):
+    client.force_login(observer_user)
+    response = client.get(reverse("projects:problem_list"), {"state": "open", "export": "xlsx"})
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    )
+    assert rows[0] == (
+        "问题描述",
+        "项目",
+        "牵头领导",
+        "责任单位",
+        "例会",
+        "处置方式",
+        "解决时限",
+        "状态",
+        "逾期",
+    )
+    by_description = {row[0]: row for row in rows[1:]}
+    assert by_description["商户过渡安置场地不足"] == (
+        "商户过渡安置场地不足",
+        "JF2013-003 和平街市场整体改造",
+        "陈立新",
+        "焦北街道办事处",
+        "2013年第5次“四区联建”例会",
+        "限期解决",
+        "2013-06-20",
+        "未销号",
+        "是",  # judged today, long after the deadline
+    )
+    assert all(row[7] == "未销号" for row in rows[1:])
+    response = client.get(reverse("projects:meeting_list"), {"export": "xlsx"})
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    )
+    assert rows[0][:3] == ("所属年度", "期次", "日期")
+    assert rows[1] == (2013, 5, "2013-05-28", 5, "2013年第5次“四区联建”例会", None, None, 4)

@@ -1,6 +1,7 @@
 """manage.py backup --output FILE"""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from projects.backup import BackupError, backup
 
@@ -16,4 +17,7 @@ class Command(BaseCommand):
             path = backup(output)
         except BackupError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(f"备份完成:{path}({path.stat().st_size} 字节)")
+        self.stdout.write(
+            _("Backed up to %(file)s (%(size)s bytes)")
+            % {"file": path, "size": path.stat().st_size}
+        )

@@ -1,6 +1,7 @@
 """Write the standard progress workbook (重点项目进展情况表) for a period."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from projects.excel import UNITS, progress_workbook
 from projects.periods import Period
@@ -22,4 +23,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from None
         with open(output, "wb") as handle:
             handle.write(progress_workbook(period, unit=unit))
-        self.stdout.write(f"已写入 {output}({period.label},单位:{unit})")
+        self.stdout.write(
+            _("Written: %(file)s (%(period)s, in %(unit)s)")
+            % {"file": output, "period": period.label, "unit": unit}
+        )

@@ -1,6 +1,7 @@
 """manage.py export_projects --output FILE"""
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from projects.imports import export_projects
 
@@ -14,4 +15,4 @@ class Command(BaseCommand):
     def handle(self, *args, output, **options):
         with open(output, "wb") as handle:
             handle.write(export_projects())
-        self.stdout.write(f"已写入 {output}")
+        self.stdout.write(_("Written: %(file)s") % {"file": output})

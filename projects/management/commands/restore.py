@@ -1,6 +1,7 @@
 """manage.py restore FILE"""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from projects.backup import BackupError, restore
 
@@ -13,10 +14,16 @@ class Command(BaseCommand):
         parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
 
     def handle(self, *args, file, yes, **options):
-        if not yes and input("这将用备份覆盖当前数据库的全部数据。继续吗?输入 yes 确认:") != "yes":
-            raise CommandError("已取消。")
+        if (
+            not yes
+            and input(
+                _("This replaces all data in the database with the backup. Type yes to go on: ")
+            )
+            != "yes"
+        ):
+            raise CommandError(_("Cancelled."))
         try:
             restore(file)
         except BackupError as error:
             raise CommandError(str(error)) from None
-        self.stdout.write(f"已从 {file} 恢复。")
+        self.stdout.write(_("Restored from %(file)s.") % {"file": file})
