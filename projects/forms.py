@@ -10,7 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .history import conflict_changes
-from .models import Meeting, MilestoneTemplate, MonthlyReport, Problem, Project, StaleVersion, Unit
+from .models import (
+    Meeting,
+    MilestoneTemplate,
+    MonthLock,
+    MonthlyReport,
+    Problem,
+    Project,
+    StaleVersion,
+    Unit,
+)
 from .periods import Period
 from .templatetags.jiefang import money
 from .workdays import add_working_days
@@ -116,9 +125,10 @@ class MonthlyReportForm(VersionedModelForm):
             "problems": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, project, **kwargs):
+    def __init__(self, *args, project, may_change_locked=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
+        self.may_change_locked = may_change_locked
         self.instance.project = project
         self.pending = list(project.milestones.filter(actual_date__isnull=True))
         for milestone in self.pending:
@@ -137,6 +147,17 @@ class MonthlyReportForm(VersionedModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        year, month = cleaned.get("year"), cleaned.get("month")
+        if (
+            not self.may_change_locked
+            and not self.instance.pk
+            and MonthLock.objects.filter(year=year, month=month).exists()
+        ):
+            self.add_error(
+                "month",
+                _("%(period)s is locked; only the project office can add a report for it.")
+                % {"period": Period(year, month).label},
+            )
         for milestone in self.pending:
             name = f"milestone_{milestone.pk}"
             reached = cleaned.get(name)

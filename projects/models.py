@@ -547,6 +547,14 @@ class Meeting(models.Model):
     def default_title(self):
         return _("Meeting no. %(number)s of %(year)s") % {"number": self.number, "year": self.year}
 
+    def month_lock(self):
+        """The lock on the month this meeting reviewed, or None."""
+        return (
+            MonthLock.objects.filter(year=self.year, month=self.month)
+            .select_related("locked_by")
+            .first()
+        )
+
     @property
     def period(self):
         from .periods import Period

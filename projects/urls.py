@@ -17,6 +17,7 @@ urlpatterns = [
     path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting_create"),
     path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
     path("meetings/<int:pk>/print/", views.MeetingPrintView.as_view(), name="meeting_print"),
+    path("meetings/<int:pk>/lock/", views.MeetingLockView.as_view(), name="meeting_lock"),
     path("meetings/<int:pk>/packet.pdf", views.MeetingPdfView.as_view(), name="meeting_pdf"),
     path(
         "meetings/<int:pk>/problems/new/", views.ProblemCreateView.as_view(), name="problem_create"

@@ -278,7 +278,10 @@ class ReportFormMixin(ReportMixin):
     template_name = "projects/report_form.html"
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"project": self.project}
+        return super().get_form_kwargs() | {
+            "project": self.project,
+            "may_change_locked": is_office(self.request.user),
+        }
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**kwargs) | {"project": self.project}
@@ -395,7 +398,40 @@ class MeetingDetailView(ReadMixin, DetailView):
         )
         if self.request.user.has_perm("projects.add_problem"):
             context["form"] = ProblemForm(meeting=self.object)
+        context["lock"] = self.object.month_lock()
+        context["may_lock"] = self.request.user.has_perms(MeetingLockView.permission_required)
         return context
+
+
+class MeetingLockView(OfficeMixin, View):
+    """Lock the month a meeting reviewed (its reports then change only through the office),
+    or unlock it: POST action=lock|unlock, from the meeting page."""
+
+    permission_required = ("projects.add_monthlock", "projects.delete_monthlock")
+
+    def post(self, request, pk):
+        meeting = get_object_or_404(Meeting, pk=pk)
+        label = meeting.period.label
+        action = request.POST.get("action")
+        if action == "lock":
+            MonthLock.objects.get_or_create(
+                year=meeting.year, month=meeting.month, defaults={"locked_by": request.user}
+            )
+            messages.success(
+                request,
+                _("%(period)s is locked: lead officials can no longer add or change its reports.")
+                % {"period": label},
+            )
+        elif action == "unlock":
+            MonthLock.objects.filter(year=meeting.year, month=meeting.month).delete()
+            messages.success(
+                request,
+                _("%(period)s is unlocked: lead officials can add and change its reports again.")
+                % {"period": label},
+            )
+        else:
+            messages.error(request, _("Choose to lock or to unlock the month."))
+        return redirect(meeting)
 
 
 class ProblemCreateView(OfficeMixin, CreateView):

@@ -272,3 +272,68 @@ def test_packet_pdf_has_the_project_names(office, tmp_path):
     for name in Project.objects.values_list("name", flat=True):
         assert name in text.replace("\n", "")
     assert re.search(r"第\s*1\s*页\s*/\s*共\s*\d+\s*页", text)
+
+
+def test_the_office_locks_and_unlocks_the_month_a_meeting_reviewed(client, demo_users):
+    from django.contrib.auth.models import User
+
+    from projects.models import Meeting, MonthLock, MonthlyReport
+
+    meeting = Meeting.objects.get(year=2013, number=5)
+    office = User.objects.get(username="office")
+    client.force_login(office)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "未锁定:牵头领导仍可补报和修改" in page and "锁定2013年5月" in page
+
+    response = client.post(reverse("projects:meeting_lock", args=[meeting.pk]), {"action": "lock"})
+    assert response.status_code == 302
+    lock = MonthLock.objects.get(year=2013, month=5)
+    assert lock.locked_by == office
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert f"已由 office 于 {timezone.localtime(lock.locked_at):%Y-%m-%d %H:%M} 锁定" in page
+    assert "解除锁定" in page
+    client.post(reverse("projects:meeting_lock", args=[meeting.pk]), {"action": "lock"})
+    assert MonthLock.objects.count() == 1  # locking twice keeps the first lock
+
+    # a lead official can neither change a report of the month nor add a missing one
+    lead = User.objects.get(username="chenlixin")
+    client.force_login(lead)
+    report = MonthlyReport.objects.filter(project__lead_official__user=lead, year=2013, month=5)[0]
+    assert client.get(reverse("projects:report_edit", args=[report.pk])).status_code == 403
+    project = report.project
+    report.delete()
+    response = client.post(
+        reverse("projects:report_create", args=[project.pk]),
+        {"year": 2013, "month": 5, "amount": "10", "physical_progress": "补报"},
+    )
+    assert response.status_code == 200
+    assert "2013年5月已锁定,只有项目办可以补报该月。" in response.content.decode()
+    assert not MonthlyReport.objects.filter(project=project, year=2013, month=5).exists()
+
+    client.force_login(office)
+    response = client.post(
+        reverse("projects:meeting_lock", args=[meeting.pk]), {"action": "unlock"}, follow=True
+    )
+    assert "2013年5月已解除锁定" in response.content.decode()
+    assert not MonthLock.objects.exists()
+    client.force_login(lead)
+    response = client.post(
+        reverse("projects:report_create", args=[project.pk]),
+        {"year": 2013, "month": 5, "amount": "10", "physical_progress": "补报"},
+    )
+    assert response.status_code == 302
+    assert MonthlyReport.objects.filter(project=project, year=2013, month=5).exists()
+
+
+def test_a_bad_lock_action_changes_nothing(client, demo_users):
+    from django.contrib.auth.models import User
+
+    from projects.models import Meeting, MonthLock
+
+    meeting = Meeting.objects.get(year=2013, number=5)
+    client.force_login(User.objects.get(username="office"))
+    response = client.post(
+        reverse("projects:meeting_lock", args=[meeting.pk]), {"action": "drop"}, follow=True
+    )
+    assert "请选择锁定或解除锁定。" in response.content.decode()
+    assert not MonthLock.objects.exists()

@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from projects.imports import export_projects
-from projects.models import Meeting, MonthlyReport, Official, Problem, Project
+from projects.models import Meeting, MonthLock, MonthlyReport, Official, Problem, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -138,6 +138,13 @@ MATRIX = {
             "note": "",
         },
         Problem.history,
+    ),
+    "projects:meeting_lock": (
+        lambda: {"pk": meeting().pk},
+        None,
+        OFFICE,
+        lambda: {"action": "lock"},
+        MonthLock.objects,  # a lock is a row of its own, with who locked it
     ),
     "projects:problem_close": (
         lambda: {"pk": open_problem().pk},
