@@ -1,5 +1,6 @@
 """Pages of the tracker. Every progress figure comes from Project.objects.with_progress."""
 
+import datetime
 import re
 import uuid
 from decimal import Decimal
@@ -711,16 +712,40 @@ class ImportView(OfficeMixin, TemplateView):
             kind, data, dry_run=True, progress=self.progress_reporter(request)
         )
         token = ""
+        self.clear_expired()
         if result.ok:
             token = uuid.uuid4().hex
-            default_storage.save(f"imports/{token}.xlsx", ContentFile(data))
+            default_storage.save(self.upload_path(request, token), ContentFile(data))
         return self.render_to_response(
             self.get_context_data(result=result, kind=kind, token=token, filename=upload.name)
         )
 
+    # An upload waits this long for its confirmation; then it is deleted.
+    KEEP_UPLOADS = datetime.timedelta(hours=24)
+
+    @staticmethod
+    def upload_path(request, token):
+        """Where a checked upload waits, under its uploader: no one else can confirm it."""
+        return f"imports/{request.user.pk}/{token}.xlsx"
+
+    def clear_expired(self):
+        """Delete the uploads that were checked but never confirmed within KEEP_UPLOADS."""
+        if not default_storage.exists("imports"):
+            return
+        oldest = timezone.now() - self.KEEP_UPLOADS
+        for folder in default_storage.listdir("imports")[0]:
+            for name in default_storage.listdir(f"imports/{folder}")[1]:
+                path = f"imports/{folder}/{name}"
+                if default_storage.get_modified_time(path) < oldest:
+                    default_storage.delete(path)
+
     def confirm(self, request, kind, token):
-        path = f"imports/{token}.xlsx"
-        if not TOKEN.fullmatch(token) or not default_storage.exists(path):
+        path = self.upload_path(request, token)
+        if (
+            not TOKEN.fullmatch(token)
+            or not default_storage.exists(path)
+            or default_storage.get_modified_time(path) < timezone.now() - self.KEEP_UPLOADS
+        ):
             messages.error(request, _("The uploaded file has expired; upload it again."))
             return redirect("projects:import")
         with default_storage.open(path, "rb") as handle:

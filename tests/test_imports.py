@@ -531,3 +531,53 @@ def test_the_preview_says_what_changes_in_words_and_lists_at_most_500_rows(
     ]
     assert [row[1] for row in listed[2:]] == ["JF2013-101", "JF2013-101 · 2013 年度计划"]
     assert "另有 2 条未在此列出;确认后全部写入。" in response.content.decode()
+
+
+def test_unconfirmed_uploads_expire_and_belong_to_their_uploader(client, demo, office, settings):
+    import time
+    from pathlib import Path
+
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.get(name="project_office")
+    office.groups.add(group)
+    colleague = User.objects.create_user("colleague")
+    colleague.groups.add(group)
+    client.force_login(office)
+
+    def upload(code):
+        data = {
+            "kind": "projects",
+            "file": SimpleUploadedFile("p.xlsx", workbook([project_row(code)])),
+        }
+        return client.post(reverse("projects:import"), data).context["token"]
+
+    old = upload("JF2013-101")
+    old_file = Path(settings.MEDIA_ROOT) / "imports" / str(office.pk) / f"{old}.xlsx"
+    assert old_file.exists()
+    day_ago = time.time() - 25 * 3600
+    os.utime(old_file, (day_ago, day_ago))
+    fresh = upload("JF2013-102")
+    assert not old_file.exists()  # swept away by the next upload
+    response = client.post(
+        reverse("projects:import"), {"kind": "projects", "token": old}, follow=True
+    )
+    assert "上传的文件已失效" in response.content.decode()
+    assert not Project.objects.filter(code="JF2013-101").exists()
+
+    client.force_login(colleague)
+    response = client.post(
+        reverse("projects:import"), {"kind": "projects", "token": fresh}, follow=True
+    )
+    assert "上传的文件已失效" in response.content.decode()
+    assert not Project.objects.filter(code="JF2013-102").exists()
+    client.force_login(office)
+    client.post(reverse("projects:import"), {"kind": "projects", "token": fresh})
+    assert Project.objects.filter(code="JF2013-102").exists()
+    stale = upload("JF2013-103")
+    os.utime(old_file.with_name(f"{stale}.xlsx"), (day_ago, day_ago))
+    response = client.post(
+        reverse("projects:import"), {"kind": "projects", "token": stale}, follow=True
+    )
+    assert "上传的文件已失效" in response.content.decode()  # too old, though not yet swept
+    assert not Project.objects.filter(code="JF2013-103").exists()
