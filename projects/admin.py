@@ -55,6 +55,7 @@ class AnnualPlanInline(admin.TabularInline):
 
 class MilestoneInline(admin.TabularInline):
     model = Milestone
+    form = VersionedModelForm  # a milestone saved by someone else is not overwritten
     extra = 0
     fields = ["order", "name", "baseline_date", "planned_date", "actual_date", "note"]
 

@@ -60,3 +60,71 @@ def test_observer_cannot_use_the_admin(client, observer_user):
     client.force_login(observer_user)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def post_data(page):
+    """What the admin change page would post back unchanged: the main form and every inline."""
+    forms = [page.context["adminform"].form]
+    data = {}
+    for inline in page.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data |= {management.add_prefix(n): management[n].value() for n in management.fields}
+        forms += inline.formset.forms
+    for form in forms:
+        for name, field in form.fields.items():
+            value = form[name].value()
+            if isinstance(value, list | tuple):
+                data[form.add_prefix(name)] = [str(v) for v in value]
+            elif value not in (None, False, ""):
+                data[form.add_prefix(name)] = field.widget.format_value(value)
+    return data
+
+
+def test_milestone_inline_refuses_to_overwrite_a_newer_save(admin_client):
+    """The office edits a project's milestones in the admin while a lead official records one
+    as reached: the admin's stale copy is refused and the official's date kept."""
+    import datetime
+
+    from projects.models import Milestone
+
+    url = reverse("admin:projects_project_change", args=[5])
+    page = admin_client.get(url)
+    data = post_data(page)
+    milestone = Milestone.objects.get(project_id=5, name="取得施工许可")
+    (form,) = [
+        form
+        for inline in page.context["inline_admin_formsets"]
+        for form in inline.formset.forms
+        if isinstance(form.instance, Milestone) and form.instance.pk == milestone.pk
+    ]
+    milestone.actual_date = datetime.date(2013, 5, 30)
+    milestone.save()  # the official's save, after the admin page was opened
+    data[form.add_prefix("note")] = "项目办的备注"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "未保存:在您打开后" in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.actual_date == datetime.date(2013, 5, 30)
+    assert milestone.note != "项目办的备注"
+
+
+def test_the_admin_saves_an_unchanged_page_and_a_fresh_milestone_edit(admin_client):
+    from projects.models import Milestone
+
+    url = reverse("admin:projects_project_change", args=[5])
+    page = admin_client.get(url)
+    data = post_data(page)
+    milestone = Milestone.objects.get(project_id=5, name="取得施工许可")
+    (form,) = [
+        form
+        for inline in page.context["inline_admin_formsets"]
+        for form in inline.formset.forms
+        if isinstance(form.instance, Milestone) and form.instance.pk == milestone.pk
+    ]
+    data[form.add_prefix("note")] = "项目办的备注"
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    milestone.refresh_from_db()
+    assert milestone.note == "项目办的备注" and milestone.version == 2
