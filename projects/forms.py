@@ -151,7 +151,7 @@ class MonthlyReportForm(VersionedModelForm):
         if (
             not self.may_change_locked
             and not self.instance.pk
-            and MonthLock.objects.filter(year=year, month=month).exists()
+            and MonthLock.on(year, month).exists()
         ):
             self.add_error(
                 "month",

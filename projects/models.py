@@ -473,7 +473,7 @@ class MonthlyReport(Versioned):
 
     @property
     def is_locked(self):
-        return MonthLock.objects.filter(year=self.year, month=self.month).exists()
+        return MonthLock.on(self.year, self.month).exists()
 
 
 class MonthLock(models.Model):
@@ -507,6 +507,11 @@ class MonthLock(models.Model):
 
     def __str__(self):
         return f"{self.year}-{self.month:02d}"
+
+    @classmethod
+    def on(cls, year, month):
+        """The lock on a month, as a queryset (empty when the month is open)."""
+        return cls.objects.filter(year=year, month=month)
 
 
 class Meeting(models.Model):
@@ -549,11 +554,7 @@ class Meeting(models.Model):
 
     def month_lock(self):
         """The lock on the month this meeting reviewed, or None."""
-        return (
-            MonthLock.objects.filter(year=self.year, month=self.month)
-            .select_related("locked_by")
-            .first()
-        )
+        return MonthLock.on(self.year, self.month).select_related("locked_by").first()
 
     @property
     def period(self):

@@ -256,7 +256,7 @@ class MyProjectsView(ReportMixin, PeriodMixin, TemplateView):
             .select_related("zone", "lead_official")
             .order_by("code")
         )
-        locked = MonthLock.objects.filter(year=period.year, month=period.month).exists()
+        locked = MonthLock.on(period.year, period.month).exists()
         for row in rows:
             row.report_status = (
                 ReportStatus.LOCKED
@@ -424,7 +424,7 @@ class MeetingLockView(OfficeMixin, View):
                 % {"period": label},
             )
         elif action == "unlock":
-            MonthLock.objects.filter(year=meeting.year, month=meeting.month).delete()
+            MonthLock.on(meeting.year, meeting.month).delete()
             messages.success(
                 request,
                 _("%(period)s is unlocked: lead officials can add and change its reports again.")
