@@ -4,6 +4,7 @@ Workbooks are written in openpyxl's write-only mode, row by row from a
 database iterator, so memory stays flat however many projects there are.
 """
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
@@ -134,7 +135,20 @@ def table_response(table, filename):
     sheet = workbook.create_sheet(_("Sheet1"))
     for index, row in enumerate(table.as_values()):
         font = BOLD if index == 0 else None
-        append(sheet, [cell(sheet, value, font=font, alignment=None, border=None) for value in row])
+        append(
+            sheet,
+            [
+                cell(
+                    sheet,
+                    value,
+                    number_format=DATE_FORMAT if isinstance(value, datetime.date) else None,
+                    font=font,
+                    alignment=None,
+                    border=None,
+                )
+                for value in row
+            ],
+        )
     return xlsx_response(workbook_bytes(workbook), filename)
 
 

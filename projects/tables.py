@@ -56,6 +56,16 @@ class LightColumn(tables.Column):
         return str(record.light.label)
 
 
+class DateColumn(tables.DateColumn):
+    """Y-m-d on the page; a real date in the .xlsx, so that Excel can sort and filter by it."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="Y-m-d", **kwargs)
+
+    def value(self, value):
+        return value
+
+
 class PeriodTable(tables.Table):
     """A table whose links and figures belong to one reporting period."""
 
@@ -157,7 +167,7 @@ class OfficialTable(SummaryTable):
 
 class MeetingTable(PeriodTable):
     number = tables.Column(linkify=True)
-    date = tables.DateColumn(format="Y-m-d")
+    date = DateColumn()
     title = tables.Column(linkify=True, empty_values=())
     problem_count = tables.Column(verbose_name=_("problems raised"), attrs={"td": {"class": "num"}})
     packet = tables.Column(
@@ -203,7 +213,7 @@ class ProblemTable(PeriodTable):
         order_by=("project__lead_official__name",),
     )
     meeting = tables.Column(order_by=("meeting__date",))
-    deadline = tables.DateColumn(format="Y-m-d")
+    deadline = DateColumn()
     is_overdue = tables.BooleanColumn(verbose_name=_("overdue"), yesno=(_("Overdue"), ""))
 
     class Meta:

@@ -1,5 +1,6 @@
 """Every page: who may see it, what it shows, and how many queries it costs."""
 
+import datetime
 import io
 
 import openpyxl
@@ -247,14 +248,24 @@ def test_problem_and_meeting_lists_export_what_they_show(client, demo, observer_
         "焦北街道办事处",
         "2013年第5次“四区联建”例会",
         "限期解决",
-        "2013-06-20",
+        datetime.datetime(2013, 6, 20),  # a date cell, which Excel sorts and filters as one
         "未销号",
         "是",  # judged today, long after the deadline
     )
     assert all(row[7] == "未销号" for row in rows[1:])
     response = client.get(reverse("projects:meeting_list"), {"export": "xlsx"})
-    rows = list(
-        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
-    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("所属年度", "期次", "日期")
-    assert rows[1] == (2013, 5, "2013-05-28", 5, "2013年第5次“四区联建”例会", None, None, 4)
+    assert rows[1] == (
+        2013,
+        5,
+        datetime.datetime(2013, 5, 28),
+        5,
+        "2013年第5次“四区联建”例会",
+        None,
+        None,
+        4,
+    )
+    assert sheet.cell(2, 3).number_format == "yyyy-mm-dd"
+    assert ">2013-05-28<" in client.get(reverse("projects:meeting_list")).content.decode()
