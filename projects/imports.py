@@ -805,6 +805,22 @@ def template_workbook(kind, rows=()):
     return buffer.getvalue()
 
 
+def register_row(project):
+    """A project's cells in the projects template, 项目编号 to 责任单位 (without the plan)."""
+    return [
+        project.code,
+        project.name,
+        project.zone.name,
+        project.owner,
+        project.scope,
+        project.total_investment,
+        project.planned_start,
+        project.planned_completion,
+        project.lead_official.name if project.lead_official else None,
+        project.responsible_unit.name if project.responsible_unit else None,
+    ]
+
+
 def export_projects():
     """The register in the projects template: one row per project and year of plan."""
     rows = []
@@ -814,18 +830,7 @@ def export_projects():
         .order_by("code")
     )
     for project in projects:
-        base = [
-            project.code,
-            project.name,
-            project.zone.name,
-            project.owner,
-            project.scope,
-            project.total_investment,
-            project.planned_start,
-            project.planned_completion,
-            project.lead_official.name if project.lead_official else None,
-            project.responsible_unit.name if project.responsible_unit else None,
-        ]
+        base = register_row(project)
         plans = sorted(project.annual_plans.all(), key=lambda plan: plan.year)
         if not plans:
             rows.append([*base, None, None])

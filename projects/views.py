@@ -468,6 +468,7 @@ class ProblemListView(ObjectListView):
     permission_required = "projects.view_problem"
 
     def get_queryset(self):
+        """The register, each problem judged overdue or not as of today."""
         return Problem.objects.with_overdue(timezone.localdate()).select_related(
             "project__lead_official", "meeting", "responsible_unit"
         )
@@ -481,11 +482,7 @@ class ProblemListView(ObjectListView):
 class ProblemDetailView(ReadMixin, DetailView):
     permission_required = "projects.view_problem"
     template_name = "projects/problem_detail.html"
-
-    def get_queryset(self):
-        return Problem.objects.with_overdue(timezone.localdate()).select_related(
-            "project__lead_official", "meeting", "responsible_unit"
-        )
+    get_queryset = ProblemListView.get_queryset
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -80,6 +80,17 @@ def post_data(page):
     return data
 
 
+def inline_form(page, instance):
+    """The inline form of `instance` on an admin change page."""
+    (form,) = [
+        form
+        for inline in page.context["inline_admin_formsets"]
+        for form in inline.formset.forms
+        if type(form.instance) is type(instance) and form.instance.pk == instance.pk
+    ]
+    return form
+
+
 def test_milestone_inline_refuses_to_overwrite_a_newer_save(admin_client):
     """The office edits a project's milestones in the admin while a lead official records one
     as reached: the admin's stale copy is refused and the official's date kept."""
@@ -91,12 +102,7 @@ def test_milestone_inline_refuses_to_overwrite_a_newer_save(admin_client):
     page = admin_client.get(url)
     data = post_data(page)
     milestone = Milestone.objects.get(project_id=5, name="取得施工许可")
-    (form,) = [
-        form
-        for inline in page.context["inline_admin_formsets"]
-        for form in inline.formset.forms
-        if isinstance(form.instance, Milestone) and form.instance.pk == milestone.pk
-    ]
+    form = inline_form(page, milestone)
     milestone.actual_date = datetime.date(2013, 5, 30)
     milestone.save()  # the official's save, after the admin page was opened
     data[form.add_prefix("note")] = "项目办的备注"
@@ -117,12 +123,7 @@ def test_the_admin_saves_an_unchanged_page_and_a_fresh_milestone_edit(admin_clie
     page = admin_client.get(url)
     data = post_data(page)
     milestone = Milestone.objects.get(project_id=5, name="取得施工许可")
-    (form,) = [
-        form
-        for inline in page.context["inline_admin_formsets"]
-        for form in inline.formset.forms
-        if isinstance(form.instance, Milestone) and form.instance.pk == milestone.pk
-    ]
+    form = inline_form(page, milestone)
     data[form.add_prefix("note")] = "项目办的备注"
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[-3000:]

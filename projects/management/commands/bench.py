@@ -180,23 +180,11 @@ class Command(BaseCommand):
         openpyxl read-only reading the same file into lists. The imports run for real and are
         rolled back."""
         projects = Project.objects.select_related("zone", "lead_official", "responsible_unit")
-        rows = [
-            [
-                p.code,
-                f"{p.name}(改)",
-                p.zone.name,
-                p.owner,
-                p.scope,
-                p.total_investment,
-                p.planned_start,
-                p.planned_completion,
-                p.lead_official.name if p.lead_official else None,
-                p.responsible_unit.name if p.responsible_unit else None,
-                period.year,
-                1000,
-            ]
-            for p in projects.order_by("code")[:10_000]
-        ]
+        rows = []
+        for project in projects.order_by("code")[:10_000]:
+            row = imports.register_row(project)
+            row[1] = f"{row[1]}(改)"
+            rows.append([*row, period.year, 1000])
         data = imports.template_workbook("projects", rows)
 
         def floor():
