@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from projects.health import healthz
+from projects.operations.health import healthz
 
 admin.site.site_header = _("Key project tracker")
 admin.site.site_title = _("Key project tracker")

@@ -1,5 +1,6 @@
 """Who may change what: the project office everything, a lead official or liaison their projects."""
 
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import Q
 
 OFFICE = "project_office"
@@ -28,3 +29,16 @@ def reportable_projects(queryset, user):
     return queryset.filter(
         pk__in=queryset.model.objects.filter(reportable_filter(user)).values("pk")
     )
+
+
+class ReadMixin(PermissionRequiredMixin):
+    """Pages every role may read; a user with no role gets 403."""
+
+    permission_required = "projects.view_project"
+    raise_exception = True
+
+
+class OfficeMixin(PermissionRequiredMixin):
+    """Pages that change the meeting record: the project office only."""
+
+    raise_exception = True

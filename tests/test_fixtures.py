@@ -18,7 +18,7 @@ from projects.models import (
     Project,
     Zone,
 )
-from projects.periods import Period
+from projects.progress.period import Period
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from projects.imports import export_projects
+from projects.exchange.template import export_projects
 from projects.models import Meeting, MonthLock, MonthlyReport, Official, Problem, Project
 
 pytestmark = pytest.mark.django_db

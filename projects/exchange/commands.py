@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from projects.imports import run_import, silent
+from .reading import silent
+from .writing import run_import
 
 
 class ImportCommand(BaseCommand):

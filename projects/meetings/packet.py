@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from .models import Official, Problem, Project
+from projects.models import Official, Problem, Project
 
 
 @dataclass

@@ -21,17 +21,11 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 
-from projects import imports
-from projects.excel import (
-    BORDER,
-    DATE_FORMAT,
-    MONEY_FORMAT,
-    WRAP,
-    ProgressWorkbook,
-    workbook_bytes,
-)
-from projects.models import AnnualPlan, Milestone, Official, Problem, Project, Zone
-from projects.periods import Period
+from projects.exchange.template import register_row, template_workbook
+from projects.exchange.workbook import ProgressWorkbook
+from projects.exchange.writing import run_import
+from projects.exchange.xlsx import BORDER, DATE_FORMAT, MONEY_FORMAT, WRAP, workbook_bytes
+from projects.models import AnnualPlan, Milestone, MonthlyReport, Official, Problem, Project, Zone
 
 MIB = 1024 * 1024
 
@@ -77,7 +71,7 @@ class Command(BaseCommand):
         )
         client = Client()
         client.force_login(user)
-        period = Period.latest()
+        period = MonthlyReport.objects.latest_period()
         official = Official.objects.annotate(n=Count("projects")).order_by("-n").first()
         query = f"?{period.query_string()}"
         pages = [
@@ -182,10 +176,10 @@ class Command(BaseCommand):
         projects = Project.objects.select_related("zone", "lead_official", "responsible_unit")
         rows = []
         for project in projects.order_by("code")[:10_000]:
-            row = imports.register_row(project)
+            row = register_row(project)
             row[1] = f"{row[1]}(改)"
             rows.append([*row, period.year, 1000])
-        data = imports.template_workbook("projects", rows)
+        data = template_workbook("projects", rows)
 
         def floor():
             book = load_workbook(BytesIO(data), read_only=True)
@@ -196,16 +190,16 @@ class Command(BaseCommand):
                 "project__code", "planned_investment"
             )
         )
-        unchanged = imports.template_workbook(
+        unchanged = template_workbook(
             "projects",
             [[r[0], r[1].removesuffix("(改)"), *r[2:-1], plans.get(r[0])] for r in rows],
         )
 
-        new = imports.template_workbook("projects", [[f"N{r[0]}", *r[1:]] for r in rows])
+        new = template_workbook("projects", [[f"N{r[0]}", *r[1:]] for r in rows])
 
         def run(workbook, expect):
             with transaction.atomic():
-                result = imports.run_import("projects", workbook, dry_run=False)
+                result = run_import("projects", workbook, dry_run=False)
                 assert result.ok and len(getattr(result, expect)) >= len(rows), result.errors[:3]
                 transaction.set_rollback(True)
 

@@ -69,19 +69,9 @@ class Period:
         return cls(today.year, today.month)
 
     @classmethod
-    def latest(cls):
-        """The latest month that has reports, or the current month when there are none."""
-        from .models import MonthlyReport
-
-        latest = (
-            MonthlyReport.objects.order_by("-year", "-month").values_list("year", "month").first()
-        )
-        return cls(*latest) if latest else cls.current()
-
-    @classmethod
     def from_params(cls, params, default=None):
-        """The period named by ?year=&month=, or the default (the latest); bad values raise ValueError."""
-        default = default or cls.latest
+        """The period named by ?year=&month=, or `default()`; bad values raise ValueError."""
+        default = default or cls.current
         year, month = params.get("year"), params.get("month")
         if not year and not month:
             return default()

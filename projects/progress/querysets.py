@@ -1,5 +1,8 @@
 """The progress engine: every figure of progress and slippage, computed in SQL.
 
+These are the QuerySets of the models (Project.objects, MonthlyReport.objects,
+Problem.objects); they reach the other tables through the Project model's relations.
+
 Every list, detail page, dashboard, printout and export reads
 `Project.objects.with_progress(year, month)`, so their numbers cannot disagree.
 """
@@ -28,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 
-from .periods import Period, percent, quantize
+from .period import Period, percent, quantize
 
 
 class RoundedDecimalField(DecimalField):
@@ -145,6 +148,13 @@ def _as_period(year, month):
     return year if isinstance(year, Period) else Period(int(year), int(month))
 
 
+def _related(model, *names):
+    """The models behind `model`'s relations: the engine reads them through the Project model
+    it is the manager of, so that it imports no model module (see docs/architecture.md)."""
+    models = [model._meta.get_field(name).related_model for name in names]
+    return models[0] if len(models) == 1 else models
+
+
 class ProjectQuerySet(models.QuerySet):
     def with_progress(self, year, month=None):
         """Annotate each project with its progress as of the end of `month` of `year`.
@@ -154,8 +164,9 @@ class ProjectQuerySet(models.QuerySet):
         open_problems, overdue_problems and light_rank (0 green, 1 yellow, 2 red).
         `year` may also be a Period.
         """
-        from .models import Milestone, MonthlyReport, Problem
-
+        MonthlyReport, Milestone, Problem = _related(
+            self.model, "reports", "milestones", "problem_items"
+        )
         period = _as_period(year, month)
         as_of = period.as_of
         red_cutoff = as_of - datetime.timedelta(days=settings.JIEFANG_LIGHT_RED_DELAY_DAYS)
@@ -216,8 +227,7 @@ class ProjectQuerySet(models.QuerySet):
     def with_report_text(self, year, month=None):
         """Annotate report_progress and report_problems (形象进度, 存在问题) of the latest
         report of the period's year up to its month."""
-        from .models import MonthlyReport
-
+        MonthlyReport = _related(self.model, "reports")
         period = _as_period(year, month)
         latest = MonthlyReport.objects.filter(
             project=OuterRef("pk"), year=period.year, month__lte=period.month
@@ -229,8 +239,7 @@ class ProjectQuerySet(models.QuerySet):
 
     def with_report_status(self, year, month=None):
         """Annotate report_id: the project's report for that month, or None."""
-        from .models import MonthlyReport
-
+        MonthlyReport = _related(self.model, "reports")
         period = _as_period(year, month)
         report = MonthlyReport.objects.filter(
             project=OuterRef("pk"), year=period.year, month=period.month
@@ -273,6 +282,15 @@ class ProjectQuerySet(models.QuerySet):
             row["completion_rate"] = percent(row["ytd"], row["annual_plan"])
             row["time_schedule"] = period.time_schedule
         return rows, total
+
+
+class ReportQuerySet(models.QuerySet):
+    """Monthly reports."""
+
+    def latest_period(self):
+        """The latest month that has reports, or the current month when there are none."""
+        latest = self.order_by("-year", "-month").values_list("year", "month").first()
+        return Period(*latest) if latest else Period.current()
 
 
 class ProblemQuerySet(models.QuerySet):

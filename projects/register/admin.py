@@ -1,29 +1,29 @@
-"""The project office's admin: the whole register, with the pace light on the changelist."""
+"""The project office's admin of the register, with the pace light on the changelist.
+
+VersionedAdmin is shared by the admin of reports and problems."""
 
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .forms import ApplyTemplateForm, VersionedModelForm
-from .models import (
+from projects.models import (
     AnnualPlan,
     Light,
-    Meeting,
     Milestone,
     MilestoneTemplate,
     MilestoneTemplateItem,
-    MonthLock,
     MonthlyReport,
     Official,
-    Problem,
     Project,
     Unit,
     Zone,
 )
-from .periods import Period
-from .services import apply_milestone_template
-from .templatetags.jiefang import light_badge
+from projects.templatetags.jiefang import light_badge
+from projects.web.forms import VersionedModelForm
+
+from .forms import ApplyTemplateForm
+from .scheduling import apply_milestone_template
 
 
 @admin.register(Zone)
@@ -104,7 +104,7 @@ class ProjectAdmin(VersionedAdmin):
     actions = ["apply_template"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_progress(Period.latest())
+        return super().get_queryset(request).with_progress(MonthlyReport.objects.latest_period())
 
     @admin.display(description=_("completion rate (%)"), ordering="completion_rate")
     def completion_rate_display(self, obj):
@@ -167,49 +167,6 @@ class MilestoneAdmin(VersionedAdmin):
     show_full_result_count = False
 
 
-@admin.register(MonthlyReport)
-class MonthlyReportAdmin(VersionedAdmin):
-    list_display = ["project", "year", "month", "amount", "submitted_by", "submitted_at"]
-    list_filter = ["year", "month", "project__zone"]
-    list_select_related = ["project", "submitted_by"]
-    search_fields = ["project__code", "project__name", "physical_progress"]
-    autocomplete_fields = ["project"]
-    show_full_result_count = False
-
-
-class ProblemInline(admin.TabularInline):
-    model = Problem
-    extra = 0
-    fields = ["project", "description", "responsible_unit", "disposition", "deadline", "status"]
-    autocomplete_fields = ["project", "responsible_unit"]
-
-
-@admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
-    list_display = ["number", "date", "year", "month", "title"]
-    list_filter = ["year"]
-    search_fields = ["title", "minutes"]
-    inlines = [ProblemInline]
-
-
-@admin.register(Problem)
-class ProblemAdmin(VersionedAdmin):
-    list_display = [
-        "description",
-        "project",
-        "meeting",
-        "responsible_unit",
-        "disposition",
-        "deadline",
-        "status",
-    ]
-    list_filter = ["status", "disposition", "meeting", "project__zone"]
-    list_select_related = ["project", "meeting", "responsible_unit"]
-    search_fields = ["description", "project__code", "project__name"]
-    autocomplete_fields = ["project", "responsible_unit"]
-    show_full_result_count = False
-
-
 class MilestoneTemplateItemInline(admin.TabularInline):
     model = MilestoneTemplateItem
     extra = 1
@@ -220,14 +177,3 @@ class MilestoneTemplateAdmin(admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
     inlines = [MilestoneTemplateItemInline]
-
-
-@admin.register(MonthLock)
-class MonthLockAdmin(admin.ModelAdmin):
-    list_display = ["year", "month", "locked_by", "locked_at"]
-    list_filter = ["year"]
-    fields = ["year", "month"]
-
-    def save_model(self, request, obj, form, change):
-        obj.locked_by = request.user
-        super().save_model(request, obj, form, change)

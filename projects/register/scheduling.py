@@ -4,7 +4,7 @@ import datetime
 
 from django.db import transaction
 
-from .models import Milestone
+from projects.models import Milestone
 
 
 def reverse_schedule(items, target_date):

@@ -1,77 +1,17 @@
 """Tables of the project, official and zone pages; the same tables feed the .xlsx export."""
 
 import django_tables2 as tables
-from django.db.models import F
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Light, Meeting, Problem, Project
-from .templatetags.jiefang import money, pct
-
-
-class NullsLastColumn(tables.Column):
-    """Sorts empty values (no plan, no milestone) last in both directions, on every database."""
-
-    def order(self, queryset, is_descending):
-        if not self.order_by:
-            return queryset, False
-        fields = [F(name.lstrip("-")) for name in self.order_by]
-        return queryset.order_by(
-            *(f.desc(nulls_last=True) if is_descending else f.asc(nulls_last=True) for f in fields)
-        ), True
-
-
-class MoneyColumn(NullsLastColumn):
-    """万元 with thousands separators and 2 decimals; the export keeps the number."""
-
-    attrs = {"td": {"class": "num"}, "th": {"class": "num"}}
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("attrs", self.attrs)
-        super().__init__(*args, **kwargs)
-
-    def render(self, value):
-        return money(value)
-
-    def value(self, value):
-        return value
-
-
-class PercentColumn(MoneyColumn):
-    def render(self, value):
-        return pct(value)
-
-
-class LightColumn(tables.Column):
-    """The pace light: sorts by severity; exports its text (rows draw the badge)."""
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("verbose_name", _("pace light"))
-        kwargs.setdefault("accessor", "light_rank")
-        kwargs.setdefault("order_by", ("light_rank",))
-        super().__init__(**kwargs)
-
-    def value(self, record):
-        return str(record.light.label)
-
-
-class DateColumn(tables.DateColumn):
-    """Y-m-d on the page; a real date in the .xlsx, so that Excel can sort and filter by it."""
-
-    def __init__(self, **kwargs):
-        super().__init__(format="Y-m-d", **kwargs)
-
-    def value(self, value):
-        return value
-
-
-class PeriodTable(tables.Table):
-    """A table whose links and figures belong to one reporting period."""
-
-    def __init__(self, *args, period=None, **kwargs):
-        self.period = period
-        super().__init__(*args, **kwargs)
+from projects.models import Light, Project
+from projects.web.tables import (
+    LightColumn,
+    MoneyColumn,
+    NullsLastColumn,
+    PercentColumn,
+    PeriodTable,
+)
 
 
 class ProjectTable(PeriodTable):
@@ -111,7 +51,7 @@ class ProjectTable(PeriodTable):
         per_page = 50
         attrs = {"class": "data"}
         # Rows are drawn by this template; the columns here define headers, sorting and export.
-        template_name = "projects/project_table.html"
+        template_name = "projects/register/project_table.html"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,85 +103,3 @@ class OfficialTable(SummaryTable):
     class Meta(SummaryTable.Meta):
         sequence = ["lead_official__name", "lead_official__position", "..."]
         per_page = 50
-
-
-class MeetingTable(PeriodTable):
-    number = tables.Column(linkify=True)
-    date = DateColumn()
-    title = tables.Column(linkify=True, empty_values=())
-    problem_count = tables.Column(verbose_name=_("problems raised"), attrs={"td": {"class": "num"}})
-    packet = tables.Column(
-        verbose_name=_("meeting packet"), empty_values=(), orderable=False, exclude_from_export=True
-    )
-
-    class Meta:
-        model = Meeting
-        fields = ["year", "number", "date", "month", "title", "venue", "chair"]
-        sequence = [
-            "year",
-            "number",
-            "date",
-            "month",
-            "title",
-            "venue",
-            "chair",
-            "problem_count",
-            "packet",
-        ]
-        order_by = ("-date",)
-        per_page = 50
-        attrs = {"class": "data"}
-
-    def render_title(self, record):
-        return str(record)
-
-    def render_packet(self, record):
-        return format_html(
-            '<a href="{}">{}</a> · <a href="{}">PDF</a>',
-            reverse("projects:meeting_print", args=[record.pk]),
-            _("Printout"),
-            reverse("projects:meeting_pdf", args=[record.pk]),
-        )
-
-
-class ProblemTable(PeriodTable):
-    description = tables.Column(linkify=True)
-    project = tables.Column(linkify=True, order_by=("project__code",))
-    lead_official = tables.Column(
-        accessor="project__lead_official",
-        verbose_name=_("lead official"),
-        order_by=("project__lead_official__name",),
-    )
-    meeting = tables.Column(order_by=("meeting__date",))
-    deadline = DateColumn()
-    is_overdue = tables.BooleanColumn(verbose_name=_("overdue"), yesno=(_("Overdue"), ""))
-
-    class Meta:
-        model = Problem
-        fields = [
-            "description",
-            "project",
-            "responsible_unit",
-            "meeting",
-            "disposition",
-            "deadline",
-            "status",
-        ]
-        sequence = [
-            "description",
-            "project",
-            "lead_official",
-            "responsible_unit",
-            "meeting",
-            "disposition",
-            "deadline",
-            "status",
-            "is_overdue",
-        ]
-        order_by = ("deadline",)
-        per_page = 50
-        attrs = {"class": "data"}
-        row_attrs = {"class": lambda record: "overdue" if record.is_overdue else ""}
-
-    def value_is_overdue(self, value):
-        return str(_("yes") if value else _("no"))

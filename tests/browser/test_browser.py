@@ -119,7 +119,7 @@ def test_excel_download_from_the_filtered_list(site):
 
 
 def test_office_imports_a_large_workbook_and_sees_how_far_the_check_has_got(site, tmp_path):
-    from projects.imports import export_projects
+    from projects.exchange.template import export_projects
     from projects.models import AnnualPlan, Project
 
     register = openpyxl.load_workbook(io.BytesIO(export_projects()))

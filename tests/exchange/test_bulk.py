@@ -6,11 +6,10 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 
-from projects import bulk
+from projects.exchange import bulk
 from projects.history import project_history
 from projects.models import AnnualPlan, Project, Unit
-
-from .conftest import make_project, plan
+from tests.conftest import make_project, plan
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from projects.excel import progress_workbook
+from projects.exchange.workbook import progress_workbook
 from projects.models import Project
-from projects.periods import Period
-
-from .conftest import make_project, plan, report
+from projects.progress.period import Period
+from tests.conftest import make_project, plan, report
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from projects.imports import PROGRESS_HEADERS, PROJECT_HEADERS, run_import
+from projects.exchange.template import PROGRESS_HEADERS, PROJECT_HEADERS
+from projects.exchange.writing import run_import
 from projects.models import AnnualPlan, MonthlyReport, Project
 
 pytestmark = pytest.mark.django_db
@@ -329,7 +330,7 @@ def test_memory_stays_under_200_mib_for_a_large_upload(tmp_path):
         "import django, sys; django.setup();"
         "from django.core.management import call_command;"
         "call_command('migrate', verbosity=0); call_command('loaddata', 'demo', verbosity=0);"
-        "from projects.imports import run_import;"
+        "from projects.exchange.writing import run_import;"
         "result = run_import('projects', open(sys.argv[1], 'rb').read(), dry_run=False);"
         "assert result.written and len(result.create) == 39800, result.errors[:3];"
         "import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
@@ -418,7 +419,7 @@ def test_web_upload_lists_every_error(client, demo, office):
 def test_a_row_saved_by_someone_else_during_the_import_fails_it_and_writes_nothing(
     demo, office, monkeypatch
 ):
-    from projects import imports
+    from projects.exchange import checking
 
     data = workbook(
         [
@@ -426,7 +427,7 @@ def test_a_row_saved_by_someone_else_during_the_import_fails_it_and_writes_nothi
             project_row("JF2013-001", "翰林国际旅游度假区一期(改)", 200000, 2013, 30000),
         ]
     )
-    checked = imports.Importer.run
+    checked = checking.Importer.run
 
     def check_then_a_colleague_saves(self, *args, **kwargs):
         result = checked(self, *args, **kwargs)
@@ -435,7 +436,7 @@ def test_a_row_saved_by_someone_else_during_the_import_fails_it_and_writes_nothi
         colleague.save()
         return result
 
-    monkeypatch.setattr(imports.Importer, "run", check_then_a_colleague_saves)
+    monkeypatch.setattr(checking.Importer, "run", check_then_a_colleague_saves)
     history = Project.history.count()
     result = run_import("projects", data, user=office, dry_run=False)
     assert not result.written
@@ -494,7 +495,7 @@ def test_the_preview_says_what_changes_in_words_and_lists_at_most_500_rows(
 ):
     from django.contrib.auth.models import Group
 
-    from projects.views import ImportView
+    from projects.exchange import preview
 
     office.groups.add(Group.objects.get(name="project_office"))
     client.force_login(office)
@@ -509,7 +510,7 @@ def test_the_preview_says_what_changes_in_words_and_lists_at_most_500_rows(
     changed[PROJECT_HEADERS.index("计划开工")] = first.planned_start
     changed[PROJECT_HEADERS.index("计划竣工")] = first.planned_completion
     changed[PROJECT_HEADERS.index("责任单位")] = first.responsible_unit.name
-    monkeypatch.setattr(ImportView, "PREVIEW_ROWS", 2)
+    monkeypatch.setattr(preview, "PREVIEW_ROWS", 2)
     rows = [changed, project_row("JF2013-101"), project_row("JF2013-102")]
     upload = SimpleUploadedFile("项目.xlsx", workbook(rows))
     response = client.post(reverse("projects:import"), {"kind": "projects", "file": upload})

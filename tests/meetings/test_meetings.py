@@ -10,9 +10,9 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
+from projects.meetings.workdays import add_working_days
 from projects.models import Meeting, Official, Problem, Project
-from projects.periods import Period
-from projects.workdays import add_working_days
+from projects.progress.period import Period
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,9 @@ def test_healthz_answers_without_login(client):
 
 @pytest.mark.django_db
 def test_healthz_is_503_when_the_database_is_down(client):
-    with mock.patch("projects.health.connection.cursor", side_effect=OperationalError("down")):
+    with mock.patch(
+        "projects.operations.health.connection.cursor", side_effect=OperationalError("down")
+    ):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["database"] is False

@@ -6,10 +6,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from projects.models import Light, Project
-from projects.periods import Period
-
-from .conftest import make_project, milestone, plan, report
+from projects.models import Light, MonthlyReport, Project
+from projects.progress.period import Period
+from tests.conftest import make_project, milestone, plan, report
 
 pytestmark = pytest.mark.django_db
 
@@ -178,4 +177,4 @@ def test_period_defaults_to_the_latest_reported_month(zone):
     project = make_project(zone, "D")
     report(project, 2013, 4, "1.00")
     report(project, 2012, 11, "1.00")
-    assert Period.latest() == Period(2013, 4)
+    assert MonthlyReport.objects.latest_period() == Period(2013, 4)

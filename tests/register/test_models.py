@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import AnnualPlan, Meeting, Milestone, MonthlyReport, Problem, Project
-
-from .conftest import make_project
+from tests.conftest import make_project
 
 pytestmark = pytest.mark.django_db
 

@@ -6,9 +6,8 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Milestone, MilestoneTemplate
-from projects.services import apply_milestone_template
-
-from .conftest import make_project, milestone
+from projects.register.scheduling import apply_milestone_template
+from tests.conftest import make_project, milestone
 
 pytestmark = pytest.mark.django_db
 

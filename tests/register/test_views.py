@@ -10,9 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import Official, Project
-from projects.tables import ProjectTable
-
-from .conftest import make_projects
+from projects.register.tables import ProjectTable
+from tests.conftest import make_projects
 
 pytestmark = pytest.mark.django_db
 

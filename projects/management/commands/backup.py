@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from projects.backup import BackupError, backup
+from projects.operations.backup import BackupError, backup
 
 
 class Command(BaseCommand):

@@ -3,8 +3,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from projects.excel import UNITS, progress_workbook
-from projects.periods import Period
+from projects.exchange.workbook import progress_workbook
+from projects.exchange.xlsx import UNITS
+from projects.progress.period import Period
 
 
 class Command(BaseCommand):

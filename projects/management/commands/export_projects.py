@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from projects.imports import export_projects
+from projects.exchange.template import export_projects
 
 
 class Command(BaseCommand):

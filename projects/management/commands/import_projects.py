@@ -1,6 +1,6 @@
 """manage.py import_projects FILE [--dry-run]"""
 
-from projects.management.importing import ImportCommand
+from projects.exchange.commands import ImportCommand
 
 
 class Command(ImportCommand):

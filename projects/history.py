@@ -3,7 +3,7 @@ milestones, reports and problems, old → new, with who and when."""
 
 from dataclasses import dataclass
 
-from .models import AnnualPlan, Milestone, MonthlyReport, Problem, Project
+from projects.models import AnnualPlan, Milestone, MonthlyReport, Problem, Project
 
 IGNORED = {"version", "submitted_at"}
 

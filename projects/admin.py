@@ -1,0 +1,7 @@
+"""The admin, registered per concern; Django's autodiscovery imports this module."""
+
+from .meetings import admin as meetings_admin
+from .register import admin as register_admin
+from .reporting import admin as reporting_admin
+
+__all__ = ["meetings_admin", "register_admin", "reporting_admin"]

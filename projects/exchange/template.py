@@ -1,0 +1,101 @@
+"""The import templates: their headings (a contract with the offices that fill them in),
+the 说明 sheet, and the register written back in the projects template."""
+
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+from projects.models import Project
+
+PROJECT_HEADERS = [
+    "项目编号",
+    "项目名称",
+    "功能区",
+    "建设单位",
+    "建设内容及规模",
+    "总投资(万元)",
+    "计划开工",
+    "计划竣工",
+    "牵头领导",
+    "责任单位",
+    "年度",
+    "年度计划投资(万元)",
+]
+PROGRESS_HEADERS = ["项目编号", "年", "月", "本月完成投资(万元)", "形象进度", "存在问题"]
+HEADERS = {"projects": PROJECT_HEADERS, "progress": PROGRESS_HEADERS}
+EXPLANATIONS = {
+    "项目编号": "必填。项目的唯一编号;已有编号则更新该项目,否则新建。",
+    "项目名称": "必填。",
+    "功能区": "必填。须与系统中的功能区名称一致,如:特色商业区。",
+    "建设单位": "选填。项目业主。",
+    "建设内容及规模": "选填。",
+    "总投资(万元)": "必填。数字,单位万元,可带两位小数;可以写千位分隔符(1,234),不能写百分号。",
+    "计划开工": "选填。日期,如 2013-06-01、2013/6/1 或 2013年6月1日。",
+    "计划竣工": "选填。日期,不能早于计划开工。",
+    "牵头领导": "选填。须与系统中的领导姓名一致。",
+    "责任单位": "选填。须与系统中的单位名称一致。",
+    "年度": "与“年度计划投资”同时填写或同时留空。一个项目有多个年度计划时,每个年度一行,其余各列相同。",
+    "年度计划投资(万元)": "数字,单位万元。",
+    "年": "必填。如 2013。",
+    "月": "必填。1 到 12。",
+    "本月完成投资(万元)": "必填。数字,单位万元,不能为负。",
+    "形象进度": "选填。如:主体结构施工至12层。",
+    "存在问题": "选填。",
+}
+
+
+def template_workbook(kind, rows=()):
+    """A workbook with the kind's header row, the given rows, and a 说明 sheet."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "项目" if kind == "projects" else "进展"
+    sheet.append(HEADERS[kind])
+    for row in rows:
+        sheet.append(row)
+    for index, heading in enumerate(HEADERS[kind], start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = max(10, len(heading) * 2 + 2)
+    sheet.freeze_panes = "A2"
+    guide = book.create_sheet("说明")
+    guide.append(["列", "说明"])
+    for heading in HEADERS[kind]:
+        guide.append([heading, EXPLANATIONS[heading]])
+    guide.column_dimensions["A"].width = 20
+    guide.column_dimensions["B"].width = 90
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def register_row(project):
+    """A project's cells in the projects template, 项目编号 to 责任单位 (without the plan)."""
+    return [
+        project.code,
+        project.name,
+        project.zone.name,
+        project.owner,
+        project.scope,
+        project.total_investment,
+        project.planned_start,
+        project.planned_completion,
+        project.lead_official.name if project.lead_official else None,
+        project.responsible_unit.name if project.responsible_unit else None,
+    ]
+
+
+def export_projects():
+    """The register in the projects template: one row per project and year of plan."""
+    rows = []
+    projects = (
+        Project.objects.select_related("zone", "lead_official", "responsible_unit")
+        .prefetch_related("annual_plans")
+        .order_by("code")
+    )
+    for project in projects:
+        base = register_row(project)
+        plans = sorted(project.annual_plans.all(), key=lambda plan: plan.year)
+        if not plans:
+            rows.append([*base, None, None])
+        for plan in plans:
+            rows.append([*base, plan.year, plan.planned_investment])
+    return template_workbook("projects", rows)

@@ -1,0 +1,86 @@
+"""Writing a checked import: everything in one transaction, set-based, with its change log.
+
+Nothing is written unless every row is good.
+"""
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from projects.models import AnnualPlan, MonthlyReport, Project, StaleVersion
+
+from . import bulk
+from .checking import Importer
+from .reading import Problem, silent
+
+
+def run_import(kind, data, user=None, dry_run=True, progress=silent):
+    """Check a workbook and, unless dry_run or any row is bad, write it all in one transaction.
+
+    Rows are written in bulk, each with its change-log record attributed to `user`; updated
+    rows get a new version, so a form opened before the import cannot overwrite it, and a row
+    saved by somebody else during the import fails it (nothing is written).
+    """
+    importer = Importer(kind)
+    result = importer.run(data, progress)
+    if dry_run or not result.ok:
+        return result
+    grouped = {}
+    for what, _number, _label, instance, _extra in result.create:
+        grouped.setdefault((what, "create"), []).append(instance)
+    for what, _number, _label, instance, changes in result.update:
+        grouped.setdefault((what, "update"), []).append((instance, changes))
+    try:
+        with transaction.atomic():
+            created = _create(Project, grouped.get(("project", "create"), []), user)
+            _update(Project, grouped.get(("project", "update"), []), user)
+            by_code = {project.code: project for project in created}
+            plans = []
+            for what, _number, _label, instance, extra in result.create:
+                if what == "plan":
+                    if instance.project_id is None:
+                        instance.project = by_code[extra["code"]]
+                    plans.append(instance)
+            _create(AnnualPlan, plans, user)
+            _update(AnnualPlan, grouped.get(("plan", "update"), []), user)
+            reports = grouped.get(("report", "create"), [])
+            for report in reports:
+                report.submitted_by = user
+            _create(MonthlyReport, reports, user)
+            _update(MonthlyReport, grouped.get(("report", "update"), []), user)
+    except (StaleVersion, IntegrityError):
+        # Someone saved one of these rows between the check and the write.
+        result.errors.append(
+            Problem(
+                _(
+                    "Someone changed these records during the import; nothing was written. Import again."
+                )
+            )
+        )
+        return result
+    result.written = True
+    progress(
+        _("Written: %(create)s new, %(update)s updated")
+        % {"create": len(result.create), "update": len(result.update)},
+        1,
+    )
+    return result
+
+
+def _create(model, instances, user):
+    if not instances:
+        return []
+    model.objects.bulk_create(instances, batch_size=bulk.BATCH)
+    bulk.copy_to_history(model, [instance.pk for instance in instances], user, "+")
+    return instances
+
+
+def _update(model, pairs, user):
+    """Write the changed rows set-based (the fields that changed in any row), then their
+    change-log records. A row somebody saved since it was read makes the import fail."""
+    if not pairs:
+        return
+    names = sorted({name for _instance, changes in pairs for name in changes})
+    instances = [instance for instance, _changes in pairs]
+    if bulk.update_rows(model, instances, names) != len(instances):
+        raise StaleVersion(instances[0])
+    bulk.copy_to_history(model, [instance.pk for instance in instances], user)

@@ -1,0 +1,5 @@
+"""manage.py loadtest: see projects/operations/loadtest.py."""
+
+from projects.operations.loadtest import Command
+
+__all__ = ["Command"]

@@ -1,0 +1,39 @@
+"""The office's admin of meetings and the problem register."""
+
+from django.contrib import admin
+
+from projects.models import Meeting, Problem
+from projects.register.admin import VersionedAdmin
+
+
+class ProblemInline(admin.TabularInline):
+    model = Problem
+    extra = 0
+    fields = ["project", "description", "responsible_unit", "disposition", "deadline", "status"]
+    autocomplete_fields = ["project", "responsible_unit"]
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["number", "date", "year", "month", "title"]
+    list_filter = ["year"]
+    search_fields = ["title", "minutes"]
+    inlines = [ProblemInline]
+
+
+@admin.register(Problem)
+class ProblemAdmin(VersionedAdmin):
+    list_display = [
+        "description",
+        "project",
+        "meeting",
+        "responsible_unit",
+        "disposition",
+        "deadline",
+        "status",
+    ]
+    list_filter = ["status", "disposition", "meeting", "project__zone"]
+    list_select_related = ["project", "meeting", "responsible_unit"]
+    search_fields = ["description", "project__code", "project__name"]
+    autocomplete_fields = ["project", "responsible_unit"]
+    show_full_result_count = False

@@ -1,0 +1,99 @@
+"""Forms of the meeting: opening it, recording a problem, closing one (销号)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Meeting, Problem, Project, Unit
+from projects.web.forms import VersionedModelForm
+
+from .workdays import add_working_days
+
+
+class MeetingForm(forms.ModelForm):
+    """The office opens the month's meeting; its number counts up within the year."""
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "year",
+            "month",
+            "number",
+            "date",
+            "title",
+            "venue",
+            "chair",
+            "attendees",
+            "minutes",
+        ]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}),
+            "attendees": forms.Textarea(attrs={"rows": 2}),
+            "minutes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class ProblemForm(VersionedModelForm):
+    """A problem raised at a meeting: solved on the spot (with a note) or by a deadline,
+    given as a date or as a number of working days from the meeting."""
+
+    working_days = forms.IntegerField(
+        label=_("or: working days from the meeting"),
+        min_value=1,
+        max_value=250,
+        required=False,
+        help_text=_("Skips public holidays and counts adjusted working weekends."),
+    )
+
+    class Meta:
+        model = Problem
+        fields = ["project", "description", "responsible_unit", "disposition", "deadline", "note"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+            "deadline": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.meeting = meeting
+        self.fields["project"].queryset = Project.objects.select_related("zone").order_by("code")
+        self.fields["responsible_unit"].queryset = Unit.objects.order_by("kind", "name")
+
+    def clean(self):
+        days = self.cleaned_data.get("working_days")
+        disposition = self.cleaned_data.get("disposition")
+        if days and disposition == Problem.Disposition.DEADLINE:
+            if self.cleaned_data.get("deadline"):
+                self.add_error(
+                    "working_days", _("Give the deadline as a date or as working days, not both.")
+                )
+            else:
+                try:
+                    self.cleaned_data["deadline"] = add_working_days(
+                        self.instance.meeting.date, days
+                    )
+                except ValueError as error:
+                    self.add_error("working_days", str(error))
+        if disposition == Problem.Disposition.ON_SPOT:
+            note = (self.cleaned_data.get("note") or "").strip()
+            self.cleaned_data["deadline"] = None
+            if not note:
+                self.add_error("note", _("Say how the problem was solved on the spot."))
+            else:
+                # Solved on the spot: recorded as closed at once, the note closing it.
+                self.instance.status = Problem.Status.CLOSED
+                self.instance.closing_note = note
+        return super().clean()
+
+
+class ProblemCloseForm(VersionedModelForm):
+    """Closing an item (销号) needs a note."""
+
+    class Meta:
+        model = Problem
+        fields = ["closing_note"]
+        widgets = {"closing_note": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        self.instance.status = Problem.Status.CLOSED
+        return super().clean()

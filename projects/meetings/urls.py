@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
+    path("meetings/new/", views.MeetingCreateView.as_view(), name="meeting_create"),
+    path("meetings/<int:pk>/", views.MeetingDetailView.as_view(), name="meeting_detail"),
+    path("meetings/<int:pk>/print/", views.MeetingPrintView.as_view(), name="meeting_print"),
+    path("meetings/<int:pk>/lock/", views.MeetingLockView.as_view(), name="meeting_lock"),
+    path("meetings/<int:pk>/packet.pdf", views.MeetingPdfView.as_view(), name="meeting_pdf"),
+    path(
+        "meetings/<int:pk>/problems/new/", views.ProblemCreateView.as_view(), name="problem_create"
+    ),
+    path("problems/", views.ProblemListView.as_view(), name="problem_list"),
+    path("problems/<int:pk>/", views.ProblemDetailView.as_view(), name="problem_detail"),
+    path("problems/<int:pk>/close/", views.ProblemCloseView.as_view(), name="problem_close"),
+    path("officials/<int:pk>/print/", views.OfficialPrintView.as_view(), name="official_print"),
+]

@@ -1,0 +1,244 @@
+"""Pages of the monthly meeting: meetings, the problem register, the packet and its PDF."""
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import CreateView, DetailView, TemplateView, UpdateView, View
+
+from projects.models import Meeting, MonthLock, Official, Problem, StaleVersion
+from projects.permissions import OfficeMixin, ReadMixin
+from projects.progress.period import Period
+from projects.web.mixins import ObjectListView
+
+from .filters import ProblemFilterSet
+from .forms import MeetingForm, ProblemCloseForm, ProblemForm
+from .packet import meeting_packet
+from .pdf import PdfUnavailable, render_pdf
+from .tables import MeetingTable, ProblemTable
+
+
+class MeetingListView(ObjectListView):
+    table_class = MeetingTable
+    model = Meeting
+    filterset_fields = ["year"]
+    title = _("Meetings")
+    export_name = "meetings"
+    permission_required = "projects.view_meeting"
+
+    def get_queryset(self):
+        return Meeting.objects.annotate(problem_count=Count("problems"))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["period_form"] = None  # meetings are listed whatever the period
+        if self.request.user.has_perm("projects.add_meeting"):
+            context["actions"] = [(reverse("projects:meeting_create"), _("Open a meeting"))]
+        return context
+
+
+class MeetingCreateView(OfficeMixin, CreateView):
+    permission_required = "projects.add_meeting"
+    form_class = MeetingForm
+    template_name = "projects/form.html"
+    extra_context = {"title": _("Open a meeting")}
+
+    def get_initial(self):
+        period = Period.current()
+        return {
+            "year": period.year,
+            "month": period.month,
+            "number": Meeting.next_number(period.year),
+            "date": timezone.localdate(),
+        }
+
+    def form_valid(self, form):
+        form.instance.title = form.instance.title or form.instance.default_title
+        messages.success(self.request, _("The meeting is open."))
+        return super().form_valid(form)
+
+
+class MeetingDetailView(ReadMixin, DetailView):
+    permission_required = "projects.view_meeting"
+    model = Meeting
+    template_name = "projects/meetings/meeting_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        as_of = self.object.period.as_of
+        context["problems"] = (
+            self.object.problems.with_overdue(as_of)
+            .select_related("project", "responsible_unit")
+            .order_by("pk")
+        )
+        if self.request.user.has_perm("projects.add_problem"):
+            context["form"] = ProblemForm(meeting=self.object)
+        context["lock"] = self.object.month_lock()
+        context["may_lock"] = self.request.user.has_perms(MeetingLockView.permission_required)
+        return context
+
+
+class MeetingLockView(OfficeMixin, View):
+    """Lock the month a meeting reviewed (its reports then change only through the office),
+    or unlock it: POST action=lock|unlock, from the meeting page."""
+
+    permission_required = ("projects.add_monthlock", "projects.delete_monthlock")
+
+    def post(self, request, pk):
+        meeting = get_object_or_404(Meeting, pk=pk)
+        label = meeting.period.label
+        action = request.POST.get("action")
+        if action == "lock":
+            MonthLock.objects.get_or_create(
+                year=meeting.year, month=meeting.month, defaults={"locked_by": request.user}
+            )
+            messages.success(
+                request,
+                _("%(period)s is locked: lead officials can no longer add or change its reports.")
+                % {"period": label},
+            )
+        elif action == "unlock":
+            MonthLock.on(meeting.year, meeting.month).delete()
+            messages.success(
+                request,
+                _("%(period)s is unlocked: lead officials can add and change its reports again.")
+                % {"period": label},
+            )
+        else:
+            messages.error(request, _("Choose to lock or to unlock the month."))
+        return redirect(meeting)
+
+
+class ProblemCreateView(OfficeMixin, CreateView):
+    """Record a problem raised at a meeting."""
+
+    permission_required = "projects.add_problem"
+    form_class = ProblemForm
+    template_name = "projects/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.meeting = get_object_or_404(Meeting, pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"meeting": self.meeting}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "title": _("Record a problem: %(meeting)s") % {"meeting": self.meeting}
+        }
+
+    def form_valid(self, form):
+        form.save()
+        messages.success(self.request, _("The problem is recorded."))
+        return redirect(self.meeting.get_absolute_url())
+
+
+class ProblemListView(ObjectListView):
+    table_class = ProblemTable
+    filterset_class = ProblemFilterSet
+    title = _("Problem register")
+    export_name = "problems"
+    permission_required = "projects.view_problem"
+
+    def get_queryset(self):
+        """The register, each problem judged overdue or not as of today."""
+        return Problem.objects.with_overdue(timezone.localdate()).select_related(
+            "project__lead_official", "meeting", "responsible_unit"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["period_form"] = None  # the register is judged today
+        return context
+
+
+class ProblemDetailView(ReadMixin, DetailView):
+    permission_required = "projects.view_problem"
+    template_name = "projects/meetings/problem_detail.html"
+    get_queryset = ProblemListView.get_queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.object.status == Problem.Status.OPEN and self.request.user.has_perm(
+            "projects.change_problem"
+        ):
+            context["close_form"] = ProblemCloseForm(instance=self.object)
+        context["history"] = self.object.history.select_related("history_user").order_by(
+            "-history_date"
+        )
+        return context
+
+
+class ProblemCloseView(OfficeMixin, UpdateView):
+    """Close an item (销号) with a note."""
+
+    permission_required = "projects.change_problem"
+    model = Problem
+    form_class = ProblemCloseForm
+    template_name = "projects/form.html"
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        try:
+            form.save()
+        except StaleVersion:
+            return self.form_invalid(form)
+        messages.success(self.request, _("The problem is closed."))
+        return redirect(self.object.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"title": _("Close a problem")}
+
+
+class PacketMixin(ReadMixin):
+    """The meeting packet, as HTML for printing or as PDF."""
+
+    permission_required = "projects.view_meeting"
+
+    def packet(self):
+        return meeting_packet(get_object_or_404(Meeting, pk=self.kwargs["pk"]))
+
+
+class MeetingPrintView(PacketMixin, TemplateView):
+    template_name = "projects/meetings/packet.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | self.packet()
+
+
+class MeetingPdfView(PacketMixin, View):
+    def get(self, request, pk):
+        context = self.packet()
+        try:
+            content = render_pdf("projects/meetings/packet.html", context, request)
+        except PdfUnavailable as error:
+            return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(content, content_type="application/pdf")
+        filename = f"{context['meeting']}.pdf"
+        response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+        return response
+
+
+class OfficialPrintView(ReadMixin, TemplateView):
+    """One official's part of the packet, for the latest meeting (or ?meeting=pk)."""
+
+    template_name = "projects/meetings/packet.html"
+
+    def get_context_data(self, **kwargs):
+        official = get_object_or_404(Official, pk=self.kwargs["pk"])
+        meetings = Meeting.objects.order_by("-date")
+        meeting_pk = self.request.GET.get("meeting")
+        meeting = (
+            get_object_or_404(Meeting, pk=meeting_pk)
+            if meeting_pk and meeting_pk.isdigit()
+            else meetings.first()
+        )
+        if meeting is None:
+            raise Http404(_("No meeting has been opened yet."))
+        return super().get_context_data(**kwargs) | meeting_packet(meeting, official)

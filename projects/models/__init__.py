@@ -1,0 +1,47 @@
+"""The models of the tracker, one module per concern; imported from here by everything else."""
+
+from .base import (
+    MONEY,
+    MONTH_VALIDATORS,
+    Light,
+    ReportStatus,
+    StaleVersion,
+    Versioned,
+    non_negative,
+    not_in_future,
+)
+from .meetings import Meeting, Problem
+from .register import (
+    AnnualPlan,
+    Milestone,
+    MilestoneTemplate,
+    MilestoneTemplateItem,
+    Official,
+    Project,
+    Unit,
+    Zone,
+)
+from .reporting import MonthLock, MonthlyReport
+
+__all__ = [
+    "MONEY",
+    "MONTH_VALIDATORS",
+    "AnnualPlan",
+    "Light",
+    "Meeting",
+    "Milestone",
+    "MilestoneTemplate",
+    "MilestoneTemplateItem",
+    "MonthLock",
+    "MonthlyReport",
+    "Official",
+    "Problem",
+    "Project",
+    "ReportStatus",
+    "StaleVersion",
+    "Unit",
+    "Versioned",
+    "Zone",
+    "non_negative",
+    "not_in_future",
+]

@@ -1,0 +1,92 @@
+"""What every model of the register shares: money fields, validators, optimistic locking
+and the status choices that pages and the engine agree on."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects.progress.querysets import GREEN, RED, YELLOW
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+MONTH_VALIDATORS = [
+    MinValueValidator(1, message=_("The month must be between 1 and 12.")),
+    MaxValueValidator(12, message=_("The month must be between 1 and 12.")),
+]
+
+
+def non_negative(value):
+    if value is not None and value < 0:
+        raise ValidationError(_("Amounts cannot be negative."), code="negative")
+
+
+def not_in_future(value):
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(_("An actual date cannot be in the future."), code="future")
+
+
+class StaleVersion(Exception):
+    """Someone else saved the row since this copy was loaded (no update was made)."""
+
+
+class Versioned(models.Model):
+    """Optimistic locking: an UPDATE only succeeds at the version the editor loaded.
+
+    Set `version` to the version the form was loaded at before saving; the UPDATE
+    carries "WHERE version = loaded" and raises StaleVersion when another save came first.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._loaded_version = self.version if not self._state.adding else None
+        if self._loaded_version is not None:
+            self.version = self._loaded_version + 1
+        try:
+            # A savepoint, so that a refused update leaves an enclosing transaction usable.
+            with transaction.atomic(using=kwargs.get("using")):
+                super().save(*args, **kwargs)
+        except StaleVersion:
+            self.version = self._loaded_version
+            raise
+
+    def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
+        loaded = getattr(self, "_loaded_version", None)
+        if loaded is None:
+            return super()._do_update(base_qs, using, pk_val, values, update_fields, forced_update)
+        updated = super()._do_update(
+            base_qs.filter(version=loaded), using, pk_val, values, update_fields, forced_update
+        )
+        if not updated and base_qs.filter(pk=pk_val).exists():
+            raise StaleVersion(self)
+        return updated
+
+
+class Light(models.TextChoices):
+    """The pace light of a project, from DOMAIN.md."""
+
+    GREEN = "green", _("On schedule")
+    YELLOW = "yellow", _("Behind schedule")
+    RED = "red", _("Seriously behind")
+
+    @classmethod
+    def from_rank(cls, rank):
+        return {GREEN: cls.GREEN, YELLOW: cls.YELLOW, RED: cls.RED}[rank]
+
+    @property
+    def rank(self):
+        return {self.GREEN: GREEN, self.YELLOW: YELLOW, self.RED: RED}[self]
+
+
+class ReportStatus(models.TextChoices):
+    """Where a project's report for a month stands."""
+
+    MISSING = "missing", _("Missing")
+    SUBMITTED = "submitted", _("Submitted")
+    LOCKED = "locked", _("Locked")

@@ -1,0 +1,145 @@
+"""The monthly "四区联建" meeting and the problem register carried from meeting to meeting."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from projects.progress.period import Period
+from projects.progress.querysets import ProblemQuerySet
+
+from .base import MONTH_VALIDATORS, Versioned
+from .register import Project, Unit
+from .reporting import MonthLock
+
+
+class Meeting(models.Model):
+    """A monthly "四区联建" meeting (例会), numbered within its year."""
+
+    number = models.PositiveSmallIntegerField(_("number"))
+    date = models.DateField(_("date"))
+    year = models.PositiveSmallIntegerField(_("year reviewed"))
+    month = models.PositiveSmallIntegerField(
+        _("month reviewed"),
+        validators=MONTH_VALIDATORS,
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    venue = models.CharField(_("venue"), max_length=100, blank=True)
+    chair = models.CharField(_("chair"), max_length=50, blank=True)
+    attendees = models.TextField(_("attendees"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "number"],
+                name="meeting_unique_number",
+                violation_error_message=_("A meeting with this number already exists that year."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.default_title
+
+    def get_absolute_url(self):
+        return reverse("projects:meeting_detail", args=[self.pk])
+
+    @property
+    def default_title(self):
+        return _("Meeting no. %(number)s of %(year)s") % {"number": self.number, "year": self.year}
+
+    def month_lock(self):
+        """The lock on the month this meeting reviewed, or None."""
+        return MonthLock.on(self.year, self.month).select_related("locked_by").first()
+
+    @property
+    def period(self):
+        return Period(self.year, self.month)
+
+    @classmethod
+    def next_number(cls, year):
+        """Meetings are numbered from 1 within each year."""
+        last = cls.objects.filter(year=year).aggregate(models.Max("number"))["number__max"]
+        return (last or 0) + 1
+
+
+class Problem(Versioned):
+    """A problem raised at a meeting and chased until it is closed (销号)."""
+
+    class Disposition(models.TextChoices):
+        ON_SPOT = "on_spot", _("Solved on the spot")
+        DEADLINE = "deadline", _("Solved by a deadline")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="problem_items"
+    )
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("How it was solved on the spot, or other remarks.")
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+    )
+    description = models.TextField(_("description"))
+    responsible_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("responsible unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="problems",
+    )
+    disposition = models.CharField(
+        _("disposition"), max_length=20, choices=Disposition, default=Disposition.DEADLINE
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True)
+    history = HistoricalRecords()
+
+    objects = ProblemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["status", "deadline", "pk"]
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
+
+    def __str__(self):
+        return self.description[:40]
+
+    def save(self, *args, **kwargs):
+        if self.status == self.Status.CLOSED and self.closed_at is None:
+            self.closed_at = timezone.now()
+        if self.status == self.Status.OPEN:
+            self.closed_at = None
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("projects:problem_detail", args=[self.pk])
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.disposition == self.Disposition.DEADLINE:
+            if self.deadline is None:
+                errors["deadline"] = _("A deadline is required for a problem solved by deadline.")
+            elif self.meeting_id and self.deadline < self.meeting.date:
+                errors["deadline"] = _("The deadline cannot be before the meeting date.")
+        if self.status == self.Status.CLOSED and not self.closing_note.strip():
+            errors["closing_note"] = _("A problem cannot be closed without a closing note.")
+        if errors:
+            raise ValidationError(errors)

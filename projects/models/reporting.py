@@ -1,0 +1,126 @@
+"""Monthly reports of progress and the months the project office has locked."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from projects.progress.querysets import ReportQuerySet
+
+from .base import MONEY, MONTH_VALIDATORS, Versioned, non_negative
+from .register import Project
+
+
+class MonthlyReport(Versioned):
+    """A project's progress in one month: investment completed, 形象进度, problems."""
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.CASCADE,
+        related_name="reports",
+        # The (project, year, month) unique index serves lookups by project, and better.
+        db_index=False,
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    month = models.PositiveSmallIntegerField(
+        _("month"),
+        validators=MONTH_VALIDATORS,
+    )
+    amount = models.DecimalField(
+        _("investment completed this month (10k yuan)"), validators=[non_negative], **MONEY
+    )
+    physical_progress = models.TextField(_("physical progress"), blank=True)
+    problems = models.TextField(_("problems"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["project", "year", "month"]
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year", "month"],
+                name="monthlyreport_unique_month",
+                violation_error_message=_(
+                    "This project already has a report for that month; edit it instead."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="monthlyreport_amount_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__gte=1, month__lte=12),
+                name="monthlyreport_month_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "month"], name="monthlyreport_period")]
+
+    def __str__(self):
+        return f"{self.project} {self.year}-{self.month:02d}"
+
+    def clean(self):
+        super().clean()
+        today = timezone.localdate()
+        if self.year and self.month and (self.year, self.month) > (today.year, today.month):
+            raise ValidationError(
+                {"month": _("That month has not begun; it cannot be reported yet.")}
+            )
+
+    @property
+    def is_locked(self):
+        return MonthLock.on(self.year, self.month).exists()
+
+
+class MonthLock(models.Model):
+    """A month closed by the project office: its reports can then be changed only by the office."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(
+        _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("locked by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    locked_at = models.DateTimeField(_("locked at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-year", "-month"]
+        verbose_name = _("locked month")
+        verbose_name_plural = _("locked months")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "month"],
+                name="monthlock_unique_month",
+                violation_error_message=_("That month is already locked."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}-{self.month:02d}"
+
+    @classmethod
+    def on(cls, year, month):
+        """The lock on a month, as a queryset (empty when the month is open)."""
+        return cls.objects.filter(year=year, month=month)

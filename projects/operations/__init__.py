@@ -1,0 +1,1 @@
+"""Running the tracker: backup and restore, the health check, load test, bench, seed_scale."""

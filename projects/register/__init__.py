@@ -1,0 +1,1 @@
+"""The register: projects, officials, zones, units, milestones, and their pages."""

@@ -1,0 +1,1 @@
+"""Reporting: 我的项目, the monthly report form, month locks."""

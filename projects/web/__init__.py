@@ -1,0 +1,1 @@
+"""What the pages of every concern share: mixins, the list-view base, forms and columns."""

@@ -1,0 +1,85 @@
+"""Forms every page shares: the period picker, and model forms that refuse to overwrite a
+save made after they were loaded (optimistic locking)."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects.history import conflict_changes
+from projects.models import StaleVersion
+from projects.progress.period import Period
+
+
+class PeriodForm(forms.Form):
+    """The period picker shown on every progress page."""
+
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+    month = forms.TypedChoiceField(
+        label=_("month"), coerce=int, choices=[(m, m) for m in range(1, 13)]
+    )
+
+    @classmethod
+    def for_period(cls, period: Period):
+        return cls(initial={"year": period.year, "month": period.month})
+
+
+def conflict_message(instance, loaded_version):
+    """The refusal shown when someone else saved first: who, when, and what they changed."""
+    record, changes = conflict_changes(instance, loaded_version)
+    details = "; ".join(f"{name}: {old} → {new}" for name, old, new in changes) or "—"
+    return _(
+        "Not saved: %(user)s changed this record at %(time)s after you opened it. "
+        "Their changes: %(changes)s. Your entries are kept below; check them and submit again."
+    ) % {
+        "user": (record.history_user if record and record.history_user else _("someone")),
+        "time": timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
+        if record
+        else "",
+        "changes": details,
+    }
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A model form that refuses to overwrite a save made after it was loaded."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def _post_clean(self):
+        super()._post_clean()
+        loaded = self.cleaned_data.get("loaded_version")
+        if self.instance.pk and loaded is not None:
+            self.instance.version = loaded
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if self.instance.pk and loaded is not None:
+            current = (
+                type(self.instance)
+                ._base_manager.filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current is not None and current != loaded:
+                self.refuse_stale(loaded, current)
+        return cleaned
+
+    def refuse_stale(self, loaded, current):
+        """Refuse with what changed, and take the current version so that a resubmit is deliberate."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("loaded_version")] = current
+        raise ValidationError(conflict_message(self.instance, loaded), code="stale")
+
+    def save(self, commit=True):
+        try:
+            return super().save(commit)
+        except StaleVersion:
+            # Lost the race between clean() and the UPDATE: nothing was written.
+            self.add_error(None, conflict_message(self.instance, self.instance.version))
+            raise

@@ -1,0 +1,68 @@
+"""What every page shares: the period picker, the read and office permissions, and the one
+list-view base (filter, sort, page, .xlsx export) that each list configures."""
+
+from django.contrib import messages
+from django.utils.functional import cached_property
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+
+from projects.exchange.xlsx import table_response
+from projects.models import MonthlyReport
+from projects.permissions import ReadMixin
+from projects.progress.period import Period
+
+from .forms import PeriodForm
+
+
+class PeriodMixin:
+    """Reads the reporting period from ?year=&month=, defaulting to the latest reported month."""
+
+    default_period = "latest"  # or "current": the month in progress
+
+    @cached_property
+    def period(self):
+        default = (
+            Period.current
+            if self.default_period == "current"
+            else MonthlyReport.objects.latest_period
+        )
+        try:
+            return Period.from_params(self.request.GET, default=default)
+        except ValueError as error:
+            messages.error(self.request, str(error))
+            return default()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["period"] = self.period
+        context["period_form"] = PeriodForm.for_period(self.period)
+        context["period_hidden"] = [
+            (key, value)
+            for key, values in self.request.GET.lists()
+            if key not in {"year", "month", "page"}
+            for value in values
+        ]
+        return context
+
+
+class ObjectListView(ReadMixin, PeriodMixin, SingleTableMixin, FilterView):
+    """A filtered, sortable list that can be downloaded as .xlsx (?export=xlsx)."""
+
+    template_name = "list.html"
+    title = None
+    export_name = "export"
+
+    def get_table_kwargs(self):
+        return {"period": self.period}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.request.GET.get("export") == "xlsx":
+            table = self.get_table_class()(self.get_table_data(), **self.get_table_kwargs())
+            RequestConfig(self.request, paginate=False).configure(table)
+            return table_response(table, f"{self.export_name}-{self.period.label}")
+        return super().render_to_response(context, **response_kwargs)

@@ -1,0 +1,39 @@
+"""The layout holds: the import contracts of pyproject.toml are kept and no module is too long."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MAX_LINES = 400
+
+
+def test_no_module_of_the_app_is_over_400_lines():
+    """A module over 400 lines is two modules waiting to be named (migrations aside)."""
+    too_long = {
+        str(path.relative_to(ROOT)): lines
+        for path in (ROOT / "projects").rglob("*.py")
+        if "migrations" not in path.parts
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
+    assert too_long == {}, f"modules over {MAX_LINES} lines: {too_long}"
+
+
+def test_the_import_contracts_are_kept():
+    """import-linter checks the layers, the independence of the rooms and that there is no
+    import cycle; its report names the import that breaks a contract."""
+    lint_imports = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run(
+        [str(lint_imports), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_every_concern_has_its_room_for_code_templates_and_tests():
+    """Each concern keeps its pages, templates and tests under its own name."""
+    for concern in ("register", "reporting", "meetings", "exchange"):
+        assert (ROOT / "projects" / concern / "views.py").is_file()
+        assert (ROOT / "projects" / concern / "urls.py").is_file()
+        assert any((ROOT / "templates" / "projects" / concern).glob("*.html"))
+        assert any((ROOT / "tests" / concern).glob("test_*.py"))
