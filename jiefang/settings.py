@@ -216,3 +216,5 @@ JIEFANG_REPORTING_UNIT = os.environ.get("JIEFANG_REPORTING_UNIT", "解放区“�
 JIEFANG_LIGHT_YELLOW_GAP = 10
 JIEFANG_LIGHT_RED_GAP = 30
 JIEFANG_LIGHT_RED_DELAY_DAYS = 30
+# The meeting packet prints the latest site photo of each project beside its 形象进度.
+JIEFANG_PACKET_PHOTOS = env_bool("JIEFANG_PACKET_PHOTOS", True)

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from projects.operations.health import healthz
+from projects.reporting.views import LoginView
 
 admin.site.site_header = _("Key project tracker")
 admin.site.site_title = _("Key project tracker")
@@ -13,7 +14,7 @@ admin.site.index_title = _("Project office administration")
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("projects.urls")),

@@ -57,6 +57,13 @@ def meeting():
     return Meeting.objects.get(year=2013, number=5)
 
 
+def own_photo():
+    """A site photo on the own project's May report (made once per test)."""
+    from tests.reporting.images import stored_photo
+
+    return stored_photo(own_report())
+
+
 def open_problem():
     return Problem.objects.get(description="商户过渡安置场地不足")
 
@@ -105,6 +112,22 @@ MATRIX = {
         REPORTERS,
         edit_report_data,
         MonthlyReport.history,
+    ),
+    "projects:report_projection": (
+        lambda: {"pk": own_project().pk},
+        REPORTERS,
+        None,
+        None,
+        None,
+    ),
+    # Photos are seen by whoever sees the project's page.
+    "projects:report_photo": (lambda: {"pk": own_photo().pk}, EVERYONE, None, None, None),
+    "projects:report_photo_thumbnail": (
+        lambda: {"pk": own_photo().pk},
+        EVERYONE,
+        None,
+        None,
+        None,
     ),
     "projects:meeting_list": (dict, EVERYONE, None, None, None),
     "projects:meeting_detail": (lambda: {"pk": meeting().pk}, EVERYONE, None, None, None),

@@ -4,12 +4,15 @@ Every figure comes from the progress engine (Project.objects.with_progress), so 
 agrees with the project list, the dashboard and the Excel table.
 """
 
+import base64
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from projects.models import Official, Problem, Project
+from projects.models import Official, Problem, Project, ReportPhoto
 
 
 @dataclass
@@ -35,8 +38,11 @@ def meeting_packet(meeting, official=None):
         .select_related("zone", "lead_official", "responsible_unit")
         .order_by("lead_official__name", "zone__order", "code")
     )
+    rows = list(rows)
+    photos = latest_photos(rows, period) if settings.JIEFANG_PACKET_PHOTOS else {}
     sections = {}
     for project in rows:
+        project.photo = photos.get(project.pk)
         key = project.lead_official_id
         if key not in sections:
             sections[key] = OfficialSection(
@@ -69,3 +75,24 @@ def meeting_packet(meeting, official=None):
         ],
         "official": official,
     }
+
+
+def latest_photos(projects, period):
+    """{project pk: the thumbnail of its latest site photo up to `period`, as a data: URI}, so
+    that the print page and its PDF carry the picture without a request of their own."""
+    photos = (
+        ReportPhoto.objects.filter(report__project__in=[project.pk for project in projects])
+        .filter(
+            Q(report__year__lt=period.year)
+            | Q(report__year=period.year, report__month__lte=period.month)
+        )
+        .order_by("report__project", "-report__year", "-report__month", "-uploaded_at", "-pk")
+        .values_list("report__project", "thumbnail")
+    )
+    latest = {}
+    for project, name in photos:
+        if project in latest or not default_storage.exists(name):
+            continue
+        with default_storage.open(name, "rb") as handle:
+            latest[project] = "data:image/jpeg;base64," + base64.b64encode(handle.read()).decode()
+    return latest

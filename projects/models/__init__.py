@@ -21,11 +21,13 @@ from .register import (
     Unit,
     Zone,
 )
-from .reporting import MonthLock, MonthlyReport
+from .reporting import MAX_PHOTOS, TEXT_LIMIT, MonthLock, MonthlyReport, ReportPhoto
 
 __all__ = [
     "MONEY",
     "MONTH_VALIDATORS",
+    "MAX_PHOTOS",
+    "TEXT_LIMIT",
     "AnnualPlan",
     "Light",
     "Meeting",
@@ -37,6 +39,7 @@ __all__ = [
     "Official",
     "Problem",
     "Project",
+    "ReportPhoto",
     "ReportStatus",
     "StaleVersion",
     "Unit",

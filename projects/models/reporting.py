@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -12,6 +13,14 @@ from projects.progress.querysets import ReportQuerySet
 
 from .base import MONEY, MONTH_VALIDATORS, Versioned, non_negative
 from .register import Project
+
+# 形象进度 and 存在问题 fit in a cell of the printed table.
+TEXT_LIMIT = 500
+MAX_PHOTOS = 9
+TEXT_LIMIT_VALIDATOR = MaxLengthValidator(
+    TEXT_LIMIT,
+    message=_("At most %(limit_value)d characters (this has %(show_value)d)."),
+)
 
 
 class MonthlyReport(Versioned):
@@ -35,8 +44,12 @@ class MonthlyReport(Versioned):
     amount = models.DecimalField(
         _("investment completed this month (10k yuan)"), validators=[non_negative], **MONEY
     )
-    physical_progress = models.TextField(_("physical progress"), blank=True)
-    problems = models.TextField(_("problems"), blank=True)
+    physical_progress = models.TextField(
+        _("physical progress"), blank=True, validators=[TEXT_LIMIT_VALIDATOR]
+    )
+    problems = models.TextField(
+        _("problems"), blank=True, validators=[TEXT_LIMIT_VALIDATOR]
+    )
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
@@ -124,3 +137,46 @@ class MonthLock(models.Model):
     def on(cls, year, month):
         """The lock on a month, as a queryset (empty when the month is open)."""
         return cls.objects.filter(year=year, month=month)
+
+
+class ReportPhoto(models.Model):
+    """A site photo (现场照片) of a monthly report, re-encoded as JPEG without its metadata.
+
+    The files live in Django's default storage under photos/ and are never served as public
+    media: projects:report_photo checks that the user may see the project, then streams them.
+    """
+
+    report = models.ForeignKey(
+        MonthlyReport,
+        verbose_name=_("monthly report"),
+        on_delete=models.CASCADE,
+        related_name="photos",
+    )
+    image = models.FileField(_("photo"), max_length=200)
+    thumbnail = models.FileField(_("thumbnail"), max_length=200)
+    width = models.PositiveIntegerField(_("width"))
+    height = models.PositiveIntegerField(_("height"))
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["report", "uploaded_at", "pk"]
+        verbose_name = _("site photo")
+        verbose_name_plural = _("site photos")
+
+    def __str__(self):
+        return f"{self.report} #{self.pk}"
+
+    def get_absolute_url(self):
+        return reverse("projects:report_photo", args=[self.pk])
+
+    def thumbnail_url(self):
+        return reverse("projects:report_photo_thumbnail", args=[self.pk])

@@ -1,5 +1,7 @@
-"""Backup and restore of the whole database, loss-free.
+"""Backup and restore of the whole register, loss-free: the database and the site photos.
 
+A backup is one tar file holding the database (database.pgdump or database.sqlite3) and the
+photo files (media/photos/...). A plain database file from an older backup still restores.
 PostgreSQL: pg_dump's custom format and pg_restore (tables, rows and sequences).
 SQLite: the online backup API, page by page, safe while the app is serving.
 """
@@ -8,8 +10,11 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tarfile
+import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
@@ -40,9 +45,25 @@ def _pg_env_and_args(settings):
     return env, args
 
 
+MEDIA_FOLDERS = ("photos",)  # what the register keeps outside the database
+
+
 def backup(output):
-    """Write a backup of the default database to `output`."""
+    """Write the database and the photo files to the tar file `output`."""
     output = Path(output)
+    with tempfile.TemporaryDirectory() as folder:
+        name = "database.pgdump" if connection.vendor == "postgresql" else "database.sqlite3"
+        database = _backup_database(Path(folder) / name)
+        with tarfile.open(output, "w") as archive:
+            archive.add(database, arcname=name)
+            for media in MEDIA_FOLDERS:
+                source = Path(settings.MEDIA_ROOT) / media
+                if source.is_dir():
+                    archive.add(source, arcname=f"media/{media}")
+    return output
+
+
+def _backup_database(output):
     if connection.vendor == "postgresql":
         env, args = _pg_env_and_args(connection.settings_dict)
         command = [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "-f", str(output), *args]
@@ -62,10 +83,37 @@ def backup(output):
 
 
 def restore(source):
-    """Replace the default database's contents with the backup in `source`."""
+    """Replace the database's contents, and the photo files, with the backup in `source`."""
     source = Path(source)
     if not source.exists():
         raise BackupError(_("The backup file does not exist: %(file)s") % {"file": source})
+    if not tarfile.is_tarfile(source):
+        _restore_database(source)  # a plain database file, from before photos were kept
+        return
+    with tempfile.TemporaryDirectory() as folder, tarfile.open(source) as archive:
+        names = archive.getnames()
+        database = next((n for n in names if n.startswith("database.")), None)
+        if database is None:
+            raise BackupError(_("Not a backup of this tracker: it holds no database."))
+        archive.extractall(folder, filter="data")
+        _restore_database(Path(folder) / database)
+        for media in MEDIA_FOLDERS:
+            _replace_folder(Path(folder) / "media" / media, Path(settings.MEDIA_ROOT) / media)
+
+
+def _replace_folder(new, target):
+    """Put `new` in the place of `target` (which may not exist); the old one is removed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    old = target.with_name(f".{target.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    if new.is_dir():
+        shutil.move(str(new), str(target))
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _restore_database(source):
     if connection.vendor == "postgresql":
         env, args = _pg_env_and_args(connection.settings_dict)
         connection.close()  # pg_restore drops the tables this connection may hold

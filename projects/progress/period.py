@@ -81,3 +81,12 @@ class Period:
         except ValueError:
             raise ValueError(_("The year and month must be whole numbers.")) from None
         return cls(year, month)
+
+
+def rate_and_gap(ytd, annual_plan, time_schedule):
+    """(completion rate %, gap in points) for a year-to-date amount, rounded as with_progress
+    rounds them; (None, None) without a plan. The report form's projection uses it."""
+    rate = percent(ytd, annual_plan)
+    if rate is None:
+        return None, None
+    return rate, quantize(Decimal(time_schedule) - rate)

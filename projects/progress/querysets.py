@@ -287,6 +287,10 @@ class ProjectQuerySet(models.QuerySet):
 class ReportQuerySet(models.QuerySet):
     """Monthly reports."""
 
+    def filter_before(self, period):
+        """Reports of the months before `period`."""
+        return self.filter(Q(year__lt=period.year) | Q(year=period.year, month__lt=period.month))
+
     def latest_period(self):
         """The latest month that has reports, or the current month when there are none."""
         latest = self.order_by("-year", "-month").values_list("year", "month").first()

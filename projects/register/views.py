@@ -61,9 +61,9 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
             ],
             timeline=milestone_timeline(milestones, period.as_of),
             problems=project.problem_items.select_related("meeting", "responsible_unit"),
-            reports=project.reports.filter(year=period.year, month__lte=period.month).order_by(
-                "-month"
-            ),
+            reports=project.reports.filter(year=period.year, month__lte=period.month)
+            .order_by("-month")
+            .prefetch_related("photos"),
             history=project_history(project),
             can_report=reportable_projects(
                 Project.objects.filter(pk=project.pk), self.request.user

@@ -8,32 +8,72 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import MonthLock, MonthlyReport
+from projects.models import MAX_PHOTOS, TEXT_LIMIT, MonthLock, MonthlyReport, ReportPhoto
 from projects.progress.period import Period
 from projects.templatetags.jiefang import money
 from projects.web.forms import VersionedModelForm
 
+from .photos import PhotoRefused, check_photo, delete_photos, store_photos
+
+
+class PhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Any number of uploaded files under one name (the camera's and the gallery's input)."""
+
+    widget = PhotoInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(PhotosField, self).clean(upload, initial) for upload in files]
+
+
+def text_widget():
+    """形象进度 and 存在问题: a limit the browser enforces and a counter shows (app.js)."""
+    return forms.Textarea(attrs={"rows": 4, "maxlength": TEXT_LIMIT, "data-counter": TEXT_LIMIT})
+
 
 class MonthlyReportForm(VersionedModelForm):
-    """A month's report: amount, 形象进度, 存在问题, and milestones reached."""
+    """A month's report: amount, 形象进度, 存在问题, milestones reached and site photos.
+
+    The month comes from the page (a link or the month chooser) as hidden year and month.
+    """
 
     confirm_over_total = forms.BooleanField(
         label=_("I confirm the cumulative amount exceeds the total investment"), required=False
+    )
+    photos = PhotosField(label=_("site photos"), required=False)
+    remove_photos = forms.ModelMultipleChoiceField(
+        label=_("remove these photos"),
+        queryset=ReportPhoto.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     class Meta:
         model = MonthlyReport
         fields = ["year", "month", "amount", "physical_progress", "problems"]
         widgets = {
-            "physical_progress": forms.Textarea(attrs={"rows": 3}),
-            "problems": forms.Textarea(attrs={"rows": 3}),
+            "year": forms.HiddenInput,
+            "month": forms.HiddenInput,
+            "amount": forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": 0}),
+            "physical_progress": text_widget(),
+            "problems": text_widget(),
         }
 
-    def __init__(self, *args, project, may_change_locked=False, **kwargs):
+    def __init__(self, *args, project, may_change_locked=False, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.project = project
+        self.user = user
         self.may_change_locked = may_change_locked
         self.instance.project = project
+        self.existing_photos = list(self.instance.photos.all()) if self.instance.pk else []
+        self.fields["remove_photos"].queryset = (
+            self.instance.photos.all() if self.instance.pk else ReportPhoto.objects.none()
+        )
+        self.checked_photos = []
         self.pending = list(project.milestones.filter(actual_date__isnull=True))
         for milestone in self.pending:
             self.fields[f"milestone_{milestone.pk}"] = forms.DateField(
@@ -45,6 +85,25 @@ class MonthlyReportForm(VersionedModelForm):
         if self.instance.pk:
             self.fields["year"].disabled = True
             self.fields["month"].disabled = True
+
+    def clean_photos(self):
+        uploads = self.cleaned_data.get("photos") or []
+        removed = self.data.getlist(self.add_prefix("remove_photos")) if self.data else []
+        kept = len([p for p in self.existing_photos if str(p.pk) not in removed])
+        if kept + len(uploads) > MAX_PHOTOS:
+            raise ValidationError(
+                _("A report carries at most %(max)s photos; it would have %(count)s.")
+                % {"max": MAX_PHOTOS, "count": kept + len(uploads)}
+            )
+        errors = []
+        for upload in uploads:
+            try:
+                self.checked_photos.append(check_photo(upload))
+            except PhotoRefused as refused:
+                errors.append(str(refused))
+        if errors:
+            raise ValidationError(errors)
+        return uploads
 
     def milestone_fields(self):
         return [self[f"milestone_{m.pk}"] for m in self.pending]
@@ -108,4 +167,6 @@ class MonthlyReportForm(VersionedModelForm):
             if reached:
                 milestone.actual_date = reached
                 milestone.save()
+        delete_photos(list(self.cleaned_data.get("remove_photos") or []))
+        store_photos(report, self.checked_photos, self.user)
         return report

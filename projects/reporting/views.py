@@ -1,20 +1,38 @@
 """A lead official's or liaison's pages: 我的项目 and the monthly report form."""
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, TemplateView, UpdateView
+from django.views.generic import CreateView, TemplateView, UpdateView, View
 
-from projects.models import MonthLock, MonthlyReport, Project, ReportStatus, StaleVersion
-from projects.permissions import is_office, reportable_projects
+from projects.models import (
+    MAX_PHOTOS,
+    MonthLock,
+    MonthlyReport,
+    Problem,
+    Project,
+    ReportPhoto,
+    ReportStatus,
+    StaleVersion,
+)
+from projects.permissions import ReadMixin, is_office, reportable_projects
 from projects.progress.period import Period
+from projects.templatetags.jiefang import money, pct
 from projects.web.mixins import PeriodMixin
 
+from .context import ReportContext
 from .forms import MonthlyReportForm
+from .months import ReportableMonths, lock_reason
 
 
 class ReportMixin(PermissionRequiredMixin):
@@ -43,7 +61,8 @@ class MyProjectsView(ReportMixin, PeriodMixin, TemplateView):
             .select_related("zone", "lead_official")
             .order_by("code")
         )
-        locked = MonthLock.on(period.year, period.month).exists()
+        lock = MonthLock.on(period.year, period.month).select_related("locked_by").first()
+        locked = lock is not None
         for row in rows:
             row.report_status = (
                 ReportStatus.LOCKED
@@ -52,11 +71,19 @@ class MyProjectsView(ReportMixin, PeriodMixin, TemplateView):
                 if row.report_id
                 else ReportStatus.MISSING
             )
+        today = timezone.localdate()
         context.update(
             title=_("My projects"),
             rows=rows,
             locked=locked,
+            lock_reason=lock_reason(lock) if lock else "",
+            may_report_locked=is_office(self.request.user),
             missing=sum(row.report_status == ReportStatus.MISSING for row in rows),
+            problems=Problem.objects.open_at(today)
+            .filter(project__in=projects.values("pk"))
+            .with_overdue(today)
+            .select_related("project", "responsible_unit")
+            .order_by("deadline", "pk"),
         )
         return context
 
@@ -69,12 +96,29 @@ class ReportFormMixin(ReportMixin):
         return super().get_form_kwargs() | {
             "project": self.project,
             "may_change_locked": is_office(self.request.user),
+            "user": self.request.user,
         }
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"project": self.project}
+        context = super().get_context_data(**kwargs)
+        form = context["form"]
+        panel = ReportContext(self.project, self.period, report=self.object)
+        amount = form.instance.amount if not form.is_bound else None
+        if form.is_bound and "amount" not in form.errors:
+            amount = form.cleaned_data.get("amount")
+        return context | {
+            "project": self.project,
+            "period": self.period,
+            "panel": panel,
+            "projection": panel.projection(amount),
+            "max_photos": MAX_PHOTOS,
+            "choices": None,
+        }
 
     def form_valid(self, form):
+        if "calculate" in self.request.POST:
+            # 计算: show what the entry would give, save nothing (the page without script).
+            return self.render_to_response(self.get_context_data(form=form))
         form.instance.submitted_by = self.request.user
         form.instance.submitted_at = timezone.now()
         try:
@@ -92,16 +136,49 @@ class ReportFormMixin(ReportMixin):
 
 
 class ReportCreateView(ReportFormMixin, CreateView):
+    """A new report for the month the link or the chooser names (?year=&month=); the chooser
+    offers only the months this user may still report."""
+
+    object = None
+
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.has_permission():
             self.project = get_object_or_404(
                 reportable_projects(Project.objects.all(), request.user), pk=kwargs["pk"]
             )
+            self.months = ReportableMonths(self.project, request.user)
         return super().dispatch(request, *args, **kwargs)
 
+    @cached_property
+    def period(self):
+        """The month asked for (the form's hidden fields on POST, ?year=&month= on GET), else
+        the latest month still open; an unreadable one falls back with a message."""
+        params = self.request.POST if self.request.method == "POST" else self.request.GET
+        try:
+            asked = Period.from_params(params, default=lambda: None)
+        except ValueError as error:
+            messages.error(self.request, str(error))
+            asked = None
+        if asked is not None:
+            return asked
+        choices = self.months.choices()
+        return choices[0] if choices else Period.current()
+
     def get_initial(self):
-        period = Period.current()
-        return {"year": period.year, "month": period.month}
+        initial = {"year": self.period.year, "month": self.period.month}
+        previous = ReportContext(self.project, self.period).previous
+        if previous and previous.physical_progress:
+            initial["physical_progress"] = previous.physical_progress
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        closed = self.months.reason_closed(self.period)
+        return context | {
+            "choices": self.months.choices(include=self.period),
+            "closed": closed,
+            "closed_report_id": self.months.report_id(self.period),
+        }
 
 
 class ReportEditView(ReportFormMixin, UpdateView):
@@ -121,5 +198,64 @@ class ReportEditView(ReportFormMixin, UpdateView):
                 raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    @cached_property
+    def period(self):
+        return Period(self.object.year, self.object.month)
+
     def get_object(self, queryset=None):
         return self.object
+
+
+class ReportProjectionView(ReportMixin, View):
+    """The completion rate and gap an amount would give (?year=&month=&amount=), as JSON for
+    the report form's script; the same figures the form shows after 计算."""
+
+    def get(self, request, pk):
+        project = get_object_or_404(reportable_projects(Project.objects.all(), request.user), pk=pk)
+        text = request.GET.get("amount", "").strip()
+        try:
+            period = Period.from_params(request.GET)
+            amount = Decimal(text) if text else None
+            if amount is not None and (
+                not amount.is_finite() or amount < 0 or amount >= Decimal("1e12")
+            ):
+                raise InvalidOperation
+        except (ValueError, InvalidOperation):
+            return JsonResponse(
+                {"error": str(_("Enter a non-negative amount and a valid month."))}, status=400
+            )
+        report = project.reports.filter(year=period.year, month=period.month).first()
+        projection = ReportContext(project, period, report=report).projection(amount)
+        return JsonResponse(
+            {
+                "ytd": money(projection.ytd),
+                "completion_rate": pct(projection.completion_rate),
+                "gap": pct(projection.gap),
+            }
+        )
+
+
+class PhotoView(ReadMixin, View):
+    """A site photo (or its thumbnail), streamed to whoever may see the project's page; the
+    files are never public media."""
+
+    thumbnail = False
+
+    def get(self, request, pk):
+        photo = get_object_or_404(ReportPhoto, pk=pk)
+        name = photo.thumbnail.name if self.thumbnail else photo.image.name
+        if not default_storage.exists(name):
+            raise Http404(_("The photo file is missing."))
+        response = FileResponse(default_storage.open(name, "rb"), content_type="image/jpeg")
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+class LoginView(auth_views.LoginView):
+    """After login a reporter lands on 我的项目; the office and observers on the dashboard."""
+
+    def get_default_redirect_url(self):
+        user = self.request.user
+        if user.has_perm("projects.add_monthlyreport") and not is_office(user):
+            return reverse("projects:my_projects")
+        return reverse("projects:dashboard")

@@ -63,13 +63,13 @@ def test_bad_amounts_and_months_are_refused_in_chinese(lead, overrides, message)
 def test_a_month_that_has_not_begun_is_refused(lead):
     next_month = TODAY.replace(day=1) + datetime.timedelta(days=32)
     response = lead.post(create_url(), data(year=next_month.year, month=next_month.month))
-    assert "该月份尚未开始,不能填报。" in errors_of(response)
+    assert "尚未开始,不能填报。" in errors_of(response)
     assert not MonthlyReport.objects.filter(year=next_month.year, month=next_month.month).exists()
 
 
 def test_a_second_report_for_the_same_month_is_refused(lead):
     response = lead.post(create_url(), data(year=2013, month=5))
-    assert "该项目该月的进展已填报,请修改原记录。" in errors_of(response)
+    assert "2013年5月已填报,请修改已有的填报。" in errors_of(response)
     assert MonthlyReport.objects.get(project=project(), year=2013, month=5).amount == 2300
 
 

@@ -7,7 +7,7 @@ from projects.operations.backup import BackupError, backup
 
 
 class Command(BaseCommand):
-    help = "Back up the whole database (pg_dump on PostgreSQL, the online backup API on SQLite)."
+    help = "Back up the database and the site photos into one file (pg_dump on PostgreSQL, the online backup API on SQLite)."
 
     def add_arguments(self, parser):
         parser.add_argument("--output", required=True)

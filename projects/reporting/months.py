@@ -1,0 +1,77 @@
+"""Which months a reporter may still report for a project, and why a month is closed."""
+
+from django.utils.translation import gettext as _
+
+from projects.models import MonthLock
+from projects.permissions import is_office
+from projects.progress.period import Period
+
+WINDOW = 12  # months offered in the chooser, counting back from the current one
+
+
+def _back(period, months):
+    index = period.year * 12 + period.month - 1 - months
+    return Period(index // 12, index % 12 + 1)
+
+
+class ReportableMonths:
+    """The months of `project` that `user` may report: begun, not locked (the office may
+    report locked ones) and not reported yet. The chooser offers the last WINDOW months and
+    the month a link asked for."""
+
+    def __init__(self, project, user):
+        self.current = Period.current()
+        first = _back(self.current, WINDOW - 1)
+        self.office = is_office(user)
+        self.reported = {
+            (year, month): pk
+            for pk, year, month in project.reports.values_list("pk", "year", "month")
+        }
+        self.locks = {
+            (lock.year, lock.month): lock
+            for lock in MonthLock.objects.filter(year__gte=first.year).select_related("locked_by")
+        }
+        self.window = [_back(self.current, back) for back in range(WINDOW)]
+
+    def _lock(self, period):
+        if (period.year, period.month) not in self.locks and period not in self.window:
+            lock = MonthLock.on(period.year, period.month).select_related("locked_by").first()
+            self.locks[(period.year, period.month)] = lock
+        return self.locks.get((period.year, period.month))
+
+    def reason_closed(self, period):
+        """Why `period` cannot be reported by this user, in words; None when it can."""
+        if (period.year, period.month) > (self.current.year, self.current.month):
+            return _("%(period)s has not begun; it cannot be reported yet.") % {
+                "period": period.label
+            }
+        if (period.year, period.month) in self.reported:
+            return _("%(period)s is already reported; edit that report instead.") % {
+                "period": period.label
+            }
+        lock = self._lock(period)
+        if lock and not self.office:
+            return lock_reason(lock)
+        return None
+
+    def report_id(self, period):
+        return self.reported.get((period.year, period.month))
+
+    def choices(self, include=None):
+        """The open months, newest first, with `include` among them when it is open."""
+        months = list(self.window)
+        if include is not None and include not in months:
+            months.append(include)
+        months.sort(key=lambda p: (p.year, p.month), reverse=True)
+        return [period for period in months if self.reason_closed(period) is None]
+
+
+def lock_reason(lock):
+    """Why a locked month takes no report from a lead official, naming who locked it and when."""
+    return _(
+        "%(period)s was locked by the project office on %(date)s; only the office can add "
+        "or change its reports. Ask the office if a report is missing."
+    ) % {
+        "period": Period(lock.year, lock.month).label,
+        "date": lock.locked_at.date().isoformat() if lock.locked_at else "",
+    }

@@ -1,0 +1,63 @@
+/* jiefang: small helpers; every page works without them. */
+"use strict";
+document.documentElement.classList.add("js");
+
+document.addEventListener("DOMContentLoaded", function () {
+  // The phone menu: the button opens and closes the navigation (without script, #menu opens it).
+  var toggle = document.querySelector(".menu-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", function (event) {
+      event.preventDefault();
+      var open = document.body.classList.toggle("menu-open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
+
+  // Live counters under texts with a limit: "123/500".
+  document.querySelectorAll("textarea[data-counter]").forEach(function (area) {
+    var limit = parseInt(area.dataset.counter, 10);
+    var counter = document.createElement("small");
+    counter.className = "counter";
+    counter.setAttribute("aria-live", "polite");
+    area.insertAdjacentElement("afterend", counter);
+    function update() {
+      counter.textContent = area.value.length + "/" + limit;
+      counter.classList.toggle("full", area.value.length >= limit);
+    }
+    area.addEventListener("input", update);
+    update();
+  });
+
+  // The report form: the completion rate and gap this amount would give, from the server.
+  var amount = document.querySelector("[data-projection-url]");
+  if (amount) {
+    var timer = null;
+    var show = function (name, value) {
+      var target = document.getElementById("projection-" + name);
+      if (target) target.textContent = value;
+    };
+    amount.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        if (amount.value === "") return;
+        var url = amount.dataset.projectionUrl + "&amount=" + encodeURIComponent(amount.value);
+        fetch(url, { credentials: "same-origin" })
+          .then(function (response) { return response.ok ? response.json() : null; })
+          .then(function (data) {
+            if (!data) return;
+            show("ytd", data.ytd);
+            show("rate", data.completion_rate);
+            show("gap", data.gap);
+          });
+      }, 300);
+    });
+  }
+
+  // Photo inputs say how many pictures are chosen.
+  document.querySelectorAll("input[type=file][data-count]").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var label = document.getElementById(input.dataset.count);
+      if (label) label.textContent = input.files.length ? input.files.length + " ✓" : "";
+    });
+  });
+});
