@@ -4,7 +4,11 @@ Migrations 0002 and 0005 created them; ensure_roles() puts them back as defined 
 (after a database flush, for instance) and is what setup_demo relies on.
 """
 
+from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.management import create_contenttypes
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
 
 MODELS = [
@@ -50,7 +54,15 @@ def role_permissions(name):
 
 
 def ensure_roles():
-    """Create any missing role group and give each exactly its permissions."""
+    """Create any missing role group and give each exactly its permissions.
+
+    A flush that did not run the post-migrate handlers (as some test set-ups do) leaves no
+    content types or permissions at all: they are put back first, or the roles would be empty.
+    """
+    ContentType.objects.clear_cache()
+    for app_config in apps.get_app_configs():
+        create_contenttypes(app_config, verbosity=0)
+        create_permissions(app_config, verbosity=0)
     for name in ROLES:
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.set(role_permissions(name))

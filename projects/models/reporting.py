@@ -47,9 +47,7 @@ class MonthlyReport(Versioned):
     physical_progress = models.TextField(
         _("physical progress"), blank=True, validators=[TEXT_LIMIT_VALIDATOR]
     )
-    problems = models.TextField(
-        _("problems"), blank=True, validators=[TEXT_LIMIT_VALIDATOR]
-    )
+    problems = models.TextField(_("problems"), blank=True, validators=[TEXT_LIMIT_VALIDATOR])
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),

@@ -7,6 +7,7 @@ are refused. Files go through Django's storage API (see docs/deployment.md).
 """
 
 import datetime
+import threading
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from projects.models import ReportPhoto
 
@@ -27,6 +28,7 @@ THUMBNAIL_SIDE = 480
 # MPO is the JPEG that some phones write with a second, smaller picture inside: not animated.
 FORMATS = {"JPEG", "MPO", "PNG", "WEBP", "GIF"}
 EXIF_IFD, DATETIME_ORIGINAL, DATETIME = 0x8769, 0x9003, 0x0132
+_PILLOW_SETTINGS = threading.Lock()
 
 
 class PhotoRefused(Exception):
@@ -70,9 +72,12 @@ def check_photo(upload):
     """Open, check and re-encode one upload (a Django UploadedFile); PhotoRefused otherwise."""
     if upload.size > MAX_BYTES:
         _refuse(upload, _("the file is over 15 MB."))
-    with warnings.catch_warnings():
+    # Pillow's limits are globals, and WeasyPrint turns on LOAD_TRUNCATED_IMAGES when it is
+    # imported: set both for the check, one check at a time, and put them back.
+    with _PILLOW_SETTINGS, warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
-        previous, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, MAX_PIXELS
+        pixels, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, MAX_PIXELS
+        truncated, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
         try:
             return _convert(upload)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
@@ -82,7 +87,8 @@ def check_photo(upload):
         except (OSError, SyntaxError, ValueError, EOFError):
             _refuse(upload, _("the picture is damaged or incomplete; take or choose it again."))
         finally:
-            Image.MAX_IMAGE_PIXELS = previous
+            Image.MAX_IMAGE_PIXELS = pixels
+            ImageFile.LOAD_TRUNCATED_IMAGES = truncated
 
 
 def _convert(upload):

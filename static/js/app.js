@@ -57,7 +57,7 @@ document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("input[type=file][data-count]").forEach(function (input) {
     input.addEventListener("change", function () {
       var label = document.getElementById(input.dataset.count);
-      if (label) label.textContent = input.files.length ? input.files.length + " ✓" : "";
+      if (label) label.textContent = input.files.length ? "(" + input.files.length + ")" : "";
     });
   });
 });

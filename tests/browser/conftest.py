@@ -92,7 +92,7 @@ class Watched:
         self.page.fill("#id_username", username)
         self.page.fill("#id_password", PASSWORD)
         self.page.click("button[type=submit]")
-        self.page.wait_for_url(self.base + "/")
+        self.page.wait_for_url(lambda url: "/accounts/login/" not in url)
 
     def screenshot(self, name, **options):
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

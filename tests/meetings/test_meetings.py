@@ -307,7 +307,7 @@ def test_the_office_locks_and_unlocks_the_month_a_meeting_reviewed(client, demo_
         {"year": 2013, "month": 5, "amount": "10", "physical_progress": "补报"},
     )
     assert response.status_code == 200
-    assert "2013年5月已锁定,只有项目办可以补报该月。" in response.content.decode()
+    assert "2013年5月已由项目办于" in response.content.decode()
     assert not MonthlyReport.objects.filter(project=project, year=2013, month=5).exists()
 
     client.force_login(office)

@@ -207,3 +207,50 @@ def test_texts_are_limited_to_500_characters(lead, field):
     assert lead.post(create_url(), data | {field: "字" * 500}).status_code == 302
     html = lead.get(create_url(year=2013, month=7)).content.decode()
     assert html.count('maxlength="500"') == 2 and 'data-counter="500"' in html
+
+
+def test_my_projects_costs_the_same_queries_for_3_and_30_projects(
+    client, zone, official, unit, office_user
+):
+    """我的项目 (the office sees every project) with its open problems: flat query count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import make_projects
+
+    client.force_login(office_user)
+    url = reverse("projects:my_projects")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"year": 2013, "month": 5}).status_code == 200
+        return len(queries)
+
+    make_projects(zone, 3, official=official, unit=unit, prefix="A")
+    few = count()
+    projects = make_projects(zone, 27, official=official, unit=unit, prefix="B")
+    Problem.objects.bulk_create(
+        Problem(project=p, description="问题", deadline=datetime.date(2013, 6, 1)) for p in projects
+    )
+    assert count() == few
+
+
+def test_the_project_page_costs_the_same_queries_for_one_photo_and_five(lead):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.reporting.images import stored_photo
+
+    report = MonthlyReport.objects.get(project=project(), year=2013, month=5)
+    url = project().get_absolute_url() + "?year=2013&month=5"
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert lead.get(url).status_code == 200
+        return len(queries)
+
+    stored_photo(report)
+    few = count()
+    for _ in range(4):
+        stored_photo(report)
+    assert count() == few
