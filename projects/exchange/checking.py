@@ -3,6 +3,8 @@
 Every row is validated; errors name the sheet, row and column, and all of them are listed.
 """
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
@@ -21,6 +23,7 @@ from .reading import (
     to_int,
     to_text,
 )
+from .template import MONTH_HEADERS, NATIONAL_CODE
 
 
 class Importer:
@@ -83,7 +86,7 @@ class Importer:
             (plan.project_id, plan.year): plan
             for plan in AnnualPlan.objects.filter(
                 project__in=existing.values(), year__in=[y for y in years if y.isdigit()]
-            )
+            ).prefetch_related("months")
         }
         seen = {}
         for number, row in self.ticking(rows):
@@ -103,10 +106,11 @@ class Importer:
                 seen[code] = fields
                 self.plan_project(number, code, fields, existing.get(code))
             year, amount = self.plan_fields(number, row)
+            months = self.month_fields(number, row)
             if year is not None:
                 project = existing.get(code)
                 plan = plans.get((project.pk, year)) if project else None
-                self.plan_annual(number, code, year, amount, plan, project)
+                self.plan_annual(number, code, year, amount, plan, project, months)
 
     def project_fields(self, number, row):
         notes = self.result.notes
@@ -122,6 +126,8 @@ class Importer:
             "owner": to_text(row["建设单位"]),
             "scope": to_text(row["建设内容及规模"]),
         }
+        if NATIONAL_CODE in row:
+            fields["national_code"] = to_text(row[NATIONAL_CODE]).upper()
         for heading, key, lookup in (
             ("功能区", "zone", self.zones),
             ("牵头领导", "lead_official", self.officials),
@@ -180,6 +186,28 @@ class Importer:
             return None, None
         return year, amount
 
+    def month_fields(self, number, row):
+        """The twelve monthly amounts ([] when all are blank: a linear plan), or None when the
+        workbook has no such columns (the plan's months are left as they are)."""
+        if MONTH_HEADERS[0] not in row:
+            return None
+        months = []
+        for heading in MONTH_HEADERS:
+            try:
+                months.append(
+                    to_decimal(
+                        row.get(heading), self.result.notes, Problem("", "", number, heading)
+                    )
+                )
+            except ValueError as error:
+                self.error(str(error), number, heading)
+                months.append(None)
+        if any(amount is not None and amount < 0 for amount in months):
+            self.error(_("Amounts cannot be negative."), number, MONTH_HEADERS[0])
+        if all(amount is None for amount in months):
+            return []
+        return [amount or Decimal(0) for amount in months]
+
     # Related objects were found by name already; full_clean would look each up again.
     RESOLVED = ["zone", "lead_official", "responsible_unit", "street_office", "project"]
 
@@ -214,6 +242,7 @@ class Importer:
         "planned_completion": "计划竣工",
         "lead_official": "牵头领导",
         "responsible_unit": "责任单位",
+        "national_code": NATIONAL_CODE,
     }
 
     def plan_project(self, number, code, fields, project):
@@ -229,20 +258,44 @@ class Importer:
         if self.validate(project, number, self.PROJECT_COLUMNS, changes):
             self.result.update.append(("project", number, code, project, changes))
 
-    def plan_annual(self, number, code, year, amount, plan, project):
+    def plan_annual(self, number, code, year, amount, plan, project, months=None):
         columns = {"year": "年度", "planned_investment": "年度计划投资(万元)"}
         label = _("%(code)s · plan for %(year)s") % {"code": code, "year": year}
         if plan is None:
             # A new project's plan gets its project once the project is written.
             plan = AnnualPlan(project=project, year=year, planned_investment=amount)
-            if self.validate(plan, number, columns):
+            plan.import_months = months
+            if self.validate(plan, number, columns) and self.check_months(plan, months, number):
                 self.result.create.append(("plan", number, label, plan, {"code": code}))
             return
+        old_months = [m.amount for m in sorted(plan.months.all(), key=lambda m: m.month)]
         changes = self.apply(plan, {"planned_investment": amount}, columns)
+        if months is not None and months != old_months:
+            changes["months"] = (
+                _("monthly plan"),
+                self.shown_months(old_months),
+                self.shown_months(months),
+            )
+            plan.import_months = months
         if not changes:
             self.result.unchanged.append(("plan", number, label, plan, {}))
-        elif self.validate(plan, number, columns, changes):
+        elif self.validate(plan, number, columns, changes) and self.check_months(
+            plan, months if months is not None else old_months, number
+        ):
             self.result.update.append(("plan", number, label, plan, changes))
+
+    def check_months(self, plan, months, number):
+        try:
+            plan.check_months(months or [])
+        except ValidationError as error:
+            for message in error.messages:
+                self.error(message, number, MONTH_HEADERS[0])
+            return False
+        return True
+
+    @staticmethod
+    def shown_months(months):
+        return "/".join(f"{amount:g}" for amount in months) if months else _("linear")
 
     def apply(self, instance, values, columns):
         """Set on `instance` the values that differ from what it holds; return them as

@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
-from .template import HEADERS
+from .template import HEADERS, OPTIONAL_HEADERS
 
 MAX_UNCOMPRESSED = 50 * 1024 * 1024
 MAX_RATIO = 100
@@ -215,10 +215,11 @@ def read_rows(data, kind, progress=silent):
             )
         )
         raise ImportRefused(problems)
-    extra = [h for h in header if h and h not in expected]
+    optional = [h for h in OPTIONAL_HEADERS[kind] if h in header]
+    extra = [h for h in header if h and h not in expected and h not in optional]
     if extra:
         notes.append(_("Extra columns ignored: %(columns)s.") % {"columns": "、".join(extra)})
-    positions = {h: header.index(h) for h in expected}
+    positions = {h: header.index(h) for h in [*expected, *optional]}
     data_rows = []
     for number, (values, raw) in enumerate(zip(rows, formula_rows, strict=False), start=2):
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw or values):

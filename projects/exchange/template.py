@@ -24,6 +24,11 @@ PROJECT_HEADERS = [
 ]
 PROGRESS_HEADERS = ["项目编号", "年", "月", "本月完成投资(万元)", "形象进度", "存在问题"]
 HEADERS = {"projects": PROJECT_HEADERS, "progress": PROGRESS_HEADERS}
+# Columns a workbook may leave out (older templates): the register's code on the national
+# platform and the plan's twelve months (all blank: a linear plan).
+NATIONAL_CODE = "全国投资项目代码"
+MONTH_HEADERS = [f"{month}月计划" for month in range(1, 13)]
+OPTIONAL_HEADERS = {"projects": [NATIONAL_CODE, *MONTH_HEADERS], "progress": []}
 EXPLANATIONS = {
     "项目编号": "必填。项目的唯一编号;已有编号则更新该项目,否则新建。",
     "项目名称": "必填。",
@@ -37,6 +42,11 @@ EXPLANATIONS = {
     "责任单位": "选填。须与系统中的单位名称一致。",
     "年度": "与“年度计划投资”同时填写或同时留空。一个项目有多个年度计划时,每个年度一行,其余各列相同。",
     "年度计划投资(万元)": "数字,单位万元。",
+    "全国投资项目代码": "选填。全国投资项目在线审批监管平台的 24 位项目代码,如 2013-410802-70-01-000123。",
+    **{
+        heading: "选填。该年度各月计划投资(万元),12 个月合计须等于年度计划投资;全部留空则按线性序时进度(自计划开工月份起)。"
+        for heading in MONTH_HEADERS
+    },
     "年": "必填。如 2013。",
     "月": "必填。1 到 12。",
     "本月完成投资(万元)": "必填。数字,单位万元,不能为负。",
@@ -50,15 +60,16 @@ def template_workbook(kind, rows=()):
     book = Workbook()
     sheet = book.active
     sheet.title = "项目" if kind == "projects" else "进展"
-    sheet.append(HEADERS[kind])
+    headings = HEADERS[kind] + OPTIONAL_HEADERS[kind]
+    sheet.append(headings)
     for row in rows:
         sheet.append(row)
-    for index, heading in enumerate(HEADERS[kind], start=1):
+    for index, heading in enumerate(headings, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, len(heading) * 2 + 2)
     sheet.freeze_panes = "A2"
     guide = book.create_sheet("说明")
     guide.append(["列", "说明"])
-    for heading in HEADERS[kind]:
+    for heading in headings:
         guide.append([heading, EXPLANATIONS[heading]])
     guide.column_dimensions["A"].width = 20
     guide.column_dimensions["B"].width = 90
@@ -88,14 +99,23 @@ def export_projects():
     rows = []
     projects = (
         Project.objects.select_related("zone", "lead_official", "responsible_unit")
-        .prefetch_related("annual_plans")
+        .prefetch_related("annual_plans__months")
         .order_by("code")
     )
     for project in projects:
         base = register_row(project)
         plans = sorted(project.annual_plans.all(), key=lambda plan: plan.year)
         if not plans:
-            rows.append([*base, None, None])
+            rows.append([*base, None, None, project.national_code or None])
         for plan in plans:
-            rows.append([*base, plan.year, plan.planned_investment])
+            months = {month.month: month.amount for month in plan.months.all()}
+            rows.append(
+                [
+                    *base,
+                    plan.year,
+                    plan.planned_investment,
+                    project.national_code or None,
+                    *(months.get(month) for month in range(1, 13)),
+                ]
+            )
     return template_workbook("projects", rows)

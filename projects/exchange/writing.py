@@ -6,7 +6,7 @@ Nothing is written unless every row is good.
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from projects.models import AnnualPlan, MonthlyReport, Project, StaleVersion
+from projects.models import AnnualPlan, MonthlyPlan, MonthlyReport, Project, StaleVersion
 
 from . import bulk
 from .checking import Importer
@@ -41,7 +41,17 @@ def run_import(kind, data, user=None, dry_run=True, progress=silent):
                         instance.project = by_code[extra["code"]]
                     plans.append(instance)
             _create(AnnualPlan, plans, user)
-            _update(AnnualPlan, grouped.get(("plan", "update"), []), user)
+            plan_updates = grouped.get(("plan", "update"), [])
+            _update(
+                AnnualPlan,
+                [
+                    (plan, fields)
+                    for plan, changes in plan_updates
+                    if (fields := {k: v for k, v in changes.items() if k != "months"})
+                ],
+                user,
+            )
+            _replace_months([*plans, *(plan for plan, _changes in plan_updates)])
             reports = grouped.get(("report", "create"), [])
             for report in reports:
                 report.submitted_by = user
@@ -84,3 +94,19 @@ def _update(model, pairs, user):
     if bulk.update_rows(model, instances, names) != len(instances):
         raise StaleVersion(instances[0])
     bulk.copy_to_history(model, [instance.pk for instance in instances], user)
+
+
+def _replace_months(plans):
+    """Write the monthly split read for each plan (an empty split makes the plan linear)."""
+    plans = [plan for plan in plans if getattr(plan, "import_months", None) is not None]
+    if not plans:
+        return
+    MonthlyPlan.objects.filter(annual_plan__in=plans).delete()
+    MonthlyPlan.objects.bulk_create(
+        (
+            MonthlyPlan(annual_plan=plan, month=month, amount=amount)
+            for plan in plans
+            for month, amount in enumerate(plan.import_months, start=1)
+        ),
+        batch_size=bulk.BATCH,
+    )

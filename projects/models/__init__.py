@@ -11,8 +11,8 @@ from .base import (
     not_in_future,
 )
 from .meetings import Meeting, Problem
+from .plans import AnnualPlan, MonthlyPlan
 from .register import (
-    AnnualPlan,
     Milestone,
     MilestoneTemplate,
     MilestoneTemplateItem,
@@ -35,6 +35,7 @@ __all__ = [
     "MilestoneTemplate",
     "MilestoneTemplateItem",
     "MonthLock",
+    "MonthlyPlan",
     "MonthlyReport",
     "Official",
     "Problem",

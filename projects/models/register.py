@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +11,12 @@ from simple_history.models import HistoricalRecords
 from projects.progress.querysets import ProjectQuerySet
 
 from .base import MONEY, Light, Versioned, non_negative, not_in_future
+
+# 全国投资项目在线审批监管平台 code: year-region(6)-industry(2)-type(2)-serial(6), 24 characters.
+national_code_validator = RegexValidator(
+    r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$",
+    message=_("The national project code has 24 characters, like 2013-410802-70-01-000123."),
+)
 
 
 class Zone(models.Model):
@@ -92,6 +98,13 @@ class Project(Versioned):
         SUSPENDED = "suspended", _("Suspended")
 
     code = models.CharField(_("project code"), max_length=30, unique=True)
+    national_code = models.CharField(
+        _("national project code"),
+        max_length=24,
+        blank=True,
+        validators=[national_code_validator],
+        help_text=_("The 24-character code of the national online approval platform."),
+    )
     name = models.CharField(_("project name"), max_length=200)
     zone = models.ForeignKey(
         Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="projects"
@@ -158,6 +171,12 @@ class Project(Versioned):
                 condition=models.Q(total_investment__gte=0),
                 name="project_total_investment_non_negative",
             ),
+            models.UniqueConstraint(
+                fields=["national_code"],
+                condition=~models.Q(national_code=""),
+                name="project_unique_national_code",
+                violation_error_message=_("Another project has this national project code."),
+            ),
         ]
 
     def __str__(self):
@@ -207,41 +226,6 @@ class Project(Versioned):
         return "; ".join(str(reason) for reason in reasons)
 
 
-class AnnualPlan(models.Model):
-    """The investment planned for a project in one year (年度计划投资)."""
-
-    project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="annual_plans"
-    )
-    year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
-    )
-    planned_investment = models.DecimalField(
-        _("annual planned investment (10k yuan)"), validators=[non_negative], **MONEY
-    )
-    target = models.TextField(_("annual target"), blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["project", "year"]
-        verbose_name = _("annual plan")
-        verbose_name_plural = _("annual plans")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["project", "year"],
-                name="annualplan_unique_year",
-                violation_error_message=_("This project already has a plan for that year."),
-            ),
-            models.CheckConstraint(
-                condition=models.Q(planned_investment__gte=0),
-                name="annualplan_planned_investment_non_negative",
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.project} {self.year}"
-
-
 class Milestone(Versioned):
     """A dated step of a project (时间节点); the baseline keeps the first planned date."""
 
@@ -251,10 +235,20 @@ class Milestone(Versioned):
         ON_TIME = "on_time", _("Done on time")
         LATE = "late", _("Done late")
 
+    class Kind(models.TextChoices):
+        CONSTRUCTION = "construction", _("Construction")
+        PREPARATION = "preparation", _("Pre-construction approval")
+
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones"
     )
     name = models.CharField(_("milestone"), max_length=100)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Kind, default=Kind.CONSTRUCTION, db_index=True
+    )
+    approval_number = models.CharField(
+        _("approval number"), max_length=100, blank=True, help_text=_("批复文号, for approvals.")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     baseline_date = models.DateField(
         _("baseline date"),
@@ -285,8 +279,14 @@ class Milestone(Versioned):
 
     def clean(self):
         super().clean()
+        # Approvals (前期手续) come before construction starts; construction steps do not.
         start = self.project.actual_start if self.project_id else None
-        if self.actual_date and start and self.actual_date < start:
+        if (
+            self.kind == self.Kind.CONSTRUCTION
+            and self.actual_date
+            and start
+            and self.actual_date < start
+        ):
             raise ValidationError(
                 {"actual_date": _("The actual date cannot be before the project started.")}
             )
@@ -327,6 +327,13 @@ class MilestoneTemplate(models.Model):
     """A named sequence of milestones for reverse scheduling (倒排工期)."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Milestone.Kind,
+        default=Milestone.Kind.CONSTRUCTION,
+        help_text=_("The kind of the milestones it plans."),
+    )
 
     class Meta:
         ordering = ["name"]

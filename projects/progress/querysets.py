@@ -14,39 +14,32 @@ from django.conf import settings
 from django.db import models
 from django.db.models import (
     Case,
-    Count,
-    DecimalField,
+    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
-    Func,
     IntegerField,
     OuterRef,
     Q,
     Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Round
+from django.db.models.functions import Round
 from django.utils import timezone
 
+from .expressions import (
+    MONEY,
+    PERCENT,
+    DaysSince,
+    LinearShare,
+    RoundedPercent,
+    count_of,
+    money_sum,
+    plan_sum,
+    start_month,
+)
 from .period import Period, percent, quantize
-
-
-class RoundedDecimalField(DecimalField):
-    """Output field of computed money and percentages: the one place they are rounded.
-
-    SQLite returns computed decimals as floats; every backend's value is
-    quantized to 2 decimals here before any page or export sees it.
-    """
-
-    def from_db_value(self, value, expression, connection):
-        return quantize(value)
-
-
-MONEY = RoundedDecimalField(max_digits=14, decimal_places=2)
-PERCENT = RoundedDecimalField(max_digits=9, decimal_places=2)
 
 # Light ranks, so that lights sort and filter as numbers (see Light in models).
 GREEN, YELLOW, RED = 0, 1, 2
@@ -61,72 +54,8 @@ SUMMARY_GROUPS = {
 }
 
 
-class RoundedPercent(Func):
-    """ROUND(numerator * 100 / denominator, 2); NULL when the denominator is 0 or NULL.
-
-    The numerator is cast so that SQLite, which stores whole decimals as integers,
-    does not fall back to integer division.
-    """
-
-    arity = 2
-    output_field = PERCENT
-
-    def as_sql(self, compiler, connection, **extra_context):
-        (num, num_params), (den, den_params) = (
-            compiler.compile(expression) for expression in self.get_source_expressions()
-        )
-        cast = "REAL" if connection.vendor == "sqlite" else "NUMERIC"
-        return (
-            f"ROUND(CAST({num} AS {cast}) * 100 / NULLIF({den}, 0), 2)",
-            (*num_params, *den_params),
-        )
-
-
-class DaysSince(Func):
-    """Whole days from a date expression to a fixed date (as_of - expression)."""
-
-    arity = 1
-    output_field = IntegerField()
-
-    def __init__(self, expression, until, **extra):
-        self.until = until
-        super().__init__(expression, **extra)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.get_source_expressions()[0])
-        if connection.vendor == "sqlite":
-            return (
-                f"CAST(julianday(%s) - julianday({sql}) AS INTEGER)",
-                (self.until.isoformat(), *params),
-            )
-        return f"(%s::date - {sql})", (self.until, *params)
-
-
-def _money_sum(queryset):
-    """The sum of `amount` of the project's rows of `queryset`, 0 when there are none."""
-    subquery = (
-        queryset.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
-    return Coalesce(Subquery(subquery, output_field=MONEY), Value(Decimal("0"), MONEY))
-
-
-def _count(queryset):
-    subquery = (
-        queryset.filter(project=OuterRef("pk"))
-        .order_by()
-        .values("project")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(subquery, output_field=IntegerField()), Value(0))
-
-
 LIGHT_NAMES = {GREEN: "green", YELLOW: "yellow", RED: "red"}
-SUMMED = ("total_investment", "annual_plan", "ytd", "cumulative")
+SUMMED = ("total_investment", "annual_plan", "ytd", "cumulative", "planned_to_date")
 
 
 def _empty_totals():
@@ -159,15 +88,21 @@ class ProjectQuerySet(models.QuerySet):
     def with_progress(self, year, month=None):
         """Annotate each project with its progress as of the end of `month` of `year`.
 
-        Adds: annual_plan, month_amount, ytd, cumulative, completion_rate, time_schedule, gap (points),
+        Adds: annual_plan, month_amount, ytd, cumulative, completion_rate, time_schedule (序时进度:
+        the monthly plan's cumulative share when there is one, else linear from the plan's
+        start month), planned_to_date, gap (points),
         overdue_milestones, max_delay (days), next_milestone, next_milestone_date,
         open_problems, overdue_problems and light_rank (0 green, 1 yellow, 2 red).
         `year` may also be a Period.
         """
-        MonthlyReport, Milestone, Problem = _related(
-            self.model, "reports", "milestones", "problem_items"
+        MonthlyReport, Milestone, Problem, AnnualPlan = _related(
+            self.model, "reports", "milestones", "problem_items", "annual_plans"
         )
+        MonthlyPlan = _related(AnnualPlan, "months")
         period = _as_period(year, month)
+        plan_months = MonthlyPlan.objects.filter(
+            annual_plan__project=OuterRef("pk"), annual_plan__year=period.year
+        )
         as_of = period.as_of
         red_cutoff = as_of - datetime.timedelta(days=settings.JIEFANG_LIGHT_RED_DELAY_DAYS)
 
@@ -186,27 +121,45 @@ class ProjectQuerySet(models.QuerySet):
             )
         ).annotate(
             annual_plan=ExpressionWrapper(F("period_plan__planned_investment"), output_field=MONEY),
-            month_amount=_money_sum(reports.filter(year=period.year, month=period.month)),
-            ytd=_money_sum(reports.filter(year=period.year)),
-            cumulative=_money_sum(reports),
-            time_schedule=Value(period.time_schedule, PERCENT),
+            month_amount=money_sum(reports.filter(year=period.year, month=period.month)),
+            ytd=money_sum(reports.filter(year=period.year)),
+            cumulative=money_sum(reports),
+            has_monthly_plan=Exists(plan_months),
+            planned_by_month=plan_sum(plan_months.filter(month__lte=period.month)),
+            start_month=start_month(period),
             earliest_overdue=Subquery(overdue.order_by("planned_date").values("planned_date")[:1]),
-            overdue_milestones=_count(overdue),
+            overdue_milestones=count_of(overdue),
             next_milestone=Subquery(pending.order_by("planned_date", "order").values("name")[:1]),
             next_milestone_date=Subquery(
                 pending.order_by("planned_date", "order").values("planned_date")[:1]
             ),
-            open_problems=_count(open_problems),
-            overdue_problems=_count(Problem.objects.overdue_at(as_of)),
+            open_problems=count_of(open_problems),
+            overdue_problems=count_of(Problem.objects.overdue_at(as_of)),
         )
+        # 序时进度: the cumulative monthly plan when the plan is split by month, otherwise
+        # linear from the month the plan starts (see docs/user-guide.zh.md).
         queryset = queryset.annotate(
             completion_rate=RoundedPercent(F("ytd"), F("annual_plan")),
             max_delay=DaysSince(F("earliest_overdue"), until=as_of),
+            time_schedule=Case(
+                When(
+                    has_monthly_plan=True,
+                    then=RoundedPercent(F("planned_by_month"), F("annual_plan")),
+                ),
+                default=LinearShare(F("start_month"), period.month),
+                output_field=PERCENT,
+            ),
+            planned_to_date=Case(
+                When(has_monthly_plan=True, then=F("planned_by_month")),
+                default=Round(
+                    F("annual_plan") * LinearShare(F("start_month"), period.month, percent=False),
+                    2,
+                ),
+                output_field=MONEY,
+            ),
         )
         queryset = queryset.annotate(
-            gap=Round(
-                Value(period.time_schedule, PERCENT) - F("completion_rate"), 2, output_field=PERCENT
-            ),
+            gap=Round(F("time_schedule") - F("completion_rate"), 2, output_field=PERCENT),
         )
         return queryset.annotate(
             light_rank=Case(
@@ -280,7 +233,12 @@ class ProjectQuerySet(models.QuerySet):
             for name in figures:
                 row[name] = quantize(row[name])
             row["completion_rate"] = percent(row["ytd"], row["annual_plan"])
-            row["time_schedule"] = period.time_schedule
+            # Plan-weighted: the plans due by the month over the annual plans.
+            row["time_schedule"] = (
+                percent(row["planned_to_date"], row["annual_plan"])
+                if row["annual_plan"]
+                else period.time_schedule
+            )
         return rows, total
 
 

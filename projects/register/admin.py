@@ -2,7 +2,9 @@
 
 VersionedAdmin is shared by the admin of reports and problems."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -13,6 +15,7 @@ from projects.models import (
     Milestone,
     MilestoneTemplate,
     MilestoneTemplateItem,
+    MonthlyPlan,
     MonthlyReport,
     Official,
     Project,
@@ -48,6 +51,58 @@ class UnitAdmin(admin.ModelAdmin):
     search_fields = ["name"]
 
 
+class MonthlyPlanFormSet(BaseInlineFormSet):
+    """The twelve months of a plan must add up to the annual figure (or be left empty)."""
+
+    def clean(self):
+        super().clean()
+        amounts = [
+            form.cleaned_data.get("amount")
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        self.instance.check_months(amounts)
+
+
+class MonthlyPlanInline(admin.TabularInline):
+    model = MonthlyPlan
+    formset = MonthlyPlanFormSet
+    extra = 0
+    max_num = 12
+
+
+QUARTERS = ["q1", "q2", "q3", "q4"]
+
+
+class AnnualPlanForm(forms.ModelForm):
+    """The annual plan, and optionally its four quarters (spread evenly within each)."""
+
+    q1 = forms.DecimalField(label=_("1st quarter"), required=False, min_value=0, decimal_places=2)
+    q2 = forms.DecimalField(label=_("2nd quarter"), required=False, min_value=0, decimal_places=2)
+    q3 = forms.DecimalField(label=_("3rd quarter"), required=False, min_value=0, decimal_places=2)
+    q4 = forms.DecimalField(label=_("4th quarter"), required=False, min_value=0, decimal_places=2)
+
+    class Meta:
+        model = AnnualPlan
+        fields = ["project", "year", "planned_investment", "target"]
+
+    def quarter_amounts(self):
+        values = [self.cleaned_data.get(name) for name in QUARTERS]
+        return [value or 0 for value in values] if any(v is not None for v in values) else []
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.quarter_amounts() and cleaned.get("planned_investment") is not None:
+            total = sum(self.quarter_amounts())
+            if total != cleaned["planned_investment"]:
+                self.add_error(
+                    None,
+                    _("The quarters add up to %(total)s, not the annual plan %(plan)s (10k yuan).")
+                    % {"total": f"{total:,.2f}", "plan": f"{cleaned['planned_investment']:,.2f}"},
+                )
+        return cleaned
+
+
 class AnnualPlanInline(admin.TabularInline):
     model = AnnualPlan
     extra = 0
@@ -57,7 +112,16 @@ class MilestoneInline(admin.TabularInline):
     model = Milestone
     form = VersionedModelForm  # a milestone saved by someone else is not overwritten
     extra = 0
-    fields = ["order", "name", "baseline_date", "planned_date", "actual_date", "note"]
+    fields = [
+        "order",
+        "kind",
+        "name",
+        "approval_number",
+        "baseline_date",
+        "planned_date",
+        "actual_date",
+        "note",
+    ]
 
 
 class LightFilter(admin.SimpleListFilter):
@@ -96,7 +160,7 @@ class ProjectAdmin(VersionedAdmin):
     list_display_links = ["code", "name"]
     list_filter = [LightFilter, "zone", "status", "category", "lead_official"]
     list_select_related = ["zone", "lead_official", "responsible_unit"]
-    search_fields = ["code", "name", "owner"]
+    search_fields = ["code", "name", "owner", "national_code"]
     autocomplete_fields = ["lead_official", "responsible_unit", "street_office"]
     filter_horizontal = ["liaisons"]
     show_full_result_count = False
@@ -149,12 +213,33 @@ class ProjectAdmin(VersionedAdmin):
 
 @admin.register(AnnualPlan)
 class AnnualPlanAdmin(SimpleHistoryAdmin):
+    """An annual plan with its twelve months inline, or four quarters spread evenly."""
+
+    form = AnnualPlanForm
     list_display = ["project", "year", "planned_investment", "target"]
     list_filter = ["year", "project__zone"]
     list_select_related = ["project"]
     search_fields = ["project__code", "project__name"]
     autocomplete_fields = ["project"]
     show_full_result_count = False
+    inlines = [MonthlyPlanInline]
+    fieldsets = [
+        (None, {"fields": ["project", "year", "planned_investment", "target"]}),
+        (
+            _("Or by quarter: replaces the months, spread evenly within each quarter"),
+            {"fields": QUARTERS},
+        ),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.quarter_amounts():
+            form.instance.months.all().delete()
+            amounts = AnnualPlan.spread_quarters(form.quarter_amounts())
+            MonthlyPlan.objects.bulk_create(
+                MonthlyPlan(annual_plan=form.instance, month=month, amount=amount)
+                for month, amount in enumerate(amounts, start=1)
+            )
 
 
 @admin.register(Milestone)

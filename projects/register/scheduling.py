@@ -36,6 +36,7 @@ def apply_milestone_template(project, template, target_date):
         if milestone is None:
             milestone = Milestone(project=project, name=item.name)
         milestone.order = item.order
+        milestone.kind = template.kind
         milestone.planned_date = date
         milestone.save()
         result.append(milestone)

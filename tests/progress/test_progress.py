@@ -110,17 +110,22 @@ def test_cumulative_counts_earlier_years_but_not_later_months(zone):
     assert row.cumulative == Decimal("3500.00")
 
 
-def test_project_starting_mid_year_is_judged_against_the_whole_year(zone):
-    """The time schedule is N/12 whatever the start: a July start is behind in June."""
+def test_project_starting_mid_year_is_judged_from_its_start(zone):
+    """A linear plan that starts in July is due from July: nothing is behind in June, and in
+    September a third of the plan is due (3 of 6 months: 50.00 %)."""
     project = make_project(zone, "S", planned_start=datetime.date(2013, 7, 1))
     plan(project, 2013, "6000.00")
     row = progress(project)
-    assert row.ytd == Decimal("0.00")
-    assert row.completion_rate == Decimal("0.00")
-    assert row.gap == Decimal("50.00")
-    assert row.light == Light.RED
-    report(project, 2013, 7, "3500.00")
-    assert progress(project, Period(2013, 7)).light == Light.GREEN
+    assert (row.time_schedule, row.completion_rate, row.gap) == (Decimal("0.00"),) * 3
+    assert row.light == Light.GREEN
+    report(project, 2013, 7, "500.00")
+    july = progress(project, Period(2013, 7))
+    assert july.time_schedule == Decimal("16.67")  # 1 of 6 months
+    assert july.planned_to_date == Decimal("1000.00")
+    assert july.gap == Decimal("8.34") and july.light == Light.GREEN
+    september = progress(project, Period(2013, 9))
+    assert september.time_schedule == Decimal("50.00")
+    assert september.light == Light.RED  # 500 of 6000 is 8.33 %, 41.67 points behind
 
 
 def test_month_in_progress_is_judged_at_today(zone):

@@ -32,7 +32,7 @@ def test_project_list_shows_figures_light_and_reason(client, demo, observer_user
     html = client.get(reverse("projects:project_list"), {"year": 2013, "month": 5}).content.decode()
     assert "动漫产业园" in html and "200,000.00" in html
     assert (
-        'class="light light-red" title="完成率 8.00% 落后序时进度 41.67% 达 33.67 个百分点' in html
+        'class="light light-red" title="完成率 8.00% 落后序时进度 40.00% 达 32.00 个百分点' in html
     )
     assert "1-5月完成投资" in html
     assert "共 10 条" in html
@@ -173,8 +173,8 @@ def test_filtered_list_exports_to_xlsx(client, demo, observer_user):
     )
     assert len(rows) == 1 + 5  # the five projects of 特色商业区
     first = rows[1]
-    assert first[0] == "JF2013-006"  # sorted by gap, largest first: 8.34 points
-    assert first[4] == 70000 and first[6] == 4000 and first[8] == pytest.approx(8.34)
+    assert first[0] == "JF2013-006"  # sorted by gap, largest first: 6.67 points
+    assert first[4] == 70000 and first[6] == 4000 and first[8] == pytest.approx(6.67)
     assert first[9] == "滞后"
     assert first[10] == "开工 2013-05-20"
 
@@ -188,7 +188,9 @@ def test_project_detail_shows_months_milestones_timeline_and_problems(client, de
     assert [m.month for m in months] == [1, 2, 3, 4, 5]
     assert [m.ytd for m in months][-1] == 7600
     assert str(months[-1].completion_rate) == "42.22"
-    assert str(months[0].gap) == "1.66"
+    # January of the demo's monthly plan: 4 % due, 6.67 % done (1,200 of 18,000).
+    assert str(months[0].time_schedule) == "4.00"
+    assert str(months[0].gap) == "-2.67"
     assert "<svg" in html and "2013-05-31" in html
     assert "取得施工许可" in html and ">46<" in html  # overdue 46 days
     assert "施工许可证办理进度缓慢" in html
