@@ -19,8 +19,10 @@ from .xlsx import (
     LIGHT_FILLS,
     MONEY_FORMAT,
     PERCENT_FORMAT,
+    POINTS_FORMAT,
     TITLE_FONT,
     UNITS,
+    WRAP,
     append,
     append_values,
     cell,
@@ -33,24 +35,38 @@ from .xlsx import (
 class ProgressWorkbook:
     """The 重点项目进展情况表 for a period: 进展情况, 汇总, 问题清单 and 时间节点 sheets."""
 
+    # (key of the figure, heading, second heading row, width, number format)
     COLUMNS = [
-        ("序号", 6),
-        ("项目名称", 24),
-        ("建设单位", 20),
-        ("建设内容及规模", 30),
-        ("总投资", 12),
-        ("年度计划投资", 12),
-        (None, 12),  # 1-N月 完成投资
-        (None, 10),  # 1-N月 占年度计划(%)
-        ("开工以来累计完成投资", 13),
-        ("计划开工", 11),
-        ("计划竣工", 11),
-        ("形象进度", 28),
-        ("存在问题", 24),
-        ("牵头领导", 9),
-        ("责任单位", 16),
-        ("进度状态", 9),
+        ("number", "序号", None, 5, None),
+        ("name", "项目名称", None, 20, None),
+        ("owner", "建设单位", None, 16, None),
+        ("scope", "建设内容及规模", None, 24, None),
+        ("total_investment", "总投资", None, 11, MONEY_FORMAT),
+        ("annual_plan", "年度计划投资", None, 11, MONEY_FORMAT),
+        ("month_amount", "本月完成投资", None, 11, MONEY_FORMAT),
+        ("ytd", "1-N月", "完成投资", 11, MONEY_FORMAT),
+        ("completion_rate", None, "占年度计划(%)", 9, PERCENT_FORMAT),
+        ("time_schedule", "序时进度(%)", None, 8, PERCENT_FORMAT),
+        ("gap", "落后序时(百分点)", None, 8, POINTS_FORMAT),
+        ("cumulative", "开工以来累计完成投资", None, 12, MONEY_FORMAT),
+        ("planned_start", "计划开工", None, 10, DATE_FORMAT),
+        ("planned_completion", "计划竣工", None, 10, DATE_FORMAT),
+        ("report_progress", "形象进度", None, 24, None),
+        ("report_problems", "存在问题", None, 20, None),
+        ("lead_official__name", "牵头领导", None, 8, None),
+        ("responsible_unit__name", "责任单位", None, 12, None),
+        ("light", "进度状态", None, 8, None),
     ]
+    KEYS = [key for key, *_rest in COLUMNS]
+    MONEY_KEYS = {"total_investment", "annual_plan", "month_amount", "ytd", "cumulative"}
+    RATIO_KEYS = {"completion_rate", "time_schedule"}
+    NOTES = (
+        "注:1. 序时进度:年度计划分月的项目,为截至本月的分月计划累计占年度计划的比例;"
+        "未分月的项目,自计划开工月份起按月平均(计划开工在本年以前或未填的,自1月起)。"
+        "2. 落后序时 = 序时进度 − 完成率(百分点),大于 0 为落后。"
+        "3. 合计与各功能区的序时进度按计划加权:截至本月的计划合计 ÷ 年度计划合计。"
+        "4. 形象进度、存在问题取本年截至本月最近一次填报;本月未填报的,取以前最近一次填报并在前面注明其月份,如“(4月)”。"
+    )
 
     def __init__(self, projects, period, unit="万元"):
         if unit not in UNITS:
@@ -86,7 +102,7 @@ class ProgressWorkbook:
         period = self.period
         width = len(self.COLUMNS)
         last = get_column_letter(width)
-        setup_sheet(sheet, [w for _label, w in self.COLUMNS], header_rows=4)
+        setup_sheet(sheet, [column[3] for column in self.COLUMNS], header_rows=4)
         title = f"{settings.JIEFANG_DISTRICT}“四区联建”重点项目进展情况表"
         append(sheet, [cell(sheet, title, font=TITLE_FONT, alignment=CENTER, border=None)])
         sheet.merged_cells.add(f"A1:{last}1")
@@ -108,23 +124,23 @@ class ProgressWorkbook:
         sheet.merged_cells.add("A2:F2")
         header_style = {"font": BOLD, "fill": HEADER_FILL, "alignment": CENTER}
         first, second = [], []
-        for index, (label, _width) in enumerate(self.COLUMNS, start=1):
-            if index == 7:
-                first.append(cell(sheet, f"1-{period.month}月", **header_style))
-                second.append(cell(sheet, "完成投资", **header_style))
-            elif index == 8:
-                first.append(cell(sheet, None, **header_style))
-                second.append(cell(sheet, "占年度计划(%)", **header_style))
-            else:
-                first.append(cell(sheet, label, **header_style))
-                second.append(cell(sheet, None, **header_style))
+        ytd_column = self.KEYS.index("ytd") + 1
+        for index, (key, label, below, _width, _format) in enumerate(self.COLUMNS, start=1):
+            if key == "ytd":
+                label = f"1-{period.month}月"
+            first.append(cell(sheet, label, **header_style))
+            second.append(cell(sheet, below, **header_style))
+            if below is None:
                 letter = get_column_letter(index)
                 sheet.merged_cells.add(f"{letter}3:{letter}4")
-        sheet.merged_cells.add("G3:H3")
+        sheet.merged_cells.add(
+            f"{get_column_letter(ytd_column)}3:{get_column_letter(ytd_column + 1)}3"
+        )
         append(sheet, first)
         append(sheet, second)
 
         append(sheet, self.total_row(sheet, "合计", total, font=BOLD, fill=GROUP_FILL))
+        written = 5
         by_zone = {row["zone"]: row for row in zone_rows}
         current_zone, number = None, 0
         for project in self.project_rows():
@@ -134,8 +150,15 @@ class ProgressWorkbook:
                 index = list(by_zone).index(current_zone)
                 label = f"{CHINESE_NUMERALS[index % 10]}、{zone['zone__name']}({zone['count']}个)"
                 append(sheet, self.total_row(sheet, label, zone, font=BOLD, fill=GROUP_FILL))
+                written += 1
             number += 1
             append_values(sheet, *self.project_row(sheet, number, project))
+            written += 1
+        # The notes span the table's width and wrap.
+        notes_row = written + 1
+        sheet.row_dimensions[notes_row].height = 48
+        append(sheet, [cell(sheet, self.NOTES, border=None, alignment=WRAP)])
+        sheet.merged_cells.add(f"A{notes_row}:{last}{notes_row}")
 
     PROJECT_FIELDS = [
         "zone_id",
@@ -144,13 +167,17 @@ class ProgressWorkbook:
         "scope",
         "total_investment",
         "annual_plan",
+        "month_amount",
         "ytd",
         "completion_rate",
+        "time_schedule",
+        "gap",
         "cumulative",
         "planned_start",
         "planned_completion",
         "report_progress",
         "report_problems",
+        "report_month",
         "lead_official__name",
         "responsible_unit__name",
         "light_rank",
@@ -166,49 +193,48 @@ class ProgressWorkbook:
             .iterator(chunk_size=2000)
         )
 
+    def figure(self, key, value):
+        if key in self.MONEY_KEYS:
+            return self.money(value)
+        if key in self.RATIO_KEYS:
+            return self.ratio(value)
+        return value
+
     def total_row(self, sheet, label, totals, **style):
-        values = [None] * len(self.COLUMNS)
-        values[1] = label
-        values[4] = self.money(totals["total_investment"])
-        values[5] = self.money(totals["annual_plan"])
-        values[6] = self.money(totals["ytd"])
-        values[7] = self.ratio(totals["completion_rate"])
-        values[8] = self.money(totals["cumulative"])
+        values = [
+            self.figure(key, totals[key]) if key in totals and key != "number" else None
+            for key in self.KEYS
+        ]
+        values[self.KEYS.index("name")] = label
         return [
             cell(sheet, value, number_format=self.format_of(index), **style)
             for index, value in enumerate(values)
         ]
 
-    @staticmethod
-    def format_of(index):
-        if index in (4, 5, 6, 8):
-            return MONEY_FORMAT
-        if index == 7:
-            return PERCENT_FORMAT
-        if index in (9, 10):
-            return DATE_FORMAT
-        return None
+    @classmethod
+    def format_of(cls, index):
+        return cls.COLUMNS[index][4]
 
     def project_row(self, sheet, number, project):
         light = Light.from_rank(project["light_rank"])
-        values = [
-            number,
-            project["name"],
-            project["owner"],
-            project["scope"],
-            self.money(project["total_investment"]),
-            self.money(project["annual_plan"]),
-            self.money(project["ytd"]),
-            self.ratio(project["completion_rate"]),
-            self.money(project["cumulative"]),
-            project["planned_start"],
-            project["planned_completion"],
-            project["report_progress"] or "",
-            project["report_problems"] or "",
-            project["lead_official__name"] or "",
-            project["responsible_unit__name"] or "",
-            str(light.label),
-        ]
+        values = []
+        for key in self.KEYS:
+            if key == "number":
+                values.append(number)
+            elif key == "light":
+                values.append(str(light.label))
+            elif key in ("report_progress", "report_problems"):
+                text = project[key] or ""
+                month = project["report_month"]
+                if text and month and month != self.period.month:
+                    text = f"({month}月){text}"
+                values.append(text)
+            elif key in ("owner", "scope"):
+                values.append(project[key] or "")
+            elif key in ("lead_official__name", "responsible_unit__name"):
+                values.append(project[key] or "")
+            else:
+                values.append(self.figure(key, project[key]))
         return values, self.light_styles(sheet)[light]
 
     def light_styles(self, sheet):

@@ -26,6 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.00%"
+POINTS_FORMAT = "0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 CHINESE_NUMERALS = "一二三四五六七八九十"
 UNITS = {"万元": Decimal(1), "亿元": Decimal(10000)}

@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from projects.models import Official, Problem, Project, ReportPhoto
+from projects.models import Milestone, Official, Problem, Project, ReportPhoto
 
 
 @dataclass
@@ -61,8 +61,17 @@ def meeting_packet(meeting, official=None):
         .filter(Q(meeting__isnull=True) | Q(meeting__date__lt=meeting.date))
         .exclude(meeting=meeting)
     )
+    preparation = []
+    for milestone in (
+        Milestone.objects.filter(project__in=projects.values("pk"), kind=Milestone.Kind.PREPARATION)
+        .select_related("project")
+        .order_by("project__code", "order", "planned_date")
+    ):
+        state, delay = Milestone.state_of(milestone.planned_date, milestone.actual_date, as_of)
+        preparation.append((milestone, delay, state))
     return {
         "meeting": meeting,
+        "preparation": preparation,
         "period": period,
         "zones": zones,
         "total": total,

@@ -14,7 +14,7 @@ from .base import MONEY, Light, Versioned, non_negative, not_in_future
 
 # 全国投资项目在线审批监管平台 code: year-region(6)-industry(2)-type(2)-serial(6), 24 characters.
 national_code_validator = RegexValidator(
-    r"^\d{4}-\d{6}-\d{2}-\d{2}-\d{6}$",
+    r"^[0-9]{4}-[0-9]{6}-[0-9]{2}-[0-9]{2}-[0-9]{6}$",
     message=_("The national project code has 24 characters, like 2013-410802-70-01-000123."),
 )
 

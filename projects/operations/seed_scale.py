@@ -11,6 +11,7 @@ from projects.models import (
     AnnualPlan,
     Meeting,
     Milestone,
+    MonthlyPlan,
     MonthlyReport,
     Official,
     Problem,
@@ -34,9 +35,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--projects", type=int, default=10000)
         parser.add_argument("--seed", type=int, default=2013)
+        parser.add_argument(
+            "--monthly-plans",
+            action="store_true",
+            help="split every annual plan by month (a building-season curve), as districts do",
+        )
 
     @transaction.atomic
-    def handle(self, *args, projects, seed, **options):
+    def handle(self, *args, projects, seed, monthly_plans=False, **options):
         if Project.objects.exists():
             raise CommandError("数据库中已有项目;请在空数据库上运行 seed_scale。")
         rng = random.Random(seed)
@@ -74,16 +80,32 @@ class Command(BaseCommand):
             batch_size=BATCH,
         )
         self.stdout.write(f"项目 {len(items)}")
-        AnnualPlan.objects.bulk_create(
+        plans = AnnualPlan.objects.bulk_create(
             (
                 AnnualPlan(
-                    project=p, year=y, planned_investment=Decimal(rng.randrange(1200, 60000))
+                    project=p, year=y, planned_investment=Decimal(rng.randrange(100, 5000) * 12)
                 )
                 for p in items
                 for y in YEARS
             ),
             batch_size=BATCH,
         )
+        if monthly_plans:
+            # Little in winter, most in the building season; the twelve parts add up.
+            weights = [2, 3, 6, 9, 11, 12, 12, 12, 11, 10, 7, 5]
+            MonthlyPlan.objects.bulk_create(
+                (
+                    MonthlyPlan(
+                        annual_plan=plan,
+                        month=month,
+                        amount=plan.planned_investment * weight / 100,
+                    )
+                    for plan in plans
+                    for month, weight in enumerate(weights, start=1)
+                ),
+                batch_size=BATCH,
+            )
+            self.stdout.write(f"分月计划 {len(plans) * 12}")
         MonthlyReport.objects.bulk_create(
             (
                 MonthlyReport(

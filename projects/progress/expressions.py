@@ -98,14 +98,16 @@ class LinearShare(Func):
         return f"(CASE WHEN {start} > {self.month} THEN 0 ELSE {value} END)", (*params,) * 3
 
 
-def start_month(period):
+def start_month(period, prefix=""):
     """The month a project's plan starts in the period's year: its planned start, or January
-    when it started earlier or has no date; 13 when it starts after the year."""
+    when it started earlier or has no date; 13 when it starts after the year. `prefix` leads
+    to the project from another model ("project__")."""
     first, last = datetime.date(period.year, 1, 1), datetime.date(period.year, 12, 31)
+    field = f"{prefix}planned_start"
     return Case(
-        When(Q(planned_start__isnull=True) | Q(planned_start__lt=first), then=Value(1)),
-        When(planned_start__gt=last, then=Value(13)),
-        default=ExtractMonth("planned_start"),
+        When(Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": first}), then=Value(1)),
+        When(**{f"{field}__gt": last}, then=Value(13)),
+        default=ExtractMonth(field),
         output_field=IntegerField(),
     )
 

@@ -55,7 +55,7 @@ SUMMARY_GROUPS = {
 
 
 LIGHT_NAMES = {GREEN: "green", YELLOW: "yellow", RED: "red"}
-SUMMED = ("total_investment", "annual_plan", "ytd", "cumulative", "planned_to_date")
+SUMMED = ("total_investment", "annual_plan", "month_amount", "ytd", "cumulative", "planned_to_date")
 
 
 def _empty_totals():
@@ -177,9 +177,64 @@ class ProjectQuerySet(models.QuerySet):
             ),
         )
 
+    def curves(self, year):
+        """(planned, completed): [(month, cumulative amount)] for months 0–12 of `year`,
+        summed over these projects, in one query. Planned follows with_progress's
+        planned_to_date (monthly plans where split, else linear from the start month)."""
+        AnnualPlan, MonthlyReport = _related(self.model, "annual_plans", "reports")
+        MonthlyPlan = _related(AnnualPlan, "months")
+        projects = self.values("pk")
+        plans = AnnualPlan.objects.filter(project__in=projects, year=year)
+
+        def grouped(queryset, kind, key, amount):
+            return (
+                queryset.order_by()
+                .annotate(kind=Value(kind), key=key)
+                .values("kind", "key")
+                .annotate(total=models.Sum(amount))
+                .values_list("kind", "key", "total")
+            )
+
+        rows = grouped(
+            MonthlyPlan.objects.filter(annual_plan__in=plans), "split", F("month"), "amount"
+        ).union(
+            grouped(
+                plans.filter(months__isnull=True),
+                "linear",
+                start_month(Period(int(year), 12), prefix="project__"),
+                "planned_investment",
+            ),
+            grouped(
+                MonthlyReport.objects.filter(project__in=projects, year=year),
+                "done",
+                F("month"),
+                "amount",
+            ),
+            all=True,
+        )
+        sums = {"split": {}, "linear": {}, "done": {}}
+        for kind, key, total in rows:
+            sums[kind][key] = Decimal(total or 0)
+        planned, completed = [(0, Decimal(0))], [(0, Decimal(0))]
+        split_running = done_running = Decimal(0)
+        for month in range(1, 13):
+            split_running += sums["split"].get(month, 0)
+            done_running += sums["done"].get(month, 0)
+            spread = sum(
+                (
+                    total * (month - start + 1) / (13 - start)
+                    for start, total in sums["linear"].items()
+                    if start <= month
+                ),
+                Decimal(0),
+            )
+            planned.append((month, quantize(split_running + spread)))
+            completed.append((month, quantize(done_running)))
+        return planned, completed
+
     def with_report_text(self, year, month=None):
         """Annotate report_progress and report_problems (形象进度, 存在问题) of the latest
-        report of the period's year up to its month."""
+        report of the period's year up to its month, and report_month, the month it is of."""
         MonthlyReport = _related(self.model, "reports")
         period = _as_period(year, month)
         latest = MonthlyReport.objects.filter(
@@ -188,6 +243,7 @@ class ProjectQuerySet(models.QuerySet):
         return self.annotate(
             report_progress=Subquery(latest.values("physical_progress")[:1]),
             report_problems=Subquery(latest.values("problems")[:1]),
+            report_month=Subquery(latest.values("month")[:1]),
         )
 
     def with_report_status(self, year, month=None):
@@ -238,6 +294,11 @@ class ProjectQuerySet(models.QuerySet):
                 percent(row["planned_to_date"], row["annual_plan"])
                 if row["annual_plan"]
                 else period.time_schedule
+            )
+            row["gap"] = (
+                None
+                if row["completion_rate"] is None
+                else quantize(row["time_schedule"] - row["completion_rate"])
             )
         return rows, total
 

@@ -47,10 +47,11 @@ def zone_bars(rows, height=240):
     }
 
 
-def pace_line(points, plan, height=240):
-    """Cumulative completed investment month by month against the even pace (plan × m/12)."""
+def pace_line(points, planned, height=240):
+    """Cumulative completed investment month by month against the cumulative plan, both from
+    the progress engine: `points` [(month, completed)], `planned` [(month, planned)] for 0–12."""
     top, bottom, left, right = 20, 30, 50, 20
-    peak = max([plan] + [value for _month, value in points] + [Decimal(1)])
+    peak = max([value for _month, value in [*points, *planned]] + [Decimal(1)])
     step = (WIDTH - left - right) / 12
     usable = height - top - bottom
 
@@ -61,7 +62,7 @@ def pace_line(points, plan, height=240):
         )
 
     actual = [xy(month, value) for month, value in points]
-    even = [xy(month, plan * month / 12) for month in range(13)]
+    even = [xy(month, value) for month, value in planned]
     return {
         "width": WIDTH,
         "height": height,

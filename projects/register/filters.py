@@ -1,10 +1,11 @@
 """Filters of the project list."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Light, Official, Project, Unit, Zone
+from projects.models import Light, Milestone, Official, Project, Unit, Zone
 
 
 class ProjectFilterSet(django_filters.FilterSet):
@@ -19,10 +20,24 @@ class ProjectFilterSet(django_filters.FilterSet):
     light = django_filters.MultipleChoiceFilter(
         label=_("pace light"), choices=Light.choices, method="filter_light"
     )
+    preparation = django_filters.ChoiceFilter(
+        label=_("pre-construction approvals"),
+        choices=[("pending", _("still pending")), ("overdue", _("overdue"))],
+        method="filter_preparation",
+    )
 
     class Meta:
         model = Project
-        fields = ["q", "zone", "lead_official", "responsible_unit", "status", "category", "light"]
+        fields = [
+            "q",
+            "zone",
+            "lead_official",
+            "responsible_unit",
+            "status",
+            "category",
+            "light",
+            "preparation",
+        ]
 
     def search(self, queryset, name, value):
         return queryset.filter(
@@ -32,3 +47,12 @@ class ProjectFilterSet(django_filters.FilterSet):
     def filter_light(self, queryset, name, value):
         """Needs the queryset annotated by with_progress."""
         return queryset.filter(light_rank__in=[Light(light).rank for light in value])
+
+    def filter_preparation(self, queryset, name, value):
+        """Projects stuck in 前期: an approval not obtained yet (overdue: past its date)."""
+        pending = Milestone.objects.filter(
+            project=OuterRef("pk"), kind=Milestone.Kind.PREPARATION, actual_date__isnull=True
+        )
+        if value == "overdue":
+            pending = pending.filter(planned_date__lt=timezone.localdate())
+        return queryset.filter(Exists(pending))

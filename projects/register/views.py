@@ -1,13 +1,12 @@
 """Pages of the register: dashboard, projects, officials, zones and the user guide.
 Every progress figure comes from Project.objects.with_progress."""
 
-from decimal import Decimal
 from pathlib import Path
 
 import markdown
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -19,9 +18,8 @@ from django_tables2 import RequestConfig
 from projects.exchange.workbook import progress_workbook
 from projects.exchange.xlsx import UNITS, xlsx_response
 from projects.history import project_history
-from projects.models import Light, MonthlyReport, Official, Problem, Project
+from projects.models import Light, Milestone, Official, Problem, Project
 from projects.permissions import ReadMixin, reportable_projects
-from projects.progress.period import quantize
 from projects.web.mixins import ObjectListView, PeriodMixin
 
 from . import charts
@@ -52,13 +50,19 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
         context = super().get_context_data(**kwargs)
         project, period = self.object, self.period
         milestones = list(project.milestones.all())
+        rows = [
+            (milestone, milestone.delay_at(period.as_of), milestone.status_at(period.as_of))
+            for milestone in milestones
+        ]
+        months = self.month_rows()
+        planned, _completed = Project.objects.filter(pk=project.pk).curves(period.year)
         context.update(
-            annual_plans=project.annual_plans.all(),
-            months=self.month_rows(),
-            milestones=[
-                (milestone, milestone.delay_at(period.as_of), milestone.status_at(period.as_of))
-                for milestone in milestones
-            ],
+            annual_plans=project.annual_plans.prefetch_related("months"),
+            months=months,
+            plan_chart=charts.pace_line([(row.month, row.ytd) for row in months], planned),
+            planned=planned[1:],
+            milestones=[row for row in rows if row[0].kind == Milestone.Kind.CONSTRUCTION],
+            preparation=[row for row in rows if row[0].kind == Milestone.Kind.PREPARATION],
             timeline=milestone_timeline(milestones, period.as_of),
             problems=project.problem_items.select_related("meeting", "responsible_unit"),
             reports=project.reports.filter(year=period.year, month__lte=period.month)
@@ -160,16 +164,8 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         period = self.period
         zones, total = Project.objects.summary(period)
-        monthly = dict(
-            MonthlyReport.objects.filter(year=period.year, month__lte=period.month)
-            .values_list("month")
-            .annotate(total=Sum("amount"))
-            .order_by("month")
-        )
-        points, running = [], Decimal(0)
-        for month in range(1, period.month + 1):
-            running += monthly.get(month, Decimal(0))
-            points.append((month, quantize(running)))
+        planned, completed = Project.objects.curves(period.year)
+        points = completed[1 : period.month + 1]
         red = (
             Project.objects.with_progress(period)
             .filter(light_rank=Light.RED.rank)
@@ -189,7 +185,8 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
             zones=zones,
             total=total,
             zone_chart=charts.zone_bars(zones),
-            pace_chart=charts.pace_line(points, total["annual_plan"]),
+            pace_chart=charts.pace_line(points, planned),
+            planned=planned[1 : period.month + 1],
             points=points,
             red=red,
             overdue=Problem.objects.overdue_at(period.as_of)

@@ -24,8 +24,11 @@ HEADER_1 = [
     "建设内容及规模",
     "总投资",
     "年度计划投资",
+    "本月完成投资",
     "1-5月",
     None,
+    "序时进度(%)",
+    "落后序时(百分点)",
     "开工以来累计完成投资",
     "计划开工",
     "计划竣工",
@@ -35,7 +38,34 @@ HEADER_1 = [
     "责任单位",
     "进度状态",
 ]
-HEADER_2 = [None] * 6 + ["完成投资", "占年度计划(%)"] + [None] * 8
+HEADER_2 = [None] * 7 + ["完成投资", "占年度计划(%)"] + [None] * 10
+# Column positions (0-based) in the 进展情况 sheet, by heading.
+COL = {
+    name: index
+    for index, name in enumerate(
+        [
+            "序号",
+            "项目名称",
+            "建设单位",
+            "建设内容及规模",
+            "总投资",
+            "年度计划投资",
+            "本月完成投资",
+            "完成投资",
+            "占年度计划",
+            "序时进度",
+            "落后序时",
+            "累计",
+            "计划开工",
+            "计划竣工",
+            "形象进度",
+            "存在问题",
+            "牵头领导",
+            "责任单位",
+            "进度状态",
+        ]
+    )
+}
 
 
 def load(content):
@@ -60,7 +90,7 @@ def test_sheets_title_and_period(book):
     assert book.sheetnames == ["进展情况", "汇总", "问题清单", "时间节点"]
     sheet = book["进展情况"]
     assert sheet["A1"].value == "解放区“四区联建”重点项目进展情况表"
-    assert "A1:P1" in {str(r) for r in sheet.merged_cells.ranges}
+    assert "A1:S1" in {str(r) for r in sheet.merged_cells.ranges}
     row2 = [v for v in values(sheet, 2) if v]
     assert row2 == ["填报单位:解放区“四区联建”办公室", "截至2013年5月", "单位:万元"]
 
@@ -70,7 +100,7 @@ def test_two_row_header(book):
     assert values(sheet, 3) == HEADER_1
     assert values(sheet, 4) == HEADER_2
     merged = {str(r) for r in sheet.merged_cells.ranges}
-    assert "G3:H3" in merged and "A3:A4" in merged and "P3:P4" in merged
+    assert "H3:I3" in merged and "A3:A4" in merged and "S3:S4" in merged
 
 
 def test_total_row_equals_the_sum_of_projects_and_the_engine(book):
@@ -79,14 +109,26 @@ def test_total_row_equals_the_sum_of_projects_and_the_engine(book):
     assert total[1] == "合计"
     rows = project_rows(sheet)
     assert len(rows) == 10
-    for column in (4, 5, 6, 8):  # 总投资, 年度计划, 1-N月完成, 累计
+    for name in ("总投资", "年度计划投资", "本月完成投资", "完成投资", "累计"):
+        column = COL[name]
         assert total[column] == pytest.approx(sum(r[column].value or 0 for r in rows))
     _zones, engine = Project.objects.summary(MAY)
-    assert total[4] == 953700 == engine["total_investment"]
-    assert total[5] == 158000 == engine["annual_plan"]
-    assert total[6] == 54600 == engine["ytd"]
-    assert total[7] == pytest.approx(float(engine["completion_rate"]) / 100)
-    assert total[8] == 57600
+    assert total[COL["总投资"]] == 953700 == engine["total_investment"]
+    assert total[COL["年度计划投资"]] == 158000 == engine["annual_plan"]
+    assert total[COL["本月完成投资"]] == engine["month_amount"]
+    assert total[COL["完成投资"]] == 54600 == engine["ytd"]
+    assert total[COL["占年度计划"]] == pytest.approx(float(engine["completion_rate"]) / 100)
+    # 序时进度 of the total is plan-weighted; 落后序时 is the difference, in points.
+    assert total[COL["序时进度"]] == pytest.approx(float(engine["time_schedule"]) / 100)
+    assert total[COL["落后序时"]] == pytest.approx(float(engine["gap"]))
+    assert total[COL["落后序时"]] == pytest.approx(40.00 - 34.56)
+    assert total[COL["累计"]] == 57600
+
+
+def test_the_sheet_says_which_rule_each_figure_follows(book):
+    sheet = book["进展情况"]
+    last = [c.value for c in list(sheet.iter_rows(min_row=sheet.max_row))[0]]
+    assert last[0].startswith("注:") and "分月计划" in last[0] and "加权" in last[0]
 
 
 def test_zone_group_rows_carry_subtotals_and_numbering_restarts(book):
@@ -99,9 +141,11 @@ def test_zone_group_rows_carry_subtotals_and_numbering_restarts(book):
         "四、新型城市社区(1个)",
     ]
     commerce = labels["一、特色商业区(5个)"]
-    assert commerce[4].value == 455000 and commerce[5].value == 73000 and commerce[6].value == 30100
+    assert commerce[COL["总投资"]].value == 455000
+    assert commerce[COL["年度计划投资"]].value == 73000
+    assert commerce[COL["完成投资"]].value == 30100
     numbers, zone = [], None
-    for row in sheet.iter_rows(min_row=6):
+    for row in sheet.iter_rows(min_row=6, max_row=sheet.max_row - 1):
         if row[0].value is None:
             zone = row[1].value
         elif zone == "三、文化旅游综合服务区(3个)":
@@ -112,17 +156,39 @@ def test_zone_group_rows_carry_subtotals_and_numbering_restarts(book):
 def test_project_row_types_and_formats(book):
     sheet = book["进展情况"]
     row = next(r for r in project_rows(sheet) if r[1].value == "丹尼斯百货")
-    assert row[2].value == "河南丹尼斯百货有限公司"
-    assert row[4].value == 100000 and row[4].number_format == "#,##0.00"
-    assert row[6].value == 7600
-    assert row[7].value == pytest.approx(0.4222) and row[7].number_format == "0.00%"
-    assert row[9].value == datetime.datetime(2013, 5, 1) and row[9].is_date
-    assert row[11].value == "施工许可办理中"
-    assert row[12].value == "施工许可证办理进度缓慢"
-    assert (row[13].value, row[14].value) == ("王红梅", "区商务局")
-    assert row[15].value == "严重滞后" and row[15].fill.fgColor.rgb.endswith("FFC7CE")
+    assert row[COL["建设单位"]].value == "河南丹尼斯百货有限公司"
+    money = row[COL["总投资"]]
+    assert money.value == 100000 and money.number_format == "#,##0.00"
+    assert row[COL["本月完成投资"]].value == 1700
+    assert row[COL["完成投资"]].value == 7600
+    rate = row[COL["占年度计划"]]
+    assert rate.value == pytest.approx(0.4222) and rate.number_format == "0.00%"
+    schedule = row[COL["序时进度"]]
+    assert schedule.value == pytest.approx(0.40) and schedule.number_format == "0.00%"
+    gap = row[COL["落后序时"]]
+    assert gap.value == pytest.approx(-2.22) and gap.number_format == "0.00"
+    start = row[COL["计划开工"]]
+    assert start.value == datetime.datetime(2013, 5, 1) and start.is_date
+    assert row[COL["形象进度"]].value == "施工许可办理中"
+    assert row[COL["存在问题"]].value == "施工许可证办理进度缓慢"
+    assert (row[COL["牵头领导"]].value, row[COL["责任单位"]].value) == ("王红梅", "区商务局")
+    light = row[COL["进度状态"]]
+    assert light.value == "严重滞后" and light.fill.fgColor.rgb.endswith("FFC7CE")
     no_plan = next(r for r in project_rows(sheet) if r[1].value == "巴黎国际亲子机器人项目")
-    assert no_plan[5].value is None and no_plan[7].value is None and no_plan[15].value == "正常"
+    assert no_plan[COL["年度计划投资"]].value is None
+    assert no_plan[COL["占年度计划"]].value is None
+    assert no_plan[COL["进度状态"]].value == "正常"
+
+
+def test_an_earlier_months_text_is_marked_with_its_month(demo):
+    """A project with no report for the month shows its latest text, marked with its month."""
+    from projects.models import MonthlyReport
+
+    MonthlyReport.objects.filter(project__name="丹尼斯百货", year=2013, month=5).delete()
+    sheet = load(progress_workbook(MAY))["进展情况"]
+    row = next(r for r in project_rows(sheet) if r[1].value == "丹尼斯百货")
+    assert row[COL["形象进度"]].value.startswith("(4月)")
+    assert row[COL["本月完成投资"]].value == 0
 
 
 def test_print_setup(book):
@@ -173,7 +239,7 @@ def test_hundred_million_yuan_mode_divides_by_ten_thousand(demo):
     sheet = load(progress_workbook(MAY, unit="亿元"))["进展情况"]
     assert values(sheet, 2)[-1] == "单位:亿元"
     assert sheet["E5"].value == pytest.approx(95.37)
-    assert sheet["G5"].value == pytest.approx(5.46)
+    assert sheet["H5"].value == pytest.approx(5.46)
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+SUM(A1:A2)", "-2+3", "@cmd", "\t=1", "\r=1"])
@@ -183,7 +249,7 @@ def test_formula_injection_stays_text(zone, text):
     report(project, 2013, 5, "10.00", physical_progress=text, problems=text)
     sheet = load(progress_workbook(MAY))["进展情况"]
     row = project_rows(sheet)[0]
-    for cell in (row[1], row[2], row[3], row[11], row[12]):
+    for cell in (row[1], row[2], row[3], row[COL["形象进度"]], row[COL["存在问题"]]):
         # XML turns a carriage return into a line feed; what matters is that it is text.
         assert cell.data_type == "s" and cell.value == text.replace("\r", "\n")
 
@@ -200,7 +266,7 @@ def test_web_download_respects_period_and_list_filters(client, demo, observer_us
     response = client.get(reverse("projects:progress_xlsx"), {"year": 2013, "month": 4, "zone": 1})
     assert response.status_code == 200
     sheet = load(response.content)["进展情况"]
-    assert values(sheet, 3)[6] == "1-4月"
+    assert values(sheet, 3)[COL["完成投资"]] == "1-4月"
     rows = project_rows(sheet)
     assert len(rows) == 5
     assert sheet["E5"].value == 455000
@@ -217,4 +283,4 @@ def test_web_download_by_light(client, demo, observer_user):
 def test_zone_without_plans_gives_empty_rate_not_an_error(zone):
     make_project(zone, "E-1")
     sheet = load(progress_workbook(MAY))["进展情况"]
-    assert sheet["H5"].value is None and sheet["E5"].value == Decimal("10000")
+    assert sheet["I5"].value is None and sheet["E5"].value == Decimal("10000")

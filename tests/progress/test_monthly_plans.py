@@ -111,3 +111,23 @@ def test_a_plan_starting_in_a_later_year_is_not_due(zone):
     project = make_project(zone, "N", planned_start=datetime.date(2014, 3, 1))
     plan(project, 2013, "1000.00")
     assert progress(project, 12).time_schedule == Decimal("0.00")
+
+
+def test_the_districts_plan_curve_is_the_sum_of_each_projects_plan_to_date(zone):
+    """curves() (one query, for the charts) agrees month by month with the engine's
+    planned_to_date summed over projects: a split plan, a linear one starting in July, a
+    linear one all year; completed is the year-to-date."""
+    split_project = make_project(zone, "A")
+    split(plan(split_project, 2013, "10000.00"), WINTER)
+    july = make_project(zone, "B", planned_start=datetime.date(2013, 7, 1))
+    plan(july, 2013, "6000.00")
+    all_year = make_project(zone, "C", planned_start=datetime.date(2012, 5, 1))
+    plan(all_year, 2013, "1200.00")
+    report(split_project, 2013, 4, "700.00")
+    report(all_year, 2013, 8, "300.00")
+    planned, completed = Project.objects.curves(2013)
+    for month in range(1, 13):
+        _rows, total = Project.objects.summary(2013, month)
+        assert planned[month] == (month, total["planned_to_date"]), month
+        assert completed[month] == (month, total["ytd"]), month
+    assert planned[12][1] == Decimal("17200.00")
