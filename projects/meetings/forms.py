@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Meeting, Problem, Project, Unit
-from projects.web.forms import VersionedModelForm
+from projects.web.forms import DateInput, VersionedModelForm
 
 from .workdays import add_working_days
 
@@ -26,7 +26,7 @@ class MeetingForm(forms.ModelForm):
             "minutes",
         ]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": DateInput(),
             "attendees": forms.Textarea(attrs={"rows": 2}),
             "minutes": forms.Textarea(attrs={"rows": 4}),
         }
@@ -50,7 +50,7 @@ class ProblemForm(VersionedModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "note": forms.Textarea(attrs={"rows": 2}),
-            "deadline": forms.DateInput(attrs={"type": "date"}),
+            "deadline": DateInput(),
         }
 
     def __init__(self, *args, meeting, **kwargs):

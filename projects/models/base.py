@@ -12,6 +12,11 @@ from projects.progress.querysets import GREEN, RED, YELLOW
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
+YEAR_VALIDATORS = [
+    MinValueValidator(2000, message=_("The year must be between 2000 and 2100.")),
+    MaxValueValidator(2100, message=_("The year must be between 2000 and 2100.")),
+]
+
 MONTH_VALIDATORS = [
     MinValueValidator(1, message=_("The month must be between 1 and 12.")),
     MaxValueValidator(12, message=_("The month must be between 1 and 12.")),

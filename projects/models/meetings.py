@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 from projects.progress.period import Period
 from projects.progress.querysets import ProblemQuerySet
 
-from .base import MONTH_VALIDATORS, Versioned
+from .base import MONTH_VALIDATORS, YEAR_VALIDATORS, Versioned
 from .register import Project, Unit
 from .reporting import MonthLock
 
@@ -20,7 +20,7 @@ class Meeting(models.Model):
 
     number = models.PositiveSmallIntegerField(_("number"))
     date = models.DateField(_("date"))
-    year = models.PositiveSmallIntegerField(_("year reviewed"))
+    year = models.PositiveSmallIntegerField(_("year reviewed"), validators=YEAR_VALIDATORS)
     month = models.PositiveSmallIntegerField(
         _("month reviewed"),
         validators=MONTH_VALIDATORS,

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import MilestoneTemplate
+from projects.web.forms import DateInput
 
 
 class ApplyTemplateForm(forms.Form):
@@ -12,6 +13,4 @@ class ApplyTemplateForm(forms.Form):
     template = forms.ModelChoiceField(
         label=_("milestone template"), queryset=MilestoneTemplate.objects.all()
     )
-    target_date = forms.DateField(
-        label=_("target completion date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    target_date = forms.DateField(label=_("target completion date"), widget=DateInput())

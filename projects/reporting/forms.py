@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import MAX_PHOTOS, TEXT_LIMIT, MonthLock, MonthlyReport, ReportPhoto
 from projects.progress.period import Period
 from projects.templatetags.jiefang import money
-from projects.web.forms import VersionedModelForm
+from projects.web.forms import DateInput, VersionedModelForm
 
 from .photos import PhotoRefused, check_photo, delete_photos, store_photos
 
@@ -80,7 +80,7 @@ class MonthlyReportForm(VersionedModelForm):
                 label=_("%(name)s reached on (planned %(date)s)")
                 % {"name": milestone.name, "date": milestone.planned_date},
                 required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
+                widget=DateInput(),
             )
         if self.instance.pk:
             self.fields["year"].disabled = True

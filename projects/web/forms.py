@@ -11,6 +11,15 @@ from projects.models import StaleVersion
 from projects.progress.period import Period
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker: its value must be ISO (2013-06-30), whatever the locale."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class PeriodForm(forms.Form):
     """The period picker shown on every progress page."""
 
@@ -59,6 +68,15 @@ class VersionedModelForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         loaded = cleaned.get("loaded_version")
+        if self.instance.pk and loaded is None:
+            # An edit without the version it was loaded at would skip the check.
+            raise ValidationError(
+                _(
+                    "This form does not say which version it was loaded at; reload the page "
+                    "and submit again."
+                ),
+                code="no_version",
+            )
         if self.instance.pk and loaded is not None:
             current = (
                 type(self.instance)

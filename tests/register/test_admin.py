@@ -129,3 +129,15 @@ def test_the_admin_saves_an_unchanged_page_and_a_fresh_milestone_edit(admin_clie
     assert response.status_code == 302, response.content.decode()[-3000:]
     milestone.refresh_from_db()
     assert milestone.note == "项目办的备注" and milestone.version == 2
+
+
+@pytest.mark.parametrize("code", ["JF2013-001", "JF2013-003"])
+def test_the_admin_saves_demo_projects_whose_approvals_precede_construction(admin_client, code):
+    """A permit or a relocation done before construction starts is a 前期手续 milestone: the
+    project page of the admin saves unchanged."""
+    from projects.models import Project
+
+    project = Project.objects.get(code=code)
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    response = admin_client.post(url, post_data(admin_client.get(url)))
+    assert response.status_code == 302, response.content.decode()[-3000:]
