@@ -125,11 +125,12 @@ def money_sum(queryset):
 
 
 def plan_sum(queryset):
-    """The sum of monthly plan amounts of `queryset` (already correlated to the project)."""
+    """The sum of monthly plan amounts of `queryset` (already correlated to the project);
+    NULL when there are none, that is when the plan is not split by month."""
     subquery = (
         queryset.order_by().values("annual_plan").annotate(total=Sum("amount")).values("total")
     )
-    return Coalesce(Subquery(subquery, output_field=MONEY), Value(Decimal("0"), MONEY))
+    return Subquery(subquery, output_field=MONEY)
 
 
 def count_of(queryset):

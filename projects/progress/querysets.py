@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import (
     Case,
-    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
@@ -25,7 +24,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Round
+from django.db.models.functions import Coalesce, Round
 from django.utils import timezone
 
 from .expressions import (
@@ -124,7 +123,7 @@ class ProjectQuerySet(models.QuerySet):
             month_amount=money_sum(reports.filter(year=period.year, month=period.month)),
             ytd=money_sum(reports.filter(year=period.year)),
             cumulative=money_sum(reports),
-            has_monthly_plan=Exists(plan_months),
+            # NULL when the plan is not split by month.
             planned_by_month=plan_sum(plan_months.filter(month__lte=period.month)),
             start_month=start_month(period),
             earliest_overdue=Subquery(overdue.order_by("planned_date").values("planned_date")[:1]),
@@ -141,17 +140,14 @@ class ProjectQuerySet(models.QuerySet):
         queryset = queryset.annotate(
             completion_rate=RoundedPercent(F("ytd"), F("annual_plan")),
             max_delay=DaysSince(F("earliest_overdue"), until=as_of),
-            time_schedule=Case(
-                When(
-                    has_monthly_plan=True,
-                    then=RoundedPercent(F("planned_by_month"), F("annual_plan")),
-                ),
-                default=LinearShare(F("start_month"), period.month),
+            time_schedule=Coalesce(
+                RoundedPercent(F("planned_by_month"), F("annual_plan")),
+                LinearShare(F("start_month"), period.month),
                 output_field=PERCENT,
             ),
-            planned_to_date=Case(
-                When(has_monthly_plan=True, then=F("planned_by_month")),
-                default=Round(
+            planned_to_date=Coalesce(
+                F("planned_by_month"),
+                Round(
                     F("annual_plan") * LinearShare(F("start_month"), period.month, percent=False),
                     2,
                 ),
