@@ -192,7 +192,9 @@ def test_project_detail_shows_months_milestones_timeline_and_problems(client, de
     assert str(months[0].time_schedule) == "4.00"
     assert str(months[0].gap) == "-2.67"
     assert "<svg" in html and "2013-05-31" in html
-    assert "取得施工许可" in html and ">46<" in html  # overdue 46 days
+    # The permit is a 前期手续 approval, overdue 46 days at the end of May.
+    panel = html[html.index('id="preparation-table"') :]
+    assert "取得施工许可" in panel[: panel.index("</table>")] and "逾期 46 天" in panel
     assert "施工许可证办理进度缓慢" in html
     assert "严重滞后" in html
     assert "<title>丹尼斯百货 · " in html
