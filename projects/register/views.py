@@ -55,6 +55,11 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
             for milestone in milestones
         ]
         months = self.month_rows()
+        reports = list(
+            project.reports.filter(year=period.year, month__lte=period.month)
+            .order_by("-month")
+            .prefetch_related("photos")
+        )
         planned, _completed = Project.objects.filter(pk=project.pk).curves(period.year)
         context.update(
             annual_plans=project.annual_plans.prefetch_related("months"),
@@ -65,9 +70,8 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
             preparation=[row for row in rows if row[0].kind == Milestone.Kind.PREPARATION],
             timeline=milestone_timeline(milestones, period.as_of),
             problems=project.problem_items.select_related("meeting", "responsible_unit"),
-            reports=project.reports.filter(year=period.year, month__lte=period.month)
-            .order_by("-month")
-            .prefetch_related("photos"),
+            reports=reports,
+            photo_reports=[report for report in reports if report.photos.all()],
             history=project_history(project),
             can_report=reportable_projects(
                 Project.objects.filter(pk=project.pk), self.request.user

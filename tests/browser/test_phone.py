@@ -207,3 +207,20 @@ def test_a_lead_official_reports_june_with_two_photos_from_the_phone(phone, tmp_
     assert ReportPhoto.objects.filter(report=report).count() == 2
     page.evaluate("document.getElementById('site-photos').scrollIntoView()")
     phone.screenshot("phone-project-photos")
+
+
+def test_card_tables_stay_tables_on_a_desktop(site):
+    """Below 600 px a table of a reporter page stacks into cards; on a desktop it is a table
+    with its header row, as the office expects."""
+    site.login("chenlixin")
+    page = site.page
+    site.goto("/my/?year=2013&month=6")
+    display = "el => getComputedStyle(el).display"
+    assert page.locator("#my-projects").evaluate(display) == "table"
+    assert page.locator("#my-projects thead").is_visible()
+    site.goto(reporter_pages()["project"])
+    for table in ("#months", "#milestones", "#reports", "#plans"):
+        assert page.locator(table).evaluate(display) == "table", table
+        header = page.locator(f"{table} thead").bounding_box()
+        first_row = page.locator(f"{table} tbody tr").first.bounding_box()
+        assert first_row["y"] >= header["y"] + header["height"] - 1, table  # below, not beside

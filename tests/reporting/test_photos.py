@@ -163,6 +163,8 @@ def test_at_most_nine_photos(lead):
 
 
 def test_photos_show_on_the_project_page_by_month_and_stream_to_readers(lead, client):
+    before = lead.get(project().get_absolute_url() + "?year=2013&month=6").content.decode()
+    assert "本年尚无现场照片" in before  # reports, but no photos yet
     lead.post(create_url(), report_data(photos=[upload(jpeg(1600, 1200))]))
     photo = ReportPhoto.objects.get()
     page = lead.get(project().get_absolute_url() + "?year=2013&month=6").content.decode()
