@@ -102,7 +102,7 @@ class ReportFormMixin(ReportMixin):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = context["form"]
-        panel = ReportContext(self.project, self.period, report=self.object)
+        panel = self.panel
         amount = form.instance.amount if not form.is_bound else None
         if form.is_bound and "amount" not in form.errors:
             amount = form.cleaned_data.get("amount")
@@ -114,6 +114,12 @@ class ReportFormMixin(ReportMixin):
             "max_photos": MAX_PHOTOS,
             "choices": None,
         }
+
+    @cached_property
+    def panel(self):
+        """What the report is made against (plan, year so far, last text, milestones,
+        problems), for the period the form is on."""
+        return ReportContext(self.project, self.period, report=self.object)
 
     def form_valid(self, form):
         if "calculate" in self.request.POST:
@@ -166,7 +172,7 @@ class ReportCreateView(ReportFormMixin, CreateView):
 
     def get_initial(self):
         initial = {"year": self.period.year, "month": self.period.month}
-        previous = ReportContext(self.project, self.period).previous
+        previous = self.panel.previous
         if previous and previous.physical_progress:
             initial["physical_progress"] = previous.physical_progress
         return initial
