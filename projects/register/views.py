@@ -61,11 +61,13 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
             .prefetch_related("photos")
         )
         planned, _completed = Project.objects.filter(pk=project.pk).curves(period.year)
+        completed = [(row.month, row.ytd) for row in months]  # the engine's, month by month
         context.update(
             annual_plans=project.annual_plans.prefetch_related("months"),
             months=months,
-            plan_chart=charts.pace_line([(row.month, row.ytd) for row in months], planned),
+            plan_chart=charts.pace_line(completed, planned),
             planned=planned[1:],
+            completed=completed,
             milestones=[row for row in rows if row[0].kind == Milestone.Kind.CONSTRUCTION],
             preparation=[row for row in rows if row[0].kind == Milestone.Kind.PREPARATION],
             timeline=milestone_timeline(milestones, period.as_of),
