@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from projects.models import MonthlyReport, Problem, Project
 from projects.progress.period import rate_and_gap
@@ -21,31 +22,44 @@ class Projection:
 
 
 class ReportContext:
-    """The panel beside the report form, for one project and period."""
+    """The panel beside the report form, for one project and period; each part is read when
+    the page first asks for it (the projection needs only the engine's figures)."""
 
-    def __init__(self, project, period, report=None):
+    def __init__(self, project, period):
+        self.project = project
         self.period = period
         self.figures = Project.objects.filter(pk=project.pk).with_progress(period).get()
         # The engine's YTD includes this month's report when there is one (an edit).
-        self.ytd_before = self.figures.ytd - (self.figures.month_amount if report else 0)
-        self.previous = (
-            MonthlyReport.objects.filter(project=project)
-            .filter_before(period)
+        self.ytd_before = self.figures.ytd - self.figures.month_amount
+
+    @cached_property
+    def previous(self):
+        """The latest report before the period."""
+        return (
+            MonthlyReport.objects.filter(project=self.project)
+            .filter_before(self.period)
             .order_by("-year", "-month")
             .first()
         )
-        as_of = period.as_of
-        self.milestones = [
+
+    @cached_property
+    def milestones(self):
+        """Milestones not reached and due by the end of the month (overdue ones included)."""
+        as_of = self.period.as_of
+        return [
             (milestone, milestone.delay_at(as_of), milestone.status_at(as_of))
-            for milestone in project.milestones.filter(actual_date__isnull=True).order_by(
-                "planned_date", "order"
-            )
-            if milestone.planned_date <= period.month_end or milestone.is_overdue_at(as_of)
+            for milestone in self.project.milestones.filter(
+                actual_date__isnull=True, planned_date__lte=self.period.month_end
+            ).order_by("planned_date", "order")
         ]
-        self.problems = (
-            Problem.objects.open_at(timezone.localdate())
-            .filter(project=project)
-            .with_overdue(timezone.localdate())
+
+    @cached_property
+    def problems(self):
+        today = timezone.localdate()
+        return (
+            Problem.objects.open_at(today)
+            .filter(project=self.project)
+            .with_overdue(today)
             .select_related("responsible_unit")
             .order_by("deadline", "pk")
         )

@@ -88,13 +88,8 @@ class MonthlyReportForm(VersionedModelForm):
 
     def clean_photos(self):
         uploads = self.cleaned_data.get("photos") or []
-        removed = self.data.getlist(self.add_prefix("remove_photos")) if self.data else []
-        kept = len([p for p in self.existing_photos if str(p.pk) not in removed])
-        if kept + len(uploads) > MAX_PHOTOS:
-            raise ValidationError(
-                _("A report carries at most %(max)s photos; it would have %(count)s.")
-                % {"max": MAX_PHOTOS, "count": kept + len(uploads)}
-            )
+        if len(uploads) > MAX_PHOTOS:
+            raise ValidationError(self.too_many(len(uploads)))
         errors = []
         for upload in uploads:
             try:
@@ -104,6 +99,13 @@ class MonthlyReportForm(VersionedModelForm):
         if errors:
             raise ValidationError(errors)
         return uploads
+
+    @staticmethod
+    def too_many(count):
+        return _("A report carries at most %(max)s photos; it would have %(count)s.") % {
+            "max": MAX_PHOTOS,
+            "count": count,
+        }
 
     def milestone_fields(self):
         return [self[f"milestone_{m.pk}"] for m in self.pending]
@@ -132,6 +134,11 @@ class MonthlyReportForm(VersionedModelForm):
             except ValidationError as error:
                 for message in error.message_dict.get("actual_date", error.messages):
                     self.add_error(name, message)
+        removed = set(cleaned.get("remove_photos") or [])
+        count = len([p for p in self.existing_photos if p not in removed])
+        count += len(cleaned.get("photos") or [])
+        if count > MAX_PHOTOS and "photos" not in self.errors:
+            self.add_error("photos", self.too_many(count))
         amount = cleaned.get("amount")
         if amount is not None and not cleaned.get("confirm_over_total"):
             others = self.project.reports.exclude(pk=self.instance.pk).aggregate(

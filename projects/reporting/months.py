@@ -21,23 +21,26 @@ class ReportableMonths:
 
     def __init__(self, project, user):
         self.current = Period.current()
-        first = _back(self.current, WINDOW - 1)
+        self.first = _back(self.current, WINDOW - 1)
+        self.window = [_back(self.current, back) for back in range(WINDOW)]
         self.office = is_office(user)
         self.reported = {
             (year, month): pk
             for pk, year, month in project.reports.values_list("pk", "year", "month")
         }
+        # Every lock from the window's first year on, in one query; older months on demand.
         self.locks = {
             (lock.year, lock.month): lock
-            for lock in MonthLock.objects.filter(year__gte=first.year).select_related("locked_by")
+            for lock in MonthLock.objects.filter(year__gte=self.first.year).select_related(
+                "locked_by"
+            )
         }
-        self.window = [_back(self.current, back) for back in range(WINDOW)]
 
     def _lock(self, period):
-        if (period.year, period.month) not in self.locks and period not in self.window:
-            lock = MonthLock.on(period.year, period.month).select_related("locked_by").first()
-            self.locks[(period.year, period.month)] = lock
-        return self.locks.get((period.year, period.month))
+        key = (period.year, period.month)
+        if key not in self.locks and period.year < self.first.year:
+            self.locks[key] = MonthLock.on(*key).select_related("locked_by").first()
+        return self.locks.get(key)
 
     def reason_closed(self, period):
         """Why `period` cannot be reported by this user, in words; None when it can."""

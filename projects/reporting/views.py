@@ -115,11 +115,20 @@ class ReportFormMixin(ReportMixin):
             "choices": None,
         }
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        # The script asks the engine what the amount would give, for this project and month.
+        form.fields["amount"].widget.attrs["data-projection-url"] = (
+            reverse("projects:report_projection", args=[self.project.pk])
+            + f"?{self.period.query_string()}"
+        )
+        return form
+
     @cached_property
     def panel(self):
         """What the report is made against (plan, year so far, last text, milestones,
         problems), for the period the form is on."""
-        return ReportContext(self.project, self.period, report=self.object)
+        return ReportContext(self.project, self.period)
 
     def form_valid(self, form):
         if "calculate" in self.request.POST:
@@ -160,13 +169,11 @@ class ReportCreateView(ReportFormMixin, CreateView):
         """The month asked for (the form's hidden fields on POST, ?year=&month= on GET), else
         the latest month still open; an unreadable one falls back with a message."""
         params = self.request.POST if self.request.method == "POST" else self.request.GET
-        try:
-            asked = Period.from_params(params, default=lambda: None)
-        except ValueError as error:
-            messages.error(self.request, str(error))
-            asked = None
-        if asked is not None:
-            return asked
+        if params.get("year") or params.get("month"):
+            try:
+                return Period.from_params(params, default=Period.current)
+            except ValueError as error:
+                messages.error(self.request, str(error))
         choices = self.months.choices()
         return choices[0] if choices else Period.current()
 
@@ -230,8 +237,7 @@ class ReportProjectionView(ReportMixin, View):
             return JsonResponse(
                 {"error": str(_("Enter a non-negative amount and a valid month."))}, status=400
             )
-        report = project.reports.filter(year=period.year, month=period.month).first()
-        projection = ReportContext(project, period, report=report).projection(amount)
+        projection = ReportContext(project, period).projection(amount)
         return JsonResponse(
             {
                 "ytd": money(projection.ytd),

@@ -207,6 +207,12 @@ def test_a_lead_official_reports_june_with_two_photos_from_the_phone(phone, tmp_
     assert ReportPhoto.objects.filter(report=report).count() == 2
     page.evaluate("document.getElementById('site-photos').scrollIntoView()")
     phone.screenshot("phone-project-photos")
+    phone.goto(f"/reports/{report.pk}/edit/")
+    assert page.locator("ul.photos img").count() == 2 and overflow(page) <= 0
+    phone.screenshot("phone-report-edit", full_page=True)
+    problem = reporter_pages()["problem"]
+    phone.goto(problem)
+    phone.screenshot("phone-problem", full_page=True)
 
 
 def test_card_tables_stay_tables_on_a_desktop(site):

@@ -254,3 +254,12 @@ def test_the_project_page_costs_the_same_queries_for_one_photo_and_five(lead):
     for _ in range(4):
         stored_photo(report)
     assert count() == few
+
+
+@pytest.mark.parametrize("params", [{"month": "6"}, {"year": "2013"}, {"month": "x"}])
+def test_a_half_given_or_unreadable_month_opens_the_form_not_an_error(lead, params):
+    response = lead.get(create_url(**params))
+    assert response.status_code == 200
+    assert (
+        'name="amount"' in response.content.decode() or "closed-reason" in response.content.decode()
+    )
