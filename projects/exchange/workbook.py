@@ -277,8 +277,9 @@ class ProgressWorkbook:
             "正常",
             "滞后",
             "严重滞后",
+            "无计划",
         ]
-        setup_sheet(sheet, [20, 10, 14, 14, 14, 11, 11, 8, 8, 9], header_rows=1)
+        setup_sheet(sheet, [20, 10, 14, 14, 14, 11, 11, 8, 8, 9, 8], header_rows=1)
         append(
             sheet, [cell(sheet, h, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for h in headers]
         )
@@ -297,8 +298,9 @@ class ProgressWorkbook:
                 row["green"],
                 row["yellow"],
                 row["red"],
+                row["none"],
             ]
-            formats = [None, None, *[MONEY_FORMAT] * 3, *[PERCENT_FORMAT] * 2, None, None, None]
+            formats = [None, None, *[MONEY_FORMAT] * 3, *[PERCENT_FORMAT] * 2, *[None] * 4]
             append(
                 sheet,
                 [

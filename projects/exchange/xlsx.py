@@ -40,6 +40,7 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
 GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
 LIGHT_FILLS = {
+    Light.NONE: PatternFill("solid", fgColor="E7E9EC"),
     Light.GREEN: PatternFill("solid", fgColor="C6EFCE"),
     Light.YELLOW: PatternFill("solid", fgColor="FFEB9C"),
     Light.RED: PatternFill("solid", fgColor="FFC7CE"),

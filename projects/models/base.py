@@ -7,7 +7,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.progress.querysets import GREEN, RED, YELLOW
+from projects.progress.querysets import GREEN, NONE, RED, YELLOW
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -79,14 +79,16 @@ class Light(models.TextChoices):
     GREEN = "green", _("On schedule")
     YELLOW = "yellow", _("Behind schedule")
     RED = "red", _("Seriously behind")
+    # Neither a plan for the year nor a milestone: nothing to judge the pace by.
+    NONE = "none", _("No plan")
 
     @classmethod
     def from_rank(cls, rank):
-        return {GREEN: cls.GREEN, YELLOW: cls.YELLOW, RED: cls.RED}[rank]
+        return {NONE: cls.NONE, GREEN: cls.GREEN, YELLOW: cls.YELLOW, RED: cls.RED}[rank]
 
     @property
     def rank(self):
-        return {self.GREEN: GREEN, self.YELLOW: YELLOW, self.RED: RED}[self]
+        return {self.NONE: NONE, self.GREEN: GREEN, self.YELLOW: YELLOW, self.RED: RED}[self]
 
 
 class ReportStatus(models.TextChoices):

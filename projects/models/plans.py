@@ -40,6 +40,7 @@ class AnnualPlan(models.Model):
             models.CheckConstraint(
                 condition=models.Q(planned_investment__gte=0),
                 name="annualplan_planned_investment_non_negative",
+                violation_error_message=_("The planned investment cannot be negative."),
             ),
         ]
 
@@ -103,10 +104,14 @@ class MonthlyPlan(models.Model):
                 violation_error_message=_("This plan already has an amount for that month."),
             ),
             models.CheckConstraint(
-                condition=models.Q(amount__gte=0), name="monthlyplan_amount_non_negative"
+                condition=models.Q(amount__gte=0),
+                name="monthlyplan_amount_non_negative",
+                violation_error_message=_("The planned investment cannot be negative."),
             ),
             models.CheckConstraint(
-                condition=models.Q(month__gte=1, month__lte=12), name="monthlyplan_month_range"
+                condition=models.Q(month__gte=1, month__lte=12),
+                name="monthlyplan_month_range",
+                violation_error_message=_("The month must be from 1 to 12."),
             ),
         ]
 

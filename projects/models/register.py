@@ -170,6 +170,7 @@ class Project(Versioned):
             models.CheckConstraint(
                 condition=models.Q(total_investment__gte=0),
                 name="project_total_investment_non_negative",
+                violation_error_message=_("The total investment cannot be negative."),
             ),
             models.UniqueConstraint(
                 fields=["national_code"],
@@ -208,6 +209,8 @@ class Project(Versioned):
     @property
     def light_reason(self):
         """Why the project has its light, in words (needs with_progress)."""
+        if self.light_rank == Light.NONE.rank:
+            return _("No plan for the year and no milestones: the pace cannot be judged")
         reasons = []
         if self.gap is not None and self.gap >= settings.JIEFANG_LIGHT_YELLOW_GAP:
             reasons.append(

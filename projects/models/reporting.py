@@ -74,11 +74,14 @@ class MonthlyReport(Versioned):
                 ),
             ),
             models.CheckConstraint(
-                condition=models.Q(amount__gte=0), name="monthlyreport_amount_non_negative"
+                condition=models.Q(amount__gte=0),
+                name="monthlyreport_amount_non_negative",
+                violation_error_message=_("The investment completed cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=models.Q(month__gte=1, month__lte=12),
                 name="monthlyreport_month_range",
+                violation_error_message=_("The month must be from 1 to 12."),
             ),
         ]
         indexes = [models.Index(fields=["year", "month"], name="monthlyreport_period")]

@@ -40,8 +40,9 @@ from .expressions import (
 )
 from .period import Period, percent, quantize
 
-# Light ranks, so that lights sort and filter as numbers (see Light in models).
-GREEN, YELLOW, RED = 0, 1, 2
+# Light ranks, so that lights sort and filter as numbers (see Light in models). A project with
+# neither a plan for the year nor a milestone cannot be judged: 无计划, below green.
+NONE, GREEN, YELLOW, RED = -1, 0, 1, 2
 
 # What a summary can group by: (fields, ordering).
 SUMMARY_GROUPS = {
@@ -53,7 +54,7 @@ SUMMARY_GROUPS = {
 }
 
 
-LIGHT_NAMES = {GREEN: "green", YELLOW: "yellow", RED: "red"}
+LIGHT_NAMES = {NONE: "none", GREEN: "green", YELLOW: "yellow", RED: "red"}
 SUMMED = ("total_investment", "annual_plan", "month_amount", "ytd", "cumulative", "planned_to_date")
 
 
@@ -91,7 +92,7 @@ class ProjectQuerySet(models.QuerySet):
         the monthly plan's cumulative share when there is one, else linear from the plan's
         start month), planned_to_date, gap (points),
         overdue_milestones, max_delay (days), next_milestone, next_milestone_date,
-        open_problems, overdue_problems and light_rank (0 green, 1 yellow, 2 red).
+        open_problems, overdue_problems and light_rank (-1 no plan, 0 green, 1 yellow, 2 red).
         `year` may also be a Period.
         """
         MonthlyReport, Milestone, Problem, AnnualPlan = _related(
@@ -159,6 +160,11 @@ class ProjectQuerySet(models.QuerySet):
         )
         return queryset.annotate(
             light_rank=Case(
+                When(
+                    (Q(annual_plan__isnull=True) | Q(annual_plan=0))
+                    & ~models.Exists(Milestone.objects.filter(project=OuterRef("pk"))),
+                    then=Value(NONE),
+                ),
                 When(
                     Q(gap__gt=settings.JIEFANG_LIGHT_RED_GAP) | Q(earliest_overdue__lt=red_cutoff),
                     then=Value(RED),
@@ -256,7 +262,7 @@ class ProjectQuerySet(models.QuerySet):
 
         Returns (rows, total): one dict per group that has projects, and the overall dict,
         each with count, total_investment, annual_plan, ytd, cumulative, completion_rate,
-        time_schedule and the number of projects per light (green, yellow, red).
+        time_schedule and the number of projects per light (none, green, yellow, red).
         """
         period = _as_period(year, month)
         fields, ordering = SUMMARY_GROUPS[by]

@@ -78,6 +78,7 @@ class SummaryTable(PeriodTable):
     green = tables.Column(verbose_name=Light.GREEN.label, attrs={"td": {"class": "num"}})
     yellow = tables.Column(verbose_name=Light.YELLOW.label, attrs={"td": {"class": "num"}})
     red = tables.Column(verbose_name=Light.RED.label, attrs={"td": {"class": "num"}})
+    none = tables.Column(verbose_name=Light.NONE.label, attrs={"td": {"class": "num"}})
 
     class Meta:
         attrs = {"class": "data"}

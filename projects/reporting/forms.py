@@ -160,9 +160,10 @@ class MonthlyReportForm(VersionedModelForm):
 
     def _post_clean(self):
         super()._post_clean()
-        # The project is not a form field, so check the one-report-a-month rule here.
+        # The project is not a form field, so check the one-report-a-month rule here; fields
+        # already refused keep their own message rather than a constraint's.
         try:
-            self.instance.validate_constraints()
+            self.instance.validate_constraints(exclude=set(self.errors))
         except ValidationError as error:
             self._update_errors(error)
 

@@ -194,11 +194,12 @@ def test_summary_sheet(book):
         "正常",
         "滞后",
         "严重滞后",
+        "无计划",
     ]
     total = values(sheet, 6)
     assert total[:5] == ["合计", 10, 953700, 158000, 54600]
     assert total[6] == pytest.approx(0.40)  # the demo's monthly plans: 40 % due by May
-    assert total[7:] == [6, 2, 2]
+    assert total[7:] == [6, 2, 2, 0]
     assert sum(values(sheet, r)[1] for r in range(2, 6)) == 10
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from projects.models import Light, MonthlyReport, Project
+from projects.models import Light, Milestone, MonthlyReport, Project
 from projects.progress.period import Period
 from tests.conftest import make_project, milestone, plan, report
 
@@ -84,9 +84,27 @@ def test_no_annual_plan_leaves_rate_empty_and_milestones_decide(zone):
     row = progress(project)
     assert row.annual_plan is None
     assert row.completion_rate is None and row.gap is None
-    assert row.light == Light.GREEN
+    # Nothing to judge the pace by: 无计划 (grey), not a green 正常.
+    assert row.light == Light.NONE
+    assert "无法判断" in str(row.light_reason)
     milestone(project, "开工", datetime.date(2013, 5, 1))
     assert progress(project).light == Light.RED
+    Milestone.objects.filter(project=project).update(planned_date=datetime.date(2013, 12, 1))
+    assert progress(project).light == Light.GREEN  # a milestone on time: judged by it
+
+
+def test_no_plan_is_counted_grey_everywhere(zone, client, office_user):
+    """The dashboard, the summary and the workbook count 无计划 apart from 正常."""
+    make_project(zone, "G")
+    plan(make_project(zone, "P"), 2013, "1200.00")
+    rows, total = Project.objects.summary(2013, 6)
+    assert (total["none"], total["count"]) == (1, 2)
+    assert total["none"] + total["green"] + total["yellow"] + total["red"] == total["count"]
+    client.force_login(office_user)
+    page = client.get("/", {"year": 2013, "month": 6}).content.decode()
+    assert "light-none" in page and "light=none" in page
+    listed = client.get("/projects/", {"year": 2013, "month": 6, "light": "none"})
+    assert [p.code for p in listed.context["table"].data] == ["G"]
 
 
 def test_month_without_report_counts_nothing_for_that_month(zone):

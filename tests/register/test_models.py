@@ -2,6 +2,7 @@
 and nothing saved when it fails."""
 
 import datetime
+import re
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -214,3 +215,16 @@ def test_admin_add_form_shows_the_message(client, zone, office_user):
     assert response.status_code == 200
     assert "金额不能为负数。" in response.content.decode()
     assert not Project.objects.exists()
+
+
+def test_every_constraint_speaks_chinese_not_its_name():
+    """A constraint's violation reaches users in their words, never as its database name."""
+    from django.apps import apps
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        for model in apps.get_app_config("projects").get_models():
+            for constraint in model._meta.constraints:
+                message = str(constraint.get_violation_error_message())
+                assert constraint.name not in message, (model.__name__, message)
+                assert re.search(r"[\u4e00-\u9fff]", message), (model.__name__, message)

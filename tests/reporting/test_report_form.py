@@ -263,3 +263,16 @@ def test_a_half_given_or_unreadable_month_opens_the_form_not_an_error(lead, para
     assert (
         'name="amount"' in response.content.decode() or "closed-reason" in response.content.decode()
     )
+
+
+def test_a_negative_amount_gets_the_fields_message_not_a_constraint_name(lead):
+    """"约束 monthlyreport_amount_non_negative 是无效的" must never reach the user."""
+    response = lead.post(
+        create_url(year=2013, month=6),
+        {"year": 2013, "month": 6, "amount": "-5", "physical_progress": "x"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "不能为负" in html
+    assert "monthlyreport" not in html and "约束" not in html
+    assert not project().reports.filter(year=2013, month=6).exists()
