@@ -23,3 +23,16 @@ def healthz(request):
         logger.exception("health check: database unavailable")
         return JsonResponse({"status": "unavailable", "database": False}, status=503)
     return JsonResponse({"status": "ok", "database": True})
+
+
+class HealthCheckMiddleware:
+    """Answers /healthz before sessions and login are looked at: with a session cookie, reading
+    the user or saving the session would need the very database that is down (a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == "/healthz":
+            return healthz(request)
+        return self.get_response(request)

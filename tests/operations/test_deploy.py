@@ -36,6 +36,49 @@ def test_healthz_is_503_when_the_database_is_down(client):
     assert response.json()["database"] is False
 
 
+@pytest.mark.django_db
+def test_healthz_is_503_not_500_with_a_session_cookie(client, office_user):
+    """A logged-in browser (or a balancer replaying a cookie) still gets 503: the check does
+    not save the session in the database that is down."""
+    client.force_login(office_user)
+    with mock.patch(
+        "django.db.backends.base.base.BaseDatabaseWrapper.cursor",
+        side_effect=OperationalError("down"),
+    ):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] is False
+
+
+def test_connections_are_health_checked():
+    """Kept connections are checked before use (CONN_HEALTH_CHECKS)."""
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_dropped_postgresql_connection_is_replaced_before_the_next_request():
+    """What a PostgreSQL restart does to a worker's kept connection: the server ends it. The
+    next request (request_started closes unusable connections) must get a fresh one."""
+    from django.db import close_old_connections, connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite connections are files, not server sessions")
+    import psycopg
+
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    close_old_connections()  # what request_started does in each worker
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        assert cursor.fetchone() == (1,)
+    assert connection.connection.info.backend_pid != pid
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
