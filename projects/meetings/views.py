@@ -236,7 +236,7 @@ class OfficialPrintView(ReadMixin, TemplateView):
         meeting_pk = self.request.GET.get("meeting")
         meeting = (
             get_object_or_404(Meeting, pk=meeting_pk)
-            if meeting_pk and meeting_pk.isdigit()
+            if meeting_pk and meeting_pk.isascii() and meeting_pk.isdigit()
             else meetings.first()
         )
         if meeting is None:

@@ -1,6 +1,7 @@
 """Columns every table shares: money, percent, light and date, each with a plain export value."""
 
 import django_tables2 as tables
+from django.contrib import messages
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
@@ -63,9 +64,24 @@ class DateColumn(tables.DateColumn):
         return value
 
 
+MAX_PER_PAGE = 500
+
+
 class PeriodTable(tables.Table):
     """A table whose links and figures belong to one reporting period."""
 
     def __init__(self, *args, period=None, **kwargs):
         self.period = period
         super().__init__(*args, **kwargs)
+
+    def paginate(self, *args, per_page=None, **kwargs):
+        """Pages of the Meta's size when ?per_page= is out of 1–500, saying so."""
+        default = getattr(self._meta, "per_page", 25)
+        if per_page is not None and not 1 <= per_page <= MAX_PER_PAGE:
+            messages.error(
+                self.request,
+                _("Rows per page must be from 1 to %(max)d; showing %(default)d.")
+                % {"max": MAX_PER_PAGE, "default": default},
+            )
+            per_page = default
+        return super().paginate(*args, per_page=per_page or default, **kwargs)
