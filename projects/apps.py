@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 from django.utils.translation import gettext_lazy as _
 
 
 class ProjectsConfig(AppConfig):
     name = "projects"
     verbose_name = _("Key projects")
+
+    def ready(self):
+        from projects.models.base import clean_text_fields
+
+        for model in self.get_models():
+            pre_save.connect(clean_text_fields, sender=model, dispatch_uid=f"clean-{model}")

@@ -18,6 +18,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
+from projects.models.base import clean_text
+
 from .template import HEADERS, OPTIONAL_HEADERS
 
 MAX_UNCOMPRESSED = 50 * 1024 * 1024
@@ -284,7 +286,7 @@ def to_text(value):
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return clean_text(str(value)).strip()
 
 
 def to_decimal(value, notes, place):

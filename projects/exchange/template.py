@@ -1,12 +1,14 @@
 """The import templates: their headings (a contract with the offices that fill them in),
 the 说明 sheet, and the register written back in the projects template."""
 
-from io import BytesIO
+import datetime
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from projects.models import Project
+
+from .xlsx import DATE_FORMAT, append, cell, workbook_bytes
 
 PROJECT_HEADERS = [
     "项目编号",
@@ -57,25 +59,29 @@ EXPLANATIONS = {
 
 def template_workbook(kind, rows=()):
     """A workbook with the kind's header row, the given rows, and a 说明 sheet."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "项目" if kind == "projects" else "进展"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("项目" if kind == "projects" else "进展")
     headings = HEADERS[kind] + OPTIONAL_HEADERS[kind]
-    sheet.append(headings)
-    for row in rows:
-        sheet.append(row)
     for index, heading in enumerate(headings, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = max(10, len(heading) * 2 + 2)
     sheet.freeze_panes = "A2"
+    append(sheet, headings)
+    for row in rows:
+        append(sheet, [plain_cell(sheet, value) for value in row])
     guide = book.create_sheet("说明")
-    guide.append(["列", "说明"])
-    for heading in headings:
-        guide.append([heading, EXPLANATIONS[heading]])
     guide.column_dimensions["A"].width = 20
     guide.column_dimensions["B"].width = 90
-    buffer = BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    append(guide, ["列", "说明"])
+    for heading in headings:
+        append(guide, [heading, EXPLANATIONS[heading]])
+    return workbook_bytes(book)
+
+
+def plain_cell(sheet, value):
+    """An unstyled cell, dates shown as dates (the import reads them back)."""
+    if isinstance(value, datetime.date):
+        return cell(sheet, value, number_format=DATE_FORMAT, alignment=None, border=None)
+    return value
 
 
 def register_row(project):

@@ -15,12 +15,14 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from projects.models import Light
+from projects.models.base import clean_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -93,7 +95,9 @@ def row_styles(sheet, number_formats, last_fill=None):
 def append_values(sheet, values, styles):
     """Append a row of values with one style per column to a write-only sheet.
 
-    Text that would start a formula is kept as text (formula injection). A write-only
+    Every cell of every workbook the app writes passes here. Text that would start a formula
+    or reads like an error value (#N/A) is kept as text (formula injection), and control
+    characters a workbook cannot hold are cleaned (see clean_text). A write-only
     row is serialized as soon as it is appended, so one cell object per column and
     style is reused from row to row.
     """
@@ -105,9 +109,13 @@ def append_values(sheet, values, styles):
         for target, style in zip(cells, styles, strict=True):
             target._style = style
     for target, value in zip(cells, values, strict=True):
-        target.value = value
-        if value.__class__ is str and value.startswith(FORMULA_PREFIXES):
-            target.data_type = "s"
+        if value.__class__ is str:
+            value = clean_text(value)
+            target.value = value
+            if value.startswith(FORMULA_PREFIXES) or value in ERROR_CODES:
+                target.data_type = "s"
+        else:
+            target.value = value
     sheet.append(cells)
 
 

@@ -1,6 +1,8 @@
 """What every model of the register shares: money fields, validators, optimistic locking
 and the status choices that pages and the engine agree on."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -10,6 +12,29 @@ from django.utils.translation import gettext_lazy as _
 from projects.progress.querysets import GREEN, NONE, RED, YELLOW
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+
+# Control characters that XML 1.0 (so .xlsx and .docx) cannot hold. Word's line break (\x0b)
+# and page break (\x0c) become line breaks; the others carry nothing a reader sees.
+_LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+def clean_text(value):
+    """Text without the control characters a workbook or document cannot hold."""
+    if value.__class__ is not str or value.isprintable():
+        return value
+    return _CONTROL.sub("", value.translate(_LINE_BREAKS))
+
+
+def clean_text_fields(sender, instance, **kwargs):
+    """pre_save for every model of the app: text comes in clean from forms, the admin and
+    imports alike (connected in apps.py)."""
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, (models.CharField, models.TextField)):
+            value = getattr(instance, field.attname)
+            cleaned = clean_text(value)
+            if cleaned is not value:
+                setattr(instance, field.attname, cleaned)
 
 
 YEAR_VALIDATORS = [

@@ -20,7 +20,7 @@ from projects.exchange.xlsx import UNITS, xlsx_response
 from projects.history import project_history
 from projects.models import Light, Milestone, Official, Problem, Project
 from projects.permissions import ReadMixin, reportable_projects
-from projects.web.mixins import ObjectListView, PeriodMixin
+from projects.web.mixins import ObjectListView, PeriodMixin, TableExportMixin
 
 from . import charts
 from .filters import ProjectFilterSet
@@ -110,8 +110,9 @@ class ProgressWorkbookView(ReadMixin, PeriodMixin, View):
         return xlsx_response(content, f"重点项目进展情况表-{self.period.label}")
 
 
-class OfficialListView(ReadMixin, PeriodMixin, TemplateView):
+class OfficialListView(TableExportMixin, ReadMixin, PeriodMixin, TemplateView):
     template_name = "list.html"
+    export_name = "officials"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -149,8 +150,9 @@ class OfficialDetailView(ReadMixin, PeriodMixin, DetailView):
         return context
 
 
-class ZoneListView(ReadMixin, PeriodMixin, TemplateView):
+class ZoneListView(TableExportMixin, ReadMixin, PeriodMixin, TemplateView):
     template_name = "list.html"
+    export_name = "zones"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

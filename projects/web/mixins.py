@@ -45,12 +45,26 @@ class PeriodMixin:
         return context
 
 
-class ObjectListView(ReadMixin, PeriodMixin, SingleTableMixin, FilterView):
+class TableExportMixin:
+    """?export=xlsx answers the page's table, every row, as a workbook (list.html links it)."""
+
+    export_name = "export"
+
+    def get_export_table(self, context):
+        return context["table"]
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.request.GET.get("export") == "xlsx":
+            table = self.get_export_table(context)
+            return table_response(table, f"{self.export_name}-{self.period.label}")
+        return super().render_to_response(context, **response_kwargs)
+
+
+class ObjectListView(TableExportMixin, ReadMixin, PeriodMixin, SingleTableMixin, FilterView):
     """A filtered, sortable list that can be downloaded as .xlsx (?export=xlsx)."""
 
     template_name = "list.html"
     title = None
-    export_name = "export"
 
     def get_table_kwargs(self):
         return {"period": self.period}
@@ -60,9 +74,7 @@ class ObjectListView(ReadMixin, PeriodMixin, SingleTableMixin, FilterView):
         context["title"] = self.title
         return context
 
-    def render_to_response(self, context, **response_kwargs):
-        if self.request.GET.get("export") == "xlsx":
-            table = self.get_table_class()(self.get_table_data(), **self.get_table_kwargs())
-            RequestConfig(self.request, paginate=False).configure(table)
-            return table_response(table, f"{self.export_name}-{self.period.label}")
-        return super().render_to_response(context, **response_kwargs)
+    def get_export_table(self, context):
+        table = self.get_table_class()(self.get_table_data(), **self.get_table_kwargs())
+        RequestConfig(self.request, paginate=False).configure(table)
+        return table

@@ -266,7 +266,7 @@ def test_a_half_given_or_unreadable_month_opens_the_form_not_an_error(lead, para
 
 
 def test_a_negative_amount_gets_the_fields_message_not_a_constraint_name(lead):
-    """"约束 monthlyreport_amount_non_negative 是无效的" must never reach the user."""
+    """ "约束 monthlyreport_amount_non_negative 是无效的" must never reach the user."""
     response = lead.post(
         create_url(year=2013, month=6),
         {"year": 2013, "month": 6, "amount": "-5", "physical_progress": "x"},
