@@ -132,7 +132,16 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Behind the reverse proxy every request comes from the proxy's address, so the client's is
+# read from X-Forwarded-For (django-axes' documented way, through django-ipware). The proxy
+# must set that header to the client's address, replacing what the client sent
+# (docs/deployment.md); AXES_PROXY_COUNT is for a chain of proxies that append to it.
+if env_bool("BEHIND_HTTPS_PROXY"):
+    if os.environ.get("AXES_PROXY_COUNT"):
+        AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_PROXY_COUNT"])
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # Sessions live in the database and end after 30 idle minutes.
 SESSION_COOKIE_AGE = 30 * 60

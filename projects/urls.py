@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("projects.reporting.urls")),
     path("", include("projects.meetings.urls")),
     path("", include("projects.exchange.urls")),
+    path("", include("projects.operations.urls")),
 ]

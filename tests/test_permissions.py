@@ -68,6 +68,28 @@ def open_problem():
     return Problem.objects.get(description="商户过渡安置场地不足")
 
 
+def locked_attempt():
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.create(
+        username="someone",
+        ip_address="10.9.9.9",
+        failures_since_start=5,
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/",
+        user_agent="",
+    )
+    return {"attempt": attempt.pk}
+
+
+def log_entries():
+    from django.contrib.admin.models import LogEntry
+
+    return LogEntry.objects
+
+
 OFFICE = {"office"}
 PREVIEW_ONLY = {"projects:import"}  # an allowed POST shows a preview and writes nothing
 
@@ -169,6 +191,8 @@ MATRIX = {
         lambda: {"action": "lock"},
         MonthLock.objects,  # a lock is a row of its own, with who locked it
     ),
+    # Unlocking is recorded in the admin's log (LogEntry), with who did it.
+    "projects:lockouts": (dict, OFFICE, OFFICE, locked_attempt, log_entries()),
     "projects:problem_close": (
         lambda: {"pk": open_problem().pk},
         None,
