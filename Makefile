@@ -35,7 +35,7 @@ lint: install-dev
 	$(VENV)/bin/lint-imports
 
 messages: install-dev
-	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv
+	DEBUG=1 $(PY) manage.py makemessages -l zh_Hans --no-obsolete --no-location --ignore=.venv --ignore=templates/simple_history
 	DEBUG=1 $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 bench: install

@@ -4,6 +4,7 @@ milestones, reports and problems, old → new, with who and when."""
 from dataclasses import dataclass
 
 from projects.models import AnnualPlan, Milestone, MonthlyReport, Problem, Project
+from projects.models.base import person_name
 
 IGNORED = {"version", "submitted_at"}
 
@@ -76,7 +77,7 @@ def project_history(project, limit=100):
                 entries.append(
                     Change(
                         when=record.history_date,
-                        user=record.history_user,
+                        user=person_name(record.history_user),
                         kind=model._meta.verbose_name,
                         label=LABELS[model](record),
                         action=action,

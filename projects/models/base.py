@@ -19,6 +19,14 @@ _LINE_BREAKS = str.maketrans({"\x0b": "\n", "\x0c": "\n"})
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
+def person_name(user):
+    """How pages and notices name an account: the person's name, the user name only when the
+    account has none (the office fills names in the admin)."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.username
+
+
 def clean_text(value):
     """Text without the control characters a workbook or document cannot hold."""
     if value.__class__ is not str or value.isprintable():

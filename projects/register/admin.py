@@ -4,6 +4,7 @@ VersionedAdmin is shared by the admin of reports and problems."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,7 @@ from projects.models import (
     Unit,
     Zone,
 )
+from projects.models.base import person_name
 from projects.templatetags.jiefang import light_badge
 from projects.web.forms import VersionedModelForm
 
@@ -137,6 +139,14 @@ class LightFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PeopleField(forms.ModelMultipleChoiceField):
+    """Accounts by the person's name, the user name in brackets."""
+
+    def label_from_instance(self, obj):
+        name = person_name(obj)
+        return name if name == obj.username else f"{name}({obj.username})"
+
+
 class VersionedAdmin(SimpleHistoryAdmin):
     """History for every change, and no silent overwrite of someone else's save."""
 
@@ -169,6 +179,17 @@ class ProjectAdmin(VersionedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_progress(MonthlyReport.objects.latest_period())
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "liaisons":
+            # Liaisons report for the lead official: accounts of that role, by name.
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(is_active=True, groups__name="lead_official")
+                .order_by("first_name", "username")
+            )
+            kwargs["form_class"] = PeopleField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("completion rate (%)"), ordering="completion_rate")
     def completion_rate_display(self, obj):

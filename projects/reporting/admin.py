@@ -2,25 +2,37 @@
 
 from django.contrib import admin
 
+from django.utils.translation import gettext_lazy as _
+
 from projects.models import MonthLock, MonthlyReport
+from projects.models.base import person_name
 from projects.register.admin import VersionedAdmin
 
 
 @admin.register(MonthlyReport)
 class MonthlyReportAdmin(VersionedAdmin):
-    list_display = ["project", "year", "month", "amount", "submitted_by", "submitted_at"]
+    list_display = ["project", "year", "month", "amount", "submitted_by_name", "submitted_at"]
     list_filter = ["year", "month", "project__zone"]
     list_select_related = ["project", "submitted_by"]
     search_fields = ["project__code", "project__name", "physical_progress"]
     autocomplete_fields = ["project"]
     show_full_result_count = False
 
+    @admin.display(description=_("submitted by"), ordering="submitted_by__first_name")
+    def submitted_by_name(self, obj):
+        return person_name(obj.submitted_by) or "—"
+
 
 @admin.register(MonthLock)
 class MonthLockAdmin(admin.ModelAdmin):
-    list_display = ["year", "month", "locked_by", "locked_at"]
+    list_display = ["year", "month", "locked_by_name", "locked_at"]
+    list_select_related = ["locked_by"]
     list_filter = ["year"]
     fields = ["year", "month"]
+
+    @admin.display(description=_("locked by"), ordering="locked_by__first_name")
+    def locked_by_name(self, obj):
+        return person_name(obj.locked_by) or "—"
 
     def save_model(self, request, obj, form, change):
         obj.locked_by = request.user

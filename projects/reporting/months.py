@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 
 from projects.models import MonthLock
+from projects.models.base import person_name
 from projects.permissions import is_office
 from projects.progress.period import Period
 
@@ -72,9 +73,10 @@ class ReportableMonths:
 def lock_reason(lock):
     """Why a locked month takes no report from a lead official, naming who locked it and when."""
     return _(
-        "%(period)s was locked by the project office on %(date)s; only the office can add "
-        "or change its reports. Ask the office if a report is missing."
+        "%(period)s was locked by %(user)s of the project office on %(date)s; only the office "
+        "can add or change its reports. Ask the office if a report is missing."
     ) % {
+        "user": person_name(lock.locked_by) or _("the project office"),
         "period": Period(lock.year, lock.month).label,
         "date": lock.locked_at.date().isoformat() if lock.locked_at else "",
     }

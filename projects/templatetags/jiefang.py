@@ -3,6 +3,8 @@
 from django import template
 from django.utils.html import format_html
 
+from projects.models.base import person_name
+
 register = template.Library()
 
 DASH = "—"
@@ -30,3 +32,9 @@ def light_badge(project):
         project.light_reason,
         light.label,
     )
+
+
+@register.filter
+def person(user):
+    """A user by name (see person_name), or a dash."""
+    return person_name(user) or DASH

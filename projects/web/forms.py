@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.history import conflict_changes
 from projects.models import StaleVersion
+from projects.models.base import person_name
 from projects.progress.period import Period
 
 
@@ -41,7 +42,9 @@ def conflict_message(instance, loaded_version):
         "Not saved: %(user)s changed this record at %(time)s after you opened it. "
         "Their changes: %(changes)s. Your entries are kept below; check them and submit again."
     ) % {
-        "user": (record.history_user if record and record.history_user else _("someone")),
+        "user": (
+            person_name(record.history_user) if record and record.history_user else _("someone")
+        ),
         "time": timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
         if record
         else "",

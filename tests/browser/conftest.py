@@ -7,6 +7,7 @@ JIEFANG_REQUIRE_BROWSER is set (as in CI), which turns the skip into a failure.
 
 import os
 import shutil
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -109,3 +110,14 @@ def site(browser, demo_site):
     yield watched
     context.close()
     assert watched.problems == []
+
+
+def wait_until(page, expression, timeout=10.0):
+    """Poll a JavaScript expression until it is true. Playwright's wait_for_function evaluates
+    its predicate with eval, which the Content-Security-Policy rightly refuses; evaluate() runs
+    through the DevTools protocol, outside the page's policy."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not true after {timeout} s: {expression}")
+        page.wait_for_timeout(100)

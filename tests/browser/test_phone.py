@@ -7,11 +7,12 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from projects.models import MonthlyReport, Problem, Project, ReportPhoto
 from tests.reporting.images import jpeg
 
-from .conftest import Watched
+from .conftest import Watched, wait_until
 
 PHONES = {"390x844": (390, 844), "360x640": (360, 640)}
 
@@ -175,9 +176,7 @@ def test_a_lead_official_reports_june_with_two_photos_from_the_phone(phone, tmp_
     reference = page.locator("#reference").inner_text()
     assert "30,000.00" in reference and "9,000.00" in reference  # plan, Jan–May
     page.fill("#id_amount", "1500")
-    page.wait_for_function(
-        "document.getElementById('projection-rate').textContent.trim() === '35.00'"
-    )
+    expect(page.locator("#projection-rate")).to_have_text("35.00")
     # The demo's June plan: 51 % of the year due (its monthly split), 35 % done.
     assert page.locator("#projection-gap").inner_text() == "16.00"
     page.fill("#id_physical_progress", "酒店主体施工至6层,会所装修")
@@ -201,8 +200,9 @@ def test_a_lead_official_reports_june_with_two_photos_from_the_phone(phone, tmp_
     images = page.locator("ul.photos img")
     assert images.count() == 2
     images.last.scroll_into_view_if_needed()  # they load lazily
-    page.wait_for_function(
-        "[...document.querySelectorAll('ul.photos img')].every(i => i.complete && i.naturalWidth > 0)"
+    wait_until(
+        page,
+        "[...document.querySelectorAll('ul.photos img')].every(i => i.complete && i.naturalWidth > 0)",
     )
     assert ReportPhoto.objects.filter(report=report).count() == 2
     page.evaluate("document.getElementById('site-photos').scrollIntoView()")
