@@ -290,7 +290,7 @@ def test_the_office_locks_and_unlocks_the_month_a_meeting_reviewed(client, demo_
     lock = MonthLock.objects.get(year=2013, month=5)
     assert lock.locked_by == office
     page = client.get(meeting.get_absolute_url()).content.decode()
-    assert f"已由 office 于 {timezone.localtime(lock.locked_at):%Y-%m-%d %H:%M} 锁定" in page
+    assert f"已由 项目办 于 {timezone.localtime(lock.locked_at):%Y-%m-%d %H:%M} 锁定" in page
     assert "解除锁定" in page
     client.post(reverse("projects:meeting_lock", args=[meeting.pk]), {"action": "lock"})
     assert MonthLock.objects.count() == 1  # locking twice keeps the first lock
