@@ -144,7 +144,7 @@ def test_second_editor_of_the_same_version_is_refused_and_sees_the_change(demo_u
     response = second.post(url, common | {"amount": "2600.00", "physical_progress": "乙"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "未保存" in html and "chenlixin" in html
+    assert "未保存" in html and "陈立新" in html
     assert "2300.00 → 2500.00" in html and "会所主体施工至2层 → 甲" in html
     report.refresh_from_db()
     assert (report.amount, report.physical_progress) == (Decimal("2500.00"), "甲")
@@ -214,7 +214,7 @@ def test_change_log_on_the_project_page(client, demo_users):
     html = client.get(project().get_absolute_url(), {"year": 2013, "month": 5}).content.decode()
     assert "变更记录" in html
     assert "本月完成投资(万元): 2300.00 → 2450.00" in html
-    assert "chenlixin" in html
+    assert "陈立新" in html
 
 
 def login(client, username, password, ip="10.0.0.1"):
