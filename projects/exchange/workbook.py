@@ -328,7 +328,10 @@ class ProgressWorkbook:
             sheet, [cell(sheet, h, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for h in headers]
         )
         problems = (
+            # As the month stood: raised by its end, open or closed as of then.
             Problem.objects.filter(project__in=self.projects.values("pk"))
+            .raised_by(as_of)
+            .with_open(as_of)
             .with_overdue(as_of)
             .select_related("project__lead_official", "meeting", "responsible_unit")
             .order_by("project__zone__order", "project__code", "pk")
@@ -345,7 +348,7 @@ class ProgressWorkbook:
                 problem.deadline,
                 problem.responsible_unit.name if problem.responsible_unit else "",
                 lead.name if lead else "",
-                str(problem.get_status_display()),
+                str(Problem.Status.OPEN.label if problem.is_open else Problem.Status.CLOSED.label),
                 "是" if overdue else "否",
             ]
             fill = LIGHT_FILLS[Light.RED] if overdue else None

@@ -321,14 +321,21 @@ class ReportQuerySet(models.QuerySet):
 class ProblemQuerySet(models.QuerySet):
     """The problem register's states, judged at a date: the one definition of open and overdue."""
 
+    def raised_by(self, as_of):
+        """Raised by `as_of`: at a meeting held by then (or at no meeting)."""
+        return self.filter(Q(meeting__isnull=True) | Q(meeting__date__lte=as_of))
+
     def open_at(self, as_of):
-        """Raised by `as_of` (at a meeting held by then) and not closed by the end of that day."""
+        """Raised by `as_of` and not closed by the end of that day."""
         end_of_day = timezone.make_aware(
             datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time())
         )
-        return self.filter(
-            Q(status="open") | Q(closed_at__gte=end_of_day),
-            Q(meeting__isnull=True) | Q(meeting__date__lte=as_of),
+        return self.raised_by(as_of).filter(Q(status="open") | Q(closed_at__gte=end_of_day))
+
+    def with_open(self, as_of):
+        """Annotate is_open: still open at the end of `as_of` (a later closing not yet seen)."""
+        return self.annotate(
+            is_open=models.Exists(self.model.objects.open_at(as_of).filter(pk=OuterRef("pk")))
         )
 
     def overdue_at(self, as_of):

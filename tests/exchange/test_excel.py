@@ -274,3 +274,37 @@ def test_a_project_row_has_a_cell_for_every_column(book):
     assert [column[1] or "" for column in ProgressWorkbook.COLUMNS][:7] == [
         h or "" for h in HEADER_1[:7]
     ]
+
+
+def test_the_problem_sheet_shows_the_month_as_it_stood(demo):
+    """May's workbook lists no problem raised at June's meeting, and a problem closed in June
+    is still open in May's sheet."""
+    from django.utils import timezone
+
+    from projects.models import Meeting, Problem
+
+    project = Project.objects.get(code="JF2013-001")
+    june = Meeting.objects.create(year=2013, month=6, number=6, date=datetime.date(2013, 6, 27))
+    Problem.objects.create(
+        project=project,
+        meeting=june,
+        description="六月才提出的问题",
+        deadline=datetime.date(2013, 7, 30),
+    )
+    closed_later = Problem.objects.filter(status="open").first()
+    closed_later.status = "closed"
+    closed_later.closing_note = "六月解决"
+    closed_later.save()
+    Problem.objects.filter(pk=closed_later.pk).update(
+        closed_at=timezone.make_aware(datetime.datetime(2013, 6, 20, 10))
+    )
+    rows = list(load(progress_workbook(MAY))["问题清单"].iter_rows(min_row=2, values_only=True))
+    assert "六月才提出的问题" not in [row[2] for row in rows]
+    assert len(rows) == 4
+    row = next(r for r in rows if r[2] == closed_later.description)
+    assert row[8] == "未销号"
+    june_rows = list(
+        load(progress_workbook(Period(2013, 6)))["问题清单"].iter_rows(min_row=2, values_only=True)
+    )
+    assert "六月才提出的问题" in [r[2] for r in june_rows]
+    assert next(r for r in june_rows if r[2] == closed_later.description)[8] == "已销号"
