@@ -3,12 +3,11 @@ the 说明 sheet, and the register written back in the projects template."""
 
 import datetime
 
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
 from projects.models import Project
 
-from .xlsx import DATE_FORMAT, append, cell, workbook_bytes
+from .xlsx import DATE_FORMAT, append, cell, new_workbook, workbook_bytes
 
 PROJECT_HEADERS = [
     "项目编号",
@@ -59,7 +58,7 @@ EXPLANATIONS = {
 
 def template_workbook(kind, rows=()):
     """A workbook with the kind's header row, the given rows, and a 说明 sheet."""
-    book = Workbook(write_only=True)
+    book = new_workbook()
     sheet = book.create_sheet("项目" if kind == "projects" else "进展")
     headings = HEADERS[kind] + OPTIONAL_HEADERS[kind]
     for index, heading in enumerate(headings, start=1):

@@ -5,11 +5,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from projects.models import Light, Milestone, Problem, Project
+from projects.models import Light, Project
 
+from .sheets import INFO_HEIGHT, TITLE_HEIGHT, AnnexSheets
 from .xlsx import (
     BOLD,
     CENTER,
@@ -27,21 +27,23 @@ from .xlsx import (
     append,
     append_values,
     cell,
+    new_workbook,
     row_styles,
     setup_sheet,
+    title_alignment,
     workbook_bytes,
 )
 
 
-class ProgressWorkbook:
+class ProgressWorkbook(AnnexSheets):
     """The 重点项目进展情况表 for a period: 进展情况, 汇总, 问题清单 and 时间节点 sheets."""
 
     # (key of the figure, heading, second heading row, width, number format)
     COLUMNS = [
         ("number", "序号", None, 5, None),
         ("name", "项目名称", None, 20, None),
-        ("owner", "建设单位", None, 16, None),
-        ("scope", "建设内容及规模", None, 24, None),
+        ("owner", "建设单位", None, 15, None),
+        ("scope", "建设内容及规模", None, 21, None),
         ("total_investment", "总投资", None, 11, MONEY_FORMAT),
         ("annual_plan", "年度计划投资", None, 11, MONEY_FORMAT),
         ("month_amount", "本月完成投资", None, 11, MONEY_FORMAT),
@@ -52,8 +54,8 @@ class ProgressWorkbook:
         ("cumulative", "开工以来累计完成投资", None, 12, MONEY_FORMAT),
         ("planned_start", "计划开工", None, 10, DATE_FORMAT),
         ("planned_completion", "计划竣工", None, 10, DATE_FORMAT),
-        ("report_progress", "形象进度", None, 24, None),
-        ("report_problems", "存在问题", None, 20, None),
+        ("report_progress", "形象进度", None, 22, None),
+        ("report_problems", "存在问题", None, 18, None),
         ("lead_official__name", "牵头领导", None, 8, None),
         ("responsible_unit__name", "责任单位", None, 12, None),
         ("light", "进度状态", None, 8, None),
@@ -88,7 +90,7 @@ class ProgressWorkbook:
         return None if percent is None else Decimal(percent) / 100
 
     def build(self):
-        workbook = Workbook(write_only=True)
+        workbook = new_workbook()
         rows, total = self.projects.summary(self.period)
         self.write_progress(workbook.create_sheet("进展情况"), rows, total)
         self.write_summary(workbook.create_sheet("汇总"), rows, total)
@@ -103,9 +105,19 @@ class ProgressWorkbook:
         period = self.period
         width = len(self.COLUMNS)
         last = get_column_letter(width)
-        setup_sheet(sheet, [column[3] for column in self.COLUMNS], header_rows=4)
+        setup_sheet(
+            sheet,
+            [column[3] for column in self.COLUMNS],
+            header_rows=4,
+            repeat_columns="A:B",
+            title_rows=2,
+        )
         title = f"{settings.JIEFANG_DISTRICT}“四区联建”重点项目进展情况表"
-        append(sheet, [cell(sheet, title, font=TITLE_FONT, alignment=CENTER, border=None)])
+        append(
+            sheet,
+            [cell(sheet, title, font=TITLE_FONT, alignment=title_alignment(sheet), border=None)],
+            height=TITLE_HEIGHT,
+        )
         sheet.merged_cells.add(f"A1:{last}1")
         append(
             sheet,
@@ -121,6 +133,7 @@ class ProgressWorkbook:
             + [cell(sheet, f"截至{period.year}年{period.month}月", border=None, alignment=None)]
             + [None] * (width - 8)
             + [cell(sheet, f"单位:{self.unit}", border=None, alignment=None)],
+            height=INFO_HEIGHT,
         )
         sheet.merged_cells.add("A2:F2")
         header_style = {"font": BOLD, "fill": HEADER_FILL, "alignment": CENTER}
@@ -157,8 +170,7 @@ class ProgressWorkbook:
             written += 1
         # The notes span the table's width and wrap.
         notes_row = written + 1
-        sheet.row_dimensions[notes_row].height = 48
-        append(sheet, [cell(sheet, self.NOTES, border=None, alignment=WRAP)])
+        append(sheet, [cell(sheet, self.NOTES, border=None, alignment=WRAP)], height=62)
         sheet.merged_cells.add(f"A{notes_row}:{last}{notes_row}")
 
     PROJECT_FIELDS = [
@@ -264,126 +276,6 @@ class ProgressWorkbook:
                 light: row_styles(sheet, formats, fill) for light, fill in LIGHT_FILLS.items()
             }
         return sheet.__dict__["_jiefang_light_styles"]
-
-    def write_summary(self, sheet, zone_rows, total):
-        headers = [
-            "功能区",
-            "项目个数",
-            "总投资",
-            "年度计划投资",
-            f"1-{self.period.month}月完成投资",
-            "完成率(%)",
-            "序时进度(%)",
-            "正常",
-            "滞后",
-            "严重滞后",
-            "无计划",
-        ]
-        setup_sheet(sheet, [20, 10, 14, 14, 14, 11, 11, 8, 8, 9, 8], header_rows=1)
-        append(
-            sheet, [cell(sheet, h, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for h in headers]
-        )
-        for label, row, font in [
-            *((zone["zone__name"], zone, None) for zone in zone_rows),
-            ("合计", total, BOLD),
-        ]:
-            values = [
-                label,
-                row["count"],
-                self.money(row["total_investment"]),
-                self.money(row["annual_plan"]),
-                self.money(row["ytd"]),
-                self.ratio(row["completion_rate"]),
-                self.ratio(row["time_schedule"]),
-                row["green"],
-                row["yellow"],
-                row["red"],
-                row["none"],
-            ]
-            formats = [None, None, *[MONEY_FORMAT] * 3, *[PERCENT_FORMAT] * 2, *[None] * 4]
-            append(
-                sheet,
-                [
-                    cell(sheet, v, number_format=f, font=font)
-                    for v, f in zip(values, formats, strict=True)
-                ],
-            )
-
-    def write_problems(self, sheet):
-        as_of = self.period.as_of
-        headers = [
-            "序号",
-            "项目名称",
-            "问题描述",
-            "提出会议",
-            "处置方式",
-            "解决时限",
-            "责任单位",
-            "牵头领导",
-            "状态",
-            "是否逾期",
-        ]
-        setup_sheet(sheet, [6, 24, 36, 24, 10, 11, 16, 9, 8, 8], header_rows=1)
-        append(
-            sheet, [cell(sheet, h, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for h in headers]
-        )
-        problems = (
-            # As the month stood: raised by its end, open or closed as of then.
-            Problem.objects.filter(project__in=self.projects.values("pk"))
-            .raised_by(as_of)
-            .with_open(as_of)
-            .with_overdue(as_of)
-            .select_related("project__lead_official", "meeting", "responsible_unit")
-            .order_by("project__zone__order", "project__code", "pk")
-        )
-        for number, problem in enumerate(problems.iterator(chunk_size=2000), start=1):
-            overdue = problem.is_overdue
-            lead = problem.project.lead_official
-            values = [
-                number,
-                problem.project.name,
-                problem.description,
-                str(problem.meeting) if problem.meeting else "",
-                str(problem.get_disposition_display()),
-                problem.deadline,
-                problem.responsible_unit.name if problem.responsible_unit else "",
-                lead.name if lead else "",
-                str(Problem.Status.OPEN.label if problem.is_open else Problem.Status.CLOSED.label),
-                "是" if overdue else "否",
-            ]
-            fill = LIGHT_FILLS[Light.RED] if overdue else None
-            append(
-                sheet,
-                [
-                    cell(
-                        sheet,
-                        v,
-                        number_format=DATE_FORMAT if i == 5 else None,
-                        fill=fill if i == len(values) - 1 else None,
-                    )
-                    for i, v in enumerate(values)
-                ],
-            )
-
-    def write_milestones(self, sheet):
-        as_of = self.period.as_of
-        headers = ["项目名称", "时间节点", "基准日期", "计划日期", "实际日期", "延误天数", "状态"]
-        setup_sheet(sheet, [24, 18, 11, 11, 11, 9, 10], header_rows=1)
-        append(
-            sheet, [cell(sheet, h, font=BOLD, fill=HEADER_FILL, alignment=CENTER) for h in headers]
-        )
-        milestones = (
-            Milestone.objects.filter(project__in=self.projects.values("pk"))
-            .order_by("project__zone__order", "project__code", "order", "planned_date")
-            .values_list("project__name", "name", "baseline_date", "planned_date", "actual_date")
-        )
-        formats = [None, None, DATE_FORMAT, DATE_FORMAT, DATE_FORMAT, None, None]
-        normal = row_styles(sheet, formats)
-        overdue = row_styles(sheet, formats, LIGHT_FILLS[Light.RED])
-        for project, name, baseline, planned, actual in milestones.iterator(chunk_size=5000):
-            state, delay = Milestone.state_of(planned, actual, as_of)
-            values = [project, name, baseline, planned, actual, delay, str(state.label)]
-            append_values(sheet, values, overdue if state == Milestone.State.OVERDUE else normal)
 
 
 def progress_workbook(period, projects=None, unit="万元"):

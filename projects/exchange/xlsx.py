@@ -6,6 +6,8 @@ database iterator, so memory stays flat however many projects there are.
 """
 
 import datetime
+import math
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
@@ -19,6 +21,8 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from projects.models import Light
@@ -35,10 +39,19 @@ UNITS = {"万元": Decimal(1), "亿元": Decimal(10000)}
 
 THIN = Side(style="thin", color="808080")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-BOLD = Font(bold=True)
-TITLE_FONT = Font(bold=True, size=16)
+# Printed through WPS, Excel or LibreOffice: 宋体 for cells, 黑体 for titles (fontconfig maps
+# them to Noto CJK where the Windows fonts are missing), never below 9 pt on paper.
+BODY_SIZE = 10
+MIN_PRINT_SIZE = 9
+BODY_FONT = Font(name="宋体", size=BODY_SIZE)
+BOLD = Font(name="宋体", size=BODY_SIZE, bold=True)
+TITLE_FONT = Font(name="黑体", size=16)
+LINE_HEIGHT = 14.5  # points a line of 10 pt 宋体 (or Noto CJK, taller) takes
+# A4 landscape less 1.5 cm margins, in points.
+PRINTABLE_WIDTH = (297 - 2 * 15) / 25.4 * 72
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center")
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
 GROUP_FILL = PatternFill("solid", fgColor="F2F2F2")
 LIGHT_FILLS = {
@@ -59,7 +72,8 @@ class Styled:
 
 def _style(sheet, number_format, font, fill, alignment, border):
     """The style array of a combination, built once per sheet (openpyxl hashes styles
-    on every assignment, which is slow when done per cell)."""
+    on every assignment, which is slow when done per cell). Cells are 宋体 unless told."""
+    font = font or BODY_FONT
     styles = sheet.__dict__.setdefault("_jiefang_styles", {})
     key = (number_format, id(font), id(fill), id(alignment), id(border))
     if key not in styles:
@@ -92,8 +106,21 @@ def row_styles(sheet, number_formats, last_fill=None):
     return styles
 
 
-def append_values(sheet, values, styles):
+def text_lines(text, width):
+    """The lines a wrapped text takes in a column `width` units wide: a unit is 7 pixels, a
+    Chinese character of 10 pt about 13.3 and counts two half-widths (its UTF-8 length,
+    three bytes, plus one, halved), a Latin character or digit one."""
+    per_line = max(int((width * 7 + 1) / 6.67), 1)
+    return sum(
+        max(1, -(-((len(part.encode()) + len(part)) // 2) // per_line)) for part in text.split("\n")
+    )
+
+
+def append_values(sheet, values, styles, height=None):
     """Append a row of values with one style per column to a write-only sheet.
+
+    On a sheet set up by setup_sheet the row is as high as its longest wrapped text, unless
+    `height` (points) is given: title and notes rows span merged columns.
 
     Every cell of every workbook the app writes passes here. Text that would start a formula
     or reads like an error value (#N/A) is kept as text (formula injection), and control
@@ -108,23 +135,41 @@ def append_values(sheet, values, styles):
         cells = pool[key] = [WriteOnlyCell(sheet) for _style in styles]
         for target, style in zip(cells, styles, strict=True):
             target._style = style
-    for target, value in zip(cells, values, strict=True):
+    widths = sheet.__dict__.get("_jiefang_widths")
+    lines = 1
+    for index, (target, value) in enumerate(zip(cells, values, strict=True)):
         if value.__class__ is str:
             value = clean_text(value)
             target.value = value
             if value.startswith(FORMULA_PREFIXES) or value in ERROR_CODES:
                 target.data_type = "s"
+            if widths and height is None and index < len(widths) and len(value) > 2:
+                lines = max(lines, text_lines(value, widths[index]))
         else:
             target.value = value
+    row = sheet.__dict__["_jiefang_row"] = sheet.__dict__.get("_jiefang_row", 0) + 1
+    if height is not None:
+        sheet.row_dimensions[row].height = height
+    elif lines > 1:
+        sheet.row_dimensions[row].height = lines * LINE_HEIGHT + 3
     sheet.append(cells)
 
 
-def append(sheet, row):
+def append(sheet, row, height=None):
     """Append a row of Styled values (headers, totals) or plain values."""
     plain = _style(sheet, None, None, None, None, None)
     values = [item.value if isinstance(item, Styled) else item for item in row]
     styles = [item.style if isinstance(item, Styled) else plain for item in row]
-    append_values(sheet, values, styles)
+    append_values(sheet, values, styles, height)
+
+
+def new_workbook():
+    """A write-only workbook whose default font is the cells' 宋体: column widths are measured
+    in the default font's digits, so that they print alike wherever 宋体 stands in."""
+    workbook = Workbook(write_only=True)
+    workbook._fonts = IndexedList([BODY_FONT])
+    workbook._named_styles["Normal"].font = copy(BODY_FONT)
+    return workbook
 
 
 def workbook_bytes(workbook):
@@ -141,7 +186,7 @@ def xlsx_response(content, filename):
 
 def table_response(table, filename):
     """The rows of a django-tables2 table (its export values) as a one-sheet workbook."""
-    workbook = Workbook(write_only=True)
+    workbook = new_workbook()
     sheet = workbook.create_sheet(_("Sheet1"))
     for index, row in enumerate(table.as_values()):
         font = BOLD if index == 0 else None
@@ -162,14 +207,45 @@ def table_response(table, filename):
     return xlsx_response(workbook_bytes(workbook), filename)
 
 
-def setup_sheet(sheet, widths, header_rows):
+def print_width(widths):
+    """The printed width of columns in points at 100 %: a width unit is a digit of the
+    workbook's default font, 7 pixels, plus 5 pixels of padding per column."""
+    return sum(width * 7 + 5 for width in widths) * 0.75
+
+
+def setup_sheet(sheet, widths, header_rows, repeat_columns=None, title_rows=0):
+    """Column widths, frozen header, A4 landscape with the header rows (those after the
+    `title_rows` of title, unit and period) on every page.
+
+    The sheet is fitted to the page's width only when that keeps the text at 9 pt or more;
+    a wider sheet prints at that size on as many pages across as it needs, in reading order
+    (across, then down), each repeating `repeat_columns` (e.g. 序号 and 项目名称)."""
+    sheet.__dict__["_jiefang_widths"] = list(widths)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"A{header_rows + 1}"
-    sheet.print_title_rows = f"1:{header_rows}"
+    sheet.print_title_rows = f"{title_rows + 1}:{header_rows}"
     sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    margin = 15 / 25.4
+    sheet.page_margins = PageMargins(
+        left=margin, right=margin, top=0.6, bottom=0.6, header=0.3, footer=0.3
+    )
+    smallest = MIN_PRINT_SIZE / BODY_SIZE
+    if PRINTABLE_WIDTH / print_width(widths) >= smallest:
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        sheet.page_setup.scale = math.ceil(smallest * 100)
+        sheet.page_setup.pageOrder = "overThenDown"
+        if repeat_columns:
+            sheet.print_title_cols = repeat_columns
     sheet.oddFooter.center.text = _("Page &P of &N")
+
+
+def title_alignment(sheet):
+    """Centred over a sheet that fits the page's width; from the left over one printed across
+    pages, so that the title is whole on the first."""
+    fitted = getattr(sheet.sheet_properties.pageSetUpPr, "fitToPage", False)
+    return CENTER if fitted else LEFT

@@ -1,7 +1,6 @@
 """The office's admin of monthly reports and locked months."""
 
 from django.contrib import admin
-
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import MonthLock, MonthlyReport

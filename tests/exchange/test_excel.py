@@ -172,18 +172,27 @@ def test_an_earlier_months_text_is_marked_with_its_month(demo):
 def test_print_setup(book):
     sheet = book["进展情况"]
     assert sheet.freeze_panes == "A5"
-    assert sheet.print_title_rows == "$1:$4"
+    assert sheet.print_title_rows == "$3:$4"  # the column headers on every page
     assert sheet.page_setup.orientation == "landscape"
     assert sheet.page_setup.paperSize == 9  # A4
-    assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert "&P" in sheet.oddFooter.center.text
+    # Nineteen columns do not fit an A4 page at 9 pt: printed at 90 % of 10 pt, across two
+    # pages, each repeating 序号 and 项目名称, in reading order.
+    assert not sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.page_setup.scale * sheet["B6"].font.sz / 100 >= 9
+    assert sheet.print_title_cols == "$A:$B"
+    assert sheet.page_setup.pageOrder == "overThenDown"
+    assert (sheet["B6"].font.name, sheet["A1"].font.name) == ("宋体", "黑体")
+    for name in book.sheetnames:
+        assert "&P" in book[name].oddFooter.center.text, name
+        assert book[name]["A1"].value.startswith("解放区“四区联建”重点项目"), name
+        assert "截至2013年5月" in "".join(str(v or "") for v in values(book[name], 2)), name
     assert sheet.column_dimensions["B"].width >= 20
     assert sheet["B6"].alignment.wrap_text and sheet["B6"].border.left.style == "thin"
 
 
 def test_summary_sheet(book):
     sheet = book["汇总"]
-    assert values(sheet, 1) == [
+    assert values(sheet, 3) == [
         "功能区",
         "项目个数",
         "总投资",
@@ -196,20 +205,23 @@ def test_summary_sheet(book):
         "严重滞后",
         "无计划",
     ]
-    total = values(sheet, 6)
+    total = values(sheet, 8)
     assert total[:5] == ["合计", 10, 953700, 158000, 54600]
     assert total[6] == pytest.approx(0.40)  # the demo's monthly plans: 40 % due by May
     assert total[7:] == [6, 2, 2, 0]
-    assert sum(values(sheet, r)[1] for r in range(2, 6)) == 10
+    assert sum(values(sheet, r)[1] for r in range(4, 8)) == 10
+    assert "单位:万元" in values(sheet, 2)[0]
+    # It fits the page at 9 pt or more.
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
 
 
 def test_problem_and_milestone_sheets(book):
-    problems = list(book["问题清单"].iter_rows(min_row=2, values_only=True))
+    problems = list(book["问题清单"].iter_rows(min_row=4, values_only=True))
     assert len(problems) == 4
     overdue = [p for p in problems if p[9] == "是"]
     assert [p[1] for p in overdue] == ["动漫产业园"]
     assert overdue[0][4] == "限期解决" and overdue[0][5] == datetime.datetime(2013, 5, 30)
-    milestones = list(book["时间节点"].iter_rows(min_row=2, values_only=True))
+    milestones = list(book["时间节点"].iter_rows(min_row=4, values_only=True))
     permit = next(m for m in milestones if m[0] == "丹尼斯百货" and m[1] == "取得施工许可")
     assert permit[5] == 46 and permit[6] == "逾期"
 
@@ -298,13 +310,13 @@ def test_the_problem_sheet_shows_the_month_as_it_stood(demo):
     Problem.objects.filter(pk=closed_later.pk).update(
         closed_at=timezone.make_aware(datetime.datetime(2013, 6, 20, 10))
     )
-    rows = list(load(progress_workbook(MAY))["问题清单"].iter_rows(min_row=2, values_only=True))
+    rows = list(load(progress_workbook(MAY))["问题清单"].iter_rows(min_row=4, values_only=True))
     assert "六月才提出的问题" not in [row[2] for row in rows]
     assert len(rows) == 4
     row = next(r for r in rows if r[2] == closed_later.description)
     assert row[8] == "未销号"
     june_rows = list(
-        load(progress_workbook(Period(2013, 6)))["问题清单"].iter_rows(min_row=2, values_only=True)
+        load(progress_workbook(Period(2013, 6)))["问题清单"].iter_rows(min_row=4, values_only=True)
     )
     assert "六月才提出的问题" in [r[2] for r in june_rows]
     assert next(r for r in june_rows if r[2] == closed_later.description)[8] == "已销号"
