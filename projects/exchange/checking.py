@@ -111,6 +111,24 @@ class Importer:
                 project = existing.get(code)
                 plan = plans.get((project.pk, year)) if project else None
                 self.plan_annual(number, code, year, amount, plan, project, months)
+        self.note_defaults()
+
+    def note_defaults(self):
+        """Say what new projects get for the fields the template has no column for."""
+        created = sum(1 for entry in self.result.create if entry[0] == "project")
+        if created:
+            self.result.notes.append(
+                _(
+                    "The workbook has no 项目类别 or 状态 column: the %(count)s new project(s) "
+                    "are given the category “%(category)s” and the status “%(status)s”; change "
+                    "them in the administration if they differ."
+                )
+                % {
+                    "count": created,
+                    "category": Project().get_category_display(),
+                    "status": Project().get_status_display(),
+                }
+            )
 
     def project_fields(self, number, row):
         notes = self.result.notes

@@ -56,6 +56,14 @@ EXPLANATIONS = {
 }
 
 
+# What differs between the two templates' 说明 for a heading they share.
+KIND_EXPLANATIONS = {
+    "progress": {
+        "项目编号": "必填。须为系统中已有的项目编号;不存在的编号整行被拒绝(新项目请先用项目模板导入)。",
+    },
+}
+
+
 def template_workbook(kind, rows=()):
     """A workbook with the kind's header row, the given rows, and a 说明 sheet."""
     book = new_workbook()
@@ -72,7 +80,9 @@ def template_workbook(kind, rows=()):
     guide.column_dimensions["B"].width = 90
     append(guide, ["列", "说明"])
     for heading in headings:
-        append(guide, [heading, EXPLANATIONS[heading]])
+        append(
+            guide, [heading, KIND_EXPLANATIONS.get(kind, {}).get(heading, EXPLANATIONS[heading])]
+        )
     return workbook_bytes(book)
 
 

@@ -584,3 +584,31 @@ def test_unconfirmed_uploads_expire_and_belong_to_their_uploader(client, demo, o
     )
     assert "上传的文件已失效" in response.content.decode()  # too old, though not yet swept
     assert not Project.objects.filter(code="JF2013-103").exists()
+
+
+def test_the_preview_says_which_fields_new_projects_are_given(demo):
+    """The template has no 项目类别 or 状态 column: the preview says what new projects get."""
+    result = run_import("projects", workbook([project_row()]), dry_run=True)
+    assert result.ok, messages(result)
+    note = next(str(n) for n in result.notes if "项目类别" in str(n))
+    assert "1 个新项目" in note and "商贸服务业" in note and "谋划" in note
+    unchanged = run_import(
+        "projects", workbook([project_row("JF2013-001", "翰林国际旅游度假区一期")]), dry_run=True
+    )
+    assert not any("项目类别" in str(n) for n in unchanged.notes)
+
+
+def test_the_progress_template_does_not_promise_to_create_projects(client, demo, office):
+    from django.contrib.auth.models import Group
+
+    office.groups.add(Group.objects.get(name="project_office"))
+    client.force_login(office)
+    for kind, expected in (("projects", "否则新建"), ("progress", "被拒绝")):
+        response = client.get(reverse("projects:import_template"), {"kind": kind})
+        guide = dict(
+            openpyxl.load_workbook(io.BytesIO(response.content))["说明"].iter_rows(
+                min_row=2, values_only=True
+            )
+        )
+        assert expected in guide["项目编号"], kind
+    assert "新建" not in guide["项目编号"].replace("新项目", "")
