@@ -3,6 +3,7 @@ uploader (no one else can confirm it) for at most a day, and the page's progress
 the cache that every app server shares (see CACHES)."""
 
 import datetime
+import json
 import re
 import uuid
 
@@ -22,29 +23,36 @@ def _path(user, token):
     return f"imports/{user.pk}/{token}.xlsx"
 
 
-def keep_upload(user, data):
-    """Keep a checked workbook until it is confirmed; returns its token."""
+def keep_upload(user, data, seen):
+    """Keep a checked workbook until it is confirmed, with what the preview saw of the rows it
+    matched (`seen`, see writing.fingerprint); returns its token."""
     clear_expired()
     token = uuid.uuid4().hex
     default_storage.save(_path(user, token), ContentFile(data))
+    default_storage.save(_seen_path(user, token), ContentFile(json.dumps(seen).encode()))
     return token
 
 
+def _seen_path(user, token):
+    return f"imports/{user.pk}/{token}.json"
+
+
 def take_upload(user, token):
-    """The bytes of `user`'s upload `token`, removed from the waiting room; None when it is
-    unknown, someone else's, or older than KEEP_UPLOADS."""
+    """(bytes, what the preview saw) of `user`'s upload `token`, removed from the waiting
+    room; None when it is unknown, someone else's, or older than KEEP_UPLOADS."""
     if not TOKEN.fullmatch(token or ""):
         return None
-    path = _path(user, token)
-    if not default_storage.exists(path):
+    path, seen_path = _path(user, token), _seen_path(user, token)
+    if not default_storage.exists(path) or not default_storage.exists(seen_path):
         return None
     expired = default_storage.get_modified_time(path) < timezone.now() - KEEP_UPLOADS
-    data = None
+    taken = None
     if not expired:
-        with default_storage.open(path, "rb") as handle:
-            data = handle.read()
+        with default_storage.open(path, "rb") as handle, default_storage.open(seen_path) as seen:
+            taken = handle.read(), json.loads(seen.read())
     default_storage.delete(path)
-    return data
+    default_storage.delete(seen_path)
+    return taken
 
 
 def clear_expired():

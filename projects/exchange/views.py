@@ -59,17 +59,24 @@ class ImportView(OfficeMixin, TemplateView):
             return self.get(request)
         data = upload.read()
         result = writing.run_import(kind, data, dry_run=True, progress=progress)
-        token = preview.keep_upload(request.user, data) if result.ok else ""
+        token = (
+            preview.keep_upload(request.user, data, writing.fingerprint(result))
+            if result.ok
+            else ""
+        )
         return self.render_to_response(
             self.get_context_data(result=result, kind=kind, token=token, filename=upload.name)
         )
 
     def confirm(self, request, kind, token, progress):
-        data = preview.take_upload(request.user, token)
-        if data is None:
+        taken = preview.take_upload(request.user, token)
+        if taken is None:
             messages.error(request, _("The uploaded file has expired; upload it again."))
             return redirect("projects:import")
-        result = writing.run_import(kind, data, user=request.user, dry_run=False, progress=progress)
+        data, seen = taken
+        result = writing.run_import(
+            kind, data, user=request.user, dry_run=False, progress=progress, expected=seen
+        )
         if not result.ok:
             return self.render_to_response(self.get_context_data(result=result, kind=kind))
         messages.success(

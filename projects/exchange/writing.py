@@ -4,6 +4,7 @@ Nothing is written unless every row is good.
 """
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from projects.models import AnnualPlan, MonthlyPlan, MonthlyReport, Project, StaleVersion
@@ -13,15 +14,55 @@ from .checking import Importer
 from .reading import Problem, silent
 
 
-def run_import(kind, data, user=None, dry_run=True, progress=silent):
+def fingerprint(result):
+    """What the check saw of the rows it matched in the register (to update or unchanged):
+    each row's latest change-log record, {model label: {pk: history id}}. Every way of saving
+    a row (forms, admin, imports) records one."""
+    by_model = {}
+    for _what, _number, _label, instance, _extra in [*result.update, *result.unchanged]:
+        by_model.setdefault(type(instance), set()).add(instance.pk)
+    seen = {}
+    for model, pks in by_model.items():
+        latest = dict(
+            model.history.filter(id__in=pks)
+            .values("id")
+            .annotate(last=Max("history_id"))
+            .values_list("id", "last")
+        )
+        seen[model._meta.label] = {str(pk): latest.get(pk) for pk in pks}
+    return seen
+
+
+def changed_since(result, expected):
+    """Refuse, naming each, the rows saved by someone since the preview `expected` was taken."""
+    now = fingerprint(result)
+    for _what, number, label, instance, _extra in [*result.update, *result.unchanged]:
+        model = instance._meta.label
+        if expected.get(model, {}).get(str(instance.pk)) != now[model][str(instance.pk)]:
+            result.errors.append(
+                Problem(
+                    _(
+                        "%(label)s was changed by someone after the preview; nothing was "
+                        "written. Upload the workbook again to see the change before importing."
+                    )
+                    % {"label": label},
+                    row=number,
+                )
+            )
+
+
+def run_import(kind, data, user=None, dry_run=True, progress=silent, expected=None):
     """Check a workbook and, unless dry_run or any row is bad, write it all in one transaction.
 
     Rows are written in bulk, each with its change-log record attributed to `user`; updated
     rows get a new version, so a form opened before the import cannot overwrite it, and a row
-    saved by somebody else during the import fails it (nothing is written).
+    saved by somebody else during the import fails it (nothing is written). `expected` is the
+    preview's fingerprint: a row saved since the preview was shown fails it too.
     """
     importer = Importer(kind)
     result = importer.run(data, progress)
+    if result.ok and expected is not None:
+        changed_since(result, expected)
     if dry_run or not result.ok:
         return result
     grouped = {}

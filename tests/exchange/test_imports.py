@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 
 from projects.exchange.template import OPTIONAL_HEADERS, PROGRESS_HEADERS, PROJECT_HEADERS
@@ -612,3 +613,62 @@ def test_the_progress_template_does_not_promise_to_create_projects(client, demo,
         )
         assert expected in guide["项目编号"], kind
     assert "新建" not in guide["项目编号"].replace("新项目", "")
+
+
+@pytest.mark.parametrize("previewed", [999, 2300], ids=["an-update", "an-unchanged-row"])
+def test_confirm_refuses_rows_changed_since_the_preview(client, office, demo_users, previewed):
+    """The preview showed 2300 → 999 (or 2300 unchanged); then the lead saved 555 through the
+    form; the office confirms: the import is refused, naming the row, and 555 stays."""
+    from django.contrib.auth.models import Group
+
+    office.groups.add(Group.objects.get(name="project_office"))
+    client.force_login(office)
+    may = MonthlyReport.objects.get(project__code="JF2013-001", year=2013, month=5)
+    assert may.amount == 2300
+    upload = SimpleUploadedFile(
+        "进展.xlsx",
+        progress_book(
+            [
+                ["JF2013-001", 2013, 5, previewed, may.physical_progress, may.problems],
+                ["JF2013-002", 2013, 6, 100, "新的一月", ""],
+            ]
+        ),
+    )
+    token = client.post(reverse("projects:import"), {"kind": "progress", "file": upload}).context[
+        "token"
+    ]
+    lead = Client()
+    lead.force_login(User.objects.get(username="chenlixin"))
+    saved = lead.post(
+        reverse("projects:report_edit", args=[may.pk]),
+        {
+            "year": 2013,
+            "month": 5,
+            "amount": "555",
+            "physical_progress": may.physical_progress,
+            "problems": may.problems,
+            "loaded_version": may.version,
+        },
+    )
+    assert saved.status_code == 302
+    response = client.post(reverse("projects:import"), {"kind": "progress", "token": token})
+    errors = [str(e) for e in response.context["result"].errors]
+    assert len(errors) == 1 and "第 2 行" in errors[0] and "预览之后" in errors[0], errors
+    may.refresh_from_db()
+    assert may.amount == 555
+    assert not MonthlyReport.objects.filter(project__code="JF2013-002", month=6).exists()
+
+
+def test_confirm_goes_through_when_nothing_changed_since_the_preview(client, demo, office):
+    from django.contrib.auth.models import Group
+
+    office.groups.add(Group.objects.get(name="project_office"))
+    client.force_login(office)
+    upload = SimpleUploadedFile(
+        "进展.xlsx", progress_book([["JF2013-001", 2013, 5, 999, "会所主体施工至3层", ""]])
+    )
+    token = client.post(reverse("projects:import"), {"kind": "progress", "file": upload}).context[
+        "token"
+    ]
+    client.post(reverse("projects:import"), {"kind": "progress", "token": token})
+    assert MonthlyReport.objects.get(project__code="JF2013-001", year=2013, month=5).amount == 999
