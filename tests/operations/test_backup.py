@@ -3,8 +3,10 @@ works afterwards (a new report can be saved; primary keys continue)."""
 
 import hashlib
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -67,4 +69,80 @@ def test_restore_refuses_a_missing_or_broken_file(tmp_path):
     before = snapshot()
     with pytest.raises(CommandError):
         call_command("restore", str(broken), yes=True)
+    assert snapshot() == before
+
+
+def _backup_of_this(tmp_path):
+    path = tmp_path / "good.backup"
+    call_command("backup", output=str(path), stdout=open("/dev/null", "w"))
+    return path
+
+
+def _unrelated_database(tmp_path):
+    path = tmp_path / "other.sqlite3"
+    import sqlite3
+
+    other = sqlite3.connect(path)
+    other.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")
+    other.execute("INSERT INTO notes (text) VALUES ('别的系统')")
+    other.commit()
+    other.close()
+    return path
+
+
+def _corrupted(tmp_path):
+    """A backup of this tracker with pages in the middle overwritten."""
+    good = _backup_of_this(tmp_path)
+    import tarfile
+
+    with tarfile.open(good) as archive:
+        name = next(n for n in archive.getnames() if n.startswith("database."))
+        data = bytearray(archive.extractfile(name).read())
+    middle = len(data) // 2
+    data[middle : middle + 40960] = b"\xff" * 40960
+    path = tmp_path / name.replace("database", "corrupted")
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize(
+    "make, reason",
+    [
+        (lambda tmp: (tmp / "empty.backup").open("wb").close() or tmp / "empty.backup", "没有改动"),
+        (_unrelated_database, "不是本系统的备份"),
+        (_corrupted, "没有改动"),
+    ],
+    ids=["zero-bytes", "an-unrelated-database", "corrupted-pages"],
+)
+def test_restore_verifies_before_it_touches_anything(tmp_path, make, reason):
+    """A 0-byte file, an unrelated database, a damaged one: refused in Chinese, and the
+    register and the photos are as they were."""
+    call_command("setup_demo", stdout=open("/dev/null", "w"))
+    if connection.vendor == "postgresql" and make is _unrelated_database:
+        pytest.skip("an SQLite file is not a PostgreSQL dump: the broken-file test covers it")
+    source = make(tmp_path)
+    photos = Path(settings.MEDIA_ROOT) / "photos"
+    photos.mkdir(parents=True, exist_ok=True)
+    kept = photos / "kept-by-the-refusal.txt"
+    kept.write_text("x")
+    before = snapshot()
+    with pytest.raises(CommandError) as refused:
+        call_command("restore", str(source), yes=True)
+    assert reason in str(refused.value)
+    assert snapshot() == before
+    assert kept.exists()
+    kept.unlink()
+
+
+def test_restore_refuses_a_backup_from_a_newer_version(tmp_path):
+    call_command("setup_demo", stdout=open("/dev/null", "w"))
+    from django.db.migrations.recorder import MigrationRecorder
+
+    MigrationRecorder.Migration.objects.create(app="projects", name="9999_from_the_future")
+    path = _backup_of_this(tmp_path)
+    MigrationRecorder.Migration.objects.filter(name="9999_from_the_future").delete()
+    Project.objects.update(name="备份之后改的")
+    before = snapshot()
+    with pytest.raises(CommandError, match="更新的版本"):
+        call_command("restore", str(path), yes=True)
     assert snapshot() == before
