@@ -123,6 +123,7 @@ class MilestoneInline(admin.TabularInline):
         "planned_date",
         "actual_date",
         "note",
+        "loaded_version",  # hidden: without it on the page every row would be refused
     ]
 
 
