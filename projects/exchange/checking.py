@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from projects.models import AnnualPlan, MonthlyReport, Official, Project, Unit, Zone
+from projects.models import AnnualPlan, Official, Project, Unit, Zone
 
+from .progress_rows import ProgressRows
 from .reading import (
     PROGRESS_EVERY,
     ImportRefused,
@@ -18,6 +19,7 @@ from .reading import (
     Result,
     read_rows,
     silent,
+    to_code,
     to_date,
     to_decimal,
     to_int,
@@ -26,7 +28,7 @@ from .reading import (
 from .template import MONTH_HEADERS, NATIONAL_CODE
 
 
-class Importer:
+class Importer(ProgressRows):
     """Validate rows against the register and work out what to create and update."""
 
     def __init__(self, kind):
@@ -79,7 +81,7 @@ class Importer:
     def plan_projects(self, rows):
         existing = {
             p.code: p
-            for p in Project.objects.filter(code__in=[to_text(r["项目编号"]) for _n, r in rows])
+            for p in Project.objects.filter(code__in=[to_code(r["项目编号"]) for _n, r in rows])
         }
         years = {to_text(r["年度"]) for _n, r in rows}
         plans = {
@@ -92,6 +94,9 @@ class Importer:
         for number, row in self.ticking(rows):
             fields = self.project_fields(number, row)
             if fields is None:
+                # Say what else is wrong with the row, so that one upload lists it all.
+                self.plan_fields(number, row)
+                self.month_fields(number, row)
                 continue
             code = fields["code"]
             if code in seen:
@@ -133,7 +138,7 @@ class Importer:
     def project_fields(self, number, row):
         notes = self.result.notes
         errors = len(self.result.errors)
-        code, name = to_text(row["项目编号"]), to_text(row["项目名称"])
+        code, name = to_code(row["项目编号"]), to_text(row["项目名称"])
         if not code:
             self.error(_("The project code is required."), number, "项目编号")
         if not name:
@@ -333,78 +338,3 @@ class Importer:
         if value is None or value == "":
             return "—"
         return value.name if isinstance(value, models.Model) else str(value)
-
-    # monthly progress
-
-    def plan_progress(self, rows):
-        codes = {to_text(r["项目编号"]) for _n, r in rows}
-        projects = {p.code: p for p in Project.objects.filter(code__in=codes)}
-        reports = {
-            (r.project.code, r.year, r.month): r
-            for r in MonthlyReport.objects.filter(project__code__in=codes).select_related("project")
-        }
-        seen = set()
-        columns = {
-            "year": "年",
-            "month": "月",
-            "amount": "本月完成投资(万元)",
-            "physical_progress": "形象进度",
-            "problems": "存在问题",
-        }
-        for number, row in self.ticking(rows):
-            errors = len(self.result.errors)
-            code = to_text(row["项目编号"])
-            project = projects.get(code)
-            if project is None:
-                self.error(
-                    _("There is no project with the code “%(code)s” in the system.")
-                    % {"code": code}
-                    if code
-                    else _("The project code is required."),
-                    number,
-                    "项目编号",
-                )
-            values = {}
-            for heading, key, convert in (("年", "year", to_int), ("月", "month", to_int)):
-                try:
-                    values[key] = convert(row[heading])
-                    if values[key] is None:
-                        self.error(_("%(what)s is required.") % {"what": heading}, number, heading)
-                except ValueError as error:
-                    self.error(str(error), number, heading)
-            try:
-                values["amount"] = to_decimal(
-                    row["本月完成投资(万元)"],
-                    self.result.notes,
-                    Problem("", "", number, "本月完成投资(万元)"),
-                )
-                if values["amount"] is None:
-                    self.error(
-                        _("The investment completed this month is required."),
-                        number,
-                        "本月完成投资(万元)",
-                    )
-            except ValueError as error:
-                self.error(str(error), number, "本月完成投资(万元)")
-            values["physical_progress"] = to_text(row["形象进度"])
-            values["problems"] = to_text(row["存在问题"])
-            if len(self.result.errors) > errors:
-                continue
-            key = (code, values["year"], values["month"])
-            if key in seen:
-                self.error(_("Two rows for the same project and month."), number, "月")
-                continue
-            seen.add(key)
-            report = reports.get(key)
-            label = _("%(code)s · progress of %(year)s-%(month)s") % {"code": code, **values}
-            if report is None:
-                report = MonthlyReport(project=project, **values)
-                if self.validate(report, number, columns):
-                    self.result.create.append(("report", number, label, report, {}))
-                continue
-            changes = self.apply(report, values, columns)
-            if not changes:
-                self.result.unchanged.append(("report", number, label, report, {}))
-                continue
-            if self.validate(report, number, columns, changes):
-                self.result.update.append(("report", number, label, report, changes))

@@ -7,8 +7,9 @@ name the sheet, row and column. Checking is in checking.py, writing in writing.p
 
 import datetime
 import itertools
+import logging
 import re
-import zipfile
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
@@ -20,13 +21,14 @@ from openpyxl.utils.datetime import from_excel
 
 from projects.models.base import clean_text
 
+from .container import check_container, data_sheet, has_formulas, merged_ranges
+from .problems import ImportRefused, Problem
 from .template import HEADERS, OPTIONAL_HEADERS
 
-MAX_UNCOMPRESSED = 50 * 1024 * 1024
-MAX_RATIO = 100
+logger = logging.getLogger(__name__)
+
 MAX_ROWS = 20_000
 MAX_CELL = 32_767
-MAX_UPLOAD = 5 * 1024 * 1024
 PROGRESS_EVERY = 1000  # rows between two progress reports
 THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 DATE_PATTERNS = [
@@ -35,41 +37,6 @@ DATE_PATTERNS = [
     re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
 ]
-
-
-@dataclass
-class Problem:
-    """One thing wrong with the file, where it is, in Chinese."""
-
-    message: str
-    sheet: str = ""
-    row: int | None = None
-    column: str = ""
-
-    def where(self):
-        """工作表「项目」第 3 行「功能区」列, or as much of it as is known."""
-        return "".join(
-            part
-            for part in (
-                _("sheet “%(sheet)s” ") % {"sheet": self.sheet} if self.sheet else "",
-                _("row %(row)s ") % {"row": self.row} if self.row else "",
-                _("column “%(column)s”") % {"column": self.column} if self.column else "",
-            )
-        ).strip()
-
-    def __str__(self):
-        where = self.where()
-        if not where:
-            return self.message
-        return _("%(where)s: %(message)s") % {"where": where, "message": self.message}
-
-
-class ImportRefused(Exception):
-    """The file cannot be read at all; `problems` says why."""
-
-    def __init__(self, problems):
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
 
 
 @dataclass
@@ -93,116 +60,54 @@ class Result:
 # -- reading ------------------------------------------------------------------------------
 
 
-def check_container(data):
-    """Refuse files that are not plain .xlsx workbooks before any XML is parsed."""
-    if len(data) > MAX_UPLOAD:
-        raise ImportRefused([Problem(_("The file is over 5 MB; split it and import the parts."))])
-    if not data.startswith(b"PK"):
-        raise ImportRefused(
-            [
-                Problem(
-                    _(
-                        "This is not an Excel workbook (.xlsx). Save it as .xlsx in Excel and import that."
-                    )
-                )
-            ]
-        )
-    try:
-        archive = zipfile.ZipFile(BytesIO(data))
-        members = archive.infolist()
-        names = {m.filename for m in members}
-    except (zipfile.BadZipFile, ValueError, EOFError):
-        raise ImportRefused(
-            [Problem(_("The file is damaged and cannot be opened as .xlsx."))]
-        ) from None
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise ImportRefused([Problem(_("This is not an Excel workbook (.xlsx)."))])
-    total = sum(m.file_size for m in members)
-    if total > MAX_UNCOMPRESSED:
-        raise ImportRefused(
-            [Problem(_("Refused: the file unpacks to over 50 MB (perhaps a zip bomb)."))]
-        )
-    for member in members:
-        if member.compress_size and member.file_size / member.compress_size > MAX_RATIO:
-            raise ImportRefused(
-                [
-                    Problem(
-                        _(
-                            "Refused: a part of the file is compressed over 100 times (perhaps a zip bomb)."
-                        )
-                    )
-                ]
-            )
-    if "xl/vbaProject.bin" in names or b"macroEnabled" in archive.read("[Content_Types].xml"):
-        raise ImportRefused(
-            [
-                Problem(
-                    _(
-                        "This workbook contains macros (.xlsm) and is refused for safety. Save it as .xlsx."
-                    )
-                )
-            ]
-        )
-    for member in members:
-        if member.filename.endswith((".xml", ".rels")):
-            head = archive.read(member).upper()
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise ImportRefused(
-                    [Problem(_("The file declares XML entities and is refused for safety."))]
-                )
-    return archive
-
-
-def merged_ranges(archive, sheet_path):
-    """Merged cell ranges of a sheet, read from its XML (read-only mode does not give them)."""
-    try:
-        xml = archive.read(sheet_path)
-    except KeyError:
-        return []
-    return re.findall(rb'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"', xml)
-
-
 def silent(text, fraction=None):
     """The progress callback when nobody is watching: progress(text, fraction done or None)."""
 
 
 def read_rows(data, kind, progress=silent):
-    """(sheet name, header, data rows with their Excel row numbers, notes), or ImportRefused."""
-    archive = check_container(data)
-    has_formulas = (
-        re.search(rb"<f[ >]", archive.read("xl/worksheets/sheet1.xml"))
-        if ("xl/worksheets/sheet1.xml" in archive.namelist())
-        else True
-    )
+    """(sheet name, data rows with their Excel row numbers, notes), or ImportRefused."""
     try:
-        values_book = load_workbook(BytesIO(data), read_only=True, data_only=True)
-        # Formula cells are looked at only when the sheet has any (a second parse).
-        formulas_book = (
-            load_workbook(BytesIO(data), read_only=True, data_only=False) if has_formulas else None
-        )
-    except Exception as error:  # openpyxl raises many kinds on damaged parts
+        return _read_rows(data, kind, progress)
+    except ImportRefused:
+        raise
+    except Exception:  # openpyxl and expat raise many kinds, in English, on damaged parts
+        logger.info("import: unreadable workbook", exc_info=True)
         raise ImportRefused(
-            [Problem(_("The workbook cannot be read: %(error)s") % {"error": error})]
+            [
+                Problem(
+                    _(
+                        "The workbook is damaged and cannot be read; open it in Excel, save it "
+                        "again and import that."
+                    )
+                )
+            ]
         ) from None
-    sheet = values_book.worksheets[0]
-    name = sheet.title
+
+
+def _read_rows(data, kind, progress):
+    archive = check_container(data)
+    name, path = data_sheet(archive)
+    formulas = has_formulas(archive, path)
+    values_book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    # Formula cells are looked at only when the sheet has any (a second parse).
+    formulas_book = (
+        load_workbook(BytesIO(data), read_only=True, data_only=False) if formulas else None
+    )
+    sheet = values_book[name]
     # The sheet's stated size, when it states one, for the progress shown while reading.
     stated = max((sheet.max_row or 0) - 1, 0)
     expected = HEADERS[kind]
     problems, notes = [], []
-    for ref in merged_ranges(archive, "xl/worksheets/sheet1.xml"):
+    for ref in merged_ranges(archive, path):
         problems.append(
             Problem(
-                _("Cells %(range)s are merged; unmerge them and import again.")
-                % {"range": ref.decode()},
+                _("Cells %(range)s are merged; unmerge them and import again.") % {"range": ref},
                 name,
             )
         )
     rows = sheet.iter_rows(values_only=True)
     formula_rows = (
-        formulas_book.worksheets[0].iter_rows(values_only=True)
-        if formulas_book
-        else itertools.repeat(())
+        formulas_book[name].iter_rows(values_only=True) if formulas_book else itertools.repeat(())
     )
     header = [str(v).strip() if v is not None else "" for v in next(rows, ())]
     next(formula_rows, None)
@@ -289,6 +194,27 @@ def to_text(value):
     return clean_text(str(value)).strip()
 
 
+def to_code(value):
+    """A project code as the register keeps it: full-width forms narrowed (ＨＸ → HX), spaces
+    dropped, letters upper-case, so that HX-dup2, hx-DUP2 and ＨＸ-DUP2 are one project."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", to_text(value))).upper()
+
+
+# Excel's serial numbers of 1990-01-01 and 2100-01-01.
+SERIAL_DAYS = (32874, 73051)
+# Amounts the register holds: up to 12 digits of 10k yuan before the decimal point.
+LARGEST_AMOUNT = Decimal(10) ** 12
+
+
+def _amount(number, shown):
+    if not number.is_finite() or abs(number) >= LARGEST_AMOUNT:
+        raise ValueError(
+            _("“%(text)s” is not an amount in 10k yuan (not a number, or far too large).")
+            % {"text": shown}
+        )
+    return number.quantize(Decimal("0.01"))
+
+
 def to_decimal(value, notes, place):
     """A number; "1,234" is read as 1234 (and said so, at `place`, a Problem naming the cell);
     "85%" and other text are refused."""
@@ -297,7 +223,7 @@ def to_decimal(value, notes, place):
     if isinstance(value, bool):
         raise ValueError(_("A number is expected."))
     if isinstance(value, int | float | Decimal):
-        return Decimal(str(value)).quantize(Decimal("0.01"))
+        return _amount(Decimal(str(value)), value)
     text = str(value).strip()
     if text.endswith("%"):
         raise ValueError(
@@ -310,7 +236,7 @@ def to_decimal(value, notes, place):
         )
         text = text.replace(",", "")
     try:
-        return Decimal(text).quantize(Decimal("0.01"))
+        return _amount(Decimal(text), text)
     except InvalidOperation:
         raise ValueError(_("“%(text)s” is not a number.") % {"text": text}) from None
 
@@ -337,9 +263,14 @@ def to_date(value):
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if 1 <= value < 2958466:
+        # Excel's serial day numbers of 1990–2100 are dates (a date cell formatted as a
+        # number); any other number is a slip: 2013 would be day 2013, in 1905.
+        if SERIAL_DAYS[0] <= value < SERIAL_DAYS[1]:
             return from_excel(value).date()
-        raise ValueError(_("“%(text)s” is not a valid date.") % {"text": value})
+        raise ValueError(
+            _("“%(text)s” is a number, not a date; write the date as 2013-06-01.")
+            % {"text": to_text(value)}
+        )
     text = str(value).strip()
     for pattern in DATE_PATTERNS:
         match = pattern.match(text)

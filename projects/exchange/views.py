@@ -9,7 +9,7 @@ from django.views.generic import TemplateView, View
 from projects.permissions import OfficeMixin, ReadMixin
 
 from . import preview, template, writing
-from .reading import MAX_UPLOAD
+from .container import MAX_UPLOAD
 from .xlsx import xlsx_response
 
 
