@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, UpdateView, View
 
-from projects.models import Meeting, MonthLock, Official, Problem, StaleVersion
+from projects.models import Meeting, MonthLock, MonthlyReport, Official, Problem, StaleVersion
 from projects.permissions import OfficeMixin, ReadMixin
-from projects.progress.period import Period
 from projects.web.mixins import ObjectListView
 
 from .filters import ProblemFilterSet
@@ -49,7 +48,7 @@ class MeetingCreateView(OfficeMixin, CreateView):
     extra_context = {"title": _("Open a meeting")}
 
     def get_initial(self):
-        period = Period.current()
+        period = MonthlyReport.objects.latest_period()  # the period every page opens on
         return {
             "year": period.year,
             "month": period.month,

@@ -49,7 +49,7 @@ class MyProjectsView(ReportMixin, PeriodMixin, TemplateView):
     """A lead official's or liaison's projects, with the month's report status."""
 
     template_name = "projects/reporting/my_projects.html"
-    default_period = "current"
+    default_period = "latest"  # as every page: the latest month with reports
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

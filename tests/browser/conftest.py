@@ -48,7 +48,7 @@ def browser():
 
 @pytest.fixture
 def demo_site(live_server):
-    call_command("setup_demo", stdout=open(os.devnull, "w"))
+    call_command("setup_demo", year=2013, stdout=open(os.devnull, "w"))
     return live_server.url
 
 

@@ -31,7 +31,7 @@ def snapshot():
 
 
 def test_backup_and_restore_round_trip(tmp_path):
-    call_command("setup_demo", stdout=open("/dev/null", "w"))
+    call_command("setup_demo", year=2013, stdout=open("/dev/null", "w"))
     report = MonthlyReport.objects.get(project__code="JF2013-001", year=2013, month=5)
     report.amount = Decimal("2345.67")
     report._history_user = User.objects.get(username="office")
@@ -65,7 +65,7 @@ def test_restore_refuses_a_missing_or_broken_file(tmp_path):
         call_command("restore", str(tmp_path / "nothing"), yes=True)
     broken = tmp_path / "broken.backup"
     broken.write_bytes(b"this is not a backup")
-    call_command("setup_demo", stdout=open("/dev/null", "w"))
+    call_command("setup_demo", year=2013, stdout=open("/dev/null", "w"))
     before = snapshot()
     with pytest.raises(CommandError):
         call_command("restore", str(broken), yes=True)
@@ -98,6 +98,8 @@ def _corrupted(tmp_path):
     with tarfile.open(good) as archive:
         name = next(n for n in archive.getnames() if n.startswith("database."))
         data = bytearray(archive.extractfile(name).read())
+    # The schema's page (after the file header) and pages in the middle overwritten.
+    data[200:4000] = b"\xff" * 3800
     middle = len(data) // 2
     data[middle : middle + 40960] = b"\xff" * 40960
     path = tmp_path / name.replace("database", "corrupted")
@@ -117,7 +119,7 @@ def _corrupted(tmp_path):
 def test_restore_verifies_before_it_touches_anything(tmp_path, make, reason):
     """A 0-byte file, an unrelated database, a damaged one: refused in Chinese, and the
     register and the photos are as they were."""
-    call_command("setup_demo", stdout=open("/dev/null", "w"))
+    call_command("setup_demo", year=2013, stdout=open("/dev/null", "w"))
     if connection.vendor == "postgresql" and make is _unrelated_database:
         pytest.skip("an SQLite file is not a PostgreSQL dump: the broken-file test covers it")
     source = make(tmp_path)
@@ -135,7 +137,7 @@ def test_restore_verifies_before_it_touches_anything(tmp_path, make, reason):
 
 
 def test_restore_refuses_a_backup_from_a_newer_version(tmp_path):
-    call_command("setup_demo", stdout=open("/dev/null", "w"))
+    call_command("setup_demo", year=2013, stdout=open("/dev/null", "w"))
     from django.db.migrations.recorder import MigrationRecorder
 
     MigrationRecorder.Migration.objects.create(app="projects", name="9999_from_the_future")

@@ -114,7 +114,7 @@ def two_servers(tmp_path):
         "SECRET_KEY": "two-servers-test-key-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
     }
-    for command in (["migrate", "-v0"], ["setup_demo"]):
+    for command in (["migrate", "-v0"], ["setup_demo", "--year", "2013"]):
         subprocess.run(
             [sys.executable, "manage.py", *command],
             cwd=ROOT,

@@ -1,4 +1,5 @@
-"""Load the demo data once and create one demo account per role (local demo only)."""
+"""Load the demo data once, in the present (or in 2013 with --year 2013), and create one demo
+account per role (local demo only)."""
 
 from io import StringIO
 
@@ -8,6 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from projects.models import Official, Project
+from projects.operations.demo import STORY, bring_to_today
 from projects.roles import ensure_roles
 
 PASSWORD = "jiefang-demo-2013"
@@ -24,7 +26,18 @@ ACCOUNTS = [
 
 
 class Command(BaseCommand):
-    help = "Load fixtures/demo.json if the register is empty, and create the demo accounts."
+    help = (
+        "Load fixtures/demo.json if the register is empty, brought to the present unless "
+        "--year 2013 is given, and create the demo accounts."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--year",
+            type=int,
+            choices=[STORY.year],
+            help="keep the article's dates (the May 2013 meeting) instead of living in today",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -33,6 +46,8 @@ class Command(BaseCommand):
             self.stdout.write("项目库已有数据,未重复导入演示数据。")
         else:
             call_command("loaddata", "demo", verbosity=0)
+            if options["year"] is None:
+                bring_to_today()
             # A first history record for each demo row, so that later changes show old → new.
             call_command("populate_history", auto=True, stdout=StringIO())
             self.stdout.write(f"已导入演示数据:{Project.objects.count()} 个项目。")

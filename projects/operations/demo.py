@@ -1,0 +1,132 @@
+"""The demo register brought to the present, so that `make run` opens on a living register.
+
+The article's story stands at the end of May 2013: reports through May, the meeting of May 28,
+problems due around it, milestones just reached or coming. Brought to today, last month plays
+the story's May:
+
+- plans and reports move to last month's year; the months after May are reported at each
+  project's own pace (its January–May completion against its monthly plan), those after last
+  month removed; this month is reported for every other project of each lead official;
+- the meeting reviews last month; it, the problems, the milestones and the projects' dates
+  keep their distance in days from "now" (deadlines a day past, ten and twenty days ahead).
+
+`setup_demo --year 2013` keeps the story where the article put it.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from projects.models import (
+    AnnualPlan,
+    Meeting,
+    Milestone,
+    MonthlyPlan,
+    MonthlyReport,
+    Problem,
+    Project,
+)
+from projects.progress.period import Period
+
+STORY = Period(2013, 5)
+STORY_NOW = datetime.date(2013, 5, 31)
+PROJECT_DATES = ["planned_start", "planned_completion", "actual_start", "actual_completion"]
+MILESTONE_DATES = ["baseline_date", "planned_date", "actual_date"]
+
+
+@transaction.atomic
+def bring_to_today(today=None):
+    """Move the freshly loaded demo story to `today` (see the module's docstring)."""
+    today = today or timezone.localdate()
+    last = _previous(today)
+    years = last.year - STORY.year
+    AnnualPlan.objects.update(year=F("year") + years)
+    MonthlyReport.objects.update(year=F("year") + years)
+    days = datetime.timedelta(days=(today - STORY_NOW).days)
+    _move_dates(Project, PROJECT_DATES, days)
+    _move_dates(Milestone, MILESTONE_DATES, days)
+    _move_dates(Problem, ["deadline", "closed_at"], days)
+    Meeting.objects.update(date=F("date") + days, year=last.year, month=last.month)
+    reports = list(MonthlyReport.objects.all())
+    for report in reports:
+        report.submitted_at = _submitted(Period(report.year, report.month), today)
+    MonthlyReport.objects.bulk_update(reports, ["submitted_at"])
+    # Each project's pace, from the story's months that last month's year has reached.
+    pace = _pace(last.year, range(1, min(STORY.month, last.month) + 1))
+    MonthlyReport.objects.filter(year=last.year, month__gt=last.month).delete()
+    months = range(STORY.month + 1, last.month + 1)
+    this_month = [] if today.month == 1 else [today.month]
+    _report_at_pace(last.year, pace, months, this_month, today)
+
+
+def _previous(today):
+    return Period(today.year - (today.month == 1), 12 if today.month == 1 else today.month - 1)
+
+
+def _move_dates(model, names, days):
+    """Each date (or time) field of `model` moved by `days`, in one UPDATE."""
+    model.objects.update(**{name: F(name) + days for name in names})
+
+
+def _submitted(period, today):
+    """A report's submission time: the 3rd of the next month, or an hour ago for this month."""
+    following = datetime.date(period.year + (period.month == 12), period.month % 12 + 1, 3)
+    moment = datetime.datetime.combine(min(following, today), datetime.time(9))
+    now = timezone.now()
+    return min(timezone.make_aware(moment), now - datetime.timedelta(hours=1))
+
+
+def _plans(year):
+    """{project: {month: planned amount}} of the plans split by month."""
+    plans = {}
+    for month in MonthlyPlan.objects.filter(annual_plan__year=year).select_related("annual_plan"):
+        plans.setdefault(month.annual_plan.project_id, {})[month.month] = month.amount
+    return plans
+
+
+def _pace(year, months):
+    """{project: completed over planned in `months`} for the projects with a split plan."""
+    done = dict(
+        MonthlyReport.objects.filter(year=year, month__in=months)
+        .values("project")
+        .annotate(total=Sum("amount"))
+        .values_list("project", "total")
+    )
+    pace = {}
+    for project, plan in _plans(year).items():
+        planned = sum((plan.get(m, 0) for m in months), Decimal(0))
+        pace[project] = (done.get(project) or Decimal(0)) / planned if planned else Decimal(1)
+    return pace
+
+
+def _report_at_pace(year, pace, months, this_month, today):
+    """Reports for `months` from every project with a plan split by month, and for this month
+    from every other one, each at its own pace against the plan."""
+    plans = _plans(year)
+    texts = dict(
+        MonthlyReport.objects.filter(year=year, month=STORY.month).values_list(
+            "project", "physical_progress"
+        )
+    )
+    reports = []
+    seen = {}  # projects so far of each lead official: every other one has reported this month
+    for project, lead in Project.objects.order_by("code").values_list("pk", "lead_official"):
+        plan = plans.get(project)
+        if not plan:
+            continue
+        index = seen[lead] = seen.get(lead, -1) + 1
+        for month in [*months, *(this_month if index % 2 == 0 else [])]:
+            reports.append(
+                MonthlyReport(
+                    project_id=project,
+                    year=year,
+                    month=month,
+                    amount=(plan.get(month, Decimal(0)) * pace[project]).quantize(Decimal("0.01")),
+                    physical_progress=texts.get(project, ""),
+                    submitted_at=_submitted(Period(year, month), today),
+                )
+            )
+    MonthlyReport.objects.bulk_create(reports)
