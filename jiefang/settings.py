@@ -249,5 +249,9 @@ JIEFANG_REPORTING_UNIT = os.environ.get("JIEFANG_REPORTING_UNIT", "解放区“�
 JIEFANG_LIGHT_YELLOW_GAP = 10
 JIEFANG_LIGHT_RED_GAP = 30
 JIEFANG_LIGHT_RED_DELAY_DAYS = 30
+# The monthly ranking (排名通报): the weight of each measure (0 leaves it out; districts copy
+# theirs from their 考核办法), and how many stand on the 红榜 and the 黑榜.
+JIEFANG_RANKING_WEIGHTS = {"gap": 40, "lights": 30, "reports": 20, "problems": 10}
+JIEFANG_RANKING_TOP = 3
 # The meeting packet prints the latest site photo of each project beside its 形象进度.
 JIEFANG_PACKET_PHOTOS = env_bool("JIEFANG_PACKET_PHOTOS", True)

@@ -119,6 +119,7 @@ MATRIX = {
         None,
     ),
     "projects:zone_list": (dict, EVERYONE, None, None, None),
+    "projects:ranking": (dict, EVERYONE, None, None, None),
     "projects:progress_xlsx": (dict, EVERYONE, None, None, None),
     "projects:my_projects": (dict, REPORTERS, None, None, None),
     "projects:report_create": (

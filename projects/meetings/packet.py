@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from projects.models import Milestone, Official, Problem, Project, ReportPhoto
+from projects.register.ranking import ranking
 
 
 @dataclass
@@ -69,8 +70,14 @@ def meeting_packet(meeting, official=None):
     ):
         state, delay = Milestone.state_of(milestone.planned_date, milestone.actual_date, as_of)
         preparation.append((milestone, delay, state))
+    # The whole district's packet ranks officials and zones; one official's part does not.
+    ranked = ranking(period) if official is None else None
     return {
         "meeting": meeting,
+        "ranking": ranked,
+        "ranking_boards": [(_("Lead officials"), ranked.officials), (_("Zones"), ranked.zones)]
+        if ranked
+        else [],
         "preparation": preparation,
         "period": period,
         "zones": zones,

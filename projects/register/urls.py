@@ -9,6 +9,7 @@ urlpatterns = [
     path("officials/", views.OfficialListView.as_view(), name="official_list"),
     path("officials/<int:pk>/", views.OfficialDetailView.as_view(), name="official_detail"),
     path("zones/", views.ZoneListView.as_view(), name="zone_list"),
+    path("ranking/", views.RankingView.as_view(), name="ranking"),
     path("exports/progress.xlsx", views.ProgressWorkbookView.as_view(), name="progress_xlsx"),
     path("help/", views.HelpView.as_view(), name="help"),
     path("help/screenshots/<slug:name>.png", views.help_screenshot, name="help_screenshot"),

@@ -22,7 +22,7 @@ from projects.models import Light, Milestone, Official, Problem, Project
 from projects.permissions import ReadMixin, reportable_projects
 from projects.web.mixins import ObjectListView, PeriodMixin, TableExportMixin
 
-from . import charts
+from . import charts, ranking
 from .filters import ProjectFilterSet
 from .tables import OfficialTable, ProjectTable, ZoneSummaryTable
 from .timeline import milestone_timeline
@@ -225,3 +225,35 @@ def help_screenshot(request, name):
     if not path.is_file():
         raise Http404(name)
     return FileResponse(path.open("rb"), content_type="image/png")
+
+
+class RankingView(ReadMixin, PeriodMixin, TemplateView):
+    """The month's ranking of lead officials, zones and responsible units, with 红榜 and 黑榜
+    and the movement since last month; ?export=xlsx downloads it."""
+
+    template_name = "projects/register/ranking.html"
+
+    def get_context_data(self, **kwargs):
+        result = ranking.ranking(self.period)
+        boards = [
+            (title, entries, *ranking.top_and_bottom(entries))
+            for title, entries in (
+                (_("Lead officials"), result.officials),
+                (_("Zones"), result.zones),
+                (_("Responsible units (problems closed by their deadline)"), result.units),
+            )
+        ]
+        return super().get_context_data(**kwargs) | {
+            "title": _("Monthly ranking"),
+            "ranking": result,
+            "boards": boards,
+            "measures": ranking.MEASURES,
+            "weights": ranking.weights(),
+        }
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.request.GET.get("export") == "xlsx":
+            return xlsx_response(
+                ranking.ranking_workbook(context["ranking"]), f"排名通报-{self.period.label}"
+            )
+        return super().render_to_response(context, **response_kwargs)

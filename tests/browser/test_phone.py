@@ -136,6 +136,8 @@ def test_the_office_pages_do_not_break_at_phone_width(phone):
         "/projects/",
         "/officials/",
         "/zones/",
+        "/ranking/?year=2013&month=5",
+        "/lockouts/",
         "/meetings/",
         "/problems/",
         "/import/",
@@ -143,6 +145,8 @@ def test_the_office_pages_do_not_break_at_phone_width(phone):
     ]:
         phone.goto(path)
         assert overflow(page) <= 0, (path, overflow(page))
+        if path.startswith("/ranking/"):
+            phone.screenshot("phone-ranking", full_page=True)
     phone.goto("/")
     chart = page.locator("#zone-chart svg").bounding_box()
     assert chart["width"] <= 390

@@ -1,0 +1,292 @@
+"""The monthly ranking (排名通报) of lead officials, zones and responsible units, from the same
+figures as every page: the progress engine's summary, the month's reports and the problem
+register.
+
+Each measure becomes a score out of 100; a group's score is their weighted mean over the
+measures that apply to it (settings.JIEFANG_RANKING_WEIGHTS; a weight of 0 leaves a measure
+out). Equal scores share a rank (1, 1, 3).
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from projects.exchange.xlsx import (
+    BOLD,
+    CENTER,
+    HEADER_FILL,
+    TITLE_FONT,
+    append,
+    cell,
+    new_workbook,
+    setup_sheet,
+    workbook_bytes,
+)
+from projects.models import MonthlyReport, Problem, Project
+from projects.progress.period import Period, quantize
+
+MEASURES = {
+    "gap": _("completion against the time schedule"),
+    "lights": _("red and yellow lights"),
+    "reports": _("reports present"),
+    "problems": _("problems closed by their deadline"),
+}
+HUNDRED = Decimal(100)
+
+# What a group is, for each ranking: its key and name in the engine's summary and in the
+# problem register.
+GROUPS = {
+    "official": ("lead_official", "lead_official__name", "project__lead_official"),
+    "zone": ("zone", "zone__name", "project__zone"),
+    "unit": (None, "responsible_unit__name", "responsible_unit"),
+}
+
+
+@dataclass
+class Entry:
+    key: int
+    name: str
+    scores: dict
+    score: Decimal | None = None
+    rank: int | None = None
+    previous_rank: int | None = None
+    figures: dict = field(default_factory=dict)
+
+    @property
+    def movement(self):
+        """Places gained (positive) or lost since last month; None when unranked then."""
+        if self.previous_rank is None or self.rank is None:
+            return None
+        return self.previous_rank - self.rank
+
+
+@dataclass
+class Ranking:
+    period: Period
+    officials: list
+    zones: list
+    units: list
+    notes: list
+
+
+def weights():
+    return {
+        name: Decimal(str(weight))
+        for name, weight in settings.JIEFANG_RANKING_WEIGHTS.items()
+        if name in MEASURES and weight
+    }
+
+
+def _previous(period):
+    return Period(period.year - (period.month == 1), 12 if period.month == 1 else period.month - 1)
+
+
+def ranking(period, with_movement=True):
+    """The ranking of `period`, with each entry's rank of the month before."""
+    notes = []
+    reported = MonthlyReport.objects.filter(year=period.year, month=period.month).exists()
+    use = weights()
+    if not reported and "reports" in use:
+        del use["reports"]
+        notes.append(
+            _(
+                "No report has come in for %(period)s yet: it is ranked on the other measures, "
+                "from the figures that exist."
+            )
+            % {"period": period.label}
+        )
+    result = Ranking(
+        period,
+        officials=_rank(_project_groups(period, "official", use), use),
+        zones=_rank(_project_groups(period, "zone", use), use),
+        units=_rank(_unit_groups(period, use), use),
+        notes=notes,
+    )
+    if with_movement:
+        before = ranking(_previous(period), with_movement=False)
+        for current, earlier in (
+            (result.officials, before.officials),
+            (result.zones, before.zones),
+            (result.units, before.units),
+        ):
+            ranks = {entry.key: entry.rank for entry in earlier}
+            for entry in current:
+                entry.previous_rank = ranks.get(entry.key)
+    return result
+
+
+def _problem_scores(period, path):
+    """{group: (due by the month's end, closed by their deadline)} of problems with one."""
+    as_of = period.as_of
+    due = (
+        Problem.objects.raised_by(as_of)
+        .filter(deadline__isnull=False, deadline__lte=as_of)
+        .values_list(path, "deadline", "closed_at")
+    )
+    counts = {}
+    for group, deadline, closed_at in due:
+        total, on_time = counts.get(group, (0, 0))
+        in_time = closed_at is not None and timezone.localtime(closed_at).date() <= deadline
+        counts[group] = (total + 1, on_time + in_time)
+    return counts
+
+
+def _project_groups(period, kind, use):
+    key, name, problem_path = GROUPS[kind]
+    by = "lead_official" if kind == "official" else "zone"
+    projects = Project.objects.filter(**{f"{key}__isnull": False})
+    rows, _total = projects.summary(period, by=by)
+    present = dict(
+        projects.values(key)
+        .annotate(
+            n=Count(
+                "reports",
+                filter=Q(reports__year=period.year, reports__month=period.month),
+                distinct=True,
+            )
+        )
+        .values_list(key, "n")
+    )
+    problems = _problem_scores(period, problem_path) if "problems" in use else {}
+    entries = []
+    for row in rows:
+        group = row[key]
+        count = row["count"]
+        scores = {}
+        if "gap" in use and row["gap"] is not None:
+            scores["gap"] = min(HUNDRED, max(Decimal(0), HUNDRED - Decimal(row["gap"])))
+        if "lights" in use and count:
+            scores["lights"] = HUNDRED * (
+                1 - (Decimal(row["red"]) + Decimal(row["yellow"]) / 2) / count
+            )
+        if "reports" in use and count:
+            scores["reports"] = HUNDRED * Decimal(present.get(group, 0)) / count
+        if "problems" in use and group in problems:
+            due, on_time = problems[group]
+            scores["problems"] = HUNDRED * Decimal(on_time) / due
+        entries.append(
+            Entry(
+                key=group,
+                name=row[name],
+                scores={k: quantize(v) for k, v in scores.items()},
+                figures={
+                    "count": count,
+                    "gap": row["gap"],
+                    "red": row["red"],
+                    "yellow": row["yellow"],
+                    "reported": present.get(group, 0),
+                    "problems_due": problems.get(group, (0, 0))[0],
+                    "problems_on_time": problems.get(group, (0, 0))[1],
+                },
+            )
+        )
+    return entries
+
+
+def _unit_groups(period, use):
+    """Responsible units, on their problems only (the one measure that is theirs)."""
+    if "problems" not in use:
+        return []
+    problems = _problem_scores(period, "responsible_unit")
+    names = dict(
+        Problem.objects.filter(responsible_unit__in=[k for k in problems if k])
+        .values_list("responsible_unit", "responsible_unit__name")
+        .distinct()
+    )
+    return [
+        Entry(
+            key=unit,
+            name=names[unit],
+            scores={"problems": quantize(HUNDRED * Decimal(on_time) / due)},
+            figures={"problems_due": due, "problems_on_time": on_time},
+        )
+        for unit, (due, on_time) in problems.items()
+        if unit is not None
+    ]
+
+
+def _rank(entries, use):
+    """Score each entry over the measures it has, then rank; equal scores share a rank."""
+    for entry in entries:
+        weighted = [(use[name], score) for name, score in entry.scores.items() if name in use]
+        total = sum((weight for weight, _score in weighted), Decimal(0))
+        entry.score = (
+            quantize(sum((w * s for w, s in weighted), Decimal(0)) / total) if total else None
+        )
+    ranked = sorted((e for e in entries if e.score is not None), key=lambda e: (-e.score, e.name))
+    for index, entry in enumerate(ranked):
+        same = index and entry.score == ranked[index - 1].score
+        entry.rank = ranked[index - 1].rank if same else index + 1
+    return ranked
+
+
+def top_and_bottom(entries, count=None):
+    """红榜 (the first `count`) and 黑榜 (the last `count`, worst last), not overlapping."""
+    count = count or settings.JIEFANG_RANKING_TOP
+    top = entries[:count]
+    bottom = [entry for entry in entries[-count:] if entry not in top]
+    return top, bottom
+
+
+COLUMNS = [
+    ("rank", "名次", 6),
+    ("name", "名称", 22),
+    ("score", "得分", 8),
+    ("gap", "得分:序时进度", 12),
+    ("lights", "得分:红黄灯", 12),
+    ("reports", "得分:按时填报", 12),
+    ("problems", "得分:问题按期销号", 14),
+    ("movement", "较上月", 8),
+]
+
+
+def ranking_workbook(result):
+    """The ranking as .xlsx bytes: one sheet each for officials, zones and units."""
+    book = new_workbook()
+    for title, entries in (
+        ("牵头领导", result.officials),
+        ("功能区", result.zones),
+        ("责任单位", result.units),
+    ):
+        sheet = book.create_sheet(title)
+        setup_sheet(sheet, [width for _key, _label, width in COLUMNS], header_rows=3, title_rows=2)
+        append(
+            sheet,
+            [
+                cell(
+                    sheet,
+                    f"{settings.JIEFANG_DISTRICT}重点项目推进排名({title})",
+                    font=TITLE_FONT,
+                    alignment=CENTER,
+                    border=None,
+                )
+            ],
+            height=30,
+        )
+        append(sheet, [cell(sheet, f"统计期:{result.period.label}", border=None, alignment=None)])
+        append(
+            sheet,
+            [
+                cell(sheet, label, font=BOLD, fill=HEADER_FILL, alignment=CENTER)
+                for _k, label, _w in COLUMNS
+            ],
+        )
+        for entry in entries:
+            append(
+                sheet,
+                [
+                    cell(sheet, value)
+                    for value in (
+                        entry.rank,
+                        entry.name,
+                        entry.score,
+                        *(entry.scores.get(name) for name in MEASURES),
+                        entry.movement,
+                    )
+                ],
+            )
+    return workbook_bytes(book)

@@ -1,0 +1,131 @@
+"""The monthly ranking (排名通报): the same figures as the engine, ties sharing a rank, the
+boundaries (no projects, no reports), movement, the page and its export read back."""
+
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from projects.models import Official, Project
+from projects.progress.period import Period
+from projects.register.ranking import ranking, top_and_bottom
+from tests.conftest import make_project, plan, report
+
+pytestmark = pytest.mark.django_db
+
+MAY = Period(2013, 5)
+
+
+def test_scores_come_from_the_engines_figures(demo):
+    result = ranking(MAY)
+    rows, _total = Project.objects.filter(lead_official__isnull=False).summary(
+        MAY, by="lead_official"
+    )
+    gaps = {row["lead_official"]: row["gap"] for row in rows}
+    assert {e.key for e in result.officials} == set(gaps)
+    for entry in result.officials:
+        assert entry.scores["gap"] == min(Decimal(100), max(Decimal(0), 100 - gaps[entry.key]))
+        figures = entry.figures
+        assert entry.scores["reports"] == round(
+            Decimal(100) * figures["reported"] / figures["count"], 2
+        )
+    scores = [e.score for e in result.officials]
+    assert scores == sorted(scores, reverse=True)
+    assert [e.rank for e in result.officials][0] == 1
+    assert len(result.zones) == 4 and result.units  # units on their problems
+
+
+def test_equal_scores_share_a_rank_and_an_official_without_projects_is_not_ranked(zone):
+    first, second, third = (Official.objects.create(name=n) for n in ("甲", "乙", "丙"))
+    Official.objects.create(name="没有项目的领导")
+    for index, official in enumerate((first, second, third)):
+        project = make_project(zone, f"T-{index}", lead_official=official)
+        plan(project, 2013, "1200.00")
+        report(project, 2013, 5, "500.00" if official != third else "100.00")
+    entries = ranking(MAY).officials
+    assert [(e.name, e.rank) for e in entries] == [("乙", 1), ("甲", 1), ("丙", 3)]
+    assert "没有项目的领导" not in [e.name for e in entries]
+
+
+def test_a_month_without_reports_ranks_on_what_exists_and_says_so(demo):
+    result = ranking(Period(2013, 6))
+    assert result.notes and "尚无填报" in str(result.notes[0])
+    assert all("reports" not in e.scores for e in result.officials)
+    assert all(e.score is not None for e in result.officials)
+
+
+def test_movement_against_last_month(demo):
+    may = {e.key: e for e in ranking(MAY).officials}
+    april = {e.key: e.rank for e in ranking(Period(2013, 4), with_movement=False).officials}
+    for key, entry in may.items():
+        assert entry.previous_rank == april.get(key)
+        if entry.previous_rank:
+            assert entry.movement == april[key] - entry.rank
+
+
+def test_red_and_black_lists_do_not_overlap(demo, settings):
+    settings.JIEFANG_RANKING_TOP = 3
+    entries = ranking(MAY).officials
+    top, bottom = top_and_bottom(entries)
+    assert top == entries[:3] and not set(map(id, top)) & set(map(id, bottom))
+    assert bottom[-1] is entries[-1]
+
+
+def test_the_page_and_its_export_agree_with_the_ranking(client, demo_users):
+    client.force_login(User.objects.get(username="observer"))
+    response = client.get(reverse("projects:ranking"), {"year": 2013, "month": 5})
+    html = response.content.decode()
+    assert response.status_code == 200 and "红榜" in html and "黑榜" in html
+    result = ranking(MAY)
+    for entry in result.officials:
+        assert entry.name in html
+    export = client.get(reverse("projects:ranking"), {"year": 2013, "month": 5, "export": "xlsx"})
+    book = openpyxl.load_workbook(io.BytesIO(export.content))
+    assert book.sheetnames == ["牵头领导", "功能区", "责任单位"]
+    sheet = book["牵头领导"]
+    assert [c.value for c in sheet[3]][:3] == ["名次", "名称", "得分"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
+    assert len(rows) == len(result.officials)
+    for row, entry in zip(rows, result.officials, strict=True):
+        assert row[0] == entry.rank and row[1] == entry.name
+        assert Decimal(str(row[2])) == entry.score
+        assert row[3] is not None and Decimal(str(row[3])) == entry.scores["gap"]
+
+
+def test_the_page_runs_the_same_queries_for_few_or_many_officials(client, demo_users):
+    from projects.models import Zone
+
+    zone = Zone.objects.create(name="测试功能区", order=9)
+    client.force_login(User.objects.get(username="observer"))
+    url = reverse("projects:ranking")
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"year": 2013, "month": 5}).status_code == 200
+        return len(queries)
+
+    few = count()
+    for index in range(20):
+        official = Official.objects.create(name=f"新领导{index}")
+        project = make_project(zone, f"Q-{index}", lead_official=official)
+        plan(project, 2013, "100.00")
+        report(project, 2013, 5, "10.00")
+    assert count() == few
+
+
+def test_the_packet_has_a_ranking_page(client, demo_users):
+    from projects.models import Meeting
+
+    client.force_login(User.objects.get(username="observer"))
+    meeting = Meeting.objects.get(year=2013, number=5)
+    html = client.get(reverse("projects:meeting_print", args=[meeting.pk])).content.decode()
+    section = html[
+        html.index('id="ranking"') : html.index("</section>", html.index('id="ranking"'))
+    ]
+    first = ranking(MAY).officials[0]
+    assert "月度排名通报" in section and first.name in section and str(first.score) in section
