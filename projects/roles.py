@@ -29,7 +29,8 @@ ACTIONS = ("view", "add", "change", "delete")
 
 ROLES = {
     "project_office": {
-        "projects": [f"{action}_{model}" for model in MODELS for action in ACTIONS],
+        "projects": [f"{action}_{model}" for model in MODELS for action in ACTIONS]
+        + [f"{action}_documenttemplate" for action in ACTIONS],
         "axes": [
             "view_accessattempt",
             "delete_accessattempt",

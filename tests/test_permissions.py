@@ -156,6 +156,8 @@ MATRIX = {
     "projects:meeting_detail": (lambda: {"pk": meeting().pk}, EVERYONE, None, None, None),
     "projects:meeting_print": (lambda: {"pk": meeting().pk}, EVERYONE, None, None, None),
     "projects:meeting_pdf": (lambda: {"pk": meeting().pk}, EVERYONE, None, None, None),
+    "projects:meeting_minutes_docx": (lambda: {"pk": meeting().pk}, EVERYONE, None, None, None),
+    "projects:bulletin_docx": (dict, EVERYONE, None, None, None),
     "projects:official_print": (
         lambda: {"pk": Official.objects.get(name="陈立新").pk},
         EVERYONE,

@@ -1,9 +1,12 @@
 """The office's admin of meetings and the problem register."""
 
+from django import forms
 from django.contrib import admin
 
-from projects.models import Meeting, Problem
+from projects.models import DocumentTemplate, Meeting, Problem
 from projects.register.admin import VersionedAdmin
+
+from . import documents
 
 
 class ProblemInline(admin.TabularInline):
@@ -37,3 +40,28 @@ class ProblemAdmin(VersionedAdmin):
     search_fields = ["description", "project__code", "project__name"]
     autocomplete_fields = ["project", "responsible_unit"]
     show_full_result_count = False
+
+
+class DocumentTemplateForm(forms.ModelForm):
+    """An uploaded template is tried on the latest meeting (or month) before it is accepted."""
+
+    class Meta:
+        model = DocumentTemplate
+        fields = ["kind", "file"]
+
+    def clean(self):
+        cleaned = super().clean()
+        kind, upload = cleaned.get("kind"), cleaned.get("file")
+        if kind and upload and hasattr(upload, "read"):
+            upload.seek(0)
+            problem = documents.try_template(kind, upload.read())
+            upload.seek(0)
+            if problem:
+                self.add_error("file", problem)
+        return cleaned
+
+
+@admin.register(DocumentTemplate)
+class DocumentTemplateAdmin(admin.ModelAdmin):
+    form = DocumentTemplateForm
+    list_display = ["kind", "file", "uploaded_at"]

@@ -23,7 +23,7 @@ class OfficialSection:
     total: dict = field(default_factory=dict)
 
 
-def meeting_packet(meeting, official=None):
+def meeting_packet(meeting, official=None, photos=True):
     """Cover data, zone summary, one section per lead official, and the problem register."""
     period = meeting.period
     as_of = period.as_of
@@ -40,7 +40,7 @@ def meeting_packet(meeting, official=None):
         .order_by("lead_official__name", "zone__order", "code")
     )
     rows = list(rows)
-    photos = latest_photos(rows, period) if settings.JIEFANG_PACKET_PHOTOS else {}
+    photos = latest_photos(rows, period) if photos and settings.JIEFANG_PACKET_PHOTOS else {}
     sections = {}
     for project in rows:
         project.photo = photos.get(project.pk)

@@ -10,6 +10,12 @@ urlpatterns = [
     path("meetings/<int:pk>/lock/", views.MeetingLockView.as_view(), name="meeting_lock"),
     path("meetings/<int:pk>/packet.pdf", views.MeetingPdfView.as_view(), name="meeting_pdf"),
     path(
+        "meetings/<int:pk>/minutes.docx",
+        views.MeetingMinutesDocxView.as_view(),
+        name="meeting_minutes_docx",
+    ),
+    path("bulletin.docx", views.BulletinDocxView.as_view(), name="bulletin_docx"),
+    path(
         "meetings/<int:pk>/problems/new/", views.ProblemCreateView.as_view(), name="problem_create"
     ),
     path("problems/", views.ProblemListView.as_view(), name="problem_list"),

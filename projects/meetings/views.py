@@ -13,8 +13,9 @@ from django.views.generic import CreateView, DetailView, TemplateView, UpdateVie
 
 from projects.models import Meeting, MonthLock, MonthlyReport, Official, Problem, StaleVersion
 from projects.permissions import OfficeMixin, ReadMixin
-from projects.web.mixins import ObjectListView
+from projects.web.mixins import ObjectListView, PeriodMixin
 
+from . import documents
 from .filters import ProblemFilterSet
 from .forms import MeetingForm, ProblemCloseForm, ProblemForm
 from .packet import meeting_packet
@@ -241,3 +242,40 @@ class OfficialPrintView(ReadMixin, TemplateView):
         if meeting is None:
             raise Http404(_("No meeting has been opened yet."))
         return super().get_context_data(**kwargs) | meeting_packet(meeting, official)
+
+
+def docx_response(content, filename):
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.docx"
+    return response
+
+
+class DocumentMixin(ReadMixin):
+    """A Word document; a problem with the office's own template is said on the next page."""
+
+    def document(self, kind, context, filename):
+        content, problem = documents.render(kind, context)
+        if problem:
+            messages.warning(self.request, problem)
+        return docx_response(content, filename)
+
+
+class MeetingMinutesDocxView(DocumentMixin, View):
+    """会议纪要 of a meeting, as .docx."""
+
+    def get(self, request, pk):
+        meeting = get_object_or_404(Meeting, pk=pk)
+        return self.document("minutes", documents.minutes_context(meeting), f"{meeting}会议纪要")
+
+
+class BulletinDocxView(DocumentMixin, PeriodMixin, View):
+    """月度通报 of a month (?year=&month=), as .docx."""
+
+    def get(self, request):
+        period = self.period
+        return self.document(
+            "bulletin", documents.bulletin_context(period), f"{period.label}重点项目推进情况通报"
+        )

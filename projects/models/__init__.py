@@ -10,7 +10,7 @@ from .base import (
     non_negative,
     not_in_future,
 )
-from .meetings import Meeting, Problem
+from .meetings import DocumentTemplate, Meeting, Problem
 from .plans import AnnualPlan, MonthlyPlan
 from .register import (
     Milestone,
@@ -24,6 +24,7 @@ from .register import (
 from .reporting import MAX_PHOTOS, TEXT_LIMIT, MonthLock, MonthlyReport, ReportPhoto
 
 __all__ = [
+    "DocumentTemplate",
     "MONEY",
     "MONTH_VALIDATORS",
     "MAX_PHOTOS",

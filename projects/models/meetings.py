@@ -143,3 +143,23 @@ class Problem(Versioned):
             errors["closing_note"] = _("A problem cannot be closed without a closing note.")
         if errors:
             raise ValidationError(errors)
+
+
+class DocumentTemplate(models.Model):
+    """The office's own Word template for a document, used instead of templates/docx/ while
+    it renders (see projects/meetings/documents.py)."""
+
+    class Kind(models.TextChoices):
+        MINUTES = "minutes", _("Meeting minutes (会议纪要)")
+        BULLETIN = "bulletin", _("Monthly bulletin (月度通报)")
+
+    kind = models.CharField(_("document"), max_length=20, choices=Kind, unique=True)
+    file = models.FileField(_("Word template (.docx)"), upload_to="docx-templates/")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("document template")
+        verbose_name_plural = _("document templates")
+
+    def __str__(self):
+        return str(self.get_kind_display())

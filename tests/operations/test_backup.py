@@ -98,10 +98,12 @@ def _corrupted(tmp_path):
     with tarfile.open(good) as archive:
         name = next(n for n in archive.getnames() if n.startswith("database."))
         data = bytearray(archive.extractfile(name).read())
-    # The schema's page (after the file header) and pages in the middle overwritten.
-    data[200:4000] = b"\xff" * 3800
+    # The end of the first page (where the schema's cells are) and the second half of the
+    # file (table pages) overwritten; the 100-byte file header is left as it was.
+    page = int.from_bytes(data[16:18], "big")
+    data[page - 1500 : page] = b"\xff" * 1500
     middle = len(data) // 2
-    data[middle : middle + 40960] = b"\xff" * 40960
+    data[middle:] = b"\xff" * (len(data) - middle)
     path = tmp_path / name.replace("database", "corrupted")
     path.write_bytes(bytes(data))
     return path

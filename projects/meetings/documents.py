@@ -1,0 +1,236 @@
+"""The meeting's documents in Word: 会议纪要 for a meeting and 月度通报 for a month, filled by
+docxtpl from templates/docx/ (or the office's own template, uploaded in the admin).
+
+Every value is text, escaped as it goes in; multi-line fields keep their line breaks. An
+uploaded template that does not render is reported in Chinese, naming the variable or the
+tag, and the default is used until it is fixed. The variables each template receives are
+listed in the user guide (docs/user-guide.zh.md, “Word 文档”).
+"""
+
+import re
+import zipfile
+from io import BytesIO
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from docxtpl import DocxTemplate, Listing
+from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
+
+from projects.models import DocumentTemplate, Light, Meeting, MonthlyReport, Problem, Project
+from projects.register.ranking import ranking
+from projects.templatetags.jiefang import money, pct
+
+from .packet import meeting_packet
+
+DEFAULTS = settings.BASE_DIR / "templates" / "docx"
+
+
+def chinese_date(value):
+    return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def figures(total, period):
+    return {
+        "count": total["count"],
+        "annual_plan": money(total["annual_plan"]),
+        "ytd_label": period.ytd_label,
+        "ytd": money(total["ytd"]),
+        "rate": pct(total["completion_rate"]),
+        "schedule": pct(total["time_schedule"]),
+        **{name: total[name] for name in ("green", "yellow", "red", "none")},
+    }
+
+
+def problem_row(problem):
+    return {
+        "project": problem.project.name,
+        "description": Listing(problem.description),
+        "unit": problem.responsible_unit.name if problem.responsible_unit else "",
+        "deadline": chinese_date(problem.deadline),
+        "status": str(problem.get_status_display()),
+    }
+
+
+def _common(period):
+    return {
+        "district": settings.JIEFANG_DISTRICT,
+        "reporting_unit": settings.JIEFANG_REPORTING_UNIT,
+        "period": period.label,
+        "today": chinese_date(timezone.localdate()),
+    }
+
+
+def minutes_context(meeting):
+    """The variables of 会议纪要: the meeting, the district's figures, each lead official's
+    projects, the decisions, the problems raised and those carried over."""
+    packet = meeting_packet(meeting, photos=False)
+    period = packet["period"]
+    sections = []
+    for section in packet["sections"]:
+        official = section.official
+        sections.append(
+            {
+                "heading": f"{official.name} {official.position}".strip()
+                if official
+                else _("No lead official"),
+                "projects": [
+                    {
+                        "name": p.name,
+                        "annual_plan": money(p.annual_plan),
+                        "ytd": money(p.ytd),
+                        "rate": pct(p.completion_rate),
+                        "schedule": pct(p.time_schedule),
+                        "light": str(p.light.label),
+                        "progress": Listing(p.report_progress or ""),
+                    }
+                    for p in section.projects
+                ],
+            }
+        )
+    return _common(period) | {
+        "meeting": {
+            "title": str(meeting),
+            "date": chinese_date(meeting.date),
+            "venue": meeting.venue,
+            "chair": meeting.chair,
+            "attendees": Listing(meeting.attendees),
+        },
+        "figures": figures(packet["total"], period),
+        "sections": sections,
+        "decisions": Listing(meeting.minutes or _("(none recorded)")),
+        "problems": [problem_row(p) for p in packet["raised"]],
+        "carried_over": [problem_row(p) for p in packet["earlier_open"]],
+    }
+
+
+def _movement(entry):
+    if entry.movement is None:
+        return "—"
+    if entry.movement > 0:
+        return f"↑{entry.movement}"
+    return f"↓{-entry.movement}" if entry.movement < 0 else "="
+
+
+def bulletin_context(period):
+    """The variables of 月度通报: the figures, the ranking, the red-light projects with their
+    reasons, the overdue problems and the projects not yet reported."""
+    as_of = period.as_of
+    _rows, total = Project.objects.summary(period)
+    ranked = ranking(period)
+    red = (
+        Project.objects.with_progress(period)
+        .filter(light_rank=Light.RED.rank)
+        .select_related("lead_official")
+        .order_by("code")
+    )
+    missing = {}
+    for name, official in (
+        Project.objects.exclude(
+            pk__in=MonthlyReport.objects.filter(year=period.year, month=period.month).values(
+                "project"
+            )
+        )
+        .order_by("lead_official__name", "code")
+        .values_list("name", "lead_official__name")
+    ):
+        missing.setdefault(official or _("No lead official"), []).append(name)
+    overdue = (
+        Problem.objects.overdue_at(as_of)
+        .select_related("project", "responsible_unit")
+        .order_by("deadline", "pk")
+    )
+    return _common(period) | {
+        "figures": figures(total, period),
+        "ranking_note": "".join(str(note) for note in ranked.notes),
+        **{
+            name: [
+                {
+                    "rank": entry.rank,
+                    "name": entry.name,
+                    "score": str(entry.score),
+                    "movement": _movement(entry),
+                }
+                for entry in entries
+            ]
+            for name, entries in (
+                ("officials", ranked.officials),
+                ("zones", ranked.zones),
+                ("units", ranked.units),
+            )
+        },
+        "red_projects": [
+            {
+                "name": p.name,
+                "official": p.lead_official.name if p.lead_official else "",
+                "reason": str(p.light_reason),
+            }
+            for p in red
+        ],
+        "overdue_problems": [problem_row(p) for p in overdue],
+        "late_reporters": [
+            {"official": official, "projects": "、".join(names)}
+            for official, names in missing.items()
+        ],
+    }
+
+
+def _render(source, context):
+    template = DocxTemplate(source)
+    template.render(context, Environment(undefined=StrictUndefined), autoescape=True)
+    buffer = BytesIO()
+    template.save(buffer)
+    return buffer.getvalue()
+
+
+def why(error):
+    """The Chinese reason an uploaded template failed, naming the variable or the tag."""
+    if isinstance(error, UndefinedError):
+        match = re.search(r"'([^']+)' is undefined|attribute '([^']+)'", str(error))
+        name = next((group for group in match.groups() if group), "") if match else ""
+        return _("it uses the variable “%(name)s”, which this document does not have") % {
+            "name": name
+        }
+    if isinstance(error, TemplateError):
+        line = getattr(error, "lineno", None)
+        return _("a tag is malformed (near line %(line)s of the document's text)") % {
+            "line": line or "?"
+        }
+    return _("it is not a Word document (.docx) that can be read")
+
+
+def sample_context(kind):
+    """The context of the latest meeting's minutes, or of the latest month's bulletin."""
+    if kind == "minutes":
+        meeting = Meeting.objects.order_by("-date").first()
+        return minutes_context(meeting) if meeting else None
+    return bulletin_context(MonthlyReport.objects.latest_period())
+
+
+def try_template(kind, data):
+    """Why the template in `data` cannot fill its document, in Chinese, or None."""
+    context = sample_context(kind)
+    if context is None:
+        return None
+    try:
+        _render(BytesIO(data), context)
+    except (TemplateError, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        return why(error)
+    return None
+
+
+def render(kind, context):
+    """(bytes of the document, the Chinese problem with the office's template or None)."""
+    default = DEFAULTS / f"{kind}.docx"
+    uploaded = DocumentTemplate.objects.filter(kind=kind).first()
+    if uploaded is None:
+        return _render(default, context), None
+    try:
+        with uploaded.file.open("rb") as handle:
+            return _render(BytesIO(handle.read()), context), None
+    except (TemplateError, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        problem = _(
+            "The office's template for %(document)s was not used: %(reason)s. The default "
+            "template was used; correct the template in the administration."
+        ) % {"document": uploaded.get_kind_display(), "reason": why(error)}
+        return _render(default, context), problem

@@ -1,0 +1,230 @@
+"""The default Word templates (templates/docx/), written with python-docx in the conventions
+of government documents (GB/T 9704): A4; margins 37/35/28/26 mm; title 方正小标宋简体 二号
+(22 pt); body 仿宋_GB2312 三号 (16 pt) at a fixed 28.9 pt line, 22 lines of 28 characters a
+page; headings 黑体 and 楷体_GB2312; the page number centred in the footer as “— 1 —”.
+
+The tags are docxtpl's (Jinja): `{{ … }}` values, `{%p … %}` paragraph and `{%tr … %}` table
+row blocks. `manage.py write_docx_templates` writes them; the office may upload its own in
+the admin (see documents.py for the variables each receives).
+"""
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+TITLE_FONT, BODY_FONT, HEADING_FONT, SUB_FONT, TABLE_FONT = (
+    "方正小标宋简体",
+    "仿宋_GB2312",
+    "黑体",
+    "楷体_GB2312",
+    "宋体",
+)
+
+
+TABLE_SIZE = 9  # 小五 is too small to read; 五号 (10.5) wraps the amounts of 10k yuan
+
+
+def _font(run, name, size, bold=False):
+    run.font.name = name
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    for attribute in ("w:eastAsia", "w:ascii", "w:hAnsi"):
+        fonts.set(qn(attribute), name)
+
+
+def _paragraph(document, text, font=BODY_FONT, size=16, align=None, bold=False, indent=True):
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    paragraph.paragraph_format.line_spacing = Pt(28.9)
+    paragraph.paragraph_format.space_after = Pt(0)
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
+    if align is not None:
+        paragraph.alignment = align
+    _font(paragraph.add_run(text), font, size, bold)
+    return paragraph
+
+
+def _page_number(section):
+    """“— PAGE —” centred in the footer, 宋体 四号."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(paragraph.add_run("— "), TABLE_FONT, 14)
+    run = paragraph.add_run()
+    _font(run, TABLE_FONT, 14)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._element.append(element)
+    _font(paragraph.add_run(" —"), TABLE_FONT, 14)
+
+
+def _document():
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    normal = document.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = Pt(16)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    _page_number(section)
+    return document
+
+
+def _title(document, text):
+    _paragraph(document, text, TITLE_FONT, 22, WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    _paragraph(document, "", indent=False)
+
+
+def _heading(document, text):
+    _paragraph(document, text, HEADING_FONT, 16)
+
+
+def _table(document, headings, cells, loop, widths):
+    """A table: the headings, then one row per item of `loop` (docxtpl's {%tr %} rows);
+    `widths` in millimetres add up to the 156 mm between the margins."""
+    table = document.add_table(rows=4, cols=len(headings))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths, strict=True):
+            cell.width = Mm(width)
+    rows = [table.rows[0].cells, table.rows[1].cells, table.rows[2].cells, table.rows[3].cells]
+    for index, heading in enumerate(headings):
+        _font(rows[0][index].paragraphs[0].add_run(heading), HEADING_FONT, TABLE_SIZE)
+        _font(rows[2][index].paragraphs[0].add_run(cells[index]), TABLE_FONT, TABLE_SIZE)
+    _font(rows[1][0].paragraphs[0].add_run(f"{{%tr for row in {loop} %}}"), TABLE_FONT, 9)
+    _font(rows[3][0].paragraphs[0].add_run("{%tr endfor %}"), TABLE_FONT, 9)
+    return table
+
+
+PROBLEM_HEADINGS = ["项目", "问题", "责任单位", "时限", "状态"]
+PROBLEM_WIDTHS = [32, 50, 28, 24, 22]
+PROBLEM_CELLS = [
+    "{{ row.project }}",
+    "{{ row.description }}",
+    "{{ row.unit }}",
+    "{{ row.deadline }}",
+    "{{ row.status }}",
+]
+
+
+def minutes_template():
+    document = _document()
+    _title(document, "{{ district }}“四区联建”重点项目推进例会纪要")
+    _paragraph(document, "{{ meeting.title }}", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    _paragraph(
+        document,
+        "{{ meeting.date }},{{ meeting.chair }}在{{ meeting.venue }}主持召开"
+        "{{ meeting.title }},听取{{ period }}各重点项目推进情况汇报。参加人员:{{ meeting.attendees }}。",
+    )
+    _heading(document, "一、总体情况")
+    _paragraph(
+        document,
+        "全区{{ figures.count }}个重点项目,年度计划投资{{ figures.annual_plan }}万元,"
+        "{{ figures.ytd_label }}完成投资{{ figures.ytd }}万元,完成率{{ figures.rate }}%,"
+        "序时进度{{ figures.schedule }}%;正常{{ figures.green }}个、滞后{{ figures.yellow }}个、"
+        "严重滞后{{ figures.red }}个、无计划{{ figures.none }}个。",
+    )
+    _heading(document, "二、各牵头领导分包项目进展")
+    _paragraph(document, "{%p for section in sections %}", indent=False)
+    _paragraph(document, "{{ section.heading }}", SUB_FONT, 16)
+    _table(
+        document,
+        ["项目", "年度计划", "完成投资", "完成率%", "序时%", "状态", "形象进度"],
+        [
+            "{{ row.name }}",
+            "{{ row.annual_plan }}",
+            "{{ row.ytd }}",
+            "{{ row.rate }}",
+            "{{ row.schedule }}",
+            "{{ row.light }}",
+            "{{ row.progress }}",
+        ],
+        "section.projects",
+        [26, 22, 22, 15, 15, 16, 40],
+    )
+    _paragraph(document, "{%p endfor %}", indent=False)
+    _heading(document, "三、会议议定事项")
+    _paragraph(document, "{{ decisions }}")
+    _heading(document, "四、本次例会提出的问题")
+    _table(document, PROBLEM_HEADINGS, PROBLEM_CELLS, "problems", PROBLEM_WIDTHS)
+    _heading(document, "五、以前例会未销号的问题")
+    _table(document, PROBLEM_HEADINGS, PROBLEM_CELLS, "carried_over", PROBLEM_WIDTHS)
+    _paragraph(document, "", indent=False)
+    _paragraph(document, "{{ reporting_unit }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    _paragraph(document, "{{ today }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    return document
+
+
+def bulletin_template():
+    document = _document()
+    _title(document, "关于{{ period }}{{ district }}重点项目推进情况的通报")
+    _heading(document, "一、总体情况")
+    _paragraph(
+        document,
+        "截至{{ period }}底,全区{{ figures.count }}个重点项目{{ figures.ytd_label }}完成投资"
+        "{{ figures.ytd }}万元,占年度计划{{ figures.annual_plan }}万元的{{ figures.rate }}%,"
+        "序时进度{{ figures.schedule }}%;正常{{ figures.green }}个、滞后{{ figures.yellow }}个、"
+        "严重滞后{{ figures.red }}个、无计划{{ figures.none }}个。",
+    )
+    _heading(document, "二、排名情况")
+    _paragraph(document, "{{ ranking_note }}")
+    for title, loop in (("(一)牵头领导", "officials"), ("(二)功能区", "zones")):
+        _paragraph(document, title, SUB_FONT, 16)
+        _table(
+            document,
+            ["名次", "名称", "得分", "较上月"],
+            ["{{ row.rank }}", "{{ row.name }}", "{{ row.score }}", "{{ row.movement }}"],
+            loop,
+            [18, 80, 28, 30],
+        )
+    _paragraph(document, "(三)责任单位(问题按期销号)", SUB_FONT, 16)
+    _table(
+        document,
+        ["名次", "单位", "得分"],
+        ["{{ row.rank }}", "{{ row.name }}", "{{ row.score }}"],
+        "units",
+        [18, 100, 38],
+    )
+    _heading(document, "三、严重滞后项目")
+    _table(
+        document,
+        ["项目", "牵头领导", "原因"],
+        ["{{ row.name }}", "{{ row.official }}", "{{ row.reason }}"],
+        "red_projects",
+        [40, 26, 90],
+    )
+    _heading(document, "四、逾期未销号问题")
+    _table(document, PROBLEM_HEADINGS, PROBLEM_CELLS, "overdue_problems", PROBLEM_WIDTHS)
+    _heading(document, "五、未按时填报")
+    _table(
+        document,
+        ["牵头领导", "未填报项目"],
+        ["{{ row.official }}", "{{ row.projects }}"],
+        "late_reporters",
+        [40, 116],
+    )
+    _paragraph(document, "", indent=False)
+    _paragraph(document, "{{ reporting_unit }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    _paragraph(document, "{{ today }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    return document
+
+
+TEMPLATES = {"minutes": minutes_template, "bulletin": bulletin_template}
