@@ -52,7 +52,8 @@ def _pg_env_and_args(settings):
     return env, args
 
 
-MEDIA_FOLDERS = ("photos",)  # what the register keeps outside the database
+# What the register keeps outside the database: site photos and the office's Word templates.
+MEDIA_FOLDERS = ("photos", "docx-templates")
 
 
 def backup(output):

@@ -150,3 +150,21 @@ def test_restore_refuses_a_backup_from_a_newer_version(tmp_path):
     with pytest.raises(CommandError, match="更新的版本"):
         call_command("restore", str(path), yes=True)
     assert snapshot() == before
+
+
+def test_the_offices_word_templates_are_backed_up_and_restored(tmp_path):
+    from django.core.files.base import ContentFile
+
+    from projects.models import DocumentTemplate
+
+    call_command("setup_demo", year=2013, stdout=open("/dev/null", "w"))
+    template = DocumentTemplate(kind="minutes")
+    template.file.save("本区纪要.docx", ContentFile(b"docx bytes"), save=True)
+    path = Path(template.file.path)
+    backup = tmp_path / "with-templates.backup"
+    call_command("backup", output=str(backup), stdout=open("/dev/null", "w"))
+    path.unlink()
+    DocumentTemplate.objects.all().delete()
+    call_command("restore", str(backup), yes=True, stdout=open("/dev/null", "w"))
+    restored = DocumentTemplate.objects.get(kind="minutes")
+    assert Path(restored.file.path).read_bytes() == b"docx bytes"
