@@ -68,11 +68,12 @@ def open_problem():
     return Problem.objects.get(description="商户过渡安置场地不足")
 
 
-def locked_attempt():
+def locked_attempt(username="someone"):
+    """A log-in locked after five failures, as django-axes records it; the unlock form's data."""
     from axes.models import AccessAttempt
 
     attempt = AccessAttempt.objects.create(
-        username="someone",
+        username=username,
         ip_address="10.9.9.9",
         failures_since_start=5,
         get_data="",

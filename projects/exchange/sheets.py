@@ -14,16 +14,14 @@ from .xlsx import (
     LIGHT_FILLS,
     MONEY_FORMAT,
     PERCENT_FORMAT,
-    TITLE_FONT,
     append,
+    append_title,
     append_values,
     cell,
     row_styles,
     setup_sheet,
-    title_alignment,
 )
 
-TITLE_HEIGHT = 30
 INFO_HEIGHT = 18
 
 
@@ -35,13 +33,7 @@ class AnnexSheets:
         says on paper what it is and as of when."""
         last = get_column_letter(len(headers))
         setup_sheet(sheet, widths, header_rows=3, title_rows=2)
-        title = f"{settings.JIEFANG_DISTRICT}“四区联建”重点项目{title}"
-        append(
-            sheet,
-            [cell(sheet, title, font=TITLE_FONT, alignment=title_alignment(sheet), border=None)],
-            height=TITLE_HEIGHT,
-        )
-        sheet.merged_cells.add(f"A1:{last}1")
+        append_title(sheet, f"{settings.JIEFANG_DISTRICT}“四区联建”重点项目{title}", len(headers))
         parts = [
             f"填报单位:{settings.JIEFANG_REPORTING_UNIT}",
             f"截至{self.period.year}年{self.period.month}月",

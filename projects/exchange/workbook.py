@@ -9,7 +9,7 @@ from openpyxl.utils import get_column_letter
 
 from projects.models import Light, Project
 
-from .sheets import INFO_HEIGHT, TITLE_HEIGHT, AnnexSheets
+from .sheets import INFO_HEIGHT, AnnexSheets
 from .xlsx import (
     BOLD,
     CENTER,
@@ -21,16 +21,15 @@ from .xlsx import (
     MONEY_FORMAT,
     PERCENT_FORMAT,
     POINTS_FORMAT,
-    TITLE_FONT,
     UNITS,
     WRAP,
     append,
+    append_title,
     append_values,
     cell,
     new_workbook,
     row_styles,
     setup_sheet,
-    title_alignment,
     workbook_bytes,
 )
 
@@ -112,13 +111,7 @@ class ProgressWorkbook(AnnexSheets):
             repeat_columns="A:B",
             title_rows=2,
         )
-        title = f"{settings.JIEFANG_DISTRICT}“四区联建”重点项目进展情况表"
-        append(
-            sheet,
-            [cell(sheet, title, font=TITLE_FONT, alignment=title_alignment(sheet), border=None)],
-            height=TITLE_HEIGHT,
-        )
-        sheet.merged_cells.add(f"A1:{last}1")
+        append_title(sheet, f"{settings.JIEFANG_DISTRICT}“四区联建”重点项目进展情况表", width)
         append(
             sheet,
             [

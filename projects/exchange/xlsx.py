@@ -249,3 +249,16 @@ def title_alignment(sheet):
     pages, so that the title is whole on the first."""
     fitted = getattr(sheet.sheet_properties.pageSetUpPr, "fitToPage", False)
     return CENTER if fitted else LEFT
+
+
+TITLE_HEIGHT = 30
+
+
+def append_title(sheet, title, columns):
+    """The sheet's title row, merged over its `columns` (call after setup_sheet)."""
+    append(
+        sheet,
+        [cell(sheet, title, font=TITLE_FONT, alignment=title_alignment(sheet), border=None)],
+        height=TITLE_HEIGHT,
+    )
+    sheet.merged_cells.add(f"A1:{get_column_letter(columns)}1")

@@ -19,8 +19,8 @@ from projects.exchange.xlsx import (
     BOLD,
     CENTER,
     HEADER_FILL,
-    TITLE_FONT,
     append,
+    append_title,
     cell,
     new_workbook,
     setup_sheet,
@@ -254,19 +254,7 @@ def ranking_workbook(result):
     ):
         sheet = book.create_sheet(title)
         setup_sheet(sheet, [width for _key, _label, width in COLUMNS], header_rows=3, title_rows=2)
-        append(
-            sheet,
-            [
-                cell(
-                    sheet,
-                    f"{settings.JIEFANG_DISTRICT}重点项目推进排名({title})",
-                    font=TITLE_FONT,
-                    alignment=CENTER,
-                    border=None,
-                )
-            ],
-            height=30,
-        )
+        append_title(sheet, f"{settings.JIEFANG_DISTRICT}重点项目推进排名({title})", len(COLUMNS))
         append(sheet, [cell(sheet, f"统计期:{result.period.label}", border=None, alignment=None)])
         append(
             sheet,

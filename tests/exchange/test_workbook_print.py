@@ -4,16 +4,14 @@ says what it is; the wide sheet runs across two pages, not three.
 
 Skipped without LibreOffice unless JIEFANG_REQUIRE_LIBREOFFICE is set (as in CI)."""
 
-import os
 import re
-import shutil
-import subprocess
 
 import pytest
 
 from projects.exchange.workbook import progress_workbook
 from projects.models import Project
 from projects.progress.period import Period
+from tests.libreoffice import printed_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -21,52 +19,19 @@ LONG_NAME = "解放区老城区棚户区改造及配套基础设施建设暨历�
 LONG_SCOPE = "改造棚户区住房1200户,新建安置房18栋,配套建设道路、管网、学校和社区服务中心"
 
 
-@pytest.fixture
-def soffice():
-    path = shutil.which("soffice")
-    if path is None:
-        message = "LibreOffice is not installed (apt-get install libreoffice-calc)"
-        if os.environ.get("JIEFANG_REQUIRE_LIBREOFFICE"):
-            pytest.fail(message + ": required here")
-        pytest.skip(message + ": print check skipped")
-    return path
-
-
-def printed(soffice, content, tmp_path):
-    """The workbook's pages as text, one string per page."""
+def printed(content, tmp_path):
     source = tmp_path / "book.xlsx"
     source.write_bytes(content)
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    text = subprocess.run(
-        ["pdftotext", "-raw", str(tmp_path / "book.pdf"), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    return text.split("\f")[:-1]
+    return printed_pages(source, tmp_path)
 
 
 def squeezed(text):
     return re.sub(r"\s+", "", text)
 
 
-def test_every_project_prints_whole(soffice, demo, tmp_path):
+def test_every_project_prints_whole(demo, tmp_path):
     Project.objects.filter(code="JF2013-001").update(name=LONG_NAME, scope=LONG_SCOPE)
-    pages = printed(soffice, progress_workbook(Period(2013, 5)), tmp_path)
+    pages = printed(progress_workbook(Period(2013, 5)), tmp_path)
     everything = squeezed("".join(pages))
     for name, owner, scope in Project.objects.values_list("name", "owner", "scope"):
         assert squeezed(name) in everything, name

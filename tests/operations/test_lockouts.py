@@ -7,6 +7,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from tests.test_permissions import locked_attempt
+
 pytestmark = pytest.mark.django_db
 
 PROXY = "192.168.10.1"  # every request arrives from the reverse proxy
@@ -77,15 +79,6 @@ def test_the_page_runs_the_same_queries_for_one_or_many_attempts(
 ):
     client.force_login(User.objects.get(username="office"))
     for index in range(30):
-        AccessAttempt.objects.create(
-            username=f"user{index}",
-            ip_address="10.0.0.1",
-            failures_since_start=5,
-            get_data="",
-            post_data="",
-            http_accept="",
-            path_info="/",
-            user_agent="",
-        )
+        locked_attempt(f"user{index}")
     with django_assert_max_num_queries(10):
         assert client.get(reverse("projects:lockouts")).status_code == 200
