@@ -9,12 +9,12 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 # openpyxl switches to lxml whenever it is installed (python-docx needs it for the Word
 # documents). The workbooks are written and read, tested and benchmarked on openpyxl's own
 # standard-library XML path; keep them there unless the environment says otherwise.
 os.environ.setdefault("OPENPYXL_LXML", "False")
-from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
