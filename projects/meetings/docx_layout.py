@@ -69,6 +69,23 @@ def _page_number(section):
     _font(paragraph.add_run(" —"), TABLE_FONT, 14)
 
 
+# The font Word (or WPS) uses where a document's font is not installed: its altName in the
+# document's font table.
+FALLBACKS = {TITLE_FONT: "黑体", BODY_FONT: "宋体", SUB_FONT: "楷体", HEADING_FONT: "SimHei"}
+
+
+def _fallbacks(document):
+    for part in document.part.package.iter_parts():
+        if str(part.partname) == "/word/fontTable.xml":
+            entries = "".join(
+                f'<w:font w:name="{name}"><w:altName w:val="{alternative}"/>'
+                '<w:charset w:val="86"/><w:family w:val="auto"/><w:pitch w:val="variable"/>'
+                "</w:font>"
+                for name, alternative in FALLBACKS.items()
+            )
+            part._blob = part.blob.replace(b"</w:fonts>", entries.encode() + b"</w:fonts>")
+
+
 def _document():
     document = Document()
     section = document.sections[0]
@@ -81,6 +98,7 @@ def _document():
     normal.font.size = Pt(16)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
     _page_number(section)
+    _fallbacks(document)
     return document
 
 

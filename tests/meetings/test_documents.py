@@ -166,3 +166,28 @@ def test_the_minutes_print_in_libreoffice(office, tmp_path):
     assert "例会纪要" in flat and "—1—" in flat  # the page number in the footer
     for name in Project.objects.values_list("name", flat=True):
         assert name in flat, name
+
+
+def test_the_default_templates_follow_the_government_document_layout():
+    """A4 with the GB/T 9704 margins, 方正小标宋 2号 title, 仿宋 3号 body with 宋体 named as its
+    fallback, and the page number in the footer."""
+    import zipfile
+
+    from docx.shared import Pt
+
+    from projects.meetings import documents
+
+    for kind in ("minutes", "bulletin"):
+        path = documents.DEFAULTS / f"{kind}.docx"
+        document = docx.Document(path)
+        section = document.sections[0]
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+        assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)
+        title = document.paragraphs[0].runs[0]
+        assert (title.font.name, title.font.size) == ("方正小标宋简体", Pt(22))
+        body = next(p for p in document.paragraphs if p.text.startswith(("{{", "截至", "全区")))
+        assert body.runs[0].font.size == Pt(16) and body.runs[0].font.name == "仿宋_GB2312"
+        fonts = zipfile.ZipFile(path).read("word/fontTable.xml").decode()
+        assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="宋体"/>' in fonts
+        footer = section.footer._element.xml
+        assert "PAGE" in footer
