@@ -18,12 +18,23 @@ from docxtpl import DocxTemplate, Listing
 from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
 
 from projects.models import DocumentTemplate, Light, Meeting, MonthlyReport, Problem, Project
+from projects.models.base import clean_text
 from projects.register.ranking import ranking
 from projects.templatetags.jiefang import money, pct
 
 from .packet import meeting_packet
 
 DEFAULTS = settings.BASE_DIR / "templates" / "docx"
+
+
+def lines(text):
+    """Text that keeps its line breaks, escaped, without characters a document cannot hold."""
+    return Listing(clean_text(text))
+
+
+def _clean(value):
+    """Every other value as it goes into the document (see clean_text)."""
+    return clean_text(value) if isinstance(value, str) else value
 
 
 def chinese_date(value):
@@ -45,7 +56,7 @@ def figures(total, period):
 def problem_row(problem):
     return {
         "project": problem.project.name,
-        "description": Listing(problem.description),
+        "description": lines(problem.description),
         "unit": problem.responsible_unit.name if problem.responsible_unit else "",
         "deadline": chinese_date(problem.deadline),
         "status": str(problem.get_status_display()),
@@ -82,7 +93,7 @@ def minutes_context(meeting):
                         "rate": pct(p.completion_rate),
                         "schedule": pct(p.time_schedule),
                         "light": str(p.light.label),
-                        "progress": Listing(p.report_progress or ""),
+                        "progress": lines(p.report_progress or ""),
                     }
                     for p in section.projects
                 ],
@@ -94,11 +105,11 @@ def minutes_context(meeting):
             "date": chinese_date(meeting.date),
             "venue": meeting.venue,
             "chair": meeting.chair,
-            "attendees": Listing(meeting.attendees),
+            "attendees": lines(meeting.attendees),
         },
         "figures": figures(packet["total"], period),
         "sections": sections,
-        "decisions": Listing(meeting.minutes or _("(none recorded)")),
+        "decisions": lines(meeting.minutes or _("(none recorded)")),
         "problems": [problem_row(p) for p in packet["raised"]],
         "carried_over": [problem_row(p) for p in packet["earlier_open"]],
     }
@@ -177,7 +188,9 @@ def bulletin_context(period):
 
 def _render(source, context):
     template = DocxTemplate(source)
-    template.render(context, Environment(undefined=StrictUndefined), autoescape=True)
+    template.render(
+        context, Environment(undefined=StrictUndefined, finalize=_clean), autoescape=True
+    )
     buffer = BytesIO()
     template.save(buffer)
     return buffer.getvalue()

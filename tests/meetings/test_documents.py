@@ -191,3 +191,11 @@ def test_the_default_templates_follow_the_government_document_layout():
         assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="宋体"/>' in fonts
         footer = section.footer._element.xml
         assert "PAGE" in footer
+
+
+def test_control_characters_stored_earlier_do_not_break_the_documents(office):
+    m = meeting()
+    Meeting.objects.filter(pk=m.pk).update(minutes="第一条\x0b第二条\x01", venue="三楼\x1b会议室")
+    document = read(office.get(reverse("projects:meeting_minutes_docx", args=[m.pk])).content)
+    text = text_of(document)
+    assert "第一条\n第二条" in text and "三楼会议室" in text
