@@ -57,6 +57,11 @@ class Entry:
     figures: dict = field(default_factory=dict)
 
     @property
+    def measure_scores(self):
+        """[(measure's label, score or None)] in the order of MEASURES, for a table row."""
+        return [(label, self.scores.get(name)) for name, label in MEASURES.items()]
+
+    @property
     def movement(self):
         """Places gained (positive) or lost since last month; None when unranked then."""
         if self.previous_rank is None or self.rank is None:
@@ -137,9 +142,8 @@ def _problem_scores(period, path):
 
 def _project_groups(period, kind, use):
     key, name, problem_path = GROUPS[kind]
-    by = "lead_official" if kind == "official" else "zone"
     projects = Project.objects.filter(**{f"{key}__isnull": False})
-    rows, _total = projects.summary(period, by=by)
+    rows, _total = projects.summary(period, by=key)
     present = dict(
         projects.values(key)
         .annotate(

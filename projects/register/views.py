@@ -248,7 +248,7 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
             "ranking": result,
             "boards": boards,
             "measures": ranking.MEASURES,
-            "weights": ranking.weights(),
+            "weighted": [(ranking.MEASURES[name], w) for name, w in ranking.weights().items()],
         }
 
     def render_to_response(self, context, **response_kwargs):

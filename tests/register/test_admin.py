@@ -46,6 +46,8 @@ def test_changelist_sorts_by_light(admin_client):
         "meeting",
         "problem",
         "milestonetemplate",
+        "monthlock",
+        "documenttemplate",
     ],
 )
 def test_every_admin_page_opens(admin_client, model):
