@@ -21,9 +21,14 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# The reminder schedule runs beside the server, a pass every ten minutes, and stops with it
+# (in production a systemd timer runs `send_reminders`: docs/deployment.md).
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py setup_demo
+	DEBUG=1 $(PY) manage.py send_reminders
+	DEBUG=1 $(PY) manage.py send_reminders --every 600 >/dev/null & reminders=$$!; \
+	trap 'kill $$reminders 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install-dev

@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "projects.reminders.context.unread_notifications",
             ],
         },
     },
@@ -260,3 +261,20 @@ JIEFANG_RANKING_WEIGHTS = {"gap": 40, "lights": 30, "reports": 20, "problems": 1
 JIEFANG_RANKING_TOP = 3
 # The meeting packet prints the latest site photo of each project beside its 形象进度.
 JIEFANG_PACKET_PHOTOS = env_bool("JIEFANG_PACKET_PHOTOS", True)
+
+# Reminders (催报, 督办; projects/reminders/). Reports of month N are due on this working day
+# of month N+1 (working days from chinese-calendar).
+JIEFANG_REPORT_DUE_WORKDAY = int(os.environ.get("JIEFANG_REPORT_DUE_WORKDAY", "3"))
+# The address users open the tracker at, for the links in e-mails and group-robot posts.
+JIEFANG_SITE_URL = os.environ.get("JIEFANG_SITE_URL", "").rstrip("/")
+
+# E-mail through Django's SMTP backend, with Django's own setting names. Reminders are not
+# e-mailed while EMAIL_HOST is unset; the in-app notifications always are.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jiefang@localhost")

@@ -2,6 +2,7 @@
 
 from .meetings import admin as meetings_admin
 from .register import admin as register_admin
+from .reminders import admin as reminders_admin
 from .reporting import admin as reporting_admin
 
-__all__ = ["meetings_admin", "register_admin", "reporting_admin"]
+__all__ = ["meetings_admin", "register_admin", "reminders_admin", "reporting_admin"]

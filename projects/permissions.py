@@ -42,3 +42,34 @@ class OfficeMixin(PermissionRequiredMixin):
     """Pages that change the meeting record: the project office only."""
 
     raise_exception = True
+
+
+def visible_problems(queryset, user):
+    """The problem register as `user` may see it: whole for the roles that read the register,
+    a unit contact's (责任单位联系人) own units' problems otherwise."""
+    if user.has_perm("projects.view_project"):
+        return queryset
+    if not user.has_perm("projects.view_problem"):
+        return queryset.none()
+    return queryset.filter(responsible_unit__contacts=user)
+
+
+def answerable_filter(user):
+    """Problems a user answers for: their units' (as contact) and their projects' (as lead
+    official or liaison)."""
+    return (
+        Q(responsible_unit__contacts=user)
+        | Q(project__lead_official__user=user)
+        | Q(project__liaisons=user)
+    )
+
+
+def answerable_problems(queryset, user):
+    """The problems of `queryset` that `user` may post progress on and ask to close."""
+    if is_office(user):
+        return queryset
+    if not user.has_perm("projects.add_problemupdate"):
+        return queryset.none()
+    return queryset.filter(
+        pk__in=queryset.model.objects.filter(answerable_filter(user)).values("pk")
+    )

@@ -1,4 +1,4 @@
-"""The three roles, as Django groups with model permissions.
+"""The four roles, as Django groups with model permissions.
 
 Migrations 0002 and 0005 created them; ensure_roles() puts them back as defined here
 (after a database flush, for instance) and is what setup_demo relies on.
@@ -30,7 +30,15 @@ ACTIONS = ("view", "add", "change", "delete")
 ROLES = {
     "project_office": {
         "projects": [f"{action}_{model}" for model in MODELS for action in ACTIONS]
-        + [f"{action}_documenttemplate" for action in ACTIONS],
+        + [f"{action}_documenttemplate" for action in ACTIONS]
+        + [f"{action}_problemupdate" for action in ACTIONS]
+        + [
+            "view_notification",
+            "add_notification",
+            "view_reminderitem",
+            "view_delivery",
+            "change_delivery",
+        ],
         "axes": [
             "view_accessattempt",
             "delete_accessattempt",
@@ -40,8 +48,11 @@ ROLES = {
     },
     "lead_official": {
         "projects": [f"view_{model}" for model in MODELS]
-        + ["add_monthlyreport", "change_monthlyreport", "change_milestone"],
+        + ["add_monthlyreport", "change_monthlyreport", "change_milestone"]
+        + ["view_problemupdate", "add_problemupdate"],
     },
+    # 责任单位联系人: sees and answers for the problems assigned to their unit, nothing else.
+    "unit_contact": {"projects": ["view_problem", "view_problemupdate", "add_problemupdate"]},
     "observer": {"projects": [f"view_{model}" for model in MODELS]},
 }
 

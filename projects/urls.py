@@ -7,6 +7,8 @@ urlpatterns = [
     path("", include("projects.register.urls")),
     path("", include("projects.reporting.urls")),
     path("", include("projects.meetings.urls")),
+    path("", include("projects.supervision.urls")),
+    path("", include("projects.reminders.urls")),
     path("", include("projects.exchange.urls")),
     path("", include("projects.operations.urls")),
 ]

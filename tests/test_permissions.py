@@ -14,13 +14,31 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from projects.exchange.template import export_projects
-from projects.models import Meeting, MonthLock, MonthlyReport, Official, Problem, Project
+from projects.models import (
+    Meeting,
+    MonthLock,
+    MonthlyReport,
+    Notification,
+    Official,
+    Problem,
+    ProblemUpdate,
+    Project,
+)
 
 pytestmark = pytest.mark.django_db
 
 EVERYONE = {"office", "lead", "liaison", "observer"}
 REPORTERS = {"office", "lead", "liaison"}
-USERS = {"office": "office", "lead": "chenlixin", "liaison": "liaison", "observer": "observer"}
+# 责任单位联系人 (jiaobei, of 焦北街道办事处) sees only their unit's problems.
+ROLES = EVERYONE | {"unit"}
+ANSWERERS = REPORTERS | {"unit"}
+USERS = {
+    "office": "office",
+    "lead": "chenlixin",
+    "liaison": "liaison",
+    "observer": "observer",
+    "unit": "jiaobei",
+}
 
 
 def own_project():
@@ -65,7 +83,51 @@ def own_photo():
 
 
 def open_problem():
+    """Of 陈立新's JF2013-003 (liaison 联络员小李), assigned to 焦北街道办事处 (jiaobei)."""
     return Problem.objects.get(description="商户过渡安置场地不足")
+
+
+def supervised_problem():
+    """Due 2013-05-30 and open: at the 督办 level today."""
+    return Problem.objects.get(description="项目用地指标尚未落实,影响开工")
+
+
+def closure_requested():
+    problem = open_problem()
+    problem.closure_requested_at = timezone.now()
+    problem.save()
+    return {"pk": problem.pk}
+
+
+def unread_for_everyone():
+    """One unread notification for each account (marking one's own read is the change)."""
+    for user in User.objects.all():
+        Notification.objects.create(
+            recipient=user, source="digest", date=timezone.localdate(), subject="提醒", body="·"
+        )
+    return {}
+
+
+class ReadNotifications:
+    """The notifications marked read, counted afresh each time (a queryset would cache)."""
+
+    model = Notification
+
+    def count(self):
+        return Notification.objects.filter(read_at__isnull=False).count()
+
+
+def read_notifications():
+    return ReadNotifications()
+
+
+def office_notification():
+    """The office's own notification: anyone else gets 404 for it."""
+    user = User.objects.get(username="office")
+    notification = Notification.objects.create(
+        recipient=user, source="digest", date=timezone.localdate(), subject="提醒", body="·"
+    )
+    return {"pk": notification.pk}
 
 
 def locked_attempt(username="someone"):
@@ -93,6 +155,8 @@ def log_entries():
 
 OFFICE = {"office"}
 PREVIEW_ONLY = {"projects:import"}  # an allowed POST shows a preview and writes nothing
+# Pages about one user's own object: a role that may use the page gets 404 for another's.
+OWN_ONLY = {"projects:notification_read"}
 
 
 def import_upload():
@@ -102,13 +166,14 @@ def import_upload():
 # name: (URL kwargs, roles that may GET (None: the page takes POST only), roles that may POST
 #        or None for read-only pages, POST data, the history that an allowed POST adds one to)
 MATRIX = {
-    "projects:dashboard": (dict, EVERYONE, None, None, None),
+    # A unit contact is taken from the dashboard to their problems.
+    "projects:dashboard": (dict, ROLES, None, None, None),
     "projects:import_template": (dict, EVERYONE, None, None, None),
     # The upload only previews (nothing written): the office gets the preview page.
     "projects:import": (dict, OFFICE, OFFICE, import_upload, Project.history),
     "projects:import_progress": (dict, OFFICE, None, None, None),
-    "projects:help": (dict, EVERYONE, None, None, None),
-    "projects:help_screenshot": (lambda: {"name": "dashboard"}, EVERYONE, None, None, None),
+    "projects:help": (dict, ROLES, None, None, None),
+    "projects:help_screenshot": (lambda: {"name": "dashboard"}, ROLES, None, None, None),
     "projects:project_list": (dict, EVERYONE, None, None, None),
     "projects:project_detail": (lambda: {"pk": own_project().pk}, EVERYONE, None, None, None),
     "projects:official_list": (dict, EVERYONE, None, None, None),
@@ -166,8 +231,47 @@ MATRIX = {
         None,
         None,
     ),
-    "projects:problem_list": (dict, EVERYONE, None, None, None),
-    "projects:problem_detail": (lambda: {"pk": open_problem().pk}, EVERYONE, None, None, None),
+    "projects:problem_list": (dict, ROLES, None, None, None),
+    "projects:problem_detail": (lambda: {"pk": open_problem().pk}, ROLES, None, None, None),
+    "projects:my_problems": (dict, ANSWERERS, None, None, None),
+    "projects:problem_answer": (
+        lambda: {"pk": open_problem().pk},
+        None,
+        ANSWERERS,
+        lambda: {"kind": "progress", "note": "已协调临时安置点"},
+        ProblemUpdate.objects,  # a step of its own, with its author
+    ),
+    "projects:problem_return": (
+        closure_requested,
+        None,
+        OFFICE,
+        lambda: {"reason": "请补充安置协议"},
+        Problem.history,
+    ),
+    "projects:problem_notice": (
+        lambda: {"pk": supervised_problem().pk},
+        OFFICE,
+        None,
+        None,
+        None,
+    ),
+    "projects:notification_list": (dict, ROLES, None, None, None),
+    "projects:notification_read_all": (
+        unread_for_everyone,
+        None,
+        ROLES,
+        dict,
+        read_notifications(),
+    ),
+    # Someone else's notification is out of scope: 404.
+    "projects:notification_read": (office_notification, None, OFFICE, dict, read_notifications()),
+    "projects:report_status": (
+        dict,
+        OFFICE,
+        OFFICE,
+        lambda: {"user": User.objects.get(username="liaison").pk},
+        Notification.objects,  # the reminder sent now
+    ),
     "projects:meeting_create": (
         dict,
         OFFICE,
@@ -237,7 +341,7 @@ def test_anonymous_is_sent_to_log_in(client, demo_users, name):
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
-@pytest.mark.parametrize("role", ["office", "lead", "liaison", "observer", "nobody"])
+@pytest.mark.parametrize("role", ["office", "lead", "liaison", "observer", "unit", "nobody"])
 def test_role_matrix(client, demo_users, name, role):
     build, get_roles, post_roles, data, history = MATRIX[name]
     user = User.objects.get(username=USERS.get(role, role))
@@ -246,11 +350,12 @@ def test_role_matrix(client, demo_users, name, role):
 
     status = client.get(url, follow=True).status_code
     if get_roles is None:  # POST-only: the allowed get 405, the others 403 first
-        assert status == (405 if role in post_roles else 403), ("GET", name, role)
+        allowed = role in post_roles or (name in OWN_ONLY and role != "nobody")
+        assert status == (405 if allowed else 403), ("GET", name, role)
     else:
         assert status == (200 if role in get_roles else 403), ("GET", name, role)
 
-    before = history.count() if history else 0
+    before = history.count() if history is not None else 0
     response = client.post(url, data() if data else {})
     if post_roles is None:
         assert response.status_code in (403, 405), ("POST", name, role)
@@ -262,6 +367,9 @@ def test_role_matrix(client, demo_users, name, role):
         assert history.count() == before + 1
         if hasattr(history.model, "history_user"):
             assert history.latest("history_date").history_user == user
+    elif name in OWN_ONLY and role != "nobody":
+        assert response.status_code == 404, ("POST", name, role)
+        assert history.count() == before
     else:
         assert response.status_code == 403, ("POST", name, role)
         assert history.count() == before

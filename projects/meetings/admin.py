@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 
-from projects.models import DocumentTemplate, Meeting, Problem
+from projects.models import DocumentTemplate, Meeting, Problem, ProblemUpdate
 from projects.register.admin import VersionedAdmin
 
 from . import documents
@@ -24,6 +24,19 @@ class MeetingAdmin(admin.ModelAdmin):
     inlines = [ProblemInline]
 
 
+class ProblemUpdateInline(admin.TabularInline):
+    """The problem's handling, as recorded on its page: read here, never rewritten."""
+
+    model = ProblemUpdate
+    extra = 0
+    fields = ["created_at", "author", "kind", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Problem)
 class ProblemAdmin(VersionedAdmin):
     list_display = [
@@ -40,6 +53,7 @@ class ProblemAdmin(VersionedAdmin):
     search_fields = ["description", "project__code", "project__name"]
     autocomplete_fields = ["project", "responsible_unit"]
     show_full_result_count = False
+    inlines = [ProblemUpdateInline]
 
 
 class DocumentTemplateForm(forms.ModelForm):

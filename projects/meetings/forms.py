@@ -4,9 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Meeting, Problem, Project, Unit
+from projects.progress.workdays import add_working_days
 from projects.web.forms import DateInput, VersionedModelForm
-
-from .workdays import add_working_days
 
 
 class MeetingForm(forms.ModelForm):
@@ -83,17 +82,4 @@ class ProblemForm(VersionedModelForm):
                 # Solved on the spot: recorded as closed at once, the note closing it.
                 self.instance.status = Problem.Status.CLOSED
                 self.instance.closing_note = note
-        return super().clean()
-
-
-class ProblemCloseForm(VersionedModelForm):
-    """Closing an item (销号) needs a note."""
-
-    class Meta:
-        model = Problem
-        fields = ["closing_note"]
-        widgets = {"closing_note": forms.Textarea(attrs={"rows": 3})}
-
-    def clean(self):
-        self.instance.status = Problem.Status.CLOSED
         return super().clean()

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Meeting, Problem
+from projects.models import Meeting
 from projects.web.tables import DateColumn, PeriodTable
 
 
@@ -46,46 +46,3 @@ class MeetingTable(PeriodTable):
             _("Printout"),
             reverse("projects:meeting_pdf", args=[record.pk]),
         )
-
-
-class ProblemTable(PeriodTable):
-    description = tables.Column(linkify=True)
-    project = tables.Column(linkify=True, order_by=("project__code",))
-    lead_official = tables.Column(
-        accessor="project__lead_official",
-        verbose_name=_("lead official"),
-        order_by=("project__lead_official__name",),
-    )
-    meeting = tables.Column(order_by=("meeting__date",))
-    deadline = DateColumn()
-    is_overdue = tables.BooleanColumn(verbose_name=_("overdue"), yesno=(_("Overdue"), ""))
-
-    class Meta:
-        model = Problem
-        fields = [
-            "description",
-            "project",
-            "responsible_unit",
-            "meeting",
-            "disposition",
-            "deadline",
-            "status",
-        ]
-        sequence = [
-            "description",
-            "project",
-            "lead_official",
-            "responsible_unit",
-            "meeting",
-            "disposition",
-            "deadline",
-            "status",
-            "is_overdue",
-        ]
-        order_by = ("deadline",)
-        per_page = 50
-        attrs = {"class": "data"}
-        row_attrs = {"class": lambda record: "overdue" if record.is_overdue else ""}
-
-    def value_is_overdue(self, value):
-        return str(_("yes") if value else _("no"))

@@ -18,8 +18,5 @@ urlpatterns = [
     path(
         "meetings/<int:pk>/problems/new/", views.ProblemCreateView.as_view(), name="problem_create"
     ),
-    path("problems/", views.ProblemListView.as_view(), name="problem_list"),
-    path("problems/<int:pk>/", views.ProblemDetailView.as_view(), name="problem_detail"),
-    path("problems/<int:pk>/close/", views.ProblemCloseView.as_view(), name="problem_close"),
     path("officials/<int:pk>/print/", views.OfficialPrintView.as_view(), name="official_print"),
 ]

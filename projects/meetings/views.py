@@ -9,18 +9,17 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import CreateView, DetailView, TemplateView, UpdateView, View
+from django.views.generic import CreateView, DetailView, TemplateView, View
 
-from projects.models import Meeting, MonthLock, MonthlyReport, Official, Problem, StaleVersion
+from projects.models import Meeting, MonthLock, MonthlyReport, Official
 from projects.permissions import OfficeMixin, ReadMixin
 from projects.web.mixins import ObjectListView, PeriodMixin
 
 from . import documents
-from .filters import ProblemFilterSet
-from .forms import MeetingForm, ProblemCloseForm, ProblemForm
+from .forms import MeetingForm, ProblemForm
 from .packet import meeting_packet
 from .pdf import PdfUnavailable, render_pdf
-from .tables import MeetingTable, ProblemTable
+from .tables import MeetingTable
 
 
 class MeetingListView(ObjectListView):
@@ -137,63 +136,6 @@ class ProblemCreateView(OfficeMixin, CreateView):
         form.save()
         messages.success(self.request, _("The problem is recorded."))
         return redirect(self.meeting.get_absolute_url())
-
-
-class ProblemListView(ObjectListView):
-    table_class = ProblemTable
-    filterset_class = ProblemFilterSet
-    title = _("Problem register")
-    export_name = "problems"
-    permission_required = "projects.view_problem"
-
-    def get_queryset(self):
-        """The register, each problem judged overdue or not as of today."""
-        return Problem.objects.with_overdue(timezone.localdate()).select_related(
-            "project__lead_official", "meeting", "responsible_unit"
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["period_form"] = None  # the register is judged today
-        return context
-
-
-class ProblemDetailView(ReadMixin, DetailView):
-    permission_required = "projects.view_problem"
-    template_name = "projects/meetings/problem_detail.html"
-    get_queryset = ProblemListView.get_queryset
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if self.object.status == Problem.Status.OPEN and self.request.user.has_perm(
-            "projects.change_problem"
-        ):
-            context["close_form"] = ProblemCloseForm(instance=self.object)
-        context["history"] = self.object.history.select_related("history_user").order_by(
-            "-history_date"
-        )
-        return context
-
-
-class ProblemCloseView(OfficeMixin, UpdateView):
-    """Close an item (销号) with a note."""
-
-    permission_required = "projects.change_problem"
-    model = Problem
-    form_class = ProblemCloseForm
-    template_name = "projects/form.html"
-    http_method_names = ["post"]
-
-    def form_valid(self, form):
-        try:
-            form.save()
-        except StaleVersion:
-            return self.form_invalid(form)
-        messages.success(self.request, _("The problem is closed."))
-        return redirect(self.object.get_absolute_url())
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {"title": _("Close a problem")}
 
 
 class PacketMixin(ReadMixin):

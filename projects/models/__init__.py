@@ -3,6 +3,7 @@
 from .base import (
     MONEY,
     MONTH_VALIDATORS,
+    Escalation,
     Light,
     ReportStatus,
     StaleVersion,
@@ -10,7 +11,7 @@ from .base import (
     non_negative,
     not_in_future,
 )
-from .meetings import DocumentTemplate, Meeting, Problem
+from .meetings import DocumentTemplate, Meeting, Problem, ProblemUpdate
 from .plans import AnnualPlan, MonthlyPlan
 from .register import (
     Milestone,
@@ -21,10 +22,16 @@ from .register import (
     Unit,
     Zone,
 )
+from .reminders import Delivery, Notification, ReminderItem
 from .reporting import MAX_PHOTOS, TEXT_LIMIT, MonthLock, MonthlyReport, ReportPhoto
 
 __all__ = [
+    "Delivery",
     "DocumentTemplate",
+    "Escalation",
+    "Notification",
+    "ProblemUpdate",
+    "ReminderItem",
     "MONEY",
     "MONTH_VALIDATORS",
     "MAX_PHOTOS",

@@ -1,6 +1,8 @@
 """The monthly "四区联建" meeting and the problem register carried from meeting to meeting."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +12,7 @@ from simple_history.models import HistoricalRecords
 from projects.progress.period import Period
 from projects.progress.querysets import ProblemQuerySet
 
-from .base import MONTH_VALIDATORS, YEAR_VALIDATORS, Versioned
+from .base import MONTH_VALIDATORS, YEAR_VALIDATORS, Escalation, Versioned
 from .register import Project, Unit
 from .reporting import MonthLock
 
@@ -109,6 +111,7 @@ class Problem(Versioned):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     closing_note = models.TextField(_("closing note"), blank=True)
+    closure_requested_at = models.DateTimeField(_("closure requested at"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = ProblemQuerySet.as_manager()
@@ -131,6 +134,11 @@ class Problem(Versioned):
     def get_absolute_url(self):
         return reverse("projects:problem_detail", args=[self.pk])
 
+    @property
+    def escalation_level(self):
+        """The level the problem has reached, where the register annotated it."""
+        return Escalation(getattr(self, "escalation", None) or Escalation.NOT_DUE)
+
     def clean(self):
         super().clean()
         errors = {}
@@ -143,6 +151,39 @@ class Problem(Versioned):
             errors["closing_note"] = _("A problem cannot be closed without a closing note.")
         if errors:
             raise ValidationError(errors)
+
+
+class ProblemUpdate(models.Model):
+    """A step in a problem's handling, with who took it and when: the unit's or the lead's
+    progress notes, a request for closure (申请销号), and the office's closing or return."""
+
+    class Kind(models.TextChoices):
+        PROGRESS = "progress", _("Progress note")
+        CLOSURE_REQUESTED = "closure_requested", _("Closure requested")
+        RETURNED = "returned", _("Sent back")
+        CLOSED = "closed", _("Closed")
+
+    problem = models.ForeignKey(
+        Problem, verbose_name=_("problem"), on_delete=models.CASCADE, related_name="updates"
+    )
+    kind = models.CharField(_("step"), max_length=20, choices=Kind)
+    note = models.TextField(_("note"), validators=[MaxLengthValidator(1000)])
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["problem", "created_at", "pk"]
+        verbose_name = _("problem update")
+        verbose_name_plural = _("problem updates")
+
+    def __str__(self):
+        return f"{self.problem} · {self.get_kind_display()}"
 
 
 class DocumentTemplate(models.Model):

@@ -47,6 +47,15 @@ class Official(models.Model):
         blank=True,
         related_name="official",
     )
+    webhook_url = models.URLField(
+        _("group robot webhook"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Optional: the webhook of a 企业微信 or 钉钉 group robot that receives this "
+            "official's reminders."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -70,6 +79,22 @@ class Unit(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.DEPARTMENT)
+    contacts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contacts"),
+        blank=True,
+        related_name="contact_units",
+        help_text=_("Users who answer for the problems assigned to this unit."),
+    )
+    webhook_url = models.URLField(
+        _("group robot webhook"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Optional: the webhook of a 企业微信 or 钉钉 group robot that receives this "
+            "unit's reminders."
+        ),
+    )
 
     class Meta:
         ordering = ["kind", "name"]

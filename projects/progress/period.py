@@ -60,6 +60,15 @@ class Period:
         """'1-N月' as used in the standard table."""
         return _("Jan-%(month)s") % {"month": self.month}
 
+    @property
+    def key(self):
+        return f"{self.year}-{self.month:02d}"
+
+    def shifted(self, months):
+        """The period `months` later (earlier when negative)."""
+        index = self.year * 12 + self.month - 1 + months
+        return Period(index // 12, index % 12 + 1)
+
     def query_string(self):
         return f"year={self.year}&month={self.month}"
 

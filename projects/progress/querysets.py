@@ -54,6 +54,11 @@ SUMMARY_GROUPS = {
 }
 
 
+# Escalation levels of an overdue problem (see Escalation in models): 提醒 when it passes its
+# deadline, 催办 one week later, 督办 after two weeks. Each level is (level, days overdue).
+NOT_DUE, REMIND, URGE, SUPERVISE = 0, 1, 2, 3
+ESCALATION_DAYS = ((SUPERVISE, 14), (URGE, 7), (REMIND, 1))
+
 LIGHT_NAMES = {NONE: "none", GREEN: "green", YELLOW: "yellow", RED: "red"}
 SUMMED = ("total_investment", "annual_plan", "month_amount", "ytd", "cumulative", "planned_to_date")
 
@@ -248,14 +253,29 @@ class ProjectQuerySet(models.QuerySet):
             report_month=Subquery(latest.values("month")[:1]),
         )
 
+    def expected_to_report(self, year, month=None):
+        """Projects that owe a report for the month: all but those still being planned and
+        those completed before the month began (the one rule of the dashboard, 填报情况 and
+        the reminders)."""
+        period = _as_period(year, month)
+        began = datetime.date(period.year, period.month, 1)
+        return self.exclude(status="planning").exclude(
+            Q(status="completed")
+            & (Q(actual_completion__isnull=True) | Q(actual_completion__lt=began))
+        )
+
     def with_report_status(self, year, month=None):
-        """Annotate report_id: the project's report for that month, or None."""
+        """Annotate report_id and report_submitted_at: the project's report for that month
+        and when it came in, or None."""
         MonthlyReport = _related(self.model, "reports")
         period = _as_period(year, month)
         report = MonthlyReport.objects.filter(
             project=OuterRef("pk"), year=period.year, month=period.month
         )
-        return self.annotate(report_id=Subquery(report.values("pk")[:1]))
+        return self.annotate(
+            report_id=Subquery(report.values("pk")[:1]),
+            report_submitted_at=Subquery(report.values("submitted_at")[:1]),
+        )
 
     def summary(self, year, month=None, by="zone"):
         """Totals per zone (or per lead official) and overall, from the same figures as the rows.
@@ -343,7 +363,33 @@ class ProblemQuerySet(models.QuerySet):
         return self.open_at(as_of).filter(deadline__lt=as_of)
 
     def with_overdue(self, as_of):
-        """Annotate is_overdue (at `as_of`) for listing."""
+        """Annotate is_overdue (at `as_of`) and escalation, the level an overdue problem has
+        reached: 0 not overdue, then 提醒, 催办 and 督办 a level a week."""
         return self.annotate(
-            is_overdue=models.Exists(self.model.objects.overdue_at(as_of).filter(pk=OuterRef("pk")))
+            is_overdue=models.Exists(
+                self.model.objects.overdue_at(as_of).filter(pk=OuterRef("pk"))
+            ),
+            escalation=Case(
+                *(
+                    When(
+                        is_overdue=True,
+                        deadline__lte=as_of - datetime.timedelta(days=days),
+                        then=Value(level),
+                    )
+                    for level, days in ESCALATION_DAYS
+                ),
+                default=Value(NOT_DUE),
+                output_field=IntegerField(),
+            ),
         )
+
+    def escalation_counts(self, as_of):
+        """The number of overdue problems at 提醒, 催办 and 督办 on `as_of`, in one query."""
+        counts = dict(
+            self.with_overdue(as_of)
+            .filter(is_overdue=True)
+            .values_list("escalation")
+            .annotate(count=models.Count("pk"))
+            .order_by()
+        )
+        return [counts.get(level, 0) for level in (REMIND, URGE, SUPERVISE)]

@@ -51,6 +51,19 @@ class UnitAdmin(admin.ModelAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
+    fields = ["name", "kind", "contacts", "webhook_url"]
+    filter_horizontal = ["contacts"]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "contacts":
+            # 责任单位联系人: accounts of that role, by name.
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(is_active=True, groups__name="unit_contact")
+                .order_by("first_name", "username")
+            )
+            kwargs["form_class"] = PeopleField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class MonthlyPlanFormSet(BaseInlineFormSet):

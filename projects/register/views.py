@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.db.models import Count
 from django.http import FileResponse, Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,7 @@ from django_tables2 import RequestConfig
 from projects.exchange.workbook import progress_workbook
 from projects.exchange.xlsx import UNITS, xlsx_response
 from projects.history import project_history
-from projects.models import Light, Milestone, Official, Problem, Project
+from projects.models import Escalation, Light, Milestone, Official, Problem, Project
 from projects.permissions import ReadMixin, reportable_projects
 from projects.web.mixins import ObjectListView, PeriodMixin, TableExportMixin
 
@@ -164,9 +165,21 @@ class ZoneListView(TableExportMixin, ReadMixin, PeriodMixin, TemplateView):
 
 
 class DashboardView(ReadMixin, PeriodMixin, TemplateView):
-    """Headline figures, charts, lights, the red list, overdue items and missing reports."""
+    """Headline figures, charts, lights, the red list, overdue items and missing reports.
+    A unit contact, who reads only their unit's problems, is taken to those instead."""
 
     template_name = "projects/register/dashboard.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if (
+            request.method == "GET"
+            and user.is_authenticated
+            and not user.has_perm("projects.view_project")
+            and user.has_perm("projects.add_problemupdate")
+        ):
+            return redirect("projects:my_problems")
+        return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -181,9 +194,9 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
             .order_by("-gap", "code")[:20]
         )
         missing = (
-            Project.objects.with_report_status(period)
+            Project.objects.expected_to_report(period)
+            .with_report_status(period)
             .filter(report_id__isnull=True)
-            .exclude(status__in=[Project.Status.COMPLETED, Project.Status.PLANNING])
             .values("lead_official__name")
             .annotate(count=Count("pk"))
             .order_by("-count", "lead_official__name")
@@ -197,17 +210,28 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
             planned=planned[1 : period.month + 1],
             points=points,
             red=red,
-            overdue=Problem.objects.overdue_at(period.as_of)
+            overdue=Problem.objects.with_overdue(period.as_of)
+            .filter(is_overdue=True)
             .select_related("project__lead_official", "responsible_unit")
-            .order_by("deadline")[:20],
+            .order_by("-escalation", "deadline")[:20],
+            escalations=[
+                (level, count)
+                for level, count in zip(
+                    list(Escalation)[1:],
+                    Problem.objects.escalation_counts(period.as_of),
+                    strict=True,
+                )
+            ],
             missing=missing,
         )
         return context
 
 
 class HelpView(ReadMixin, TemplateView):
-    """The user guide (docs/user-guide.zh.md), for every logged-in user."""
+    """The user guide (docs/user-guide.zh.md), for every role (unit contacts included: every
+    role reads problems)."""
 
+    permission_required = "projects.view_problem"
     template_name = "help.html"
     guide = Path(settings.BASE_DIR) / "docs" / "user-guide.zh.md"
 
@@ -217,7 +241,7 @@ class HelpView(ReadMixin, TemplateView):
         return super().get_context_data(**kwargs) | {"title": _("Help"), "guide": mark_safe(html)}
 
 
-@permission_required("projects.view_project", raise_exception=True)
+@permission_required("projects.view_problem", raise_exception=True)
 @require_GET
 def help_screenshot(request, name):
     """The guide's pictures, served from docs/screenshots."""

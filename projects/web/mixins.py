@@ -17,15 +17,17 @@ from .forms import PeriodForm
 class PeriodMixin:
     """Reads the reporting period from ?year=&month=, defaulting to the latest reported month."""
 
-    default_period = "latest"  # or "current": the month in progress
+    # "latest", "current" (the month in progress) or "previous" (the month whose reports
+    # are being collected now)
+    default_period = "latest"
 
     @cached_property
     def period(self):
-        default = (
-            Period.current
-            if self.default_period == "current"
-            else MonthlyReport.objects.latest_period
-        )
+        default = {
+            "latest": MonthlyReport.objects.latest_period,
+            "current": Period.current,
+            "previous": lambda: Period.current().shifted(-1),
+        }[self.default_period]
         try:
             return Period.from_params(self.request.GET, default=default)
         except ValueError as error:

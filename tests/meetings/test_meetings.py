@@ -10,9 +10,9 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from projects.meetings.workdays import add_working_days
 from projects.models import Meeting, Official, Problem, Project
 from projects.progress.period import Period
+from projects.progress.workdays import add_working_days
 
 pytestmark = pytest.mark.django_db
 

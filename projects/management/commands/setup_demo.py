@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from projects.models import Official, Project
+from projects.models import Official, Project, Unit
 from projects.operations.demo import STORY, bring_to_today
 from projects.roles import ensure_roles
 
@@ -22,7 +22,10 @@ ACCOUNTS = [
     ("wanghongmei", "王红梅", "lead_official", "王红梅"),
     ("zhaozhiqiang", "赵志强", "lead_official", "赵志强"),
     ("liaison", "联络员小李", "lead_official", None),
+    ("jiaobei", "焦北街道联络人", "unit_contact", None),
 ]
+# The unit contact answers for the problems assigned to 焦北街道办事处.
+UNIT_CONTACTS = {"jiaobei": "焦北街道办事处"}
 
 
 class Command(BaseCommand):
@@ -64,6 +67,9 @@ class Command(BaseCommand):
             if official_name:
                 Official.objects.filter(name=official_name, user__isnull=True).update(user=user)
             lines.append(f"  {username:<14} {PASSWORD}   {full_name}({group})")
+        for username, unit_name in UNIT_CONTACTS.items():
+            for unit in Unit.objects.filter(name=unit_name):
+                unit.contacts.add(User.objects.get(username=username))
         liaison = User.objects.get(username="liaison")
         for project in Project.objects.filter(code__in=["JF2013-001", "JF2013-003"]):
             project.liaisons.add(liaison)

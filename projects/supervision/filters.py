@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Meeting, Official, Problem, Unit, Zone
+from projects.models import Escalation, Meeting, Official, Problem, Unit, Zone
 
 
 class ProblemFilterSet(django_filters.FilterSet):
@@ -31,6 +31,12 @@ class ProblemFilterSet(django_filters.FilterSet):
     )
     meeting = django_filters.ModelChoiceFilter(queryset=Meeting.objects.all())
     disposition = django_filters.ChoiceFilter(choices=Problem.Disposition.choices)
+    escalation = django_filters.TypedChoiceFilter(
+        label=_("escalation"),
+        choices=Escalation.choices[1:],
+        coerce=int,
+        method="filter_escalation",
+    )
 
     class Meta:
         model = Problem
@@ -42,6 +48,7 @@ class ProblemFilterSet(django_filters.FilterSet):
             "zone",
             "meeting",
             "disposition",
+            "escalation",
         ]
 
     def search(self, queryset, name, value):
@@ -50,6 +57,10 @@ class ProblemFilterSet(django_filters.FilterSet):
             | Q(project__name__icontains=value)
             | Q(project__code__icontains=value)
         )
+
+    def filter_escalation(self, queryset, name, value):
+        """At this level exactly (the register is judged today)."""
+        return queryset.filter(escalation=value)
 
     def filter_state(self, queryset, name, value):
         if value == self.State.OVERDUE:

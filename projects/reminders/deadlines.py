@@ -1,0 +1,55 @@
+"""When a month's reports are due, and how late a report is.
+
+Reports of month N are due on the JIEFANG_REPORT_DUE_WORKDAY-th working day of month N+1
+(default the 3rd). Reporters are reminded two working days before; the lead official of a
+project still missing is told from the first working day after the due date.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+
+from projects.progress.workdays import add_working_days, nth_working_day
+
+REMIND_BEFORE = 2  # working days before the due date
+PROBLEM_SOON = 3  # working days before a problem's deadline
+
+
+def due_date(period):
+    following = period.shifted(1)
+    return nth_working_day(following.year, following.month, settings.JIEFANG_REPORT_DUE_WORKDAY)
+
+
+def reminder_date(period):
+    return add_working_days(due_date(period), -REMIND_BEFORE, strict=False)
+
+
+def late_from(period):
+    """The first day the lead official hears of a missing report: the working day after."""
+    return add_working_days(due_date(period), 1, strict=False)
+
+
+def days_late(period, day):
+    """Calendar days `day` is past the due date (0 when on time)."""
+    return max((day - due_date(period)).days, 0)
+
+
+def problem_soon_until(today):
+    """Deadlines up to this day are 'within three working days' of `today`."""
+    return add_working_days(today, PROBLEM_SOON, strict=False)
+
+
+def date_label(day):
+    """2025年10月11日(星期六), as a reminder states a deadline."""
+    return _("%(year)s-%(month)s-%(day)s (%(weekday)s)") % {
+        "year": day.year,
+        "month": day.month,
+        "day": day.day,
+        "weekday": dateformat.format(day, "l"),
+    }
+
+
+def as_date(value):
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)

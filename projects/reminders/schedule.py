@@ -1,0 +1,257 @@
+"""The daily reminder schedule: what each person is to be reminded of on a day, gathered into
+one digest a person a day, each reminder recorded so that it is never sent twice.
+
+`run(today)` is what `manage.py send_reminders` and the systemd timer call; it is idempotent
+and safe to run twice at once (the database's unique constraints decide who sends).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from projects.models import (
+    Escalation,
+    Notification,
+    Problem,
+    Project,
+    ReminderItem,
+)
+from projects.models.base import person_name
+from projects.permissions import OFFICE
+from projects.progress.period import Period
+
+from . import channels
+from .deadlines import date_label, due_date, late_from, problem_soon_until, reminder_date
+
+Kind = ReminderItem.Kind
+ORDER = [Kind.REPORT_DUE, Kind.REPORT_LATE, Kind.PROBLEM_DUE, Kind.PROBLEM_OVERDUE, Kind.CHASE]
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One line of a digest, to one person."""
+
+    recipient: object
+    kind: str
+    subject_key: str
+    period: str
+    text: str
+
+    @property
+    def key(self):
+        return (self.kind, self.subject_key, self.period)
+
+
+def reporting_periods(today):
+    """The months whose reports can be due or late on `today`: last month, and this month
+    when two working days before its due date fall at the end of this month."""
+    this_month = Period(today.year, today.month)
+    return [this_month.shifted(-1), this_month]
+
+
+def missing_reports(period):
+    """Projects still without a report for `period`, with their reporters."""
+    User = get_user_model()
+    return (
+        Project.objects.expected_to_report(period)
+        .with_report_status(period)
+        .filter(report_id__isnull=True)
+        .select_related("lead_official__user")
+        .prefetch_related(Prefetch("liaisons", queryset=User.objects.filter(is_active=True)))
+        .order_by("code")
+    )
+
+
+def reporters(project):
+    """Who reports a project: its lead official's account and its liaisons."""
+    people = list(project.liaisons.all())
+    lead = project.lead_official.user if project.lead_official else None
+    if lead is not None and lead.is_active:
+        people.insert(0, lead)
+    return people
+
+
+def report_reminders(today):
+    for period in reporting_periods(today):
+        due = due_date(period)
+        before = reminder_date(period) <= today <= due
+        late = late_from(period) <= today and today.month == due.month
+        if not (before or late):
+            continue
+        for project in missing_reports(period):
+            values = {
+                "code": project.code,
+                "name": project.name,
+                "period": period.label,
+                "due": date_label(due),
+            }
+            if before:
+                for person in reporters(project):
+                    yield Reminder(
+                        person,
+                        Kind.REPORT_DUE,
+                        f"project:{project.pk}",
+                        period.key,
+                        _("%(code)s %(name)s: the report for %(period)s is due by %(due)s.")
+                        % values,
+                    )
+            lead = project.lead_official.user if project.lead_official else None
+            if late and lead is not None and lead.is_active:
+                liaisons = "、".join(person_name(user) for user in project.liaisons.all())
+                values["days"] = (today - due).days
+                text = (
+                    _(
+                        "%(code)s %(name)s: the report for %(period)s was due by %(due)s and "
+                        "is %(days)s days late (liaisons: %(liaisons)s)."
+                    )
+                    % (values | {"liaisons": liaisons})
+                    if liaisons
+                    else _(
+                        "%(code)s %(name)s: the report for %(period)s was due by %(due)s and "
+                        "is %(days)s days late."
+                    )
+                    % values
+                )
+                yield Reminder(lead, Kind.REPORT_LATE, f"project:{project.pk}", period.key, text)
+
+
+def problem_holders(problem, office=()):
+    """Who answers for a problem: its unit's contacts and the project's lead official."""
+    people = (
+        [user for user in problem.responsible_unit.contacts.all()]
+        if problem.responsible_unit
+        else []
+    )
+    official = problem.project.lead_official
+    if official is not None and official.user is not None:
+        people.append(official.user)
+    return [person for person in dict.fromkeys([*people, *office]) if person.is_active]
+
+
+def problem_reminders(today):
+    User = get_user_model()
+    problems = Problem.objects.select_related(
+        "project__lead_official__user", "responsible_unit"
+    ).prefetch_related("responsible_unit__contacts")
+    soon = problems.open_at(today).filter(
+        deadline__gte=today, deadline__lte=problem_soon_until(today)
+    )
+    for problem in soon.order_by("deadline", "pk"):
+        text = _("%(project)s: “%(problem)s” (%(unit)s) is due by %(deadline)s.") % {
+            "project": problem.project.name,
+            "problem": problem.description,
+            "unit": problem.responsible_unit or _("no unit"),
+            "deadline": date_label(problem.deadline),
+        }
+        for person in problem_holders(problem):
+            yield Reminder(
+                person,
+                Kind.PROBLEM_DUE,
+                f"problem:{problem.pk}",
+                problem.deadline.isoformat(),
+                text,
+            )
+    office = list(User.objects.filter(groups__name=OFFICE, is_active=True))
+    overdue = problems.with_overdue(today).filter(escalation__gte=Escalation.REMIND)
+    for problem in overdue.order_by("deadline", "pk"):
+        level = Escalation(problem.escalation)
+        text = _(
+            "[%(level)s] %(project)s: “%(problem)s” (%(unit)s) is %(days)s days past its "
+            "deadline of %(deadline)s."
+        ) % {
+            "level": level.label,
+            "project": problem.project.name,
+            "problem": problem.description,
+            "unit": problem.responsible_unit or _("no unit"),
+            "days": (today - problem.deadline).days,
+            "deadline": date_label(problem.deadline),
+        }
+        # 督办 is the office's to print and chase: it hears of it too.
+        for person in problem_holders(problem, office if level == Escalation.SUPERVISE else ()):
+            yield Reminder(
+                person,
+                Kind.PROBLEM_OVERDUE,
+                f"problem:{problem.pk}",
+                f"{problem.deadline.isoformat()}:{level.value}",
+                text,
+            )
+
+
+def due_reminders(today):
+    """Every reminder due on `today`, per person (a dict of user: [Reminder])."""
+    by_person = defaultdict(dict)
+    for reminder in [*report_reminders(today), *problem_reminders(today)]:
+        by_person[reminder.recipient].setdefault(reminder.key, reminder)
+    return {person: list(reminders.values()) for person, reminders in by_person.items()}
+
+
+def compose(reminders, today):
+    """A digest's subject and text (the same for everyone it lists the same things for: a
+    unit's group robot gets it once however many contacts the unit has)."""
+    reminders = sorted(reminders, key=lambda reminder: ORDER.index(reminder.kind))
+    lines = []
+    heading = None
+    for reminder in reminders:
+        if reminder.kind != heading:
+            heading = reminder.kind
+            lines += ["", f"【{Kind(heading).label}】"] if lines else [f"【{Kind(heading).label}】"]
+        lines.append(f"· {reminder.text}")
+    subject = _("Key projects: %(count)s reminders on %(date)s") % {
+        "count": len(reminders),
+        "date": date_label(today),
+    }
+    return subject, "\n".join(lines)
+
+
+def notify(person, reminders, today, source=Notification.Source.DIGEST):
+    """Record a notification with its reminders and queue its copies; None when this person
+    already has one from `source` today or every reminder has been sent before."""
+    sent = set(
+        ReminderItem.objects.filter(
+            recipient=person, subject_key__in={reminder.subject_key for reminder in reminders}
+        ).values_list("kind", "subject_key", "period")
+    )
+    new = [reminder for reminder in reminders if reminder.key not in sent]
+    if not new:
+        return None
+    subject, body = compose(new, today)
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=person, source=source, date=today, subject=subject, body=body
+            )
+            ReminderItem.objects.bulk_create(
+                ReminderItem(
+                    notification=notification,
+                    recipient=person,
+                    kind=reminder.kind,
+                    subject_key=reminder.subject_key,
+                    period=reminder.period,
+                    text=reminder.text[:500],
+                )
+                for reminder in new
+            )
+            channels.queue(notification)
+    except IntegrityError:
+        # Another run got there first (the same day's digest, or one of these reminders).
+        return None
+    return notification
+
+
+def run(today, deliver=True):
+    """One pass of the schedule for `today`: digests recorded, then every copy waiting or
+    failed before sent. Returns (notifications created, copies sent, copies failed)."""
+    created = 0
+    for person, reminders in due_reminders(today).items():
+        if Notification.objects.filter(
+            recipient=person, date=today, source=Notification.Source.DIGEST
+        ).exists():
+            continue  # one digest a person a day: the rest waits until tomorrow
+        if notify(person, reminders, today) is not None:
+            created += 1
+    sent, failed = channels.deliver_pending() if deliver else (0, 0)
+    return created, sent, failed

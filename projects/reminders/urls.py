@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
+    path(
+        "notifications/<int:pk>/read/",
+        views.NotificationReadView.as_view(),
+        name="notification_read",
+    ),
+    path("notifications/read/", views.NotificationReadView.as_view(), name="notification_read_all"),
+    path("report-status/", views.ReportStatusView.as_view(), name="report_status"),
+]

@@ -1,0 +1,111 @@
+"""Pages of the reminders: everyone's notifications, and the office's 填报情况 with its one
+action, a reminder sent now."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import ListView, TemplateView, View
+
+from projects.models import Notification
+from projects.models.base import person_name
+from projects.permissions import OfficeMixin
+from projects.web.mixins import PeriodMixin
+
+from . import channels
+from .status import chase, report_status
+
+
+class InboxMixin(PermissionRequiredMixin):
+    """Every role has an inbox (every role reads problems); an account with no role has none."""
+
+    permission_required = "projects.view_problem"
+    raise_exception = True
+
+
+class NotificationListView(InboxMixin, ListView):
+    """The user's own notifications, newest first (the bell in the header leads here)."""
+
+    template_name = "projects/reminders/notification_list.html"
+    paginate_by = 20
+    extra_context = {"title": _("Notifications")}
+
+    def get_queryset(self):
+        return Notification.objects.filter(recipient=self.request.user).prefetch_related("items")
+
+
+class NotificationReadView(InboxMixin, View):
+    """Mark one notification read, or all of them (pk absent)."""
+
+    def post(self, request, pk=None):
+        mine = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
+        if pk is not None:
+            mine = mine.filter(pk=get_object_or_404(Notification, pk=pk, recipient=request.user).pk)
+        mine.update(read_at=timezone.now())
+        return redirect("projects:notification_list")
+
+
+class ReportStatusView(OfficeMixin, PeriodMixin, TemplateView):
+    """填报情况: who has reported for a month, who is late and by how many days."""
+
+    permission_required = "projects.add_notification"
+    template_name = "projects/reminders/report_status.html"
+    default_period = "previous"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        due, reporters, projects = report_status(self.period)
+        missing = sum(1 for project in projects if project.report_id is None)
+        return context | {
+            "title": _("Reporting status"),
+            "due": due,
+            "reporters": reporters,
+            "expected": len(projects),
+            "missing": missing,
+            "late": sum(1 for project in projects if project.days_late),
+        }
+
+    def post(self, request):
+        """Send one reporter a reminder of their missing reports now."""
+        value = request.POST.get("user", "")
+        user = get_object_or_404(
+            get_user_model(), pk=int(value) if value.isascii() and value.isdigit() else -1
+        )
+        url = f"{reverse('projects:report_status')}?{self.period.query_string()}"
+        _due, reporters, _projects = report_status(self.period)
+        missing = {
+            project.pk: project
+            for reporter in reporters
+            if reporter.user == user
+            for project in reporter.missing
+        }
+        if not missing:
+            messages.info(
+                request,
+                _("%(name)s has nothing missing for this month.") % {"name": person_name(user)},
+            )
+            return redirect(url)
+        notification = chase(user, self.period, list(missing.values()))
+        if notification is None:
+            messages.info(
+                request,
+                _("%(name)s was already reminded today.") % {"name": person_name(user)},
+            )
+            return redirect(url)
+        sent, failed = channels.deliver(notification.deliveries.all())
+        messages.success(
+            request,
+            _("%(name)s is reminded of %(count)s missing reports (in the tracker%(copies)s).")
+            % {
+                "name": person_name(user),
+                "count": len(missing),
+                "copies": _(", %(sent)s copies sent, %(failed)s failed")
+                % {"sent": sent, "failed": failed}
+                if sent or failed
+                else "",
+            },
+        )
+        return redirect(url)

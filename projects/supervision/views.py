@@ -1,0 +1,278 @@
+"""Pages of the problem register and of answering for a problem: the register, a problem's
+page with its steps, my problems (phone first), progress notes and requests for closure,
+the office's closing or sending back, and the 督办单."""
+
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import DetailView, ListView, UpdateView, View
+
+from projects.meetings.pdf import PdfUnavailable, render_pdf
+from projects.models import Escalation, Problem, ProblemUpdate, StaleVersion
+from projects.permissions import (
+    OfficeMixin,
+    ReadMixin,
+    answerable_problems,
+    is_office,
+    visible_problems,
+)
+from projects.progress.workdays import add_working_days
+from projects.web.mixins import ObjectListView
+
+from .filters import ProblemFilterSet
+from .forms import AnswerForm, ProblemCloseForm, ReturnForm
+from .tables import ProblemTable
+
+# The unit answers a 督办单 within this many working days of its date.
+NOTICE_REPLY_WORKDAYS = 3
+
+
+def register(user, as_of=None):
+    """The problems `user` may see, each judged overdue and escalated as of today."""
+    problems = Problem.objects.with_overdue(as_of or timezone.localdate()).select_related(
+        "project__lead_official", "meeting", "responsible_unit"
+    )
+    return visible_problems(problems, user)
+
+
+class ProblemListView(ObjectListView):
+    table_class = ProblemTable
+    filterset_class = ProblemFilterSet
+    title = _("Problem register")
+    export_name = "problems"
+    permission_required = "projects.view_problem"
+
+    def get_queryset(self):
+        return register(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["period_form"] = None  # the register is judged today
+        return context
+
+
+class ProblemDetailView(ReadMixin, DetailView):
+    permission_required = "projects.view_problem"
+    template_name = "projects/supervision/problem_detail.html"
+
+    def get_queryset(self):
+        return register(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        problem, user = self.object, self.request.user
+        is_open = problem.status == Problem.Status.OPEN
+        if is_open and user.has_perm("projects.change_problem"):
+            context["close_form"] = ProblemCloseForm(
+                instance=problem, initial={"closing_note": self.requested_note()}
+            )
+            if problem.closure_requested_at:
+                context["return_form"] = ReturnForm()
+        if is_open and answerable_problems(Problem.objects.filter(pk=problem.pk), user).exists():
+            context["answer_form"] = AnswerForm()
+        context["updates"] = problem.updates.select_related("author")
+        context["may_print_notice"] = problem.escalation == Escalation.SUPERVISE and user.has_perm(
+            "projects.change_problem"
+        )
+        context["history"] = problem.history.select_related("history_user").order_by(
+            "-history_date"
+        )
+        return context
+
+    def requested_note(self):
+        """The office's closing note starts from what the unit said when asking to close."""
+        if not self.object.closure_requested_at:
+            return ""
+        request = self.object.updates.filter(kind=ProblemUpdate.Kind.CLOSURE_REQUESTED).last()
+        return request.note if request else ""
+
+
+class MyProblemsView(PermissionRequiredMixin, ListView):
+    """我的问题: what a unit contact, a lead official or a liaison answers for; for the office,
+    every open problem, those asking to be closed first. Cards, for a phone."""
+
+    permission_required = "projects.add_problemupdate"
+    raise_exception = True
+    template_name = "projects/supervision/my_problems.html"
+    paginate_by = 30
+
+    @property
+    def show_closed(self):
+        return self.request.GET.get("state") == "closed"
+
+    def get_queryset(self):
+        problems = answerable_problems(register(self.request.user), self.request.user)
+        if self.show_closed:
+            return problems.filter(status=Problem.Status.CLOSED).order_by("-closed_at", "-pk")
+        return problems.filter(status=Problem.Status.OPEN).order_by(
+            "closure_requested_at", "-escalation", "deadline", "pk"
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "title": _("My problems"),
+            "show_closed": self.show_closed,
+            "is_office": is_office(self.request.user),
+        }
+
+
+class AnswerMixin(PermissionRequiredMixin):
+    """A POST on an open problem the user may act on; anything else changes nothing."""
+
+    raise_exception = True
+    http_method_names = ["post"]
+
+    def problem(self, pk, may_act):
+        problem = get_object_or_404(
+            visible_problems(Problem.objects.all(), self.request.user), pk=pk
+        )
+        if not may_act(Problem.objects.filter(pk=pk), self.request.user).exists():
+            raise Http404
+        return problem
+
+    def refuse(self, problem, message):
+        messages.error(self.request, message)
+        return redirect(problem.get_absolute_url())
+
+
+class ProblemAnswerView(AnswerMixin, View):
+    """A progress note (处理进展) or a request for closure (申请销号), with a note."""
+
+    permission_required = "projects.add_problemupdate"
+
+    def post(self, request, pk):
+        problem = self.problem(pk, answerable_problems)
+        form = AnswerForm(request.POST)
+        if problem.status != Problem.Status.OPEN:
+            return self.refuse(problem, _("This problem is closed; nothing was recorded."))
+        if not form.is_valid():
+            errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+            return self.refuse(problem, _("Nothing was recorded: %(errors)s") % {"errors": errors})
+        kind = form.cleaned_data["kind"]
+        with transaction.atomic():
+            if kind == ProblemUpdate.Kind.CLOSURE_REQUESTED:
+                if problem.closure_requested_at:
+                    return self.refuse(
+                        problem, _("Closure has already been asked for; the office will decide.")
+                    )
+                problem.closure_requested_at = timezone.now()
+                try:
+                    problem.save()
+                except StaleVersion:
+                    return self.refuse(
+                        problem, _("Someone changed this problem just now; please try again.")
+                    )
+            ProblemUpdate.objects.create(
+                problem=problem, kind=kind, note=form.cleaned_data["note"], author=request.user
+            )
+        messages.success(
+            request,
+            _("Closure is asked for; the project office will decide.")
+            if kind == ProblemUpdate.Kind.CLOSURE_REQUESTED
+            else _("The progress note is recorded."),
+        )
+        return redirect(problem.get_absolute_url())
+
+
+class ProblemReturnView(AnswerMixin, View):
+    """The office sends a request for closure back, with the reason."""
+
+    permission_required = "projects.change_problem"
+
+    def post(self, request, pk):
+        problem = self.problem(pk, lambda queryset, user: queryset)
+        form = ReturnForm(request.POST)
+        if problem.status != Problem.Status.OPEN or not problem.closure_requested_at:
+            return self.refuse(problem, _("No request for closure is waiting on this problem."))
+        if not form.is_valid():
+            errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
+            return self.refuse(problem, _("Not sent back: %(errors)s") % {"errors": errors})
+        with transaction.atomic():
+            problem.closure_requested_at = None
+            try:
+                problem.save()
+            except StaleVersion:
+                return self.refuse(
+                    problem, _("Someone changed this problem just now; please try again.")
+                )
+            ProblemUpdate.objects.create(
+                problem=problem,
+                kind=ProblemUpdate.Kind.RETURNED,
+                note=form.cleaned_data["reason"],
+                author=request.user,
+            )
+        messages.success(request, _("The request is sent back with your reason."))
+        return redirect(problem.get_absolute_url())
+
+
+class ProblemCloseView(OfficeMixin, UpdateView):
+    """Close an item (销号) with a note: a request for closure is approved this way."""
+
+    permission_required = "projects.change_problem"
+    model = Problem
+    form_class = ProblemCloseForm
+    template_name = "projects/form.html"
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                form.instance.closure_requested_at = None
+                form.save()
+                ProblemUpdate.objects.create(
+                    problem=form.instance,
+                    kind=ProblemUpdate.Kind.CLOSED,
+                    note=form.instance.closing_note,
+                    author=self.request.user,
+                )
+        except StaleVersion:
+            return self.form_invalid(form)
+        messages.success(self.request, _("The problem is closed."))
+        return redirect(self.object.get_absolute_url())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"title": _("Close a problem")}
+
+
+class ProblemNoticeView(OfficeMixin, DetailView):
+    """督办单: the supervision notice of a problem at the 督办 level, on one A4 page (?pdf=1
+    for the PDF)."""
+
+    permission_required = "projects.change_problem"
+    template_name = "projects/supervision/notice.html"
+
+    def get_queryset(self):
+        return register(self.request.user).filter(escalation=Escalation.SUPERVISE)
+
+    def get_context_data(self, **kwargs):
+        problem = self.object
+        today = timezone.localdate()
+        return super().get_context_data(**kwargs) | {
+            "title": _("Supervision notice"),
+            "number": _("%(prefix)s supervision [%(year)s] no. %(number)s")
+            % {"prefix": settings.JIEFANG_DISTRICT[:1], "year": today.year, "number": problem.pk},
+            "today": today,
+            "reply_by": add_working_days(today, NOTICE_REPLY_WORKDAYS, strict=False),
+            "days_overdue": (today - problem.deadline).days,
+            "updates": problem.updates.select_related("author"),
+            "issuer": settings.JIEFANG_REPORTING_UNIT,
+        }
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.request.GET.get("pdf") != "1":
+            return super().render_to_response(context, **response_kwargs)
+        try:
+            content = render_pdf(self.template_name, context, self.request)
+        except PdfUnavailable as error:
+            return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(content, content_type="application/pdf")
+        filename = f"{_('Supervision notice')}-{self.object.pk}.pdf"
+        response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+        return response

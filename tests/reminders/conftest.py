@@ -1,0 +1,80 @@
+"""A small register for the reminder tests, around 国庆节 2025, and the real servers."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from projects.models import Official, Problem, Project, Unit, Zone
+from tests.conftest import report, user_in
+
+from .servers import Robot, SmtpServer
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on a loopback port, and Django's SMTP backend pointed at it."""
+    server = SmtpServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def robot():
+    server = Robot().start()
+    yield server
+    server.stop()
+
+
+class World:
+    """Two projects of one official, both reported for August 2025, one for September and
+    one not; a liaison;
+    a unit with two contacts; a problem due on 2025-10-14."""
+
+    def __init__(self):
+        zone = Zone.objects.create(name="特色商业区", order=1)
+        self.office = user_in("project_office", "office", email="office@jf.test")
+        self.lead = user_in("lead_official", "lead", first_name="陈立新", email="lead@jf.test")
+        self.liaison = user_in(
+            "lead_official", "liaison", first_name="小李", email="liaison@jf.test"
+        )
+        self.contact = user_in("unit_contact", "contact", first_name="王科长", email="c1@jf.test")
+        self.contact2 = user_in("unit_contact", "contact2", first_name="赵干事")
+        self.official = Official.objects.create(name="陈立新", user=self.lead)
+        self.unit = Unit.objects.create(name="焦北街道办事处", kind=Unit.Kind.STREET)
+        self.unit.contacts.add(self.contact, self.contact2)
+        self.late = Project.objects.create(
+            code="JF-001",
+            name="翰林国际旅游度假区",
+            zone=zone,
+            total_investment=Decimal("50000"),
+            status=Project.Status.UNDER_CONSTRUCTION,
+            lead_official=self.official,
+        )
+        self.late.liaisons.add(self.liaison)
+        self.on_time = Project.objects.create(
+            code="JF-002",
+            name="唐人中心",
+            zone=zone,
+            total_investment=Decimal("100000"),
+            status=Project.Status.UNDER_CONSTRUCTION,
+            lead_official=self.official,
+        )
+        for project in (self.late, self.on_time):
+            report(project, 2025, 8, "100")  # August is in: its late notices are not at stake
+        report(self.on_time, 2025, 9, "100")
+        self.problem = Problem.objects.create(
+            project=self.late,
+            description="商户过渡安置场地不足",
+            responsible_unit=self.unit,
+            deadline=datetime.date(2025, 10, 14),
+        )
+
+
+@pytest.fixture
+def world(db):
+    return World()
