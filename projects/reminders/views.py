@@ -65,7 +65,7 @@ class ReportStatusView(OfficeMixin, PeriodMixin, TemplateView):
             "reporters": reporters,
             "expected": len(projects),
             "missing": missing,
-            "late": sum(1 for project in projects if project.days_late),
+            "late": sum(1 for project in projects if project.report_id and project.days_late),
         }
 
     def post(self, request):

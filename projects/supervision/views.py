@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
+from django.db.models import F
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -112,7 +113,7 @@ class MyProblemsView(PermissionRequiredMixin, ListView):
         if self.show_closed:
             return problems.filter(status=Problem.Status.CLOSED).order_by("-closed_at", "-pk")
         return problems.filter(status=Problem.Status.OPEN).order_by(
-            "closure_requested_at", "-escalation", "deadline", "pk"
+            F("closure_requested_at").asc(nulls_last=True), "-escalation", "deadline", "pk"
         )
 
     def get_context_data(self, **kwargs):

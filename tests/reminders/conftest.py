@@ -66,7 +66,13 @@ class World:
         )
         for project in (self.late, self.on_time):
             report(project, 2025, 8, "100")  # August is in: its late notices are not at stake
-        report(self.on_time, 2025, 9, "100")
+        report(
+            self.on_time,
+            2025,
+            9,
+            "100",
+            submitted_at=datetime.datetime(2025, 10, 8, 10, tzinfo=datetime.UTC),
+        )
         self.problem = Problem.objects.create(
             project=self.late,
             description="商户过渡安置场地不足",

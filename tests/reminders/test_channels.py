@@ -98,8 +98,9 @@ def test_group_robots_receive_the_json_that_wecom_and_dingtalk_accept(world, rob
     # The lead had not been told of the late report: it comes in the same digest.
     assert body["text"]["content"].startswith("重点项目提醒:2025年10月15日(星期三) 待办 2 项")
     assert "已逾期4天未报(联络员:小李)" in body["text"]["content"]
-    assert "【提醒】翰林国际旅游度假区:“商户过渡安置场地不足”(焦北街道办事处)" in (
-        body["text"]["content"]
+    assert (
+        "【提醒】翰林国际旅游度假区:“商户过渡安置场地不足”(焦北街道办事处)"
+        in (body["text"]["content"])
     )
     _content_type, body = posts["/robot/send?access_token=unit"]
     assert "已逾期1天" in body["text"]["content"]
