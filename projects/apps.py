@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_migrate, pre_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,6 +9,8 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from projects.models.base import clean_text_fields
+        from projects.roles import grant_missing
 
+        post_migrate.connect(grant_missing, sender=self, dispatch_uid="projects-grant-roles")
         for model in self.get_models():
             pre_save.connect(clean_text_fields, sender=model, dispatch_uid=f"clean-{model}")

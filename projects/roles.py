@@ -1,7 +1,8 @@
 """The four roles, as Django groups with model permissions.
 
-Migrations 0002 and 0005 created them; ensure_roles() puts them back as defined here
-(after a database flush, for instance) and is what setup_demo relies on.
+Migrations 0002, 0005 and 0014 created them; after every migrate, grant_missing() gives them
+the permissions of new models; ensure_roles() puts them back exactly as defined here (after a
+database flush, for instance) and is what setup_demo relies on.
 """
 
 from django.apps import apps
@@ -78,3 +79,13 @@ def ensure_roles():
     for name in ROLES:
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.set(role_permissions(name))
+
+
+def grant_missing(sender, using="default", **kwargs):
+    """post_migrate: give each existing role group the permissions of its definition that it
+    lacks (new models' permissions exist only once their migration has run). Nothing is
+    taken away: an office's own additions stay."""
+    for name in ROLES:
+        group = Group.objects.using(using).filter(name=name).first()
+        if group is not None:
+            group.permissions.add(*role_permissions(name).using(using))

@@ -4,41 +4,14 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 from django.conf import settings
-from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
-# Kept in step with projects/roles.py, which puts the roles back as defined there.
-GRANTS = {
-    "project_office": [
-        *(f"{action}_problemupdate" for action in ("view", "add", "change", "delete")),
-        "view_notification",
-        "add_notification",
-        "view_reminderitem",
-        "view_delivery",
-        "change_delivery",
-    ],
-    "lead_official": ["view_problemupdate", "add_problemupdate"],
-    "unit_contact": ["view_problem", "view_problemupdate", "add_problemupdate"],
-}
-
-
 def grant(apps, schema_editor):
-    """The new role, 责任单位联系人, and who may answer for problems and chase reports."""
-    app_config = apps.get_app_config("projects")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    Group.objects.get_or_create(name="unit_contact")
-    for name, codenames in GRANTS.items():
-        group = Group.objects.filter(name=name).first()
-        if group:
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label="projects", codename__in=codenames
-                )
-            )
+    """The new role, 责任单位联系人. Its permissions and those of the new models are given by
+    projects.roles.grant_missing after the migration (post_migrate), once the new models'
+    content types and permissions exist: creating them here would number the content types
+    differently from a fresh database."""
+    apps.get_model("auth", "Group").objects.get_or_create(name="unit_contact")
 
 
 def revoke(apps, schema_editor):

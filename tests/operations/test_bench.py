@@ -6,7 +6,9 @@ import re
 import pytest
 from django.core.management import call_command
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: a flush without it re-creates the content types under new numbers, and the
+# next test that restores the serialized database would then collide with them.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_bench_reports_pages_export_and_import_with_ratios(settings):

@@ -1,5 +1,6 @@
 """Deployment: the health check, and two app servers sharing one database."""
 
+import contextlib
 import http.cookiejar
 import os
 import re
@@ -55,7 +56,7 @@ def test_connections_are_health_checked():
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_dropped_postgresql_connection_is_replaced_before_the_next_request():
     """What a PostgreSQL restart does to a worker's kept connection: the server ends it. The
     next request (request_started closes unusable connections) must get a fresh one."""
@@ -104,24 +105,57 @@ class Browser:
             return response.status, response.read().decode()
 
 
+@contextlib.contextmanager
+def shared_database(tmp_path):
+    """The database both servers use: a fresh PostgreSQL database on the suite's server when
+    the suite runs on PostgreSQL (as production does), an SQLite file otherwise."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        yield f"sqlite:///{tmp_path / 'shared.sqlite3'}"
+        return
+    import psycopg
+
+    parts = urllib.parse.urlsplit(url)
+    name = f"jiefang_two_servers_{os.getpid()}"
+    admin = parts._replace(path="/postgres").geturl().replace("postgres://", "postgresql://", 1)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield parts._replace(path=f"/{name}").geturl()
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def manage(env, *command):
+    return subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+
+
 @pytest.fixture
 def two_servers(tmp_path):
-    """Two gunicorn processes on loopback serving one database file."""
+    """Two gunicorn processes on loopback serving one database (PostgreSQL in CI's second run)."""
+    with shared_database(tmp_path) as database_url:
+        yield from serve_two(database_url)
+
+
+def serve_two(database_url):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+        "DATABASE_URL": database_url,
         "DEBUG": "0",
         "JIEFANG_TESTING": "1",
         "SECRET_KEY": "two-servers-test-key-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
     }
     for command in (["migrate", "-v0"], ["setup_demo", "--year", "2013"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        manage(env, *command)
     ports = [free_port(), free_port()]
     servers = [
         subprocess.Popen(
@@ -152,7 +186,7 @@ def two_servers(tmp_path):
                     break
                 except OSError:
                     time.sleep(0.2)
-        yield [f"http://127.0.0.1:{port}" for port in ports]
+        yield [f"http://127.0.0.1:{port}" for port in ports], env
     finally:
         for server in servers:
             server.terminate()
@@ -161,7 +195,7 @@ def two_servers(tmp_path):
 
 def test_two_app_servers_share_sessions_and_data(two_servers):
     """Log in on one server, carry on with the same session on the other, see each other's writes."""
-    a, b = two_servers
+    (a, b), _env = two_servers
     browser = Browser()
     browser.get(f"{a}/accounts/login/")
     status, html = browser.post(
@@ -189,3 +223,69 @@ def test_two_app_servers_share_sessions_and_data(two_servers):
     assert status == 200 and "已保存" in html
     status, html = browser.get(f"{a}/projects/1/?year=2013&month=5")
     assert "两台服务器" in html and "2,468.00" in html
+
+
+def test_reminders_go_out_on_schedule_beside_two_servers(two_servers):
+    """Each server's timer runs `send_reminders` at the same moment, on 17 June 2013: a problem
+    of 焦北街道 is due in three working days, another is two weeks overdue (督办). Every digest
+    is recorded once and e-mailed once through a real SMTP server, and a user sees the same
+    bell on either server."""
+    from tests.reminders.servers import SmtpServer
+
+    (a, b), env = two_servers
+    smtp = SmtpServer().start()
+    try:
+        env = env | {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp.port)}
+        manage(
+            env,
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from django.contrib.auth.models import User\n"
+            "for user in User.objects.all():\n"
+            "    user.email = f'{user.username}@jf.test'\n"
+            "    user.save()",
+        )
+        command = [sys.executable, "manage.py", "send_reminders", "--date", "2013-06-17"]
+        runs = [
+            subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
+            for _ in range(2)
+        ]
+        outputs = [run.communicate(timeout=120)[0] for run in runs]
+        assert [run.returncode for run in runs] == [0, 0], outputs
+        summary = manage(
+            env,
+            "shell",
+            "-v",
+            "0",
+            "-c",
+            "from projects.models import Notification, Delivery\n"
+            "print(Notification.objects.count(), Delivery.objects.filter(status='sent').count(),"
+            " Delivery.objects.count())",
+        ).stdout.split()
+        notifications, sent, deliveries = map(int, summary)
+        assert notifications >= 3 and sent == deliveries == notifications
+        recipients = [address for to, _message in smtp.mailbox.messages for address in to]
+        assert len(recipients) == len(set(recipients)) == notifications
+        (mail,) = smtp.mailbox.to("jiaobei@jf.test")  # the unit's contact: due on the 20th
+        assert "商户过渡安置场地不足" in mail.get_content()
+        assert "须于2013年6月20日(星期四)前办结" in mail.get_content()
+        (mail,) = smtp.mailbox.to("office@jf.test")  # 督办: the office hears of it
+        assert "【督办】动漫产业园:“项目用地指标尚未落实,影响开工”" in mail.get_content()
+        # A third run later that day sends nothing new.
+        manage(env, "send_reminders", "--date", "2013-06-17")
+        assert len(smtp.mailbox.messages) == notifications
+    finally:
+        smtp.stop()
+    browser = Browser()
+    browser.get(f"{a}/accounts/login/")
+    browser.post(
+        f"{a}/accounts/login/",
+        {"username": "liuweidong", "password": "jiefang-demo-2013"},
+        referer=f"{a}/accounts/login/",
+    )
+    for server in (a, b):
+        status, html = browser.get(f"{server}/notifications/")
+        assert status == 200 and '<span class="badge">1</span>' in html
+        assert "项目用地指标尚未落实" in html

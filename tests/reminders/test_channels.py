@@ -4,14 +4,11 @@ server that is down means a recorded failure, retried and delivered on the next 
 
 import datetime
 import io
-import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from projects.models import Delivery, Notification
-from projects.reminders.schedule import run
 
 from .servers import SmtpServer, free_port
 
@@ -121,28 +118,5 @@ def test_a_robot_that_answers_an_error_is_retried(world, robot, settings):
     assert delivery.status == Delivery.Status.SENT and len(robot.posts) == 2
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_runs_at_once_send_nothing_twice(world, smtp):
-    """Two schedulers started together (two servers, or a timer and a hand): each digest is
-    recorded once and each mail is sent once."""
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def one_run():
-        try:
-            barrier.wait()
-            run(OVERDUE)
-        except Exception as error:  # noqa: BLE001 - reported below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=one_run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert not errors
-    for address in ("lead@jf.test", "c1@jf.test"):
-        assert len(smtp.mailbox.to(address)) == 1, address
-    assert Notification.objects.count() == 3  # the lead and the unit's two contacts
+# Two runs at the same moment, in two processes on one database: tests/operations/test_deploy.py
+# (test_reminders_go_out_on_schedule_beside_two_servers), on SQLite and on PostgreSQL.
