@@ -17,7 +17,15 @@ from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate, Listing
 from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
 
-from projects.models import DocumentTemplate, Light, Meeting, MonthlyReport, Problem, Project
+from projects.models import (
+    DocumentTemplate,
+    Escalation,
+    Light,
+    Meeting,
+    MonthlyReport,
+    Problem,
+    Project,
+)
 from projects.models.base import clean_text
 from projects.register.ranking import ranking
 from projects.templatetags.jiefang import money, pct
@@ -54,12 +62,16 @@ def figures(total, period):
 
 
 def problem_row(problem):
+    """A problem as the documents list it; an overdue one is named with its level (督办)."""
+    level = problem.escalation_level
     return {
         "project": problem.project.name,
         "description": lines(problem.description),
         "unit": problem.responsible_unit.name if problem.responsible_unit else "",
         "deadline": chinese_date(problem.deadline),
-        "status": str(problem.get_status_display()),
+        "status": str(problem.get_status_display())
+        + (f"({level.label})" if level != Escalation.NOT_DUE else ""),
+        "level": str(level.label) if level != Escalation.NOT_DUE else "",
     }
 
 
@@ -137,19 +149,18 @@ def bulletin_context(period):
     )
     missing = {}
     for name, official in (
-        Project.objects.exclude(
-            pk__in=MonthlyReport.objects.filter(year=period.year, month=period.month).values(
-                "project"
-            )
-        )
+        Project.objects.expected_to_report(period)
+        .with_report_status(period)
+        .filter(report_id__isnull=True)
         .order_by("lead_official__name", "code")
         .values_list("name", "lead_official__name")
     ):
         missing.setdefault(official or _("No lead official"), []).append(name)
     overdue = (
-        Problem.objects.overdue_at(as_of)
+        Problem.objects.with_overdue(as_of)
+        .filter(is_overdue=True)
         .select_related("project", "responsible_unit")
-        .order_by("deadline", "pk")
+        .order_by("-escalation", "deadline", "pk")
     )
     return _common(period) | {
         "figures": figures(total, period),
