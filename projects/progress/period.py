@@ -5,8 +5,11 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from .workdays import nth_working_day
 
 CENT = Decimal("0.01")
 
@@ -59,6 +62,13 @@ class Period:
     def ytd_label(self):
         """'1-N月' as used in the standard table."""
         return _("Jan-%(month)s") % {"month": self.month}
+
+    @property
+    def due_date(self):
+        """The day this month's reports are due: the JIEFANG_REPORT_DUE_WORKDAY-th working day
+        of the next month (default the 3rd)."""
+        following = self.shifted(1)
+        return nth_working_day(following.year, following.month, settings.JIEFANG_REPORT_DUE_WORKDAY)
 
     @property
     def key(self):

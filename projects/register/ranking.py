@@ -7,6 +7,7 @@ measures that apply to it (settings.JIEFANG_RANKING_WEIGHTS; a weight of 0 leave
 out). Equal scores share a rank (1, 1, 3).
 """
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -32,7 +33,7 @@ from projects.progress.period import Period, quantize
 MEASURES = {
     "gap": _("completion against the time schedule"),
     "lights": _("red and yellow lights"),
-    "reports": _("reports present"),
+    "reports": _("reports on time"),
     "problems": _("problems closed by their deadline"),
 }
 HUNDRED = Decimal(100)
@@ -144,12 +145,20 @@ def _project_groups(period, kind, use):
     key, name, problem_path = GROUPS[kind]
     projects = Project.objects.filter(**{f"{key}__isnull": False})
     rows, _total = projects.summary(period, by=key)
+    # On time: in by the end of the due date (Period.due_date, as the reminders count it).
+    in_by = timezone.make_aware(
+        datetime.datetime.combine(period.due_date + datetime.timedelta(days=1), datetime.time())
+    )
     present = dict(
         projects.values(key)
         .annotate(
             n=Count(
                 "reports",
-                filter=Q(reports__year=period.year, reports__month=period.month),
+                filter=Q(
+                    reports__year=period.year,
+                    reports__month=period.month,
+                    reports__submitted_at__lt=in_by,
+                ),
                 distinct=True,
             )
         )

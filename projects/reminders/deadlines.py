@@ -7,19 +7,17 @@ project still missing is told from the first working day after the due date.
 
 import datetime
 
-from django.conf import settings
 from django.utils import dateformat
 from django.utils.translation import gettext as _
 
-from projects.progress.workdays import add_working_days, nth_working_day
+from projects.progress.workdays import add_working_days
 
 REMIND_BEFORE = 2  # working days before the due date
 PROBLEM_SOON = 3  # working days before a problem's deadline
 
 
 def due_date(period):
-    following = period.shifted(1)
-    return nth_working_day(following.year, following.month, settings.JIEFANG_REPORT_DUE_WORKDAY)
+    return period.due_date
 
 
 def reminder_date(period):

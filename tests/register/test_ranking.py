@@ -129,3 +129,26 @@ def test_the_packet_has_a_ranking_page(client, demo_users):
     ]
     first = ranking(MAY).officials[0]
     assert "月度排名通报" in section and first.name in section and str(first.score) in section
+
+
+def test_a_report_after_the_due_date_does_not_count_as_on_time(zone):
+    """May 2013's reports were due on 5 June (the 3rd working day): one in on the 5th counts,
+    one in on the 6th does not."""
+    import datetime
+    import zoneinfo
+
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    assert MAY.due_date == datetime.date(2013, 6, 5)
+    on_time, late = (Official.objects.create(name=n) for n in ("按时", "迟报"))
+    for index, (official, day) in enumerate(((on_time, 5), (late, 6))):
+        project = make_project(zone, f"T-{index}", lead_official=official)
+        plan(project, 2013, "1200.00")
+        report(
+            project,
+            2013,
+            5,
+            "500.00",
+            submitted_at=datetime.datetime(2013, 6, day, 23, 30, tzinfo=shanghai),
+        )
+    scores = {e.name: e.scores["reports"] for e in ranking(MAY).officials}
+    assert scores == {"按时": Decimal(100), "迟报": Decimal(0)}
