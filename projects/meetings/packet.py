@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.models import Milestone, Official, Problem, Project, ReportPhoto
+from projects.models.base import person_name
 from projects.register.ranking import ranking
 
 
@@ -70,6 +72,7 @@ def meeting_packet(meeting, official=None, photos=True):
     ):
         state, delay = Milestone.state_of(milestone.planned_date, milestone.actual_date, as_of)
         preparation.append((milestone, delay, state))
+    late_reports = reports_late_at(projects, period, meeting.date)
     # The whole district's packet ranks officials and zones; one official's part does not.
     ranked = ranking(period) if official is None else None
     return {
@@ -79,6 +82,8 @@ def meeting_packet(meeting, official=None, photos=True):
         if ranked
         else [],
         "preparation": preparation,
+        "due_date": period.due_date,
+        "late_reports": late_reports,
         "period": period,
         "zones": zones,
         "total": total,
@@ -91,6 +96,30 @@ def meeting_packet(meeting, official=None, photos=True):
         ],
         "official": official,
     }
+
+
+def reports_late_at(projects, period, day):
+    """The projects whose report for `period` had not come in by its due date, as they stood
+    on `day` (the meeting's): (project, liaisons, submitted date or None, days late)."""
+    if day <= period.due_date:
+        return []
+    late = []
+    for project in (
+        projects.expected_to_report(period)
+        .with_report_status(period)
+        .select_related("lead_official")
+        .prefetch_related("liaisons")
+        .order_by("lead_official__name", "code")
+    ):
+        submitted = project.report_submitted_at
+        submitted_on = timezone.localtime(submitted).date() if submitted else None
+        if submitted_on is not None and submitted_on > day:
+            submitted_on = None  # it came in after the meeting: missing at the meeting
+        days = period.days_late(submitted_on or day)
+        if days:
+            liaisons = "、".join(person_name(user) for user in project.liaisons.all())
+            late.append((project, liaisons, submitted_on, days))
+    return late
 
 
 def latest_photos(projects, period):

@@ -70,6 +70,10 @@ class Period:
         following = self.shifted(1)
         return nth_working_day(following.year, following.month, settings.JIEFANG_REPORT_DUE_WORKDAY)
 
+    def days_late(self, day):
+        """Calendar days `day` is past the due date (0 when on time)."""
+        return max((day - self.due_date).days, 0)
+
     @property
     def key(self):
         return f"{self.year}-{self.month:02d}"

@@ -30,8 +30,7 @@ def late_from(period):
 
 
 def days_late(period, day):
-    """Calendar days `day` is past the due date (0 when on time)."""
-    return max((day - due_date(period)).days, 0)
+    return period.days_late(day)
 
 
 def problem_soon_until(today):

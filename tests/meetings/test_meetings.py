@@ -338,3 +338,31 @@ def test_a_bad_lock_action_changes_nothing(client, demo_users):
     )
     assert "请选择锁定或解除锁定。" in response.content.decode()
     assert not MonthLock.objects.exists()
+
+
+def test_the_packet_names_the_reports_not_in_by_the_due_date(office):
+    """May 2013's reports were due on 5 June. At the May meeting (28 May) nothing is late yet;
+    at a meeting on 14 June, a report that came in on the 7th is 2 days late and one never
+    in is 9 days late, each with its lead official and liaisons."""
+    html = office.get(reverse("projects:meeting_print", args=[meeting().pk])).content.decode()
+    assert "截止日期未到" in html
+    later = Meeting.objects.create(number=6, year=2013, month=5, date=datetime.date(2013, 6, 14))
+    hanlin, market = (Project.objects.get(code=c) for c in ("JF2013-001", "JF2013-003"))
+    hanlin.reports.filter(year=2013, month=5).update(
+        submitted_at=datetime.datetime(2013, 6, 7, 10, tzinfo=datetime.UTC)
+    )
+    market.reports.filter(year=2013, month=5).delete()
+    response = office.get(reverse("projects:meeting_print", args=[later.pk]))
+    late = {
+        project.code: (liaisons, submitted, days)
+        for project, liaisons, submitted, days in response.context["late_reports"]
+    }
+    assert late == {
+        "JF2013-001": ("联络员小李", datetime.date(2013, 6, 7), 2),
+        "JF2013-003": ("联络员小李", None, 9),
+    }
+    html = response.content.decode()
+    assert "填报截止日期:2013-06-05。" in html
+    assert html.count('class="late-report overdue"') == 1  # the one never in
+    # Problems are judged at the month's end: the one due on 30 May is a day overdue, 提醒.
+    assert "逾期·提醒" in html
