@@ -48,11 +48,13 @@ def overflow(page):
 
 
 def small_controls(page):
-    """Visible controls of the page's body that are under 44 px tall."""
+    """Visible controls of the page's body that are under 44 px tall (a radio button's label is
+    what a finger taps, so the label is measured)."""
     return page.evaluate(
         """() => [...document.querySelectorAll(
             'main button, main a.button, .chooser a, .chooser span, label.pick, .menu-toggle,'
-            + ' main input:not([type=hidden]):not([type=file]):not([type=checkbox]), main select,'
+            + ' main input:not([type=hidden]):not([type=file]):not([type=checkbox]):not([type=radio]),'
+            + ' main select, main label:has(> input[type=radio]),'
             + ' main textarea')]
           .filter(e => e.offsetParent !== null)
           .filter(e => e.getBoundingClientRect().height < 44)
@@ -89,6 +91,8 @@ def reporter_pages():
         "report-edit": f"/reports/{report.pk}/edit/",
         "project": f"/projects/{project.pk}/?year=2013&month=5",
         "problem": f"/problems/{problem.pk}/",
+        "my-problems": "/problems/mine/",
+        "notifications": "/notifications/",
     }
 
 
