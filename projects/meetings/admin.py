@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 
 from projects.models import DocumentTemplate, Meeting, Problem, ProblemUpdate
-from projects.register.admin import VersionedAdmin
+from projects.register.admin import RecordInline, VersionedAdmin
 
 from . import documents
 
@@ -24,17 +24,11 @@ class MeetingAdmin(admin.ModelAdmin):
     inlines = [ProblemInline]
 
 
-class ProblemUpdateInline(admin.TabularInline):
-    """The problem's handling, as recorded on its page: read here, never rewritten."""
+class ProblemUpdateInline(RecordInline):
+    """The problem's handling, as recorded on its page."""
 
     model = ProblemUpdate
-    extra = 0
     fields = ["created_at", "author", "kind", "note"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Problem)

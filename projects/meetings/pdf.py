@@ -6,10 +6,11 @@ server with no internet and without calling back into the app.
 
 import mimetypes
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -39,6 +40,17 @@ def _static_fetcher(weasyprint):
             )
 
     return StaticFetcher()
+
+
+def pdf_response(template_name, context, request, filename):
+    """The PDF inline in the browser, or a 503 that says what is missing."""
+    try:
+        content = render_pdf(template_name, context, request)
+    except PdfUnavailable as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response
 
 
 def render_pdf(template_name, context, request=None):

@@ -18,7 +18,7 @@ from projects.web.mixins import ObjectListView, PeriodMixin
 from . import documents
 from .forms import MeetingForm, ProblemForm
 from .packet import meeting_packet
-from .pdf import PdfUnavailable, render_pdf
+from .pdf import pdf_response
 from .tables import MeetingTable
 
 
@@ -157,14 +157,9 @@ class MeetingPrintView(PacketMixin, TemplateView):
 class MeetingPdfView(PacketMixin, View):
     def get(self, request, pk):
         context = self.packet()
-        try:
-            content = render_pdf("projects/meetings/packet.html", context, request)
-        except PdfUnavailable as error:
-            return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
-        response = HttpResponse(content, content_type="application/pdf")
-        filename = f"{context['meeting']}.pdf"
-        response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
-        return response
+        return pdf_response(
+            "projects/meetings/packet.html", context, request, f"{context['meeting']}.pdf"
+        )
 
 
 class OfficialPrintView(ReadMixin, TemplateView):

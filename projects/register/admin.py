@@ -5,6 +5,7 @@ VersionedAdmin is shared by the admin of reports and problems."""
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,36 @@ from .forms import ApplyTemplateForm
 from .scheduling import apply_milestone_template
 
 
+class PeopleField(forms.ModelMultipleChoiceField):
+    """Accounts by the person's name, the user name in brackets."""
+
+    def label_from_instance(self, obj):
+        name = person_name(obj)
+        return name if name == obj.username else f"{name}({obj.username})"
+
+
+# A webhook typed without its scheme is taken as https (Django 6's default).
+WEBHOOK_FIELD = {models.URLField: {"assume_scheme": "https"}}
+
+
+class PeopleMixin:
+    """Many-to-many fields of accounts offer the active accounts of one role, by name:
+    `people_roles` maps each field to its role."""
+
+    people_roles = {}
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        role = self.people_roles.get(db_field.name)
+        if role:
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(is_active=True, groups__name=role)
+                .order_by("first_name", "username")
+            )
+            kwargs["form_class"] = PeopleField
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
 @admin.register(Zone)
 class ZoneAdmin(admin.ModelAdmin):
     list_display = ["name", "order"]
@@ -44,26 +75,18 @@ class OfficialAdmin(admin.ModelAdmin):
     list_select_related = ["user"]
     search_fields = ["name", "position", "user__username"]
     autocomplete_fields = ["user"]
+    formfield_overrides = WEBHOOK_FIELD
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(PeopleMixin, admin.ModelAdmin):
     list_display = ["name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name"]
     fields = ["name", "kind", "contacts", "webhook_url"]
     filter_horizontal = ["contacts"]
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "contacts":
-            # 责任单位联系人: accounts of that role, by name.
-            kwargs["queryset"] = (
-                get_user_model()
-                .objects.filter(is_active=True, groups__name="unit_contact")
-                .order_by("first_name", "username")
-            )
-            kwargs["form_class"] = PeopleField
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+    people_roles = {"contacts": "unit_contact"}  # 责任单位联系人
+    formfield_overrides = WEBHOOK_FIELD
 
 
 class MonthlyPlanFormSet(BaseInlineFormSet):
@@ -153,12 +176,17 @@ class LightFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PeopleField(forms.ModelMultipleChoiceField):
-    """Accounts by the person's name, the user name in brackets."""
+class RecordInline(admin.TabularInline):
+    """A record kept by the app (a problem's steps, the reminders sent): shown, never edited."""
 
-    def label_from_instance(self, obj):
-        name = person_name(obj)
-        return name if name == obj.username else f"{name}({obj.username})"
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class VersionedAdmin(SimpleHistoryAdmin):
@@ -168,7 +196,7 @@ class VersionedAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(VersionedAdmin):
+class ProjectAdmin(PeopleMixin, VersionedAdmin):
     list_display = [
         "code",
         "name",
@@ -190,20 +218,11 @@ class ProjectAdmin(VersionedAdmin):
     show_full_result_count = False
     inlines = [AnnualPlanInline, MilestoneInline]
     actions = ["apply_template"]
+    # Liaisons report for the lead official: accounts of that role.
+    people_roles = {"liaisons": "lead_official"}
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_progress(MonthlyReport.objects.latest_period())
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "liaisons":
-            # Liaisons report for the lead official: accounts of that role, by name.
-            kwargs["queryset"] = (
-                get_user_model()
-                .objects.filter(is_active=True, groups__name="lead_official")
-                .order_by("first_name", "username")
-            )
-            kwargs["form_class"] = PeopleField
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description=_("completion rate (%)"), ordering="completion_rate")
     def completion_rate_display(self, obj):

@@ -4,28 +4,17 @@ the errors of those that failed (they are retried by the next run of the schedul
 from django.contrib import admin
 
 from projects.models import Delivery, Notification, ReminderItem
+from projects.register.admin import RecordInline
 
 
-class ReminderItemInline(admin.TabularInline):
+class ReminderItemInline(RecordInline):
     model = ReminderItem
-    extra = 0
     fields = ["kind", "subject_key", "period", "text"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class DeliveryInline(admin.TabularInline):
+class DeliveryInline(RecordInline):
     model = Delivery
-    extra = 0
     fields = ["channel", "address", "status", "attempts", "error", "sent_at"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Notification)

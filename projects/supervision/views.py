@@ -2,20 +2,18 @@
 page with its steps, my problems (phone first), progress notes and requests for closure,
 the office's closing or sending back, and the 督办单."""
 
-from urllib.parse import quote
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
 from django.db.models import F
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, UpdateView, View
 
-from projects.meetings.pdf import PdfUnavailable, render_pdf
+from projects.meetings.pdf import pdf_response
 from projects.models import Escalation, Problem, ProblemUpdate, StaleVersion
 from projects.permissions import (
     OfficeMixin,
@@ -124,6 +122,11 @@ class MyProblemsView(PermissionRequiredMixin, ListView):
         }
 
 
+def form_errors(form):
+    """A refused form's messages, for the message shown on the problem's page."""
+    return "; ".join(str(error) for errors in form.errors.values() for error in errors)
+
+
 class AnswerMixin(PermissionRequiredMixin):
     """A POST on an open problem the user may act on; anything else changes nothing."""
 
@@ -154,8 +157,9 @@ class ProblemAnswerView(AnswerMixin, View):
         if problem.status != Problem.Status.OPEN:
             return self.refuse(problem, _("This problem is closed; nothing was recorded."))
         if not form.is_valid():
-            errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
-            return self.refuse(problem, _("Nothing was recorded: %(errors)s") % {"errors": errors})
+            return self.refuse(
+                problem, _("Nothing was recorded: %(errors)s") % {"errors": form_errors(form)}
+            )
         kind = form.cleaned_data["kind"]
         with transaction.atomic():
             if kind == ProblemUpdate.Kind.CLOSURE_REQUESTED:
@@ -193,8 +197,9 @@ class ProblemReturnView(AnswerMixin, View):
         if problem.status != Problem.Status.OPEN or not problem.closure_requested_at:
             return self.refuse(problem, _("No request for closure is waiting on this problem."))
         if not form.is_valid():
-            errors = "; ".join(str(error) for errors in form.errors.values() for error in errors)
-            return self.refuse(problem, _("Not sent back: %(errors)s") % {"errors": errors})
+            return self.refuse(
+                problem, _("Not sent back: %(errors)s") % {"errors": form_errors(form)}
+            )
         with transaction.atomic():
             problem.closure_requested_at = None
             try:
@@ -269,11 +274,9 @@ class ProblemNoticeView(OfficeMixin, DetailView):
     def render_to_response(self, context, **response_kwargs):
         if self.request.GET.get("pdf") != "1":
             return super().render_to_response(context, **response_kwargs)
-        try:
-            content = render_pdf(self.template_name, context, self.request)
-        except PdfUnavailable as error:
-            return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
-        response = HttpResponse(content, content_type="application/pdf")
-        filename = f"{_('Supervision notice')}-{self.object.pk}.pdf"
-        response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
-        return response
+        return pdf_response(
+            self.template_name,
+            context,
+            self.request,
+            f"{_('Supervision notice')}-{self.object.pk}.pdf",
+        )
