@@ -20,6 +20,10 @@ HOSTILE = [
     {"year": "2013", "month": "99999999999999999999"},
     {"year": "²", "month": "5"},
     {"year": "2013", "month": "\x00"},
+    # The first and last months there are: the month before and the due date after them.
+    {"year": "2000", "month": "1"},
+    {"year": "2100", "month": "12"},
+    {"escalation": "9", "state": "overdue"},
     {"meeting": "²"},
     {"meeting": "99999999999999999999"},
     {"sort": "no_such_column"},

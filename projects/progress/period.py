@@ -67,8 +67,8 @@ class Period:
     def due_date(self):
         """The day this month's reports are due: the JIEFANG_REPORT_DUE_WORKDAY-th working day
         of the next month (default the 3rd)."""
-        following = self.shifted(1)
-        return nth_working_day(following.year, following.month, settings.JIEFANG_REPORT_DUE_WORKDAY)
+        year, month = (self.year + 1, 1) if self.month == 12 else (self.year, self.month + 1)
+        return nth_working_day(year, month, settings.JIEFANG_REPORT_DUE_WORKDAY)
 
     def days_late(self, day):
         """Calendar days `day` is past the due date (0 when on time)."""

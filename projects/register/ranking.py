@@ -88,7 +88,11 @@ def weights():
 
 
 def _previous(period):
-    return Period(period.year - (period.month == 1), 12 if period.month == 1 else period.month - 1)
+    """The month before, or None before the first month there is (January 2000)."""
+    try:
+        return period.shifted(-1)
+    except ValueError:
+        return None
 
 
 def ranking(period, with_movement=True):
@@ -112,8 +116,9 @@ def ranking(period, with_movement=True):
         units=_rank(_unit_groups(period, use), use),
         notes=notes,
     )
-    if with_movement:
-        before = ranking(_previous(period), with_movement=False)
+    previous = _previous(period)
+    if with_movement and previous is not None:
+        before = ranking(previous, with_movement=False)
         for current, earlier in (
             (result.officials, before.officials),
             (result.zones, before.zones),
