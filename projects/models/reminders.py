@@ -96,10 +96,18 @@ class ReminderItem(models.Model):
 
     @property
     def url(self):
-        """The page the reminder is about: the project's or the problem's."""
+        """Where to act on the reminder: a missing report opens the report form on its month,
+        anything else the project's or the problem's page."""
         kind, _sep, pk = self.subject_key.partition(":")
+        if not pk.isdigit():
+            return ""
+        if kind == "project" and self.kind != self.Kind.PROBLEM_DUE:
+            year, _dash, month = self.period.partition(":")[0].partition("-")
+            if year.isdigit() and month.isdigit():
+                url = reverse("projects:report_create", args=[pk])
+                return f"{url}?year={int(year)}&month={int(month)}"
         names = {"project": "projects:project_detail", "problem": "projects:problem_detail"}
-        return reverse(names[kind], args=[pk]) if kind in names and pk.isdigit() else ""
+        return reverse(names[kind], args=[pk]) if kind in names else ""
 
 
 class Delivery(models.Model):

@@ -34,7 +34,9 @@ def test_the_bell_counts_unread_and_the_inbox_marks_them_read(client, world, mon
     html = client.get(reverse("projects:notification_list")).content.decode()
     assert '<span class="badge">2</span>' in html
     assert "JF-001 翰林国际旅游度假区:2025年9月进展须于2025年10月11日(星期六)前填报。" in html
-    # Each line leads to what it is about.
+    # Each line leads to where it is acted on: the report form on its month, the problem.
+    form = reverse("projects:report_create", args=[world.late.pk])
+    assert f'href="{form}?year=2025&amp;month=9"' in html
     assert f'href="{reverse("projects:problem_detail", args=[world.problem.pk])}"' in html
     first = Notification.objects.filter(recipient=world.lead).earliest("date")
     client.post(reverse("projects:notification_read", args=[first.pk]))
