@@ -8,6 +8,7 @@ and safe to run twice at once (the database's unique constraints decide who send
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
@@ -189,19 +190,22 @@ def due_reminders(today):
     return {person: list(reminders.values()) for person, reminders in by_person.items()}
 
 
-def compose(reminders, today):
-    """A digest's subject and text (the same for everyone it lists the same things for: a
-    unit's group robot gets it once however many contacts the unit has)."""
-    reminders = sorted(reminders, key=lambda reminder: ORDER.index(reminder.kind))
+def compose(items, today):
+    """A digest's subject and text, from its ReminderItems: each line with the address to act
+    on it when JIEFANG_SITE_URL is set. The text is the same for everyone it lists the same
+    things for, so a unit's group robot gets it once however many contacts the unit has."""
+    items = sorted(items, key=lambda item: ORDER.index(item.kind))
     lines = []
     heading = None
-    for reminder in reminders:
-        if reminder.kind != heading:
-            heading = reminder.kind
+    for item in items:
+        if item.kind != heading:
+            heading = item.kind
             lines += ["", f"【{Kind(heading).label}】"] if lines else [f"【{Kind(heading).label}】"]
-        lines.append(f"· {reminder.text}")
+        lines.append(f"· {item.text}")
+        if settings.JIEFANG_SITE_URL and item.url:
+            lines.append(f"  {settings.JIEFANG_SITE_URL}{item.url}")
     subject = _("Key projects: %(count)s reminders on %(date)s") % {
-        "count": len(reminders),
+        "count": len(items),
         "date": date_label(today),
     }
     return subject, "\n".join(lines)
@@ -215,26 +219,28 @@ def notify(person, reminders, today, source=Notification.Source.DIGEST):
             recipient=person, subject_key__in={reminder.subject_key for reminder in reminders}
         ).values_list("kind", "subject_key", "period")
     )
-    new = [reminder for reminder in reminders if reminder.key not in sent]
-    if not new:
+    items = [
+        ReminderItem(
+            recipient=person,
+            kind=reminder.kind,
+            subject_key=reminder.subject_key,
+            period=reminder.period,
+            text=reminder.text[:500],
+        )
+        for reminder in reminders
+        if reminder.key not in sent
+    ]
+    if not items:
         return None
-    subject, body = compose(new, today)
+    subject, body = compose(items, today)
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
                 recipient=person, source=source, date=today, subject=subject, body=body
             )
-            ReminderItem.objects.bulk_create(
-                ReminderItem(
-                    notification=notification,
-                    recipient=person,
-                    kind=reminder.kind,
-                    subject_key=reminder.subject_key,
-                    period=reminder.period,
-                    text=reminder.text[:500],
-                )
-                for reminder in new
-            )
+            for item in items:
+                item.notification = notification
+            ReminderItem.objects.bulk_create(items)
             channels.queue(notification)
     except IntegrityError:
         # Another run got there first (the same day's digest, or one of these reminders).

@@ -45,9 +45,11 @@ def test_a_link_to_the_tracker_ends_the_mail_when_the_site_address_is_set(world,
     settings.JIEFANG_SITE_URL = "http://xm.jiefang.example"
     send(THURSDAY)
     (mail,) = smtp.mailbox.to("liaison@jf.test")
-    assert "请登录重点项目跟踪系统办理:http://xm.jiefang.example/notifications/" in (
-        mail.get_content()
-    )
+    body = mail.get_content().replace("\r\n", "\n")  # SMTP ends lines with CRLF
+    # Each line with the address that opens the report form on its month, then the inbox.
+    form = f"http://xm.jiefang.example/projects/{world.late.pk}/reports/new/?year=2025&month=9"
+    assert f"前填报。\n  {form}\n" in body
+    assert "请登录重点项目跟踪系统办理:http://xm.jiefang.example/notifications/" in body
 
 
 def test_no_email_while_email_host_is_unset(world, settings):
