@@ -37,10 +37,6 @@ class Reporter:
         return len(self.projects) - len(self.missing)
 
     @property
-    def late(self):
-        return [project for project in self.projects if project.days_late]
-
-    @property
     def days_late(self):
         """The longest delay among the person's reports: missing ones count up to today."""
         return max((project.days_late for project in self.projects), default=0)
