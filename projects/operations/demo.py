@@ -41,7 +41,7 @@ MILESTONE_DATES = ["baseline_date", "planned_date", "actual_date"]
 def bring_to_today(today=None):
     """Move the freshly loaded demo story to `today` (see the module's docstring)."""
     today = today or timezone.localdate()
-    last = _previous(today)
+    last = Period(today.year, today.month).shifted(-1)
     years = last.year - STORY.year
     AnnualPlan.objects.update(year=F("year") + years)
     MonthlyReport.objects.update(year=F("year") + years)
@@ -60,10 +60,6 @@ def bring_to_today(today=None):
     months = range(STORY.month + 1, last.month + 1)
     this_month = [] if today.month == 1 else [today.month]
     _report_at_pace(last.year, pace, months, this_month, today)
-
-
-def _previous(today):
-    return Period(today.year - (today.month == 1), 12 if today.month == 1 else today.month - 1)
 
 
 def _move_dates(model, names, days):

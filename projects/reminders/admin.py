@@ -47,10 +47,9 @@ class DeliveryAdmin(admin.ModelAdmin):
         "status",
         "attempts",
         "error",
-        "claimed_at",
         "sent_at",
     ]
-    exclude = ["fingerprint"]
+    exclude = ["fingerprint", "claimed_at"]  # the schedule's own bookkeeping
 
     def has_add_permission(self, request):
         return False

@@ -1,11 +1,9 @@
-"""When a month's reports are due, and how late a report is.
+"""The days the reminders fall on, around the due date of a month's reports (Period.due_date).
 
 Reports of month N are due on the JIEFANG_REPORT_DUE_WORKDAY-th working day of month N+1
 (default the 3rd). Reporters are reminded two working days before; the lead official of a
 project still missing is told from the first working day after the due date.
 """
-
-import datetime
 
 from django.utils import dateformat
 from django.utils.translation import gettext as _
@@ -16,21 +14,13 @@ REMIND_BEFORE = 2  # working days before the due date
 PROBLEM_SOON = 3  # working days before a problem's deadline
 
 
-def due_date(period):
-    return period.due_date
-
-
 def reminder_date(period):
-    return add_working_days(due_date(period), -REMIND_BEFORE, strict=False)
+    return add_working_days(period.due_date, -REMIND_BEFORE, strict=False)
 
 
 def late_from(period):
     """The first day the lead official hears of a missing report: the working day after."""
-    return add_working_days(due_date(period), 1, strict=False)
-
-
-def days_late(period, day):
-    return period.days_late(day)
+    return add_working_days(period.due_date, 1, strict=False)
 
 
 def problem_soon_until(today):
@@ -46,7 +36,3 @@ def date_label(day):
         "day": day.day,
         "weekday": dateformat.format(day, "l"),
     }
-
-
-def as_date(value):
-    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)

@@ -26,7 +26,7 @@ from projects.permissions import OFFICE
 from projects.progress.period import Period
 
 from . import channels
-from .deadlines import date_label, due_date, late_from, problem_soon_until, reminder_date
+from .deadlines import date_label, late_from, problem_soon_until, reminder_date
 
 Kind = ReminderItem.Kind
 ORDER = [Kind.REPORT_DUE, Kind.REPORT_LATE, Kind.PROBLEM_DUE, Kind.PROBLEM_OVERDUE, Kind.CHASE]
@@ -78,7 +78,7 @@ def reporters(project):
 
 def report_reminders(today):
     for period in reporting_periods(today):
-        due = due_date(period)
+        due = period.due_date
         before = reminder_date(period) <= today <= due
         late = late_from(period) <= today and today.month == due.month
         if not (before or late):

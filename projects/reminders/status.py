@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Notification, Project, ReminderItem
 from projects.models.base import person_name
 
-from .deadlines import date_label, days_late, due_date
+from .deadlines import date_label
 from .schedule import Reminder, notify
 
 LEAD = _("Lead official")
@@ -49,7 +49,7 @@ class Reporter:
 def report_status(period, today=None):
     """(due date, reporters sorted with the most missing first, projects expected)."""
     today = today or timezone.localdate()
-    due = due_date(period)
+    due = period.due_date
     User = get_user_model()
     projects = list(
         Project.objects.expected_to_report(period)
@@ -62,7 +62,7 @@ def report_status(period, today=None):
     for project in projects:
         submitted = project.report_submitted_at
         day = timezone.localtime(submitted).date() if submitted else today
-        project.days_late = days_late(period, day)
+        project.days_late = period.days_late(day)
         official = project.lead_official
         if official is not None:
             key = ("official", official.pk)
@@ -89,7 +89,7 @@ def chase(user, period, projects, today=None):
     """Send `user` a reminder now of their missing reports for `period`; None when they
     were already reminded by hand today."""
     today = today or timezone.localdate()
-    due = due_date(period)
+    due = period.due_date
     reminders = [
         Reminder(
             user,

@@ -10,11 +10,6 @@ from projects.progress.period import Period
 WINDOW = 12  # months offered in the chooser, counting back from the current one
 
 
-def _back(period, months):
-    index = period.year * 12 + period.month - 1 - months
-    return Period(index // 12, index % 12 + 1)
-
-
 class ReportableMonths:
     """The months of `project` that `user` may report: begun, not locked (the office may
     report locked ones) and not reported yet. The chooser offers the last WINDOW months and
@@ -22,8 +17,8 @@ class ReportableMonths:
 
     def __init__(self, project, user):
         self.current = Period.current()
-        self.first = _back(self.current, WINDOW - 1)
-        self.window = [_back(self.current, back) for back in range(WINDOW)]
+        self.first = self.current.shifted(-(WINDOW - 1))
+        self.window = [self.current.shifted(-back) for back in range(WINDOW)]
         self.office = is_office(user)
         self.reported = {
             (year, month): pk

@@ -1,8 +1,10 @@
 """The office's admin: Chinese, the pace light on the changelist, filterable by light."""
 
+import datetime
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +219,30 @@ def test_every_versioned_admin_page_saves_as_a_browser_posts_it(admin_client, mo
     assert "loaded_version" in data
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.content.decode()[-2000:]
+
+
+def test_the_reminders_sent_are_records_the_office_reads(admin_client, demo):
+    """Notifications and their copies open in Chinese, with nothing to add by hand."""
+    from projects.models import Delivery, Notification
+
+    user = User.objects.create_user("reader")
+    notification = Notification.objects.create(
+        recipient=user, source="digest", date=datetime.date(2013, 6, 3), subject="提醒", body="·"
+    )
+    delivery = Delivery.objects.create(
+        notification=notification,
+        channel="email",
+        address="reader@jf.test",
+        fingerprint="x",
+        status="failed",
+        error="ConnectionRefusedError",
+    )
+    for model, obj in (("notification", notification), ("delivery", delivery)):
+        assert admin_client.get(reverse(f"admin:projects_{model}_changelist")).status_code == 200
+        html = admin_client.get(
+            reverse(f"admin:projects_{model}_change", args=[obj.pk])
+        ).content.decode()
+        assert "Claimed" not in html and "fingerprint" not in html.lower()
+        assert admin_client.get(reverse(f"admin:projects_{model}_add")).status_code == 403
+    html = admin_client.get(reverse("admin:projects_delivery_change", args=[delivery.pk])).content
+    assert "失败,将重发" in html.decode() and "ConnectionRefusedError" in html.decode()

@@ -17,7 +17,7 @@ from django.core.management import call_command
 
 from projects.models import Escalation, Notification, ReminderItem
 from projects.progress.period import Period
-from projects.reminders.deadlines import due_date, late_from, reminder_date
+from projects.reminders.deadlines import late_from, reminder_date
 
 pytestmark = pytest.mark.django_db
 
@@ -49,22 +49,22 @@ def received(user):
 
 def test_september_reports_are_due_on_the_adjusted_working_saturday():
     period = Period(2025, 9)
-    assert due_date(period) == datetime.date(2025, 10, 11)  # 调休: a Saturday that is worked
+    assert period.due_date == datetime.date(2025, 10, 11)  # 调休: a Saturday that is worked
     assert reminder_date(period) == datetime.date(2025, 10, 9)  # the first day back
     assert late_from(period) == datetime.date(2025, 10, 13)  # Sunday the 12th is a rest day
 
 
 def test_an_ordinary_month_and_the_office_setting(settings):
-    assert due_date(Period(2025, 10)) == datetime.date(2025, 11, 5)  # Mon 3, Tue 4, Wed 5
+    assert Period(2025, 10).due_date == datetime.date(2025, 11, 5)  # Mon 3, Tue 4, Wed 5
     settings.JIEFANG_REPORT_DUE_WORKDAY = 5
-    assert due_date(Period(2025, 10)) == datetime.date(2025, 11, 7)
+    assert Period(2025, 10).due_date == datetime.date(2025, 11, 7)
 
 
 def test_beyond_the_holiday_calendar_weekdays_are_working_days():
     """chinese-calendar covers the years the State Council has published; the schedule goes
     on past them counting Monday to Friday less 元旦, 劳动节 and 国庆 (2027 is not yet out)."""
-    assert due_date(Period(2026, 12)) == datetime.date(2027, 1, 6)  # Fri 1 is 元旦: 4, 5, 6
-    assert due_date(Period(2027, 9)) == datetime.date(2027, 10, 6)  # Mon 4, Tue 5, Wed 6
+    assert Period(2026, 12).due_date == datetime.date(2027, 1, 6)  # Fri 1 is 元旦: 4, 5, 6
+    assert Period(2027, 9).due_date == datetime.date(2027, 10, 6)  # Mon 4, Tue 5, Wed 6
 
 
 def test_a_month_of_reminders_around_national_day(world):
