@@ -13,7 +13,10 @@ from projects.models import Milestone, MonthLock, MonthlyReport, Project, StaleV
 
 pytestmark = pytest.mark.django_db
 
-TODAY = timezone.localdate()
+
+def today():
+    """Read when the test runs: a run may cross midnight in Shanghai."""
+    return timezone.localdate()
 
 
 @pytest.fixture
@@ -32,8 +35,8 @@ def create_url():
 
 def data(**overrides):
     return {
-        "year": TODAY.year,
-        "month": TODAY.month,
+        "year": today().year,
+        "month": today().month,
         "amount": "100.00",
         "physical_progress": "主体施工",
         "problems": "",
@@ -57,11 +60,11 @@ def test_bad_amounts_and_months_are_refused_in_chinese(lead, overrides, message)
     response = lead.post(create_url(), data(**overrides))
     assert response.status_code == 200
     assert message in errors_of(response)
-    assert not MonthlyReport.objects.filter(year=TODAY.year).exists()
+    assert not MonthlyReport.objects.filter(year=today().year).exists()
 
 
 def test_a_month_that_has_not_begun_is_refused(lead):
-    next_month = TODAY.replace(day=1) + datetime.timedelta(days=32)
+    next_month = today().replace(day=1) + datetime.timedelta(days=32)
     response = lead.post(create_url(), data(year=next_month.year, month=next_month.month))
     assert "尚未开始,不能填报。" in errors_of(response)
     assert not MonthlyReport.objects.filter(year=next_month.year, month=next_month.month).exists()
@@ -76,14 +79,14 @@ def test_a_second_report_for_the_same_month_is_refused(lead):
 def test_milestone_dates_in_the_future_or_before_the_start_are_refused(lead):
     milestone = project().milestones.get(name="酒店主体封顶")
     key = f"milestone_{milestone.pk}"
-    tomorrow = TODAY + datetime.timedelta(days=1)
+    tomorrow = today() + datetime.timedelta(days=1)
     response = lead.post(create_url(), data(**{key: tomorrow.isoformat()}))
     assert "实际日期不能晚于今天。" in errors_of(response)
     response = lead.post(create_url(), data(**{key: "2013-01-01"}))  # started 2013-03-18
     assert "实际日期不能早于项目开工日期。" in errors_of(response)
     milestone.refresh_from_db()
     assert milestone.actual_date is None
-    assert not MonthlyReport.objects.filter(year=TODAY.year).exists()
+    assert not MonthlyReport.objects.filter(year=today().year).exists()
 
 
 def test_cumulative_over_total_investment_needs_confirmation(lead):
@@ -91,16 +94,16 @@ def test_cumulative_over_total_investment_needs_confirmation(lead):
     response = lead.post(create_url(), too_much)
     html = errors_of(response)
     assert "累计完成投资将达 204,000.00" in html and "超过总投资 200,000.00" in html
-    assert not MonthlyReport.objects.filter(year=TODAY.year).exists()
+    assert not MonthlyReport.objects.filter(year=today().year).exists()
     response = lead.post(create_url(), too_much | {"confirm_over_total": "on"})
     assert response.status_code == 302
-    assert MonthlyReport.objects.get(year=TODAY.year).amount == Decimal("195000.00")
+    assert MonthlyReport.objects.get(year=today().year).amount == Decimal("195000.00")
 
 
 def test_a_report_saves_the_submitter_and_shows_in_my_projects(lead):
     response = lead.post(create_url(), data(), follow=True)
     assert "已保存" in errors_of(response)
-    report = MonthlyReport.objects.get(year=TODAY.year)
+    report = MonthlyReport.objects.get(year=today().year)
     assert report.submitted_by.username == "chenlixin"
     rows = {p.code: p for p in response.context["rows"]}
     assert rows["JF2013-001"].report_status == "submitted"
