@@ -27,8 +27,10 @@ run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py setup_demo
 	DEBUG=1 $(PY) manage.py send_reminders
+	DEBUG=1 $(PY) manage.py refresh_progress
 	DEBUG=1 $(PY) manage.py send_reminders --every 600 >/dev/null & reminders=$$!; \
-	trap 'kill $$reminders 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(PY) manage.py run_exports --every 2 >/dev/null & exports=$$!; \
+	trap 'kill $$reminders $$exports 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install-dev

@@ -9,8 +9,11 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from projects.models.base import clean_text_fields
+        from projects.models.progress import watch
         from projects.roles import grant_missing
 
         post_migrate.connect(grant_missing, sender=self, dispatch_uid="projects-grant-roles")
         for model in self.get_models():
             pre_save.connect(clean_text_fields, sender=model, dispatch_uid=f"clean-{model}")
+        watch()
+        import projects.register.exports  # noqa: F401 (registers the background exports' builders)

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("projects.supervision.urls")),
     path("", include("projects.reminders.urls")),
     path("", include("projects.exchange.urls")),
+    path("", include("projects.exports.urls")),
     path("", include("projects.operations.urls")),
 ]

@@ -7,7 +7,16 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group, User
 
-from projects.models import AnnualPlan, Milestone, MonthlyReport, Official, Project, Unit, Zone
+from projects.models import (
+    AnnualPlan,
+    Milestone,
+    MonthlyReport,
+    Official,
+    Project,
+    Unit,
+    Zone,
+    refresh_progress,
+)
 
 ROLES = ["project_office", "lead_official", "observer"]
 
@@ -91,6 +100,7 @@ def make_projects(zone, count, year=2013, month=5, official=None, unit=None, pre
         for p in projects
         for o, name in [(1, "开工"), (2, "主体封顶")]
     )
+    refresh_progress(p.pk for p in projects)  # as the app's bulk writes do
     return projects
 
 

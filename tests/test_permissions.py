@@ -153,10 +153,33 @@ def log_entries():
     return LogEntry.objects
 
 
+def office_export():
+    """A finished background export of the office's: the others who may export get 404."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from projects.models import ExportJob
+
+    name = default_storage.save("exports/office.xlsx", ContentFile(export_projects()))
+    job = ExportJob.objects.create(
+        requested_by=User.objects.get(username="office"),
+        year=2013,
+        month=5,
+        project_count=6000,
+        status=ExportJob.Status.DONE,
+        progress=100,
+        finished_at=timezone.now(),
+        file=name,
+    )
+    return {"pk": job.pk}
+
+
 OFFICE = {"office"}
 PREVIEW_ONLY = {"projects:import"}  # an allowed POST shows a preview and writes nothing
 # Pages about one user's own object: a role that may use the page gets 404 for another's.
 OWN_ONLY = {"projects:notification_read"}
+# Pages of the office's own object that others may use for theirs: 404 for another role.
+OWN_GET = {"projects:export_job", "projects:export_download"}
 
 
 def import_upload():
@@ -187,6 +210,9 @@ MATRIX = {
     "projects:zone_list": (dict, EVERYONE, None, None, None),
     "projects:ranking": (dict, EVERYONE, None, None, None),
     "projects:progress_xlsx": (dict, EVERYONE, None, None, None),
+    "projects:export_list": (dict, EVERYONE, None, None, None),
+    "projects:export_job": (office_export, EVERYONE, None, None, None),
+    "projects:export_download": (office_export, EVERYONE, None, None, None),
     "projects:my_projects": (dict, REPORTERS, None, None, None),
     "projects:report_create": (
         lambda: {"pk": own_project().pk},
@@ -352,6 +378,8 @@ def test_role_matrix(client, demo_users, name, role):
     if get_roles is None:  # POST-only: the allowed get 405, the others 403 first
         allowed = role in post_roles or (name in OWN_ONLY and role != "nobody")
         assert status == (405 if allowed else 403), ("GET", name, role)
+    elif name in OWN_GET and role in get_roles and role != "office":
+        assert status == 404, ("GET", name, role)
     else:
         assert status == (200 if role in get_roles else 403), ("GET", name, role)
 

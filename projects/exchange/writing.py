@@ -7,7 +7,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from projects.models import AnnualPlan, MonthlyPlan, MonthlyReport, Project, StaleVersion
+from projects.models import (
+    AnnualPlan,
+    MonthlyPlan,
+    MonthlyReport,
+    Project,
+    StaleVersion,
+    refresh_progress,
+)
 
 from . import bulk
 from .checking import Importer
@@ -98,6 +105,11 @@ def run_import(kind, data, user=None, dry_run=True, progress=silent, expected=No
                 report.submitted_by = user
             _create(MonthlyReport, reports, user)
             _update(MonthlyReport, grouped.get(("report", "update"), []), user)
+            # Bulk writes send no signals: the progress table is brought up to date here.
+            refresh_progress(
+                instance.pk if isinstance(instance, Project) else instance.project_id
+                for _what, _number, _label, instance, _extra in [*result.create, *result.update]
+            )
     except (StaleVersion, IntegrityError):
         # Someone saved one of these rows between the check and the write.
         result.errors.append(

@@ -187,24 +187,32 @@ def xlsx_response(content, filename):
 def table_response(table, filename):
     """The rows of a django-tables2 table (its export values) as a one-sheet workbook."""
     workbook = new_workbook()
-    sheet = workbook.create_sheet(_("Sheet1"))
-    for index, row in enumerate(table.as_values()):
-        font = BOLD if index == 0 else None
-        append(
-            sheet,
-            [
-                cell(
-                    sheet,
-                    value,
-                    number_format=DATE_FORMAT if isinstance(value, datetime.date) else None,
-                    font=font,
-                    alignment=None,
-                    border=None,
-                )
-                for value in row
-            ],
-        )
+    rows = table.as_values()
+    append_table_rows(workbook.create_sheet(_("Sheet1")), rows, header=next(rows))
     return xlsx_response(workbook_bytes(workbook), filename)
+
+
+def append_table_rows(sheet, rows, header=None):
+    """Append a table's export values (a bold header first, when given); returns the number
+    of rows appended, the header aside."""
+    if header is not None:
+        append(sheet, [_table_cell(sheet, value, BOLD) for value in header])
+    count = 0
+    for row in rows:
+        append(sheet, [_table_cell(sheet, value) for value in row])
+        count += 1
+    return count
+
+
+def _table_cell(sheet, value, font=None):
+    return cell(
+        sheet,
+        value,
+        number_format=DATE_FORMAT if isinstance(value, datetime.date) else None,
+        font=font,
+        alignment=None,
+        border=None,
+    )
 
 
 def print_width(widths):

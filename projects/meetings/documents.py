@@ -142,7 +142,7 @@ def bulletin_context(period):
     _rows, total = Project.objects.summary(period)
     ranked = ranking(period)
     red = (
-        Project.objects.with_progress(period)
+        Project.objects.with_stored_progress(period)
         .filter(light_rank=Light.RED.rank)
         .select_related("lead_official")
         .order_by("code")

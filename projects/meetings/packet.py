@@ -36,7 +36,7 @@ def meeting_packet(meeting, official=None, photos=True):
     official_rows, _total = projects.summary(period, by="lead_official")
     official_totals = {row["lead_official"]: row for row in official_rows}
     rows = (
-        projects.with_progress(period)
+        projects.with_stored_progress(period)
         .with_report_text(period)
         .select_related("zone", "lead_official", "responsible_unit")
         .order_by("lead_official__name", "zone__order", "code")

@@ -11,8 +11,10 @@ from .base import (
     non_negative,
     not_in_future,
 )
+from .exports import ExportJob
 from .meetings import DocumentTemplate, Meeting, Problem, ProblemUpdate
 from .plans import AnnualPlan, MonthlyPlan
+from .progress import ProgressPeriod, ProjectProgress, clear_progress, refresh_progress
 from .register import (
     Milestone,
     MilestoneTemplate,
@@ -29,8 +31,11 @@ __all__ = [
     "Delivery",
     "DocumentTemplate",
     "Escalation",
+    "ExportJob",
     "Notification",
     "ProblemUpdate",
+    "ProgressPeriod",
+    "ProjectProgress",
     "ReminderItem",
     "MONEY",
     "MONTH_VALIDATORS",
@@ -56,4 +61,6 @@ __all__ = [
     "Zone",
     "non_negative",
     "not_in_future",
+    "clear_progress",
+    "refresh_progress",
 ]

@@ -9,7 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.progress import querysets
+from projects.progress import problems
 from projects.progress.querysets import GREEN, NONE, RED, YELLOW
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -128,10 +128,10 @@ class Light(models.TextChoices):
 class Escalation(models.IntegerChoices):
     """How far an overdue problem has been escalated: a level a week past its deadline."""
 
-    NOT_DUE = querysets.NOT_DUE, _("Not overdue")
-    REMIND = querysets.REMIND, _("Reminded")
-    URGE = querysets.URGE, _("Urged")
-    SUPERVISE = querysets.SUPERVISE, _("Supervised")
+    NOT_DUE = problems.NOT_DUE, _("Not overdue")
+    REMIND = problems.REMIND, _("Reminded")
+    URGE = problems.URGE, _("Urged")
+    SUPERVISE = problems.SUPERVISE, _("Supervised")
 
 
 class ReportStatus(models.TextChoices):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.progress.period import Period
-from projects.progress.querysets import ProblemQuerySet
+from projects.progress.problems import ProblemQuerySet
 
 from .base import MONTH_VALIDATORS, YEAR_VALIDATORS, Escalation, Versioned
 from .register import Project, Unit

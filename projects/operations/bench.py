@@ -25,7 +25,19 @@ from projects.exchange.template import register_row, template_workbook
 from projects.exchange.workbook import ProgressWorkbook
 from projects.exchange.writing import run_import
 from projects.exchange.xlsx import BORDER, DATE_FORMAT, MONEY_FORMAT, WRAP, workbook_bytes
-from projects.models import AnnualPlan, Milestone, MonthlyReport, Official, Problem, Project, Zone
+from projects.exports import jobs
+from projects.models import (
+    AnnualPlan,
+    ExportJob,
+    Milestone,
+    MonthlyReport,
+    Official,
+    Problem,
+    Project,
+    Zone,
+    clear_progress,
+)
+from projects.progress import store
 
 MIB = 1024 * 1024
 
@@ -60,8 +72,9 @@ class Command(BaseCommand):
         parser.add_argument("--repeat", type=int, default=5)
         parser.add_argument("--skip-export", action="store_true")
         parser.add_argument("--skip-import", action="store_true")
+        parser.add_argument("--skip-background", action="store_true")
 
-    def handle(self, *args, repeat, skip_export, skip_import, **options):
+    def handle(self, *args, repeat, skip_export, skip_import, skip_background, **options):
         count = Project.objects.count()
         if not count:
             raise CommandError("没有项目数据:请先运行 seed_scale。")
@@ -77,16 +90,20 @@ class Command(BaseCommand):
         pages = [
             ("admin changelist (baseline)", reverse("admin:projects_project_changelist")),
             ("project list", reverse("projects:project_list") + query),
+            ("project list, red lights", reverse("projects:project_list") + query + "&light=red"),
             (
                 "project list sorted by light",
                 reverse("projects:project_list") + query + "&sort=-light",
             ),
             ("official page", reverse("projects:official_detail", args=[official.pk]) + query),
+            ("officials list", reverse("projects:official_list") + query),
             ("zone summary", reverse("projects:zone_list") + query),
+            ("dashboard", reverse("projects:dashboard") + query),
         ]
         self.stdout.write(
             f"数据库 {connection.vendor},项目 {count},统计期 {period.label},每项重复 {repeat} 次取中位数\n"
         )
+        self.bench_build(period)
         self.stdout.write(f"{'page':<32}{'median ms':>10}{'queries':>9}{'ratio':>8}")
         counts, functions = {}, {}
         for name, url in pages:
@@ -109,8 +126,42 @@ class Command(BaseCommand):
             )
         if not skip_export:
             self.bench_export(period, count, repeat)
+        if not skip_background:
+            self.bench_background(period, user)
         if not skip_import:
             self.bench_import(period, repeat)
+
+    def bench_build(self, period):
+        """The progress table's month built from nothing, once (a page pays it at most once a
+        day; the nightly refresh_progress pays it instead)."""
+        clear_progress()
+        start = time.perf_counter()
+        store.ensure(Project, period)
+        self.stdout.write(
+            f"progress table: {period.label} built for {Project.objects.count()} projects "
+            f"in {(time.perf_counter() - start) * 1000:.0f} ms (once a day at most)\n"
+        )
+
+    def bench_background(self, period, user):
+        """The workbook of the largest zone, built as a background job: time, then peak memory
+        (tracemalloc slows what it traces, so the two are separate runs)."""
+        zone = Project.objects.values("zone").annotate(n=Count("pk")).order_by("-n").first()
+        query = f"{period.query_string()}&zone={zone['zone']}"
+
+        def run():
+            job = jobs.queue(user, period, query, "万元", zone["n"])
+            built = jobs.run_next()
+            assert built.pk == job.pk and built.status == ExportJob.Status.DONE, built.error
+            built.file.delete()
+            built.delete()
+
+        start = time.perf_counter()
+        run()
+        seconds = time.perf_counter() - start
+        self.stdout.write(
+            f"\nbackground export of one zone ({zone['n']} projects): {seconds * 1000:.0f} ms, "
+            f"peak {peak_memory(run):.1f} MiB"
+        )
 
     def bench_export(self, period, count, repeat):
         """The progress workbook against openpyxl writing the same sheets of plain values."""

@@ -28,6 +28,7 @@ from projects.models import (
     MonthlyReport,
     Problem,
     Project,
+    clear_progress,
 )
 from projects.progress.period import Period
 
@@ -60,6 +61,7 @@ def bring_to_today(today=None):
     months = range(STORY.month + 1, last.month + 1)
     this_month = [] if today.month == 1 else [today.month]
     _report_at_pace(last.year, pace, months, this_month, today)
+    clear_progress()  # the moves above are set-based: pages rebuild the table when read
 
 
 def _move_dates(model, names, days):

@@ -21,7 +21,7 @@ from decimal import Decimal
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.models import MonthlyReport, Official, Project, Zone
+from projects.models import MonthlyReport, Official, Project, Zone, refresh_progress
 
 PASSWORD = "loadtest-password-2013"
 LOOPBACK = re.compile(r"^https?://(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$")
@@ -110,6 +110,7 @@ class Command(BaseCommand):
                 },
             )
             MonthlyReport.objects.filter(project=project).delete()
+            refresh_progress([project.pk])
             projects.append(project)
         observer_group = Group.objects.get(name="observer")
         for i in range(observers):

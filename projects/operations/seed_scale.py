@@ -18,6 +18,7 @@ from projects.models import (
     Project,
     Unit,
     Zone,
+    clear_progress,
 )
 
 ZONES = ["特色商业区", "解放工业园区", "文化旅游综合服务区", "新型城市社区"]
@@ -153,4 +154,5 @@ class Command(BaseCommand):
             ),
             batch_size=BATCH,
         )
+        clear_progress()  # bulk writes send no signals; pages rebuild the table when read
         self.stdout.write(self.style.SUCCESS("合成数据已生成。"))

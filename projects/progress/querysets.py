@@ -25,8 +25,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, Round
-from django.utils import timezone
 
+from . import store
 from .expressions import (
     MONEY,
     PERCENT,
@@ -54,11 +54,6 @@ SUMMARY_GROUPS = {
 }
 
 
-# Escalation levels of an overdue problem (see Escalation in models): 提醒 when it passes its
-# deadline, 催办 one week later, 督办 after two weeks. Each level is (level, days overdue).
-NOT_DUE, REMIND, URGE, SUPERVISE = 0, 1, 2, 3
-ESCALATION_DAYS = ((SUPERVISE, 14), (URGE, 7), (REMIND, 1))
-
 LIGHT_NAMES = {NONE: "none", GREEN: "green", YELLOW: "yellow", RED: "red"}
 SUMMED = ("total_investment", "annual_plan", "month_amount", "ytd", "cumulative", "planned_to_date")
 
@@ -69,13 +64,6 @@ def _empty_totals():
         **dict.fromkeys(SUMMED, Decimal(0)),
         **dict.fromkeys(LIGHT_NAMES.values(), 0),
     }
-
-
-def _add(group, amounts, rank):
-    group["count"] += 1
-    for name, amount in zip(SUMMED, amounts, strict=True):
-        group[name] += amount or 0
-    group[LIGHT_NAMES[rank]] += 1
 
 
 def _as_period(year, month):
@@ -277,6 +265,19 @@ class ProjectQuerySet(models.QuerySet):
             report_submitted_at=Subquery(report.values("submitted_at")[:1]),
         )
 
+    def with_stored_progress(self, year, month=None):
+        """The figures of with_progress, read from the progress table (see store.py): a join
+        rather than subqueries per project, for pages that judge every project at once.
+        Builds the month in the table first when it is missing or stale."""
+        period = _as_period(year, month)
+        store.ensure(self.model, period)
+        return self.alias(
+            stored=FilteredRelation(
+                "progress_rows",
+                condition=Q(progress_rows__year=period.year, progress_rows__month=period.month),
+            )
+        ).annotate(**{name: F(f"stored__{name}") for name in store.FIGURES})
+
     def summary(self, year, month=None, by="zone"):
         """Totals per zone (or per lead official) and overall, from the same figures as the rows.
 
@@ -286,29 +287,38 @@ class ProjectQuerySet(models.QuerySet):
         """
         period = _as_period(year, month)
         fields, ordering = SUMMARY_GROUPS[by]
-        figures = SUMMED
-        # Each project's figures come from the engine in one query; adding them up here
-        # rather than in SQL evaluates each project's subqueries once instead of once per total.
-        projects = (
-            self.with_progress(period)
-            .order_by(*ordering, "pk")
-            .values_list(*fields, *figures, "light_rank")
+        # Added up in SQL over the progress table: one grouped join, whatever the number of
+        # projects.
+        groups = (
+            self.with_stored_progress(period)
+            .order_by()
+            .values(*fields)
+            .annotate(
+                count=models.Count("pk"),
+                **{f"sum_{name}": models.Sum(name) for name in SUMMED},
+                **{
+                    f"lights_{name}": models.Count("pk", filter=Q(light_rank=rank))
+                    for rank, name in LIGHT_NAMES.items()
+                },
+            )
+            .order_by(*ordering)
         )
-        groups = {}
-        for values in projects.iterator(chunk_size=5000):
-            key, amounts, rank = values[: len(fields)], values[len(fields) : -1], values[-1]
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = dict(zip(fields, key, strict=True)) | _empty_totals()
-            _add(group, amounts, rank)
-        rows = list(groups.values())
+        rows = []
+        for group in groups:
+            row = {name: group[name] for name in fields} | _empty_totals()
+            row["count"] = group["count"]
+            for name in SUMMED:
+                row[name] = Decimal(group[f"sum_{name}"] or 0)
+            for name in LIGHT_NAMES.values():
+                row[name] = group[f"lights_{name}"]
+            rows.append(row)
         # The total is the sum of the groups, so the two can never disagree.
         total = _empty_totals()
         for row in rows:
-            for name in ("count", *figures, *LIGHT_NAMES.values()):
+            for name in ("count", *SUMMED, *LIGHT_NAMES.values()):
                 total[name] += row[name]
         for row in [*rows, total]:
-            for name in figures:
+            for name in SUMMED:
                 row[name] = quantize(row[name])
             row["completion_rate"] = percent(row["ytd"], row["annual_plan"])
             # Plan-weighted: the plans due by the month over the annual plans.
@@ -336,60 +346,3 @@ class ReportQuerySet(models.QuerySet):
         """The latest month that has reports, or the current month when there are none."""
         latest = self.order_by("-year", "-month").values_list("year", "month").first()
         return Period(*latest) if latest else Period.current()
-
-
-class ProblemQuerySet(models.QuerySet):
-    """The problem register's states, judged at a date: the one definition of open and overdue."""
-
-    def raised_by(self, as_of):
-        """Raised by `as_of`: at a meeting held by then (or at no meeting)."""
-        return self.filter(Q(meeting__isnull=True) | Q(meeting__date__lte=as_of))
-
-    def open_at(self, as_of):
-        """Raised by `as_of` and not closed by the end of that day."""
-        end_of_day = timezone.make_aware(
-            datetime.datetime.combine(as_of + datetime.timedelta(days=1), datetime.time())
-        )
-        return self.raised_by(as_of).filter(Q(status="open") | Q(closed_at__gte=end_of_day))
-
-    def with_open(self, as_of):
-        """Annotate is_open: still open at the end of `as_of` (a later closing not yet seen)."""
-        return self.annotate(
-            is_open=models.Exists(self.model.objects.open_at(as_of).filter(pk=OuterRef("pk")))
-        )
-
-    def overdue_at(self, as_of):
-        """Open past its deadline; the deadline day itself is not overdue."""
-        return self.open_at(as_of).filter(deadline__lt=as_of)
-
-    def with_overdue(self, as_of):
-        """Annotate is_overdue (at `as_of`) and escalation, the level an overdue problem has
-        reached: 0 not overdue, then 提醒, 催办 and 督办 a level a week."""
-        return self.annotate(
-            is_overdue=models.Exists(
-                self.model.objects.overdue_at(as_of).filter(pk=OuterRef("pk"))
-            ),
-            escalation=Case(
-                *(
-                    When(
-                        is_overdue=True,
-                        deadline__lte=as_of - datetime.timedelta(days=days),
-                        then=Value(level),
-                    )
-                    for level, days in ESCALATION_DAYS
-                ),
-                default=Value(NOT_DUE),
-                output_field=IntegerField(),
-            ),
-        )
-
-    def escalation_counts(self, as_of):
-        """The number of overdue problems at 提醒, 催办 and 督办 on `as_of`, in one query."""
-        counts = dict(
-            self.with_overdue(as_of)
-            .filter(is_overdue=True)
-            .values_list("escalation")
-            .annotate(count=models.Count("pk"))
-            .order_by()
-        )
-        return [counts.get(level, 0) for level in (REMIND, URGE, SUPERVISE)]

@@ -23,6 +23,7 @@ from projects.models import (
     Project,
     Unit,
     Zone,
+    refresh_progress,
 )
 from projects.models.base import person_name
 from projects.templatetags.jiefang import light_badge
@@ -294,6 +295,7 @@ class AnnualPlanAdmin(SimpleHistoryAdmin):
                 MonthlyPlan(annual_plan=form.instance, month=month, amount=amount)
                 for month, amount in enumerate(amounts, start=1)
             )
+            refresh_progress([form.instance.project_id])
 
 
 @admin.register(Milestone)

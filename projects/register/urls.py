@@ -3,6 +3,7 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("exports/progress.xlsx", views.ProgressWorkbookView.as_view(), name="progress_xlsx"),
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("projects/", views.ProjectListView.as_view(), name="project_list"),
     path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
@@ -10,7 +11,6 @@ urlpatterns = [
     path("officials/<int:pk>/", views.OfficialDetailView.as_view(), name="official_detail"),
     path("zones/", views.ZoneListView.as_view(), name="zone_list"),
     path("ranking/", views.RankingView.as_view(), name="ranking"),
-    path("exports/progress.xlsx", views.ProgressWorkbookView.as_view(), name="progress_xlsx"),
     path("help/", views.HelpView.as_view(), name="help"),
     path("help/screenshots/<slug:name>.png", views.help_screenshot, name="help_screenshot"),
 ]

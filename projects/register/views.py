@@ -1,5 +1,6 @@
 """Pages of the register: dashboard, projects, officials, zones and the user guide.
-Every progress figure comes from Project.objects.with_progress."""
+Every progress figure comes from the progress engine: with_progress for one project, and
+its table (with_stored_progress) for lists and totals."""
 
 from pathlib import Path
 
@@ -18,12 +19,20 @@ from django_tables2 import RequestConfig
 
 from projects.exchange.workbook import progress_workbook
 from projects.exchange.xlsx import UNITS, xlsx_response
+from projects.exports import jobs
 from projects.history import project_history
-from projects.models import Escalation, Light, Milestone, Official, Problem, Project
+from projects.models import (
+    Escalation,
+    Light,
+    Milestone,
+    Official,
+    Problem,
+    Project,
+)
 from projects.permissions import ReadMixin, reportable_projects
 from projects.web.mixins import ObjectListView, PeriodMixin, TableExportMixin
 
-from . import charts, ranking
+from . import charts, exports, ranking
 from .filters import ProjectFilterSet
 from .tables import OfficialTable, ProjectTable, ZoneSummaryTable
 from .timeline import milestone_timeline
@@ -36,7 +45,23 @@ class ProjectListView(ObjectListView):
     export_name = "projects"
 
     def get_queryset(self):
-        return Project.objects.with_progress(self.period).select_related("zone", "lead_official")
+        return Project.objects.with_stored_progress(self.period).select_related(
+            "zone", "lead_official"
+        )
+
+    def render_to_response(self, context, **response_kwargs):
+        """Every row of more than JIEFANG_BACKGROUND_EXPORT_OVER projects is written in the
+        background."""
+        if self.request.GET.get("export") == "xlsx":
+            count = context["table"].paginator.count
+            if jobs.in_background(count):
+                query = self.request.GET.copy()
+                query.pop("export", None)
+                query.pop("page", None)
+                return redirect(
+                    jobs.queue(self.request.user, "list", self.period, query.urlencode(), count)
+                )
+        return super().render_to_response(context, **response_kwargs)
 
 
 class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
@@ -97,15 +122,19 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
 
 
 class ProgressWorkbookView(ReadMixin, PeriodMixin, View):
-    """The standard progress workbook, for the whole register or the filtered project list."""
+    """The standard progress workbook, for the whole register or the filtered project list.
+    More than JIEFANG_BACKGROUND_EXPORT_OVER projects are built in the background: the
+    request queues the job and goes to its progress page."""
 
     def get(self, request):
         unit = request.GET.get("unit", "万元")
         if unit not in UNITS:
             unit = "万元"
-        filtered = ProjectFilterSet(
-            request.GET, queryset=Project.objects.with_progress(self.period)
-        ).qs
+        query = request.GET.urlencode()
+        filtered = exports.selected(self.period, query)
+        count = filtered.count()
+        if jobs.in_background(count):
+            return redirect(jobs.queue(request.user, "progress", self.period, query, count, unit))
         projects = Project.objects.filter(pk__in=filtered.values("pk"))
         content = progress_workbook(self.period, projects, unit)
         return xlsx_response(content, f"重点项目进展情况表-{self.period.label}")
@@ -134,7 +163,7 @@ class OfficialDetailView(ReadMixin, PeriodMixin, DetailView):
         context = super().get_context_data(**kwargs)
         projects = Project.objects.filter(lead_official=self.object)
         table = ProjectTable(
-            projects.with_progress(self.period).select_related("zone", "lead_official"),
+            projects.with_stored_progress(self.period).select_related("zone", "lead_official"),
             period=self.period,
         )
         RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
@@ -188,7 +217,7 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
         planned, completed = Project.objects.curves(period.year)
         points = completed[1 : period.month + 1]
         red = (
-            Project.objects.with_progress(period)
+            Project.objects.with_stored_progress(period)
             .filter(light_rank=Light.RED.rank)
             .select_related("lead_official", "zone")
             .order_by("-gap", "code")[:20]

@@ -52,3 +52,15 @@ def test_a_months_reports_are_found_by_index(explain, zone, official, unit):
     make_projects(zone, 10, official=official, unit=unit)
     plan = explain(MonthlyReport.objects.filter(year=2013, month=5))
     assert f"Seq Scan on {REPORTS}" not in plan, plan
+
+
+def test_a_page_of_red_projects_reads_the_progress_table_by_index(explain, zone, official, unit):
+    make_projects(zone, 60, official=official, unit=unit)
+    page = (
+        Project.objects.with_stored_progress(Period(2013, 5))
+        .filter(light_rank=2)
+        .order_by("-gap", "code")[:50]
+    )
+    plan = explain(page)
+    assert "Seq Scan on projects_projectprogress" not in plan, plan
+    assert REPORTS not in plan, plan  # the figures come from the table, not the reports

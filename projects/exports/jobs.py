@@ -1,0 +1,141 @@
+"""Background exports: a workbook of more than JIEFANG_BACKGROUND_EXPORT_OVER projects is
+queued as an ExportJob and built by `manage.py run_exports`, the same kind of runner as the
+reminders (a management command run by systemd, or beside runserver by `make run`). The page
+polls the job's progress; the workbook is kept for its requester for 24 hours.
+
+What each kind of job writes is registered by the room that owns the export (`@builder`, see
+projects/register/exports.py). Builders stream rows from the database into write-only
+workbooks; the workbook is saved into a temporary file and copied to storage in chunks, so a
+worker's memory does not grow with the number of projects.
+"""
+
+import datetime
+import tempfile
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from projects.models import ExportJob
+from projects.progress.period import Period
+
+STALE = datetime.timedelta(hours=1)  # a job running this long lost its worker
+BUILDERS = {}  # kind: function(job, progress) returning a workbook, and the file's name
+
+
+def builder(kind, name):
+    """Register the function that builds a kind of job's workbook; `name` starts the file's
+    name (the period follows)."""
+
+    def register(function):
+        BUILDERS[kind] = (function, name)
+        return function
+
+    return register
+
+
+def in_background(count):
+    """Whether a workbook of `count` projects is built in the background."""
+    return count > settings.JIEFANG_BACKGROUND_EXPORT_OVER
+
+
+def queue(user, kind, period, query, count, unit="万元"):
+    return ExportJob.objects.create(
+        requested_by=user,
+        kind=kind,
+        year=period.year,
+        month=period.month,
+        query=query,
+        unit=unit,
+        project_count=count,
+    )
+
+
+def filename(job):
+    return f"{BUILDERS[job.kind][1]}-{Period(job.year, job.month).label}"
+
+
+def claim(now):
+    """The oldest waiting job, taken by this worker (one conditional UPDATE, so two workers
+    never take the same job); None when there is none."""
+    for pk in ExportJob.objects.filter(status=ExportJob.Status.QUEUED).values_list("pk", flat=True)[
+        :10
+    ]:
+        if ExportJob.objects.filter(pk=pk, status=ExportJob.Status.QUEUED).update(
+            status=ExportJob.Status.RUNNING, started_at=now, progress=0
+        ):
+            return ExportJob.objects.get(pk=pk)
+    return None
+
+
+def build(job):
+    """Build the job's workbook into storage, updating its progress as rows are written."""
+    shown = [0]
+
+    def progress(fraction):
+        percent = min(int(fraction * 100), 99)
+        if percent >= shown[0] + 2:  # an UPDATE every two points at most
+            shown[0] = percent
+            ExportJob.objects.filter(pk=job.pk).update(progress=percent)
+
+    function, _name = BUILDERS[job.kind]
+    with translation.override(settings.LANGUAGE_CODE):  # a worker has no request's language
+        workbook = function(job, progress)
+    with tempfile.TemporaryFile(suffix=".xlsx") as handle:
+        workbook.save(handle)
+        handle.seek(0)
+        name = default_storage.save(f"exports/{job.requested_by_id}/{job.pk}.xlsx", File(handle))
+    return name
+
+
+def run_next(now=None):
+    """Build one waiting job; returns it, or None when none was waiting."""
+    now = now or timezone.now()
+    job = claim(now)
+    if job is None:
+        return None
+    try:
+        name = build(job)
+    except Exception as error:  # noqa: BLE001 (the job records any failure for its page)
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.FAILED, error=str(error)[:1000], finished_at=timezone.now()
+        )
+    else:
+        ExportJob.objects.filter(pk=job.pk).update(
+            status=ExportJob.Status.DONE, progress=100, file=name, finished_at=timezone.now()
+        )
+    job.refresh_from_db()
+    return job
+
+
+def run_pending(now=None):
+    """Build every waiting job; returns how many were built."""
+    built = 0
+    while run_next(now) is not None:
+        built += 1
+    return built
+
+
+def clear_expired(now=None):
+    """Delete the workbooks kept longer than a day, and give up jobs whose worker died."""
+    now = now or timezone.now()
+    ExportJob.objects.filter(status=ExportJob.Status.RUNNING, started_at__lt=now - STALE).update(
+        status=ExportJob.Status.FAILED,
+        error=_("The export was interrupted; export again."),
+        finished_at=now,
+    )
+    expired = ExportJob.objects.filter(
+        Q(finished_at__lt=now - ExportJob.KEEP) | Q(requested_at__lt=now - 2 * ExportJob.KEEP)
+    ).exclude(status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING])
+    count = 0
+    for job in expired:
+        with transaction.atomic():
+            if job.file:
+                default_storage.delete(job.file.name)
+            job.delete()
+        count += 1
+    return count

@@ -1,0 +1,102 @@
+"""manage.py refresh_progress [--month YYYY-MM] [--rebuild] [--check]: the progress table."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from projects.models import MonthlyReport, ProgressPeriod, Project, clear_progress
+from projects.progress import store
+from projects.progress.period import Period
+
+
+def parse_month(value):
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        return Period(year, month)
+    except ValueError:
+        raise CommandError(_("Give the month as YYYY-MM, like 2025-10.")) from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Bring the progress table up to today: rebuild every month held whose as-of day or "
+        "light thresholds changed, build this month, last month and the latest month with "
+        "reports, and drop months no page has read for a week. Run nightly, after midnight."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--month",
+            type=parse_month,
+            action="append",
+            default=[],
+            help="build this month too (YYYY-MM; may be repeated)",
+        )
+        parser.add_argument(
+            "--rebuild", action="store_true", help="forget every month held and build anew"
+        )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="compare every month held with the engine; exit 1 on any difference",
+        )
+
+    def handle(self, *args, month, rebuild, check, **options):
+        if check:
+            return self.check()
+        started = time.perf_counter()
+        if rebuild:
+            clear_progress()
+        pruned = store.prune(Project)
+        current = Period.current()
+        months = {
+            current,
+            current.shifted(-1),
+            MonthlyReport.objects.latest_period(),
+            *month,
+            *(Period(y, m) for y, m in ProgressPeriod.objects.values_list("year", "month")),
+        }
+        built = store.build(Project, sorted(months, key=lambda period: period.key))
+        self.stdout.write(
+            _(
+                "%(date)s: %(built)s month(s) built (%(months)s), %(held)s held, %(pruned)s "
+                "dropped, in %(seconds).1f s"
+            )
+            % {
+                "date": timezone.localdate().isoformat(),
+                "built": len(built),
+                "months": ", ".join(str(period.label) for period in built) or "-",
+                "held": ProgressPeriod.objects.count(),
+                "pruned": pruned,
+                "seconds": time.perf_counter() - started,
+            }
+        )
+
+    def check(self):
+        differences = 0
+        for year, month in ProgressPeriod.objects.order_by("year", "month").values_list(
+            "year", "month"
+        ):
+            period = Period(year, month)
+            store.ensure(Project, period)
+            found = store.disagreements(Project, period)
+            differences += len(found)
+            for pk, figure, stored, engine in found[:20]:
+                self.stderr.write(
+                    _("%(month)s project %(pk)s %(figure)s: table %(stored)s, engine %(engine)s")
+                    % {
+                        "month": period.label,
+                        "pk": pk,
+                        "figure": figure,
+                        "stored": stored,
+                        "engine": engine,
+                    }
+                )
+        if differences:
+            raise CommandError(
+                _("The progress table differs from the engine in %(count)s figure(s).")
+                % {"count": differences}
+            )
+        self.stdout.write(_("The progress table agrees with the engine."))

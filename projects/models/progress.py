@@ -1,0 +1,147 @@
+"""The progress table: the engine's figures for each project and month, kept for the pages
+that judge every project at once (totals, light filters and sorts, rankings).
+
+The engine (Project.objects.with_progress) stays the one definition of every figure; these
+rows are its output, written by projects.progress.store whenever a report, plan, milestone,
+problem or project changes, and rebuilt for a month whose as-of day has passed. See
+docs/architecture.md.
+"""
+
+from django.db import models
+from django.db.models import signals
+from django.utils.translation import gettext_lazy as _
+
+from projects.progress import store
+
+from .base import MONEY
+from .register import Project
+
+PERCENT = {"max_digits": 9, "decimal_places": 2}
+
+
+class ProgressPeriod(models.Model):
+    """A month held in the progress table, and the day and thresholds it was computed for."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    as_of = models.DateField(_("as of"))
+    rules = models.CharField(_("light thresholds"), max_length=100)
+    built_at = models.DateTimeField(_("built at"), auto_now=True)
+    used_on = models.DateField(_("last used on"))
+
+    class Meta:
+        verbose_name = _("progress table month")
+        verbose_name_plural = _("progress table months")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "month"],
+                name="progressperiod_unique_month",
+                violation_error_message=_("The progress table already holds this month."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year}-{self.month:02d}"
+
+
+class ProjectProgress(models.Model):
+    """One project's figures at the end of one month (as of the period's day)."""
+
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="progress_rows", db_index=False
+    )
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    annual_plan = models.DecimalField(null=True, **MONEY)
+    month_amount = models.DecimalField(**MONEY)
+    ytd = models.DecimalField(**MONEY)
+    cumulative = models.DecimalField(**MONEY)
+    planned_to_date = models.DecimalField(null=True, **MONEY)
+    completion_rate = models.DecimalField(null=True, **PERCENT)
+    time_schedule = models.DecimalField(null=True, **PERCENT)
+    gap = models.DecimalField(null=True, **PERCENT)
+    earliest_overdue = models.DateField(null=True)
+    overdue_milestones = models.IntegerField()
+    max_delay = models.IntegerField(null=True)
+    # NULL as the engine returns it when nothing is pending (the table holds its output as is).
+    next_milestone = models.CharField(max_length=100, null=True)  # noqa: DJ001
+    next_milestone_date = models.DateField(null=True)
+    open_problems = models.IntegerField()
+    overdue_problems = models.IntegerField()
+    light_rank = models.SmallIntegerField()
+
+    class Meta:
+        verbose_name = _("project progress")
+        verbose_name_plural = _("project progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "year", "month"],
+                name="projectprogress_unique_month",
+                violation_error_message=_(
+                    "The progress table already holds this project's figures for the month."
+                ),
+            )
+        ]
+        indexes = [
+            models.Index(fields=["year", "month", "light_rank"], name="progress_month_light"),
+        ]
+
+    def __str__(self):
+        return f"{self.project_id} {self.year}-{self.month:02d}"
+
+
+def refresh_progress(project_ids):
+    """Recompute these projects' rows after a write the signals do not see (bulk writes)."""
+    store.refresh(Project, project_ids)
+
+
+def clear_progress():
+    """Forget every month held (after writes that bypass the models, such as seeding)."""
+    store.clear(Project)
+
+
+# What each write changes: the projects whose figures a saved or deleted row touches.
+def _of_project(instance):
+    return [instance.project_id]
+
+
+def _of_plan_month(instance):
+    return [instance.annual_plan.project_id]
+
+
+def _of_meeting(instance):
+    return list(instance.problems.values_list("project_id", flat=True).distinct())
+
+
+def _refresh_after(projects_of):
+    def receiver(sender, instance, raw=False, **kwargs):
+        if raw:  # loading fixtures: the rows' relations may not be there yet
+            store.clear(Project)
+            return
+        store.refresh(Project, projects_of(instance))
+
+    return receiver
+
+
+def watch():
+    """Connect the writes that change a figure to the progress table (from AppConfig.ready)."""
+    from .meetings import Meeting, Problem
+    from .plans import AnnualPlan, MonthlyPlan
+    from .register import Milestone
+    from .reporting import MonthlyReport
+
+    watched = [
+        (Project, lambda project: [project.pk]),
+        (MonthlyReport, _of_project),
+        (AnnualPlan, _of_project),
+        (MonthlyPlan, _of_plan_month),
+        (Milestone, _of_project),
+        (Problem, _of_project),
+        (Meeting, _of_meeting),
+    ]
+    for model, projects_of in watched:
+        receiver = _refresh_after(projects_of)
+        uid = f"progress-{model._meta.model_name}"
+        signals.post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
+        if model is not Project:  # a project's rows go with it (CASCADE)
+            signals.post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=uid)

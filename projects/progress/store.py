@@ -1,0 +1,220 @@
+"""The progress table: the engine's output, kept per project and month.
+
+Pages that judge every project at once (totals, the light filter and sort, rankings, the
+packet and the workbook) read figures from the table, a join on (project, year, month),
+instead of evaluating the engine's subqueries for each project. The engine
+(ProjectQuerySet.with_progress) stays the one definition: the table holds exactly what it
+returns, written by INSERT … SELECT of the engine's own query.
+
+How the table stays right:
+
+- A month is built in full, with one statement, the first time a page reads it (or by
+  `manage.py refresh_progress`), and rebuilt when its as-of day is no longer the one it was
+  built for (the current month's figures depend on today: every day the first read, or the
+  nightly refresh, rebuilds it) or when the light thresholds changed.
+- Every write that changes a figure (a report, annual or monthly plan, milestone, problem,
+  meeting date or project) recomputes that project's rows for every month held, in the
+  writer's transaction: the models' signals call `refresh`, and the bulk writes of the
+  import and the admin call it themselves.
+- On PostgreSQL, a build takes an exclusive advisory lock and a refresh a shared one, and a
+  refresh locks its projects' rows, so that a build never misses a write committed while it
+  ran and two writers of one project recompute one after the other. SQLite runs one writer
+  at a time (the app's transactions begin IMMEDIATE).
+
+This module belongs to the engine's layer: it imports no model module and reaches the
+tables through the Project model's relations.
+"""
+
+import datetime
+import threading
+
+from django.conf import settings
+from django.core.signals import request_finished, request_started
+from django.db import connection, transaction
+from django.db.models import Value
+from django.utils import timezone
+
+from .period import Period
+
+# The engine's figures the table holds, in its column order.
+FIGURES = (
+    "annual_plan",
+    "month_amount",
+    "ytd",
+    "cumulative",
+    "planned_to_date",
+    "completion_rate",
+    "time_schedule",
+    "gap",
+    "earliest_overdue",
+    "overdue_milestones",
+    "max_delay",
+    "next_milestone",
+    "next_milestone_date",
+    "open_problems",
+    "overdue_problems",
+    "light_rank",
+)
+LOCK_KEY = 7_190_219  # the advisory lock of the progress table, on PostgreSQL
+UNUSED_DAYS = 7  # `prune` drops months no page has read for this long
+
+
+# The months a request has already found current: a page that reads a month several times
+# (totals, then the red list) looks it up once. Outside requests nothing is remembered.
+_request = threading.local()
+
+
+def _begin_request(**kwargs):
+    _request.checked = set()
+
+
+def _end_request(**kwargs):
+    _request.checked = None
+
+
+request_started.connect(_begin_request, dispatch_uid="progress-store-begin")
+request_finished.connect(_end_request, dispatch_uid="progress-store-end")
+
+
+def _models(project_model):
+    rows = project_model._meta.get_field("progress_rows").related_model
+    periods = rows._meta.apps.get_model(rows._meta.app_label, "ProgressPeriod")
+    return rows, periods
+
+
+def rules():
+    """The thresholds the lights were judged by: a month built with others is rebuilt."""
+    return f"red_gap={settings.JIEFANG_LIGHT_RED_GAP}; yellow_gap={settings.JIEFANG_LIGHT_YELLOW_GAP}; red_delay_days={settings.JIEFANG_LIGHT_RED_DELAY_DAYS}"
+
+
+def _lock(shared):
+    if connection.vendor == "postgresql":
+        function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {function}(%s)", [LOCK_KEY])
+
+
+def _insert(projects, period):
+    """Write the engine's rows of `projects` for `period` with one INSERT … SELECT."""
+    rows, _periods = _models(projects.model)
+    select = (
+        projects.with_progress(period)
+        .annotate(stored_year=Value(period.year), stored_month=Value(period.month))
+        .order_by()
+        .values_list("pk", "stored_year", "stored_month", *FIGURES)
+    )
+    sql, params = select.query.sql_with_params()
+    columns = ["project_id", "year", "month", *FIGURES]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(rows._meta.db_table)} "
+            f"({', '.join(quote(rows._meta.get_field(c).column) for c in columns)}) {sql}",
+            params,
+        )
+
+
+def ensure(project_model, period):
+    """Make the table hold `period` as of its as-of day: build it when it is missing or
+    stale. Returns True when it (re)built the month."""
+    rows, periods = _models(project_model)
+    today = timezone.localdate()
+    current = (period.as_of, rules())
+    checked = getattr(_request, "checked", None)
+    if checked is not None:
+        if (period, current) in checked:
+            return False
+        checked.add((period, current))
+    held = periods.objects.filter(year=period.year, month=period.month).values_list(
+        "as_of", "rules", "used_on"
+    )
+    found = held.first()
+    if found and found[:2] == current:
+        if found[2] != today:
+            held.update(used_on=today)
+        return False
+    with transaction.atomic():
+        _lock(shared=False)
+        found = held.first()  # someone else may have built it while we waited
+        if found and found[:2] == current:
+            return False
+        rows.objects.filter(year=period.year, month=period.month).delete()
+        _insert(project_model.objects.all(), period)
+        record = {"as_of": period.as_of, "rules": rules(), "used_on": today}
+        if not held.update(**record):
+            periods.objects.create(year=period.year, month=period.month, **record)
+    return True
+
+
+def refresh(project_model, project_ids):
+    """Recompute the rows of these projects for every month the table holds (after a write
+    to them), in the caller's transaction."""
+    project_ids = sorted({pk for pk in project_ids if pk is not None})
+    if not project_ids:
+        return
+    rows, periods = _models(project_model)
+    with transaction.atomic():
+        _lock(shared=True)
+        held = [Period(year, month) for year, month in periods.objects.values_list("year", "month")]
+        if not held:
+            return
+        for start in range(0, len(project_ids), 1000):
+            chunk = project_ids[start : start + 1000]
+            projects = project_model.objects.filter(pk__in=chunk)
+            if connection.features.has_select_for_update:
+                list(projects.order_by("pk").select_for_update().values_list("pk"))
+            rows.objects.filter(project_id__in=chunk).delete()
+            for period in held:
+                _insert(projects, period)
+
+
+def clear(project_model):
+    """Forget every month (after writes the signals do not see, such as loading fixtures)."""
+    _rows, periods = _models(project_model)
+    with transaction.atomic():
+        _lock(shared=False)
+        _models(project_model)[0].objects.all().delete()
+        periods.objects.all().delete()
+
+
+def build(project_model, months):
+    """Build or rebuild these months now (the nightly refresh); returns the months built."""
+    return [period for period in months if ensure(project_model, period)]
+
+
+def prune(project_model, today=None):
+    """Drop the months no page has read for UNUSED_DAYS days; returns how many."""
+    rows, periods = _models(project_model)
+    today = today or timezone.localdate()
+    unused = periods.objects.filter(used_on__lt=today - datetime.timedelta(days=UNUSED_DAYS))
+    months = list(unused.values_list("year", "month"))
+    with transaction.atomic():
+        _lock(shared=False)
+        for year, month in months:
+            rows.objects.filter(year=year, month=month).delete()
+        unused.delete()
+    return len(months)
+
+
+def disagreements(project_model, period):
+    """Projects whose stored row differs from the engine's figures now: [(pk, figure,
+    stored, engine)]. Empty when the table agrees."""
+    rows, _periods = _models(project_model)
+    stored = {
+        row[0]: row[1:]
+        for row in rows.objects.filter(year=period.year, month=period.month).values_list(
+            "project_id", *FIGURES
+        )
+    }
+    found = []
+    engine = project_model.objects.with_progress(period).values_list("pk", *FIGURES)
+    for pk, *figures in engine.iterator(chunk_size=5000):
+        kept = stored.pop(pk, None)
+        if kept is None:
+            found.append((pk, "row", None, "missing"))
+            continue
+        for name, mine, theirs in zip(FIGURES, kept, figures, strict=True):
+            if mine != theirs:
+                found.append((pk, name, mine, theirs))
+    found.extend((pk, "row", "extra", None) for pk in stored)
+    return found
