@@ -28,6 +28,11 @@ class ProgressPeriod(models.Model):
     rules = models.CharField(_("light thresholds"), max_length=100)
     built_at = models.DateTimeField(_("built at"), auto_now=True)
     used_on = models.DateField(_("last used on"))
+    # The sum of month_amount over every project's row: the month's completed investment,
+    # kept by each write's recompute, for the dashboard's curve.
+    completed = models.DecimalField(
+        _("completed this month"), default=0, max_digits=18, decimal_places=2
+    )
 
     class Meta:
         verbose_name = _("progress table month")
@@ -83,7 +88,10 @@ class ProjectProgress(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["year", "month", "light_rank"], name="progress_month_light"),
+            # A light's projects in order of their gap (the red list), and the light sort.
+            models.Index(
+                fields=["year", "month", "light_rank", "gap"], name="progress_month_light"
+            ),
         ]
 
     def __str__(self):

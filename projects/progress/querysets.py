@@ -172,14 +172,32 @@ class ProjectQuerySet(models.QuerySet):
             ),
         )
 
-    def curves(self, year):
+    def pace(self, period):
+        """The dashboard's curves: planned for months 0–12 and completed for months 0 to the
+        period's month. For the whole register the completed months come from the progress
+        table's month totals (kept by every write) when it holds each month of the year so
+        far; otherwise, or for a filtered set, from curves()."""
+        kept = None if self.query.where else store.completed_by_month(self.model, period)
+        if kept is None:
+            planned, completed = self.curves(period.year)
+            return planned, completed[: period.month + 1]
+        planned, _none = self.curves(period.year, completed=False)
+        completed, running = [(0, Decimal(0))], Decimal(0)
+        for month, total in kept:
+            running += total
+            completed.append((month, quantize(running)))
+        return planned, completed
+
+    def curves(self, year, completed=True):
         """(planned, completed): [(month, cumulative amount)] for months 0–12 of `year`,
-        summed over these projects, in one query. Planned follows with_progress's
-        planned_to_date (monthly plans where split, else linear from the start month)."""
+        summed over these projects, in one query (completed is empty when not asked for).
+        Planned follows with_progress's planned_to_date (monthly plans where split, else
+        linear from the start month)."""
         AnnualPlan, MonthlyReport = _related(self.model, "annual_plans", "reports")
         MonthlyPlan = _related(AnnualPlan, "months")
-        projects = self.values("pk")
-        plans = AnnualPlan.objects.filter(project__in=projects, year=year)
+        # The whole register needs no list of its projects (a semi-join over all of them).
+        mine = {"project__in": self.values("pk")} if self.query.where else {}
+        plans = AnnualPlan.objects.filter(year=year, **mine)
 
         def grouped(queryset, kind, key, amount):
             return (
@@ -190,27 +208,30 @@ class ProjectQuerySet(models.QuerySet):
                 .values_list("kind", "key", "total")
             )
 
-        rows = grouped(
-            MonthlyPlan.objects.filter(annual_plan__in=plans), "split", F("month"), "amount"
-        ).union(
+        parts = [
             grouped(
                 plans.filter(months__isnull=True),
                 "linear",
                 start_month(Period(int(year), 12), prefix="project__"),
                 "planned_investment",
-            ),
-            grouped(
-                MonthlyReport.objects.filter(project__in=projects, year=year),
-                "done",
-                F("month"),
-                "amount",
-            ),
-            all=True,
-        )
+            )
+        ]
+        if completed:
+            parts.append(
+                grouped(
+                    MonthlyReport.objects.filter(year=year, **mine),
+                    "done",
+                    F("month"),
+                    "amount",
+                )
+            )
+        rows = grouped(
+            MonthlyPlan.objects.filter(annual_plan__in=plans), "split", F("month"), "amount"
+        ).union(*parts, all=True)
         sums = {"split": {}, "linear": {}, "done": {}}
         for kind, key, total in rows:
             sums[kind][key] = Decimal(total or 0)
-        planned, completed = [(0, Decimal(0))], [(0, Decimal(0))]
+        planned, done = [(0, Decimal(0))], [(0, Decimal(0))]
         split_running = done_running = Decimal(0)
         for month in range(1, 13):
             split_running += sums["split"].get(month, 0)
@@ -224,8 +245,8 @@ class ProjectQuerySet(models.QuerySet):
                 Decimal(0),
             )
             planned.append((month, quantize(split_running + spread)))
-            completed.append((month, quantize(done_running)))
-        return planned, completed
+            done.append((month, quantize(done_running)))
+        return planned, done if completed else []
 
     def with_report_text(self, year, month=None):
         """Annotate report_progress and report_problems (形象进度, 存在问题) of the latest
@@ -250,6 +271,18 @@ class ProjectQuerySet(models.QuerySet):
         return self.exclude(status="planning").exclude(
             Q(status="completed")
             & (Q(actual_completion__isnull=True) | Q(actual_completion__lt=began))
+        )
+
+    def without_report(self, year, month=None):
+        """Those with no report for the month (an anti-join, not a lookup per project)."""
+        MonthlyReport = _related(self.model, "reports")
+        period = _as_period(year, month)
+        return self.exclude(
+            models.Exists(
+                MonthlyReport.objects.filter(
+                    project=OuterRef("pk"), year=period.year, month=period.month
+                )
+            )
         )
 
     def with_report_status(self, year, month=None):

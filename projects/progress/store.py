@@ -31,7 +31,7 @@ import threading
 from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
-from django.db.models import Value
+from django.db.models import F, Sum, Value
 from django.utils import timezone
 
 from .period import Period
@@ -138,9 +138,11 @@ def ensure(project_model, period):
         found = held.first()  # someone else may have built it while we waited
         if found and found[:2] == current:
             return False
-        rows.objects.filter(year=period.year, month=period.month).delete()
+        month = rows.objects.filter(year=period.year, month=period.month)
+        month.delete()
         _insert(project_model.objects.all(), period)
-        record = {"as_of": period.as_of, "rules": rules(), "used_on": today}
+        completed = month.aggregate(total=Sum("month_amount"))["total"] or 0
+        record = {"as_of": period.as_of, "rules": rules(), "used_on": today, "completed": completed}
         if not held.update(**record):
             periods.objects.create(year=period.year, month=period.month, **record)
     return True
@@ -163,9 +165,44 @@ def refresh(project_model, project_ids):
             projects = project_model.objects.filter(pk__in=chunk)
             if connection.features.has_select_for_update:
                 list(projects.order_by("pk").select_for_update().values_list("pk"))
-            rows.objects.filter(project_id__in=chunk).delete()
+            theirs = rows.objects.filter(project_id__in=chunk)
+            before = _month_sums(theirs)
+            theirs.delete()
             for period in held:
                 _insert(projects, period)
+            after = _month_sums(theirs)
+            for key in sorted(set(before) | set(after)):  # in one order: no deadlock
+                change = after.get(key, 0) - before.get(key, 0)
+                if change:
+                    periods.objects.filter(year=key[0], month=key[1]).update(
+                        completed=F("completed") + change
+                    )
+
+
+def _month_sums(rows):
+    return {
+        (year, month): total
+        for year, month, total in rows.order_by()
+        .values("year", "month")
+        .annotate(total=Sum("month_amount"))
+        .values_list("year", "month", "total")
+    }
+
+
+def completed_by_month(project_model, period):
+    """[(month, completed investment of every project)] for months 1 to the period's month,
+    from the months held; None unless every one of them is held as of its day."""
+    _rows, periods = _models(project_model)
+    wanted = {Period(period.year, month) for month in range(1, period.month + 1)}
+    held = {
+        Period(year, month): (as_of, kept_rules, completed)
+        for year, month, as_of, kept_rules, completed in periods.objects.filter(
+            year=period.year, month__lte=period.month
+        ).values_list("year", "month", "as_of", "rules", "completed")
+    }
+    if any(held.get(month, (None, None))[:2] != (month.as_of, rules()) for month in wanted):
+        return None
+    return [(month.month, held[month][2]) for month in sorted(wanted, key=lambda p: p.month)]
 
 
 def clear(project_model):
@@ -182,17 +219,18 @@ def build(project_model, months):
     return [period for period in months if ensure(project_model, period)]
 
 
-def prune(project_model, today=None):
-    """Drop the months no page has read for UNUSED_DAYS days; returns how many."""
+def prune(project_model, keep=(), today=None):
+    """Drop the months no page has read for UNUSED_DAYS days, except those in `keep`;
+    returns how many."""
     rows, periods = _models(project_model)
     today = today or timezone.localdate()
     unused = periods.objects.filter(used_on__lt=today - datetime.timedelta(days=UNUSED_DAYS))
-    months = list(unused.values_list("year", "month"))
+    months = [key for key in unused.values_list("year", "month") if Period(*key) not in keep]
     with transaction.atomic():
         _lock(shared=False)
         for year, month in months:
             rows.objects.filter(year=year, month=month).delete()
-        unused.delete()
+            periods.objects.filter(year=year, month=month).delete()
     return len(months)
 
 

@@ -6,24 +6,33 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Light, Milestone, Official, Project, Unit, Zone
+from projects.web.forms import QuickSelect, QuickSelectMultiple
 
 
 class ProjectFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("search"), method="search")
-    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all())
-    lead_official = django_filters.ModelChoiceFilter(queryset=Official.objects.all())
-    responsible_unit = django_filters.ModelChoiceFilter(
-        queryset=Unit.objects.exclude(kind=Unit.Kind.STREET)
+    zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), widget=QuickSelect)
+    lead_official = django_filters.ModelChoiceFilter(
+        queryset=Official.objects.all(), widget=QuickSelect
     )
-    status = django_filters.MultipleChoiceFilter(choices=Project.Status.choices)
-    category = django_filters.ChoiceFilter(choices=Project.Category.choices)
+    responsible_unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.exclude(kind=Unit.Kind.STREET), widget=QuickSelect
+    )
+    status = django_filters.MultipleChoiceFilter(
+        choices=Project.Status.choices, widget=QuickSelectMultiple
+    )
+    category = django_filters.ChoiceFilter(choices=Project.Category.choices, widget=QuickSelect)
     light = django_filters.MultipleChoiceFilter(
-        label=_("pace light"), choices=Light.choices, method="filter_light"
+        label=_("pace light"),
+        choices=Light.choices,
+        method="filter_light",
+        widget=QuickSelectMultiple,
     )
     preparation = django_filters.ChoiceFilter(
         label=_("pre-construction approvals"),
         choices=[("pending", _("still pending")), ("overdue", _("overdue"))],
         method="filter_preparation",
+        widget=QuickSelect,
     )
 
     class Meta:

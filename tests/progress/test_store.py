@@ -144,6 +144,16 @@ def test_every_write_that_changes_a_figure_recomputes_the_projects_row(june, wri
     after = figures(stored(june))
     assert after[figure] != before[figure]
     assert after == figures(engine(june))
+    assert_month_totals()
+
+
+def assert_month_totals():
+    """Each month's total is the sum of its rows, which is the sum of its reports."""
+    for held in ProgressPeriod.objects.all():
+        rows = ProjectProgress.objects.filter(year=held.year, month=held.month)
+        assert held.completed == sum(row.month_amount for row in rows)
+        reports = MonthlyReport.objects.filter(year=held.year, month=held.month)
+        assert held.completed == sum(report.amount for report in reports)
 
 
 def test_a_write_recomputes_every_month_held_and_leaves_other_projects_alone(june, zone):
@@ -156,6 +166,10 @@ def test_a_write_recomputes_every_month_held_and_leaves_other_projects_alone(jun
     assert stored(june, may).ytd == Decimal("2000.00")
     assert stored(june).ytd == Decimal("7000.00")
     assert ProjectProgress.objects.get(project=other, year=2013, month=6).pk == untouched
+    report(june, 2013, 5, "300.00")
+    report(other, 2013, 5, "40.00")
+    assert ProgressPeriod.objects.get(year=2013, month=5).completed == Decimal("340.00")
+    assert_month_totals()
 
 
 def test_a_new_project_gets_its_rows_and_a_deleted_one_loses_them(june, zone):
@@ -223,8 +237,11 @@ def test_the_command_builds_checks_and_prunes(demo, capsys):
     today = timezone.localdate()
     current = Period(today.year, today.month)
     latest = MonthlyReport.objects.latest_period()
-    assert set(ProgressPeriod.objects.values_list("year", "month")) == {
-        (month.year, month.month) for month in (current, current.shifted(-1), latest)
+    year_so_far = {(today.year, month) for month in range(1, today.month + 1)} | {
+        (latest.year, month) for month in range(1, latest.month + 1)
+    }
+    assert set(ProgressPeriod.objects.values_list("year", "month")) == year_so_far | {
+        (current.shifted(-1).year, current.shifted(-1).month)
     }
     call_command("refresh_progress", "--check")
     assert _("The progress table agrees with the engine.") in capsys.readouterr().out
@@ -246,15 +263,15 @@ def test_the_command_builds_checks_and_prunes(demo, capsys):
     # A month no page has read for a week is dropped; one read six days ago is kept.
     for month, days in ((1, 8), (2, 6)):
         ProgressPeriod.objects.create(
-            year=2013,
+            year=2012,
             month=month,
-            as_of=datetime.date(2013, month, 1),
+            as_of=datetime.date(2012, month, 1),
             rules=store.rules(),
             used_on=today - datetime.timedelta(days=days),
         )
     call_command("refresh_progress")
-    assert not ProgressPeriod.objects.filter(year=2013, month=1).exists()
-    assert ProgressPeriod.objects.filter(year=2013, month=2).exists()
+    assert not ProgressPeriod.objects.filter(year=2012, month=1).exists()
+    assert ProgressPeriod.objects.filter(year=2012, month=2).exists()
 
 
 def test_the_command_refuses_a_bad_month():
@@ -290,3 +307,29 @@ def test_totals_read_the_table_not_the_reports(demo):
     text = " ".join(query["sql"] for query in queries)
     for table in ("monthlyreport", "milestone", "problem", "annualplan", "monthlyplan"):
         assert f"projects_{table}" not in text, table
+
+
+def test_the_dashboards_curves_add_up_the_months_held_and_agree_with_the_reports(demo):
+    period = MonthlyReport.objects.latest_period()
+    direct_planned, direct_completed = Project.objects.curves(period.year)
+    expected = (direct_planned, direct_completed[: period.month + 1])
+    # Not every month of the year held: the curves come from the reports.
+    store.ensure(Project, period)
+    assert store.completed_by_month(Project, period) is None or period.month == 1
+    assert Project.objects.pace(period) == expected
+    # Every month held: the completed curve adds up their totals, to the same numbers.
+    for month in range(1, period.month + 1):
+        store.ensure(Project, Period(period.year, month))
+    assert store.completed_by_month(Project, period) is not None
+    assert Project.objects.pace(period) == expected
+    # A report written now moves both alike.
+    project = Project.objects.order_by("code").first()
+    report(project, period.year, period.month, "123.45") if not MonthlyReport.objects.filter(
+        project=project, year=period.year, month=period.month
+    ).exists() else None
+    changed = MonthlyReport.objects.get(project=project, year=period.year, month=period.month)
+    changed.amount += Decimal("10.00")
+    changed.save()
+    planned, completed = Project.objects.curves(period.year)
+    assert Project.objects.pace(period) == (planned, completed[: period.month + 1])
+    assert_month_totals()

@@ -19,11 +19,16 @@ def parse_month(value):
         raise CommandError(_("Give the month as YYYY-MM, like 2025-10.")) from None
 
 
+def year_so_far(period):
+    return [Period(period.year, month) for month in range(1, period.month + 1)]
+
+
 class Command(BaseCommand):
     help = (
         "Bring the progress table up to today: rebuild every month held whose as-of day or "
-        "light thresholds changed, build this month, last month and the latest month with "
-        "reports, and drop months no page has read for a week. Run nightly, after midnight."
+        "light thresholds changed, build every month of this year so far, last month and the "
+        "year of the latest month with reports so far, and drop other months no page has read "
+        "for a week. Run nightly, after midnight."
     )
 
     def add_arguments(self, parser):
@@ -49,13 +54,18 @@ class Command(BaseCommand):
         started = time.perf_counter()
         if rebuild:
             clear_progress()
-        pruned = store.prune(Project)
         current = Period.current()
-        months = {
-            current,
+        latest = MonthlyReport.objects.latest_period()
+        # The dashboard's curve adds up every month of the year so far: those are kept.
+        wanted = {
+            *year_so_far(current),
+            *year_so_far(latest),
             current.shifted(-1),
-            MonthlyReport.objects.latest_period(),
             *month,
+        }
+        pruned = store.prune(Project, keep=wanted)
+        months = {
+            *wanted,
             *(Period(y, m) for y, m in ProgressPeriod.objects.values_list("year", "month")),
         }
         built = store.build(Project, sorted(months, key=lambda period: period.key))
