@@ -21,7 +21,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from projects.models import ExportJob
-from projects.progress.period import Period
 
 STALE = datetime.timedelta(hours=1)  # a job running this long lost its worker
 BUILDERS = {}  # kind: function(job, progress) returning a workbook, and the file's name
@@ -56,7 +55,7 @@ def queue(user, kind, period, query, count, unit="万元"):
 
 
 def filename(job):
-    return f"{BUILDERS[job.kind][1]}-{Period(job.year, job.month).label}"
+    return f"{BUILDERS[job.kind][1]}-{job.period.label}"
 
 
 def claim(now):

@@ -9,6 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from projects.progress.period import Period
+
 
 class ExportJob(models.Model):
     """One requested workbook: what was asked for, how far it has got, and the file."""
@@ -56,6 +58,10 @@ class ExportJob(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:export_job", args=[self.pk])
+
+    @property
+    def period(self):
+        return Period(self.year, self.month)
 
     @property
     def expires_at(self):

@@ -43,6 +43,7 @@ class ProjectListView(ObjectListView):
     filterset_class = ProjectFilterSet
     title = _("Key projects")
     export_name = "projects"
+    extra_context = {"my_exports": True}  # large downloads are kept there
 
     def get_queryset(self):
         projects = Project.objects.with_stored_progress(self.period).select_related(
