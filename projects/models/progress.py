@@ -108,9 +108,18 @@ def clear_progress():
     store.clear(Project)
 
 
-# What each write changes: the projects whose figures a saved or deleted row touches.
+# What each write changes: the projects whose figures a saved or deleted row touches (both
+# projects when a row moved from one to another).
+def _remember_project(sender, instance, **kwargs):
+    instance._progress_project = instance.__dict__.get("project_id")
+
+
 def _of_project(instance):
-    return [instance.project_id]
+    before, instance._progress_project = (
+        getattr(instance, "_progress_project", None),
+        (instance.project_id),
+    )
+    return [instance.project_id, before]
 
 
 def _of_plan_month(instance):
@@ -151,5 +160,20 @@ def watch():
         receiver = _refresh_after(projects_of)
         uid = f"progress-{model._meta.model_name}"
         signals.post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
-        if model is not Project:  # a project's rows go with it (CASCADE)
+        if model is not Project:
             signals.post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
+        if projects_of is _of_project:
+            signals.post_init.connect(_remember_project, sender=model, dispatch_uid=uid)
+    # A deleted project leaves the table (and the month totals) before its rows cascade.
+    signals.pre_delete.connect(
+        lambda sender, instance, **kwargs: store.forget(Project, [instance.pk]),
+        sender=Project,
+        weak=False,
+        dispatch_uid="progress-project-gone",
+    )
+    signals.post_delete.connect(
+        lambda sender, instance, **kwargs: store.deleted([instance.pk]),
+        sender=Project,
+        weak=False,
+        dispatch_uid="progress-project-gone",
+    )

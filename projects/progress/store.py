@@ -66,10 +66,20 @@ _request = threading.local()
 
 def _begin_request(**kwargs):
     _request.checked = set()
+    _request.deleting = set()
 
 
 def _end_request(**kwargs):
     _request.checked = None
+    _request.deleting = set()
+
+
+def _deleting():
+    """Projects this thread is deleting: the writes their deletion cascades to (their
+    reports, plans, …) recompute nothing."""
+    if getattr(_request, "deleting", None) is None:
+        _request.deleting = set()
+    return _request.deleting
 
 
 request_started.connect(_begin_request, dispatch_uid="progress-store-begin")
@@ -151,7 +161,7 @@ def ensure(project_model, period):
 def refresh(project_model, project_ids):
     """Recompute the rows of these projects for every month the table holds (after a write
     to them), in the caller's transaction."""
-    project_ids = sorted({pk for pk in project_ids if pk is not None})
+    project_ids = sorted({pk for pk in project_ids if pk is not None} - _deleting())
     if not project_ids:
         return
     rows, periods = _models(project_model)
@@ -177,6 +187,26 @@ def refresh(project_model, project_ids):
                     periods.objects.filter(year=key[0], month=key[1]).update(
                         completed=F("completed") + change
                     )
+
+
+def forget(project_model, project_ids):
+    """Take projects about to be deleted out of the table: their rows go and each month's
+    total loses them (before the deletion cascades to their reports, whose own signals would
+    otherwise recompute them)."""
+    project_ids = sorted(set(project_ids))
+    rows, periods = _models(project_model)
+    with transaction.atomic():
+        _lock(shared=True)
+        theirs = rows.objects.filter(project_id__in=project_ids)
+        before = _month_sums(theirs)
+        theirs.delete()
+        for (year, month), total in sorted(before.items()):
+            periods.objects.filter(year=year, month=month).update(completed=F("completed") - total)
+    _deleting().update(project_ids)
+
+
+def deleted(project_ids):
+    _deleting().difference_update(project_ids)
 
 
 def _month_sums(rows):

@@ -180,6 +180,34 @@ def test_a_new_project_gets_its_rows_and_a_deleted_one_loses_them(june, zone):
     assert not ProjectProgress.objects.filter(project_id=newcomer.pk).exists()
 
 
+def test_deleting_a_project_with_its_reports_takes_it_out_of_the_table_and_the_totals(june, zone):
+    other = make_project(zone, "S-2")
+    report(other, 2013, 6, "700.00")
+    open_problem(june)
+    milestone(june, "开工", datetime.date(2013, 9, 1))
+    assert ProgressPeriod.objects.get(year=2013, month=6).completed == Decimal("5700.00")
+    Project.objects.get(pk=june.pk).delete()  # its reports, plan, problem and milestone too
+    connection.check_constraints()  # no row left behind for a project that is gone
+    assert not ProjectProgress.objects.filter(project_id=june.pk).exists()
+    assert ProgressPeriod.objects.get(year=2013, month=6).completed == Decimal("700.00")
+    assert stored(other).month_amount == Decimal("700.00")
+    assert_month_totals()
+    report(other, 2013, 5, "10.00")  # later writes in the same thread recompute as before
+    assert stored(other).ytd == Decimal("710.00")
+
+
+def test_a_problem_moved_to_another_project_recomputes_both(june, zone):
+    other = make_project(zone, "S-2")
+    problem = Problem.objects.create(
+        project=june, description="征地", deadline=datetime.date(2013, 6, 1)
+    )
+    assert (stored(june).overdue_problems, stored(other).overdue_problems) == (1, 0)
+    problem = Problem.objects.get(pk=problem.pk)  # as a form loads it
+    problem.project = other
+    problem.save()
+    assert (stored(june).overdue_problems, stored(other).overdue_problems) == (0, 1)
+
+
 def test_an_import_written_in_bulk_recomputes_its_projects(june, office_user):
     data = template_workbook("progress", [["S-1", 2013, 6, 8000, "主体完工", ""]])
     result = run_import("progress", data, user=office_user, dry_run=False)
