@@ -61,9 +61,10 @@ def filename(job):
 def claim(now):
     """The oldest waiting job, taken by this worker (one conditional UPDATE, so two workers
     never take the same job); None when there is none."""
-    for pk in ExportJob.objects.filter(status=ExportJob.Status.QUEUED).values_list("pk", flat=True)[
-        :10
-    ]:
+    waiting = ExportJob.objects.filter(status=ExportJob.Status.QUEUED).order_by(
+        "requested_at", "pk"
+    )
+    for pk in waiting.values_list("pk", flat=True)[:10]:
         if ExportJob.objects.filter(pk=pk, status=ExportJob.Status.QUEUED).update(
             status=ExportJob.Status.RUNNING, started_at=now, progress=0
         ):

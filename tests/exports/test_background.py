@@ -249,6 +249,16 @@ def test_a_job_whose_worker_died_is_given_up(demo, office_user):
     assert job.error == _("The export was interrupted; export again.")
 
 
+def test_waiting_jobs_are_built_first_come_first_served(demo, office_user):
+    first, second = (
+        ExportJob.objects.create(requested_by=office_user, year=2013, month=5, project_count=6000)
+        for _number in range(2)
+    )
+    now = timezone.now()
+    assert exports.claim(now) == first
+    assert exports.claim(now) == second
+
+
 def test_two_workers_never_take_the_same_job(demo, office_user):
     job = ExportJob.objects.create(requested_by=office_user, year=2013, month=5, project_count=6000)
     now = timezone.now()
