@@ -115,11 +115,9 @@ def _remember_project(sender, instance, **kwargs):
 
 
 def _of_project(instance):
-    before, instance._progress_project = (
-        getattr(instance, "_progress_project", None),
-        (instance.project_id),
-    )
-    return [instance.project_id, before]
+    moved_from = getattr(instance, "_progress_project", None)
+    instance._progress_project = instance.project_id
+    return [instance.project_id, moved_from]
 
 
 def _of_plan_month(instance):
