@@ -150,8 +150,7 @@ def bulletin_context(period):
     missing = {}
     for name, official in (
         Project.objects.expected_to_report(period)
-        .with_report_status(period)
-        .filter(report_id__isnull=True)
+        .without_report(period)
         .order_by("lead_official__name", "code")
         .values_list("name", "lead_official__name")
     ):

@@ -59,8 +59,7 @@ def missing_reports(period):
     User = get_user_model()
     return (
         Project.objects.expected_to_report(period)
-        .with_report_status(period)
-        .filter(report_id__isnull=True)
+        .without_report(period)
         .select_related("lead_official__user")
         .prefetch_related(Prefetch("liaisons", queryset=User.objects.filter(is_active=True)))
         .order_by("code")
