@@ -33,8 +33,9 @@ run: install
 	trap 'kill $$reminders $$exports 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
+# One worker per core (pytest-xdist); PYTEST_ARGS="-n 0" runs in one process.
 test: install-dev
-	JIEFANG_TESTING=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
+	JIEFANG_TESTING=1 $(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -39,7 +39,8 @@ document.addEventListener("DOMContentLoaded", function () {
     amount.addEventListener("input", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
-        if (amount.value === "") return;
+        // Nothing to project from an empty or negative amount (the form itself says why).
+        if (amount.value === "" || !(Number(amount.value) >= 0)) return;
         var url = amount.dataset.projectionUrl + "&amount=" + encodeURIComponent(amount.value);
         fetch(url, { credentials: "same-origin" })
           .then(function (response) { return response.ok ? response.json() : null; })
