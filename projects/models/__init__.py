@@ -14,7 +14,13 @@ from .base import (
 from .exports import ExportJob
 from .meetings import DocumentTemplate, Meeting, Problem, ProblemUpdate
 from .plans import AnnualPlan, MonthlyPlan
-from .progress import ProgressPeriod, ProjectProgress, clear_progress, refresh_progress
+from .progress import (
+    ProgressPeriod,
+    ProgressTotal,
+    ProjectProgress,
+    clear_progress,
+    refresh_progress,
+)
 from .register import (
     Milestone,
     MilestoneTemplate,
@@ -35,6 +41,7 @@ __all__ = [
     "Notification",
     "ProblemUpdate",
     "ProgressPeriod",
+    "ProgressTotal",
     "ProjectProgress",
     "ReminderItem",
     "MONEY",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.progress import problems
-from projects.progress.querysets import GREEN, NONE, RED, YELLOW
+from projects.progress.lights import GREEN, NONE, RED, YELLOW
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 

@@ -9,14 +9,16 @@ docs/architecture.md.
 
 from django.db import models
 from django.db.models import signals
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from projects.progress import store
 
 from .base import MONEY
-from .register import Project
+from .register import Official, Project, Zone
 
 PERCENT = {"max_digits": 9, "decimal_places": 2}
+TOTAL = {"max_digits": 18, "decimal_places": 2}  # a sum over up to millions of projects
 
 
 class ProgressPeriod(models.Model):
@@ -28,11 +30,6 @@ class ProgressPeriod(models.Model):
     rules = models.CharField(_("light thresholds"), max_length=100)
     built_at = models.DateTimeField(_("built at"), auto_now=True)
     used_on = models.DateField(_("last used on"))
-    # The sum of month_amount over every project's row: the month's completed investment,
-    # kept by each write's recompute, for the dashboard's curve.
-    completed = models.DecimalField(
-        _("completed this month"), default=0, max_digits=18, decimal_places=2
-    )
 
     class Meta:
         verbose_name = _("progress table month")
@@ -74,6 +71,14 @@ class ProjectProgress(models.Model):
     open_problems = models.IntegerField()
     overdue_problems = models.IntegerField()
     light_rank = models.SmallIntegerField()
+    # Beside the engine's figures: what the totals group by and add up, as the project stood
+    # when its row was written, so that a recompute can take the old row out of its group.
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="+", db_index=False)
+    lead_official = models.ForeignKey(
+        Official, null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    total_investment = models.DecimalField(**MONEY)
+    report_missing = models.BooleanField()  # owes the month's report and has none
 
     class Meta:
         verbose_name = _("project progress")
@@ -96,6 +101,50 @@ class ProjectProgress(models.Model):
 
     def __str__(self):
         return f"{self.project_id} {self.year}-{self.month:02d}"
+
+
+class ProgressTotal(models.Model):
+    """A month of the table added up per zone and lead official: the totals, the officials
+    list and the dashboard (its curves and missing reports) read these few rows. Every
+    recompute moves them by the difference between a project's rows before and after."""
+
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    zone = models.ForeignKey(Zone, on_delete=models.CASCADE, related_name="+", db_index=False)
+    lead_official = models.ForeignKey(
+        Official, null=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    projects = models.IntegerField(default=0)
+    total_investment = models.DecimalField(default=0, **TOTAL)
+    annual_plan = models.DecimalField(default=0, **TOTAL)
+    month_amount = models.DecimalField(default=0, **TOTAL)
+    ytd = models.DecimalField(default=0, **TOTAL)
+    cumulative = models.DecimalField(default=0, **TOTAL)
+    planned_to_date = models.DecimalField(default=0, **TOTAL)
+    lights_none = models.IntegerField(default=0)
+    lights_green = models.IntegerField(default=0)
+    lights_yellow = models.IntegerField(default=0)
+    lights_red = models.IntegerField(default=0)
+    missing_reports = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("progress total")
+        verbose_name_plural = _("progress totals")
+        constraints = [
+            # One row per group (NULL, no lead official, is a group too): a writer that adds a
+            # group's first project inserts it with ON CONFLICT DO NOTHING (see store.py).
+            models.UniqueConstraint(
+                "year",
+                "month",
+                "zone",
+                Coalesce("lead_official", 0),
+                name="progresstotal_unique_group",
+                violation_error_message=_("The progress table already holds this group's total."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.year}-{self.month:02d} {self.zone_id}/{self.lead_official_id}"
 
 
 def refresh_progress(project_ids):

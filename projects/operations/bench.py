@@ -134,17 +134,17 @@ class Command(BaseCommand):
 
     def bench_build(self, period):
         """The progress table built from nothing: the period's month (what a page pays at most
-        once a day when the nightly refresh has not run), then the rest of its year so far
-        (the nightly refresh's first run; the dashboard's curve adds those months up)."""
+        once a day when the nightly refresh has not run), then the rest of its year (the
+        nightly refresh's first run; the dashboard's curves add those months' totals up)."""
         clear_progress()
         start = time.perf_counter()
         store.ensure(Project, period)
         month = time.perf_counter() - start
         start = time.perf_counter()
-        rest = store.build(Project, [Period(period.year, m) for m in range(1, period.month)])
+        rest = store.build(Project, [Period(period.year, m) for m in range(1, 13)])
         self.stdout.write(
             f"progress table: {period.label} built for {Project.objects.count()} projects "
-            f"in {month * 1000:.0f} ms (once a day at most); the {len(rest)} months before it "
+            f"in {month * 1000:.0f} ms (once a day at most); the {len(rest)} other months of the year "
             f"in {(time.perf_counter() - start) * 1000:.0f} ms\n"
         )
 

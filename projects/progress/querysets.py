@@ -8,7 +8,6 @@ Every list, detail page, dashboard, printout and export reads
 """
 
 import datetime
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -38,46 +37,13 @@ from .expressions import (
     plan_sum,
     start_month,
 )
-from .period import Period, percent, quantize
-
-# Light ranks, so that lights sort and filter as numbers (see Light in models). A project with
-# neither a plan for the year nor a milestone cannot be judged: 无计划, below green.
-NONE, GREEN, YELLOW, RED = -1, 0, 1, 2
-
-# What a summary can group by: (fields, ordering).
-SUMMARY_GROUPS = {
-    "zone": (("zone", "zone__name", "zone__order"), ("zone__order", "zone__name")),
-    "lead_official": (
-        ("lead_official", "lead_official__name", "lead_official__position"),
-        ("lead_official__name",),
-    ),
-}
+from .lights import GREEN, NONE, RED, YELLOW
+from .period import Period
+from .relations import as_period, related
+from .totals import TotalsMixin
 
 
-LIGHT_NAMES = {NONE: "none", GREEN: "green", YELLOW: "yellow", RED: "red"}
-SUMMED = ("total_investment", "annual_plan", "month_amount", "ytd", "cumulative", "planned_to_date")
-
-
-def _empty_totals():
-    return {
-        "count": 0,
-        **dict.fromkeys(SUMMED, Decimal(0)),
-        **dict.fromkeys(LIGHT_NAMES.values(), 0),
-    }
-
-
-def _as_period(year, month):
-    return year if isinstance(year, Period) else Period(int(year), int(month))
-
-
-def _related(model, *names):
-    """The models behind `model`'s relations: the engine reads them through the Project model
-    it is the manager of, so that it imports no model module (see docs/architecture.md)."""
-    models = [model._meta.get_field(name).related_model for name in names]
-    return models[0] if len(models) == 1 else models
-
-
-class ProjectQuerySet(models.QuerySet):
+class ProjectQuerySet(TotalsMixin, models.QuerySet):
     def with_progress(self, year, month=None):
         """Annotate each project with its progress as of the end of `month` of `year`.
 
@@ -88,11 +54,11 @@ class ProjectQuerySet(models.QuerySet):
         open_problems, overdue_problems and light_rank (-1 no plan, 0 green, 1 yellow, 2 red).
         `year` may also be a Period.
         """
-        MonthlyReport, Milestone, Problem, AnnualPlan = _related(
+        MonthlyReport, Milestone, Problem, AnnualPlan = related(
             self.model, "reports", "milestones", "problem_items", "annual_plans"
         )
-        MonthlyPlan = _related(AnnualPlan, "months")
-        period = _as_period(year, month)
+        MonthlyPlan = related(AnnualPlan, "months")
+        period = as_period(year, month)
         plan_months = MonthlyPlan.objects.filter(
             annual_plan__project=OuterRef("pk"), annual_plan__year=period.year
         )
@@ -172,87 +138,11 @@ class ProjectQuerySet(models.QuerySet):
             ),
         )
 
-    def pace(self, period):
-        """The dashboard's curves: planned for months 0–12 and completed for months 0 to the
-        period's month. For the whole register the completed months come from the progress
-        table's month totals (kept by every write) when it holds each month of the year so
-        far; otherwise, or for a filtered set, from curves()."""
-        kept = None if self.query.where else store.completed_by_month(self.model, period)
-        if kept is None:
-            planned, completed = self.curves(period.year)
-            return planned, completed[: period.month + 1]
-        planned, _none = self.curves(period.year, completed=False)
-        completed, running = [(0, Decimal(0))], Decimal(0)
-        for month, total in kept:
-            running += total
-            completed.append((month, quantize(running)))
-        return planned, completed
-
-    def curves(self, year, completed=True):
-        """(planned, completed): [(month, cumulative amount)] for months 0–12 of `year`,
-        summed over these projects, in one query (completed is empty when not asked for).
-        Planned follows with_progress's planned_to_date (monthly plans where split, else
-        linear from the start month)."""
-        AnnualPlan, MonthlyReport = _related(self.model, "annual_plans", "reports")
-        MonthlyPlan = _related(AnnualPlan, "months")
-        # The whole register needs no list of its projects (a semi-join over all of them).
-        mine = {"project__in": self.values("pk")} if self.query.where else {}
-        plans = AnnualPlan.objects.filter(year=year, **mine)
-
-        def grouped(queryset, kind, key, amount):
-            return (
-                queryset.order_by()
-                .annotate(kind=Value(kind), key=key)
-                .values("kind", "key")
-                .annotate(total=models.Sum(amount))
-                .values_list("kind", "key", "total")
-            )
-
-        parts = [
-            grouped(
-                plans.filter(months__isnull=True),
-                "linear",
-                start_month(Period(int(year), 12), prefix="project__"),
-                "planned_investment",
-            )
-        ]
-        if completed:
-            parts.append(
-                grouped(
-                    MonthlyReport.objects.filter(year=year, **mine),
-                    "done",
-                    F("month"),
-                    "amount",
-                )
-            )
-        rows = grouped(
-            MonthlyPlan.objects.filter(annual_plan__in=plans), "split", F("month"), "amount"
-        ).union(*parts, all=True)
-        sums = {"split": {}, "linear": {}, "done": {}}
-        for kind, key, total in rows:
-            sums[kind][key] = Decimal(total or 0)
-        planned, done = [(0, Decimal(0))], [(0, Decimal(0))]
-        split_running = done_running = Decimal(0)
-        for month in range(1, 13):
-            split_running += sums["split"].get(month, 0)
-            done_running += sums["done"].get(month, 0)
-            spread = sum(
-                (
-                    total * (month - start + 1) / (13 - start)
-                    for start, total in sums["linear"].items()
-                    if start <= month
-                ),
-                Decimal(0),
-            )
-            planned.append((month, quantize(split_running + spread)))
-            done.append((month, quantize(done_running)))
-        return planned, done if completed else []
-
     def with_report_text(self, year, month=None):
         """Annotate report_progress and report_problems (形象进度, 存在问题) of the latest
         report of the period's year up to its month, and report_month, the month it is of."""
-        MonthlyReport = _related(self.model, "reports")
-        period = _as_period(year, month)
+        MonthlyReport = related(self.model, "reports")
+        period = as_period(year, month)
         latest = MonthlyReport.objects.filter(
             project=OuterRef("pk"), year=period.year, month__lte=period.month
         ).order_by("-month")
@@ -266,30 +156,37 @@ class ProjectQuerySet(models.QuerySet):
         """Projects that owe a report for the month: all but those still being planned and
         those completed before the month began (the one rule of the dashboard, 填报情况 and
         the reminders)."""
-        period = _as_period(year, month)
-        began = datetime.date(period.year, period.month, 1)
-        return self.exclude(status="planning").exclude(
-            Q(status="completed")
-            & (Q(actual_completion__isnull=True) | Q(actual_completion__lt=began))
-        )
+        return self.filter(_expected_to_report(as_period(year, month)))
 
     def without_report(self, year, month=None):
         """Those with no report for the month (an anti-join, not a lookup per project)."""
-        MonthlyReport = _related(self.model, "reports")
-        period = _as_period(year, month)
-        return self.exclude(
-            models.Exists(
-                MonthlyReport.objects.filter(
-                    project=OuterRef("pk"), year=period.year, month=period.month
-                )
+        return self.exclude(self._has_report(as_period(year, month)))
+
+    def with_report_missing(self, year, month=None):
+        """Annotate report_missing: the project owes the month's report and has none (what
+        the progress table keeps for the dashboard's count of missing reports)."""
+        period = as_period(year, month)
+        return self.annotate(
+            report_missing=Case(
+                When(_expected_to_report(period) & ~self._has_report(period), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
+
+    def _has_report(self, period):
+        MonthlyReport = related(self.model, "reports")
+        return models.Exists(
+            MonthlyReport.objects.filter(
+                project=OuterRef("pk"), year=period.year, month=period.month
             )
         )
 
     def with_report_status(self, year, month=None):
         """Annotate report_id and report_submitted_at: the project's report for that month
         and when it came in, or None."""
-        MonthlyReport = _related(self.model, "reports")
-        period = _as_period(year, month)
+        MonthlyReport = related(self.model, "reports")
+        period = as_period(year, month)
         report = MonthlyReport.objects.filter(
             project=OuterRef("pk"), year=period.year, month=period.month
         )
@@ -302,7 +199,7 @@ class ProjectQuerySet(models.QuerySet):
         """The figures of with_progress, read from the progress table (see store.py): a join
         rather than subqueries per project, for pages that judge every project at once.
         Builds the month in the table first when it is missing or stale."""
-        period = _as_period(year, month)
+        period = as_period(year, month)
         store.ensure(self.model, period)
         return self.alias(
             stored=FilteredRelation(
@@ -311,61 +208,14 @@ class ProjectQuerySet(models.QuerySet):
             )
         ).annotate(**{name: F(f"stored__{name}") for name in store.FIGURES})
 
-    def summary(self, year, month=None, by="zone"):
-        """Totals per zone (or per lead official) and overall, from the same figures as the rows.
 
-        Returns (rows, total): one dict per group that has projects, and the overall dict,
-        each with count, total_investment, annual_plan, ytd, cumulative, completion_rate,
-        time_schedule and the number of projects per light (none, green, yellow, red).
-        """
-        period = _as_period(year, month)
-        fields, ordering = SUMMARY_GROUPS[by]
-        # Added up in SQL over the progress table: one grouped join, whatever the number of
-        # projects.
-        groups = (
-            self.with_stored_progress(period)
-            .order_by()
-            .values(*fields)
-            .annotate(
-                count=models.Count("pk"),
-                **{f"sum_{name}": models.Sum(name) for name in SUMMED},
-                **{
-                    f"lights_{name}": models.Count("pk", filter=Q(light_rank=rank))
-                    for rank, name in LIGHT_NAMES.items()
-                },
-            )
-            .order_by(*ordering)
-        )
-        rows = []
-        for group in groups:
-            row = {name: group[name] for name in fields} | _empty_totals()
-            row["count"] = group["count"]
-            for name in SUMMED:
-                row[name] = Decimal(group[f"sum_{name}"] or 0)
-            for name in LIGHT_NAMES.values():
-                row[name] = group[f"lights_{name}"]
-            rows.append(row)
-        # The total is the sum of the groups, so the two can never disagree.
-        total = _empty_totals()
-        for row in rows:
-            for name in ("count", *SUMMED, *LIGHT_NAMES.values()):
-                total[name] += row[name]
-        for row in [*rows, total]:
-            for name in SUMMED:
-                row[name] = quantize(row[name])
-            row["completion_rate"] = percent(row["ytd"], row["annual_plan"])
-            # Plan-weighted: the plans due by the month over the annual plans.
-            row["time_schedule"] = (
-                percent(row["planned_to_date"], row["annual_plan"])
-                if row["annual_plan"]
-                else period.time_schedule
-            )
-            row["gap"] = (
-                None
-                if row["completion_rate"] is None
-                else quantize(row["time_schedule"] - row["completion_rate"])
-            )
-        return rows, total
+def _expected_to_report(period):
+    """Who owes a report for the month: all but the projects still being planned and those
+    completed before the month began."""
+    began = datetime.date(period.year, period.month, 1)
+    return ~Q(status="planning") & ~(
+        Q(status="completed") & (Q(actual_completion__isnull=True) | Q(actual_completion__lt=began))
+    )
 
 
 class ReportQuerySet(models.QuerySet):

@@ -16,6 +16,11 @@ How the table stays right:
   meeting date or project) recomputes that project's rows for every month held, in the
   writer's transaction: the models' signals call `refresh`, and the bulk writes of the
   import and the admin call it themselves.
+- Each month is also added up per zone and lead official (ProgressTotal: the totals,
+  officials list, dashboard curves, missing reports and light counts read these few rows).
+  A build adds them up anew; a recompute moves them by the difference between its projects'
+  rows before and after, which is why each row keeps the zone, lead official and total
+  investment it was written with.
 - On PostgreSQL, a build takes an exclusive advisory lock and a refresh a shared one, and a
   refresh locks its projects' rows, so that a build never misses a write committed while it
   ran and two writers of one project recompute one after the other. SQLite runs one writer
@@ -31,9 +36,11 @@ import threading
 from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
-from django.db.models import F, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from .lights import LIGHT_NAMES
 from .period import Period
 
 # The engine's figures the table holds, in its column order.
@@ -55,6 +62,22 @@ FIGURES = (
     "overdue_problems",
     "light_rank",
 )
+# Beside the figures, each row keeps what the totals group by and add up.
+KEPT = ("zone_id", "lead_official_id", "total_investment", "report_missing")
+# What a total (ProgressTotal) adds up over its group's rows.
+TOTALLED = (
+    "total_investment",
+    "annual_plan",
+    "month_amount",
+    "ytd",
+    "cumulative",
+    "planned_to_date",
+)
+COUNTED = {
+    "projects": Q(),
+    **{f"lights_{name}": Q(light_rank=rank) for rank, name in LIGHT_NAMES.items()},
+    "missing_reports": Q(report_missing=True),
+}
 LOCK_KEY = 7_190_219  # the advisory lock of the progress table, on PostgreSQL
 UNUSED_DAYS = 7  # `prune` drops months no page has read for this long
 
@@ -92,6 +115,11 @@ def _models(project_model):
     return rows, periods
 
 
+def _totals(project_model):
+    rows = project_model._meta.get_field("progress_rows").related_model
+    return rows._meta.apps.get_model(rows._meta.app_label, "ProgressTotal")
+
+
 def rules():
     """The thresholds the lights were judged by: a month built with others is rebuilt."""
     return f"red_gap={settings.JIEFANG_LIGHT_RED_GAP}; yellow_gap={settings.JIEFANG_LIGHT_YELLOW_GAP}; red_delay_days={settings.JIEFANG_LIGHT_RED_DELAY_DAYS}"
@@ -109,17 +137,22 @@ def _insert(projects, period):
     rows, _periods = _models(projects.model)
     select = (
         projects.with_progress(period)
+        .with_report_missing(period)
         .annotate(stored_year=Value(period.year), stored_month=Value(period.month))
         .order_by()
-        .values_list("pk", "stored_year", "stored_month", *FIGURES)
+        .values_list("pk", "stored_year", "stored_month", *FIGURES, *KEPT)
     )
+    _insert_select(rows, ["project_id", "year", "month", *FIGURES, *KEPT], select)
+
+
+def _insert_select(model, columns, select):
+    """INSERT INTO model's table (columns) SELECT …: the rows of a values_list queryset."""
     sql, params = select.query.sql_with_params()
-    columns = ["project_id", "year", "month", *FIGURES]
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(rows._meta.db_table)} "
-            f"({', '.join(quote(rows._meta.get_field(c).column) for c in columns)}) {sql}",
+            f"INSERT INTO {quote(model._meta.db_table)} "
+            f"({', '.join(quote(model._meta.get_field(c).column) for c in columns)}) {sql}",
             params,
         )
 
@@ -151,8 +184,14 @@ def ensure(project_model, period):
         month = rows.objects.filter(year=period.year, month=period.month)
         month.delete()
         _insert(project_model.objects.all(), period)
-        completed = month.aggregate(total=Sum("month_amount"))["total"] or 0
-        record = {"as_of": period.as_of, "rules": rules(), "used_on": today, "completed": completed}
+        totals = _totals(project_model)
+        totals.objects.filter(year=period.year, month=period.month).delete()
+        _insert_select(
+            totals,
+            ["year", "month", "zone_id", "lead_official_id", *TOTALLED, *COUNTED],
+            _added_up(month),
+        )
+        record = {"as_of": period.as_of, "rules": rules(), "used_on": today}
         if not held.update(**record):
             periods.objects.create(year=period.year, month=period.month, **record)
     return True
@@ -176,17 +215,11 @@ def refresh(project_model, project_ids):
             if connection.features.has_select_for_update:
                 list(projects.order_by("pk").select_for_update().values_list("pk"))
             theirs = rows.objects.filter(project_id__in=chunk)
-            before = _month_sums(theirs)
+            before = _add_up(theirs)
             theirs.delete()
             for period in held:
                 _insert(projects, period)
-            after = _month_sums(theirs)
-            for key in sorted(set(before) | set(after)):  # in one order: no deadlock
-                change = after.get(key, 0) - before.get(key, 0)
-                if change:
-                    periods.objects.filter(year=key[0], month=key[1]).update(
-                        completed=F("completed") + change
-                    )
+            _move(project_model, before, _add_up(theirs))
 
 
 def forget(project_model, project_ids):
@@ -198,10 +231,9 @@ def forget(project_model, project_ids):
     with transaction.atomic():
         _lock(shared=True)
         theirs = rows.objects.filter(project_id__in=project_ids)
-        before = _month_sums(theirs)
+        before = _add_up(theirs)
         theirs.delete()
-        for (year, month), total in sorted(before.items()):
-            periods.objects.filter(year=year, month=month).update(completed=F("completed") - total)
+        _move(project_model, before, {})
     _deleting().update(project_ids)
 
 
@@ -209,30 +241,82 @@ def deleted(project_ids):
     _deleting().difference_update(project_ids)
 
 
-def _month_sums(rows):
+def _added_up(rows):
+    """These table rows added up per month, zone and lead official, in ProgressTotal's
+    columns: (year, month, zone_id, lead_official_id, *TOTALLED, *COUNTED)."""
+    money = DecimalField(max_digits=18, decimal_places=2)
+    sums = {
+        f"sum_{name}": Coalesce(Sum(name), Value(0), output_field=money) for name in TOTALLED
+    }  # 0 for a group whose projects have no plan
+    counts = {f"count_{name}": Count("pk", filter=rule) for name, rule in COUNTED.items()}
+    return (
+        rows.order_by()
+        .values("year", "month", "zone_id", "lead_official_id")
+        .annotate(**sums, **counts)
+        .values_list("year", "month", "zone_id", "lead_official_id", *sums, *counts)
+    )
+
+
+def _add_up(rows):
+    """{(year, month, zone_id, lead_official_id): {field: value}} of these table rows."""
     return {
-        (year, month): total
-        for year, month, total in rows.order_by()
-        .values("year", "month")
-        .annotate(total=Sum("month_amount"))
-        .values_list("year", "month", "total")
+        tuple(group[:4]): {
+            name: value for name, value in zip((*TOTALLED, *COUNTED), group[4:], strict=True)
+        }
+        for group in _added_up(rows)
     }
 
 
-def completed_by_month(project_model, period):
-    """[(month, completed investment of every project)] for months 1 to the period's month,
-    from the months held; None unless every one of them is held as of its day."""
+def _group(key):
+    year, month, zone_id, lead_official_id = key
+    return {"year": year, "month": month, "zone_id": zone_id, "lead_official_id": lead_official_id}
+
+
+def _move(project_model, before, after):
+    """Move the totals by the difference between some projects' rows before and after."""
+    totals = _totals(project_model)
+    # In one order, so that two writers never wait for each other's totals in a circle.
+    for key in sorted(set(before) | set(after), key=lambda key: (*key[:3], key[3] or 0)):
+        old, new = before.get(key, {}), after.get(key, {})
+        change = {name: new.get(name, 0) - old.get(name, 0) for name in (*TOTALLED, *COUNTED)}
+        if not any(change.values()):
+            continue
+        group = totals.objects.filter(**_group(key))
+        moved = {name: F(name) + value for name, value in change.items() if value}
+        if not group.update(**moved):
+            # A group's first project: the unique index makes a concurrent writer's insert
+            # of the same group wait, then do nothing; both then add their difference.
+            totals.objects.bulk_create([totals(**_group(key))], ignore_conflicts=True)
+            group.update(**moved)
+
+
+def month_sums(project_model, year):
+    """{month: (planned_to_date, month_amount)} of every project, for the months of `year`
+    the table holds as of their day (from the totals)."""
     _rows, periods = _models(project_model)
-    wanted = {Period(period.year, month) for month in range(1, period.month + 1)}
-    held = {
-        Period(year, month): (as_of, kept_rules, completed)
-        for year, month, as_of, kept_rules, completed in periods.objects.filter(
-            year=period.year, month__lte=period.month
-        ).values_list("year", "month", "as_of", "rules", "completed")
-    }
-    if any(held.get(month, (None, None))[:2] != (month.as_of, rules()) for month in wanted):
-        return None
-    return [(month.month, held[month][2]) for month in sorted(wanted, key=lambda p: p.month)]
+    current = [
+        month
+        for month, as_of, kept_rules in periods.objects.filter(year=year).values_list(
+            "month", "as_of", "rules"
+        )
+        if (as_of, kept_rules) == (Period(year, month).as_of, rules())
+    ]
+    sums = dict.fromkeys(current, (0, 0))  # a month held with no project at all adds up to 0
+    for row in (
+        _totals(project_model)
+        .objects.filter(year=year, month__in=current)
+        .order_by()
+        .values("month")
+        .annotate(planned=Sum("planned_to_date"), completed=Sum("month_amount"))
+    ):
+        sums[row["month"]] = (row["planned"], row["completed"])
+    return sums
+
+
+def totals(project_model, period):
+    """The month's totals per zone and lead official, built first when missing or stale."""
+    ensure(project_model, period)
+    return _totals(project_model).objects.filter(year=period.year, month=period.month)
 
 
 def clear(project_model):
@@ -241,6 +325,7 @@ def clear(project_model):
     with transaction.atomic():
         _lock(shared=False)
         _models(project_model)[0].objects.all().delete()
+        _totals(project_model).objects.all().delete()
         periods.objects.all().delete()
 
 
@@ -260,29 +345,44 @@ def prune(project_model, keep=(), today=None):
         _lock(shared=False)
         for year, month in months:
             rows.objects.filter(year=year, month=month).delete()
+            _totals(project_model).objects.filter(year=year, month=month).delete()
             periods.objects.filter(year=year, month=month).delete()
     return len(months)
 
 
 def disagreements(project_model, period):
-    """Projects whose stored row differs from the engine's figures now: [(pk, figure,
-    stored, engine)]. Empty when the table agrees."""
+    """Where the stored month differs from the engine's figures now: [(project pk or total's
+    group, figure, stored, engine)]. Empty when the table and its totals agree."""
     rows, _periods = _models(project_model)
-    stored = {
-        row[0]: row[1:]
-        for row in rows.objects.filter(year=period.year, month=period.month).values_list(
-            "project_id", *FIGURES
-        )
-    }
+    month = rows.objects.filter(year=period.year, month=period.month)
+    stored = {row[0]: row[1:] for row in month.values_list("project_id", *FIGURES, *KEPT)}
     found = []
-    engine = project_model.objects.with_progress(period).values_list("pk", *FIGURES)
+    engine = (
+        project_model.objects.with_progress(period)
+        .with_report_missing(period)
+        .values_list("pk", *FIGURES, *KEPT)
+    )
     for pk, *figures in engine.iterator(chunk_size=5000):
         kept = stored.pop(pk, None)
         if kept is None:
             found.append((pk, "row", None, "missing"))
             continue
-        for name, mine, theirs in zip(FIGURES, kept, figures, strict=True):
+        for name, mine, theirs in zip((*FIGURES, *KEPT), kept, figures, strict=True):
             if mine != theirs:
                 found.append((pk, name, mine, theirs))
     found.extend((pk, "row", "extra", None) for pk in stored)
+    # The totals against the rows they add up.
+    kept = {
+        tuple(key[:4]): dict(zip((*TOTALLED, *COUNTED), key[4:], strict=True))
+        for key in _totals(project_model)
+        .objects.filter(year=period.year, month=period.month)
+        .values_list("year", "month", "zone_id", "lead_official_id", *TOTALLED, *COUNTED)
+    }
+    for key, sums in _add_up(month).items():
+        held = kept.pop(key, dict.fromkeys(sums, 0))
+        found.extend(
+            (key, name, held[name], value) for name, value in sums.items() if held[name] != value
+        )
+    for key, held in kept.items():  # groups with no project left hold nothing
+        found.extend((key, name, value, 0) for name, value in held.items() if value)
     return found

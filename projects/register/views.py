@@ -7,7 +7,6 @@ from pathlib import Path
 import markdown
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -31,6 +30,7 @@ from projects.models import (
 )
 from projects.permissions import ReadMixin, reportable_projects
 from projects.web.mixins import ObjectListView, PeriodMixin, TableExportMixin
+from projects.web.pagination import CountedPaginator
 
 from . import charts, exports, ranking
 from .filters import ProjectFilterSet
@@ -54,6 +54,24 @@ class ProjectListView(ObjectListView):
             # index in order and stop at the page, instead of sorting every project.
             projects = projects.filter(light_rank__isnull=False)
         return projects
+
+    def get_table_pagination(self, table):
+        """Filtered by nothing but lights, zone and lead official, the list's length is
+        added up from the progress table's totals rather than counted over the join."""
+        paginate = super().get_table_pagination(table)
+        filters = self.filterset
+        if paginate is False or not filters.is_bound or not filters.is_valid():
+            return paginate
+        chosen = {name: value for name, value in filters.form.cleaned_data.items() if value}
+        if set(chosen) - {"light", "zone", "lead_official"}:
+            return paginate
+        count = Project.objects.stored_count(
+            self.period,
+            lights=[Light(light) for light in chosen.get("light", Light.values)],
+            zone=chosen.get("zone"),
+            lead_official=chosen.get("lead_official"),
+        )
+        return {**paginate, "paginator_class": CountedPaginator, "count": count}
 
     def render_to_response(self, context, **response_kwargs):
         """Every row of more than JIEFANG_BACKGROUND_EXPORT_OVER projects is written in the
@@ -152,10 +170,8 @@ class OfficialListView(TableExportMixin, ReadMixin, PeriodMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows, total = Project.objects.filter(lead_official__isnull=False).summary(
-            self.period, by="lead_official"
-        )
-        table = OfficialTable(rows, period=self.period)
+        rows, _total = Project.objects.summary(self.period, by="lead_official")
+        table = OfficialTable([row for row in rows if row["lead_official"]], period=self.period)
         RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
         context.update(title=_("Lead officials"), table=table)
         return context
@@ -228,13 +244,7 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
             .select_related("lead_official", "zone")
             .order_by("-gap", "code")[:20]
         )
-        missing = (
-            Project.objects.expected_to_report(period)
-            .without_report(period)
-            .values("lead_official__name")
-            .annotate(count=Count("pk"))
-            .order_by("-count", "lead_official__name")
-        )
+        missing = Project.objects.missing_reports(period)
         context.update(
             title=_("Dashboard"),
             zones=zones,

@@ -148,12 +148,18 @@ def test_every_write_that_changes_a_figure_recomputes_the_projects_row(june, wri
 
 
 def assert_month_totals():
-    """Each month's total is the sum of its rows, which is the sum of its reports."""
+    """Each month held agrees with the engine, its totals add up its rows, and the month's
+    completed total is the sum of its reports."""
     for held in ProgressPeriod.objects.all():
-        rows = ProjectProgress.objects.filter(year=held.year, month=held.month)
-        assert held.completed == sum(row.month_amount for row in rows)
+        period = Period(held.year, held.month)
+        assert store.disagreements(Project, period) == []
         reports = MonthlyReport.objects.filter(year=held.year, month=held.month)
-        assert held.completed == sum(report.amount for report in reports)
+        assert completed(period) == sum(report.amount for report in reports)
+
+
+def completed(period):
+    """The month's completed investment, from the totals."""
+    return store.month_sums(Project, period.year)[period.month][1]
 
 
 def test_a_write_recomputes_every_month_held_and_leaves_other_projects_alone(june, zone):
@@ -168,7 +174,7 @@ def test_a_write_recomputes_every_month_held_and_leaves_other_projects_alone(jun
     assert ProjectProgress.objects.get(project=other, year=2013, month=6).pk == untouched
     report(june, 2013, 5, "300.00")
     report(other, 2013, 5, "40.00")
-    assert ProgressPeriod.objects.get(year=2013, month=5).completed == Decimal("340.00")
+    assert completed(may) == Decimal("340.00")
     assert_month_totals()
 
 
@@ -185,11 +191,11 @@ def test_deleting_a_project_with_its_reports_takes_it_out_of_the_table_and_the_t
     report(other, 2013, 6, "700.00")
     open_problem(june)
     milestone(june, "开工", datetime.date(2013, 9, 1))
-    assert ProgressPeriod.objects.get(year=2013, month=6).completed == Decimal("5700.00")
+    assert completed(JUNE) == Decimal("5700.00")
     Project.objects.get(pk=june.pk).delete()  # its reports, plan, problem and milestone too
     connection.check_constraints()  # no row left behind for a project that is gone
     assert not ProjectProgress.objects.filter(project_id=june.pk).exists()
-    assert ProgressPeriod.objects.get(year=2013, month=6).completed == Decimal("700.00")
+    assert completed(JUNE) == Decimal("700.00")
     assert stored(other).month_amount == Decimal("700.00")
     assert_month_totals()
     report(other, 2013, 5, "10.00")  # later writes in the same thread recompute as before
@@ -265,24 +271,31 @@ def test_the_command_builds_checks_and_prunes(demo, capsys):
     today = timezone.localdate()
     current = Period(today.year, today.month)
     latest = MonthlyReport.objects.latest_period()
-    year_so_far = {(today.year, month) for month in range(1, today.month + 1)} | {
-        (latest.year, month) for month in range(1, latest.month + 1)
+    whole_years = {(today.year, month) for month in range(1, 13)} | {
+        (latest.year, month) for month in range(1, 13)
     }
-    assert set(ProgressPeriod.objects.values_list("year", "month")) == year_so_far | {
+    assert set(ProgressPeriod.objects.values_list("year", "month")) == whole_years | {
         (current.shifted(-1).year, current.shifted(-1).month)
     }
     call_command("refresh_progress", "--check")
     assert _("The progress table agrees with the engine.") in capsys.readouterr().out
 
-    # A row changed behind the engine's back is found and named.
+    # A row changed behind the engine's back is found and named, and so is its group's total,
+    # which no longer adds up its rows.
     row = ProjectProgress.objects.filter(year=latest.year, month=latest.month).first()
     ProjectProgress.objects.filter(pk=row.pk).update(ytd=row.ytd + 1)
     with pytest.raises(CommandError) as refused:
         call_command("refresh_progress", "--check")
     assert str(refused.value) == _(
         "The progress table differs from the engine in %(count)s figure(s)."
-    ) % {"count": 1}
-    assert f" {row.project_id} ytd" in capsys.readouterr().err
+    ) % {"count": 2}
+    err = capsys.readouterr().err
+    assert _("project %(pk)s") % {"pk": row.project_id} + " ytd" in err
+    total = _("total of zone %(zone)s, lead official %(official)s") % {
+        "zone": row.zone_id,
+        "official": row.lead_official_id or "-",
+    }
+    assert total + " ytd" in err
 
     # --rebuild forgets it and builds anew.
     call_command("refresh_progress", "--rebuild")
@@ -311,14 +324,15 @@ def test_the_command_refuses_a_bad_month():
 
 @pytest.mark.parametrize("count", [3, 30])
 def test_building_a_month_takes_the_same_statements_for_any_number_of_projects(zone, count):
-    """Check, lock (on PostgreSQL), check again, delete, one INSERT … SELECT, the month's
-    total, and its record (an UPDATE, then an INSERT the first time)."""
+    """Check, lock (on PostgreSQL), check again, delete the rows, one INSERT … SELECT,
+    delete the totals, one INSERT … SELECT of them, and the month's record (an UPDATE, then
+    an INSERT the first time)."""
     make_projects(zone, count)
     with CaptureQueriesContext(connection) as queries:
         assert store.ensure(Project, JUNE)
     statements = [query["sql"] for query in queries if "SAVEPOINT" not in query["sql"]]
-    assert len(statements) <= 8
-    assert sum(sql.startswith("INSERT INTO") for sql in statements) == 2  # rows, month
+    assert len(statements) <= 9
+    assert sum(sql.startswith("INSERT INTO") for sql in statements) == 3  # rows, totals, month
     assert ProjectProgress.objects.filter(year=2013, month=6).count() == count
     with CaptureQueriesContext(connection) as queries:
         assert not store.ensure(Project, JUNE)
@@ -342,15 +356,19 @@ def test_the_dashboards_curves_add_up_the_months_held_and_agree_with_the_reports
     period = MonthlyReport.objects.latest_period()
     direct_planned, direct_completed = Project.objects.curves(period.year)
     expected = (direct_planned, direct_completed[: period.month + 1])
-    # Not every month of the year held: the curves come from the reports.
+    # Not every month of the year held: the curves come from the plans and reports.
     store.ensure(Project, period)
-    assert store.completed_by_month(Project, period) is None or period.month == 1
+    assert set(store.month_sums(Project, period.year)) == {period.month}
     assert Project.objects.pace(period) == expected
-    # Every month held: the completed curve adds up their totals, to the same numbers.
-    for month in range(1, period.month + 1):
+    # Every month held: both curves add up the table's totals, to the same numbers.
+    for month in range(1, 13):
         store.ensure(Project, Period(period.year, month))
-    assert store.completed_by_month(Project, period) is not None
-    assert Project.objects.pace(period) == expected
+    assert set(store.month_sums(Project, period.year)) == set(range(1, 13))
+    with CaptureQueriesContext(connection) as queries:
+        assert Project.objects.pace(period) == expected
+    text = " ".join(query["sql"] for query in queries)
+    for table in ("monthlyreport", "annualplan", "monthlyplan"):
+        assert f"projects_{table}" not in text, table
     # A report written now moves both alike.
     project = Project.objects.order_by("code").first()
     report(project, period.year, period.month, "123.45") if not MonthlyReport.objects.filter(

@@ -54,3 +54,44 @@ def test_a_build_waits_for_a_write_in_progress_and_includes_it(zone):
     row = Project.objects.with_stored_progress(JUNE).get(pk=project.pk)
     assert row.ytd == Decimal("5000.00")
     assert store.disagreements(Project, JUNE) == []
+
+
+def test_two_writers_adding_the_first_projects_of_a_new_group_make_one_total(zone):
+    """The second writer's insert of the group's total waits for the first's, then adds its
+    difference to that row: one row holding both projects."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: SQLite runs one writer at a time")
+    from projects.models import Official, ProgressTotal
+
+    store.ensure(Project, JUNE)
+    newcomer = Official.objects.create(name="新领导", position="区长助理")
+    first_in, errors = threading.Event(), []
+
+    def writer(code, hold):
+        try:
+            with transaction.atomic():
+                project = make_project(zone, code, lead_official=newcomer)
+                report(project, 2013, 6, "100.00")
+                if hold:
+                    first_in.set()
+                    hold.wait(10)
+        except Exception as error:  # reported below, in the test's thread
+            errors.append(error)
+        finally:
+            connection.close()
+
+    release = threading.Event()
+    first = threading.Thread(target=writer, args=("G-1", release))
+    first.start()
+    assert first_in.wait(10)
+    second = threading.Thread(target=writer, args=("G-2", None))
+    second.start()
+    second.join(1)
+    assert second.is_alive()  # waiting on the first writer's uncommitted total
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert errors == []
+    group = ProgressTotal.objects.get(year=2013, month=6, lead_official=newcomer)
+    assert (group.projects, group.month_amount) == (2, Decimal("200.00"))
+    assert store.disagreements(Project, JUNE) == []

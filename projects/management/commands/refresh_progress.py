@@ -19,16 +19,16 @@ def parse_month(value):
         raise CommandError(_("Give the month as YYYY-MM, like 2025-10.")) from None
 
 
-def year_so_far(period):
-    return [Period(period.year, month) for month in range(1, period.month + 1)]
+def whole_year(period):
+    return [Period(period.year, month) for month in range(1, 13)]
 
 
 class Command(BaseCommand):
     help = (
         "Bring the progress table up to today: rebuild every month held whose as-of day or "
-        "light thresholds changed, build every month of this year so far, last month and the "
-        "year of the latest month with reports so far, and drop other months no page has read "
-        "for a week. Run nightly, after midnight."
+        "light thresholds changed, build every month of this year, last month and the year of "
+        "the latest month with reports, and drop other months no page has read for a week. "
+        "Run nightly, after midnight."
     )
 
     def add_arguments(self, parser):
@@ -56,10 +56,11 @@ class Command(BaseCommand):
             clear_progress()
         current = Period.current()
         latest = MonthlyReport.objects.latest_period()
-        # The dashboard's curve adds up every month of the year so far: those are kept.
+        # The dashboard's curves add up the totals of every month of the year (the plan's
+        # curve runs to December): those are kept.
         wanted = {
-            *year_so_far(current),
-            *year_so_far(latest),
+            *whole_year(current),
+            *whole_year(latest),
             current.shifted(-1),
             *month,
         }
@@ -93,12 +94,19 @@ class Command(BaseCommand):
             store.ensure(Project, period)
             found = store.disagreements(Project, period)
             differences += len(found)
-            for pk, figure, stored, engine in found[:20]:
+            for where, figure, stored, engine in found[:20]:
+                if isinstance(where, tuple):  # a total: (year, month, zone, lead official)
+                    where = _("total of zone %(zone)s, lead official %(official)s") % {
+                        "zone": where[2],
+                        "official": where[3] or "-",
+                    }
+                else:
+                    where = _("project %(pk)s") % {"pk": where}
                 self.stderr.write(
-                    _("%(month)s project %(pk)s %(figure)s: table %(stored)s, engine %(engine)s")
+                    _("%(month)s %(where)s %(figure)s: table %(stored)s, engine %(engine)s")
                     % {
                         "month": period.label,
-                        "pk": pk,
+                        "where": where,
                         "figure": figure,
                         "stored": stored,
                         "engine": engine,

@@ -1,0 +1,213 @@
+"""The engine's totals: what a set of projects adds up to (per zone, per lead official and
+overall), the dashboard's curves, its missing reports and the light counts.
+
+For the whole register they read the progress table's totals per month, zone and lead
+official (see store.py); a set of projects filtered otherwise is added up over its rows of
+the table with one grouped join.
+"""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q, Value
+
+from . import store
+from .expressions import start_month
+from .lights import LIGHT_NAMES
+from .period import Period, percent, quantize
+from .relations import as_period, related
+
+# What a summary can group by: (fields, ordering).
+SUMMARY_GROUPS = {
+    "zone": (("zone", "zone__name", "zone__order"), ("zone__order", "zone__name")),
+    "lead_official": (
+        ("lead_official", "lead_official__name", "lead_official__position"),
+        ("lead_official__name",),
+    ),
+}
+
+SUMMED = ("total_investment", "annual_plan", "month_amount", "ytd", "cumulative", "planned_to_date")
+
+
+def _empty_totals():
+    return {
+        "count": 0,
+        **dict.fromkeys(SUMMED, Decimal(0)),
+        **dict.fromkeys(LIGHT_NAMES.values(), 0),
+    }
+
+
+class TotalsMixin:
+    """The totals of ProjectQuerySet."""
+
+    def pace(self, period):
+        """The dashboard's curves: planned for months 0–12 and completed for months 0 to the
+        period's month. For the whole register both come from the progress table's totals
+        (kept by every write) for the months it holds as of their day: planned when it holds
+        the whole year, completed when it holds the year so far; otherwise from curves()."""
+        held = {} if self.query.where else store.month_sums(self.model, period.year)
+        planned_held = all(month in held for month in range(1, 13))
+        completed_held = all(month in held for month in range(1, period.month + 1))
+        if not (planned_held and completed_held):
+            planned, completed = self.curves(period.year, completed=not completed_held)
+        if planned_held:
+            planned = [(0, Decimal(0))] + [
+                (month, quantize(held[month][0])) for month in range(1, 13)
+            ]
+        if completed_held:
+            completed, running = [(0, Decimal(0))], Decimal(0)
+            for month in range(1, period.month + 1):
+                running += held[month][1]
+                completed.append((month, quantize(running)))
+        return planned, completed[: period.month + 1]
+
+    def curves(self, year, completed=True):
+        """(planned, completed): [(month, cumulative amount)] for months 0–12 of `year`,
+        summed over these projects, in one query (completed is empty when not asked for).
+        Planned follows with_progress's planned_to_date (monthly plans where split, else
+        linear from the start month)."""
+        AnnualPlan, MonthlyReport = related(self.model, "annual_plans", "reports")
+        MonthlyPlan = related(AnnualPlan, "months")
+        # The whole register needs no list of its projects (a semi-join over all of them).
+        mine = {"project__in": self.values("pk")} if self.query.where else {}
+        plans = AnnualPlan.objects.filter(year=year, **mine)
+
+        def grouped(queryset, kind, key, amount):
+            return (
+                queryset.order_by()
+                .annotate(kind=Value(kind), key=key)
+                .values("kind", "key")
+                .annotate(total=models.Sum(amount))
+                .values_list("kind", "key", "total")
+            )
+
+        parts = [
+            grouped(
+                plans.filter(months__isnull=True),
+                "linear",
+                start_month(Period(int(year), 12), prefix="project__"),
+                "planned_investment",
+            )
+        ]
+        if completed:
+            parts.append(
+                grouped(
+                    MonthlyReport.objects.filter(year=year, **mine),
+                    "done",
+                    F("month"),
+                    "amount",
+                )
+            )
+        rows = grouped(
+            MonthlyPlan.objects.filter(annual_plan__in=plans), "split", F("month"), "amount"
+        ).union(*parts, all=True)
+        sums = {"split": {}, "linear": {}, "done": {}}
+        for kind, key, total in rows:
+            sums[kind][key] = Decimal(total or 0)
+        planned, done = [(0, Decimal(0))], [(0, Decimal(0))]
+        split_running = done_running = Decimal(0)
+        for month in range(1, 13):
+            split_running += sums["split"].get(month, 0)
+            done_running += sums["done"].get(month, 0)
+            spread = sum(
+                (
+                    total * (month - start + 1) / (13 - start)
+                    for start, total in sums["linear"].items()
+                    if start <= month
+                ),
+                Decimal(0),
+            )
+            planned.append((month, quantize(split_running + spread)))
+            done.append((month, quantize(done_running)))
+        return planned, done if completed else []
+
+    def missing_reports(self, year, month=None):
+        """[{lead_official__name, count}]: the projects of each lead official that owe the
+        month's report and have none, most first (from the progress table's totals)."""
+        period = as_period(year, month)
+        return (
+            store.totals(self.model, period)
+            .values("lead_official__name")
+            .annotate(count=models.Sum("missing_reports"))
+            .filter(count__gt=0)
+            .order_by("-count", "lead_official__name")
+        )
+
+    def stored_count(self, year, month=None, lights=(), **groups):
+        """How many projects have one of these lights (Light members, or their ranks) in
+        the month, within a zone and/or of a lead official (groups: zone=, lead_official=,
+        None for any), added up from the progress table's totals."""
+        period = as_period(year, month)
+        ranks = {getattr(light, "rank", light) for light in lights}
+        counts = store.totals(self.model, period).filter(
+            **{name: value for name, value in groups.items() if value is not None}
+        )
+        sums = counts.aggregate(
+            **{
+                name: models.Sum(f"lights_{name}")
+                for rank, name in LIGHT_NAMES.items()
+                if rank in ranks
+            }
+        )
+        return sum(value or 0 for value in sums.values())
+
+    def summary(self, year, month=None, by="zone"):
+        """Totals per zone (or per lead official) and overall, from the same figures as the rows.
+
+        Returns (rows, total): one dict per group that has projects, and the overall dict,
+        each with count, total_investment, annual_plan, ytd, cumulative, completion_rate,
+        time_schedule and the number of projects per light (none, green, yellow, red).
+        """
+        period = as_period(year, month)
+        fields, ordering = SUMMARY_GROUPS[by]
+        if self.query.where:
+            # Some projects: added up in SQL over their rows of the progress table, one
+            # grouped join.
+            groups = self.with_stored_progress(period).order_by().values(*fields)
+            groups = groups.annotate(
+                count=models.Count("pk"),
+                **{f"sum_{name}": models.Sum(name) for name in SUMMED},
+                **{
+                    f"light_{name}": models.Count("pk", filter=Q(light_rank=rank))
+                    for rank, name in LIGHT_NAMES.items()
+                },
+            )
+        else:
+            # Every project: the table's totals per zone and lead official, a few rows.
+            groups = store.totals(self.model, period).order_by().values(*fields)
+            groups = groups.annotate(
+                count=models.Sum("projects"),
+                **{f"sum_{name}": models.Sum(name) for name in SUMMED},
+                **{f"light_{name}": models.Sum(f"lights_{name}") for name in LIGHT_NAMES.values()},
+            ).filter(count__gt=0)
+        groups = groups.order_by(*ordering)
+        rows = []
+        for group in groups:
+            row = {name: group[name] for name in fields} | _empty_totals()
+            row["count"] = group["count"]
+            for name in SUMMED:
+                row[name] = Decimal(group[f"sum_{name}"] or 0)
+            for name in LIGHT_NAMES.values():
+                row[name] = group[f"light_{name}"]
+            rows.append(row)
+        # The total is the sum of the groups, so the two can never disagree.
+        total = _empty_totals()
+        for row in rows:
+            for name in ("count", *SUMMED, *LIGHT_NAMES.values()):
+                total[name] += row[name]
+        for row in [*rows, total]:
+            for name in SUMMED:
+                row[name] = quantize(row[name])
+            row["completion_rate"] = percent(row["ytd"], row["annual_plan"])
+            # Plan-weighted: the plans due by the month over the annual plans.
+            row["time_schedule"] = (
+                percent(row["planned_to_date"], row["annual_plan"])
+                if row["annual_plan"]
+                else period.time_schedule
+            )
+            row["gap"] = (
+                None
+                if row["completion_rate"] is None
+                else quantize(row["time_schedule"] - row["completion_rate"])
+            )
+        return rows, total
