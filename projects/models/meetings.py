@@ -120,6 +120,10 @@ class Problem(Versioned):
         ordering = ["status", "deadline", "pk"]
         verbose_name = _("problem")
         verbose_name_plural = _("problems")
+        indexes = [
+            # The dashboard's most overdue problems: the oldest deadlines first, read in order.
+            models.Index(fields=["deadline", "id"], name="problem_deadline"),
+        ]
 
     def __str__(self):
         return self.description[:40]

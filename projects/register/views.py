@@ -254,10 +254,9 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
             planned=planned[1 : period.month + 1],
             points=points,
             red=red,
-            overdue=Problem.objects.with_overdue(period.as_of)
-            .filter(is_overdue=True)
-            .select_related("project__lead_official", "responsible_unit")
-            .order_by("-escalation", "deadline")[:20],
+            overdue=Problem.objects.most_overdue(period.as_of).select_related(
+                "project__lead_official", "responsible_unit"
+            )[:20],
             escalations=[
                 (level, count)
                 for level, count in zip(

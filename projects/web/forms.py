@@ -1,6 +1,8 @@
 """Forms every page shares: the period picker, and model forms that refuse to overwrite a
 save made after they were loaded (optimistic locking)."""
 
+from html import escape
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
@@ -110,29 +112,45 @@ class VersionedModelForm(forms.ModelForm):
 
 
 class QuickSelectMixin:
-    """A select drawn in Python rather than through a template per option: a province's
-    register lists thousands of lead officials, and Django's option templates took most of
-    the project list's time. The markup is the same as Django's."""
+    """A select drawn in Python rather than through a template and an option dict per option:
+    a province's register lists thousands of lead officials, and Django's option rendering
+    took most of the project list's time. The markup is the same as Django's."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group, options, _index in widget["optgroups"]:
-            if group:
-                parts.append(format_html('<optgroup label="{}">', group))
-            parts.extend(
-                format_html(
-                    '<option value="{}"{}>{}</option>',
-                    option["value"],
-                    flatatt(option["attrs"]),
-                    option["label"],
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
+        chosen = set(self.format_value(value))
+        parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
+        for group, options in self.grouped():
+            if group is not None:
+                parts.append(f'<optgroup label="{escape(str(group))}">')
+            for option_value, label in options:
+                option_value = "" if option_value is None else str(option_value)
+                selected = option_value in chosen
+                if selected and not self.allow_multiple_selected:
+                    chosen = set()  # Django selects the first option of a value only
+                parts.append(
+                    f'<option value="{escape(option_value)}"{" selected" if selected else ""}>'
+                    f"{escape(str(label))}</option>"
                 )
-                for option in options
-            )
-            if group:
+            if group is not None:
                 parts.append("</optgroup>")
         parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 (every part is escaped by format_html)
+        # Every value and label above is escaped (html.escape, as Django's escape does).
+        return mark_safe("".join(parts))  # noqa: S308
+
+    def grouped(self):
+        """[(group label or None, [(value, label)])], in the order of the choices."""
+        found = []
+        for option_value, label in self.choices:
+            if isinstance(label, (list, tuple)):
+                found.append((option_value, label))
+            elif found and found[-1][0] is None:
+                found[-1][1].append((option_value, label))
+            else:
+                found.append((None, [(option_value, label)]))
+        return found
 
 
 class QuickSelect(QuickSelectMixin, forms.Select):

@@ -40,3 +40,13 @@ def test_bench_reports_pages_export_and_import_with_ratios(settings):
     assert re.search(
         r"^background export of one zone \(\d+ projects\): \d+ ms, peak [\d.]+ MiB$", text, re.M
     ), text
+
+    # Pages only, on the table as the first run left it: nothing is built anew.
+    from projects.models import ProgressPeriod
+
+    built = dict(ProgressPeriod.objects.values_list("month", "built_at"))
+    out = io.StringIO()
+    call_command("bench", repeat=1, skip_build=True, skip_export=True, skip_import=True, stdout=out)
+    assert "progress table:" not in out.getvalue()
+    assert re.search(r"^dashboard\s+[\d.]+", out.getvalue(), re.M), out.getvalue()
+    assert dict(ProgressPeriod.objects.values_list("month", "built_at")) == built

@@ -64,3 +64,18 @@ def test_a_page_of_red_projects_reads_the_progress_table_by_index(explain, zone,
     plan = explain(page)
     assert "Seq Scan on projects_projectprogress" not in plan, plan
     assert REPORTS not in plan, plan  # the figures come from the table, not the reports
+
+
+def test_the_dashboards_most_overdue_problems_are_read_in_deadline_order(explain, zone):
+    from projects.models import Problem
+    from tests.conftest import make_project
+
+    project = make_project(zone, "P-1")
+    for day in range(1, 29):
+        Problem.objects.create(
+            project=project, description=f"问题{day}", deadline=f"2013-05-{day:02d}"
+        )
+    page = Problem.objects.most_overdue(Period(2013, 6).as_of).select_related("project")[:20]
+    plan = explain(page)
+    assert "problem_deadline" in plan, plan  # walked in order, stopping at the page
+    assert "Sort" not in plan.split("problem_deadline")[0], plan

@@ -74,3 +74,23 @@ def test_the_register_shows_and_filters_by_level(client, demo_users):
     assert (
         not client.get(reverse("projects:problem_list"), {"escalation": "1"}).context["table"].data
     )
+
+
+def test_the_most_overdue_come_most_escalated_first_and_only_overdue(demo):
+    project = Problem.objects.get(deadline=DEADLINE).project
+    as_of = DEADLINE + datetime.timedelta(days=30)
+    for days in (3, 10, 20, 0, -5):  # 提醒, 催办, 督办, the deadline day, not yet due
+        Problem.objects.create(
+            project=project,
+            description=f"问题{days}",
+            deadline=as_of - datetime.timedelta(days=days),
+        )
+    listed = list(Problem.objects.most_overdue(as_of))
+    overdue = Problem.objects.with_overdue(as_of).filter(is_overdue=True)
+    assert {problem.pk for problem in listed} == set(overdue.values_list("pk", flat=True))
+    levels = [problem.escalation for problem in listed]
+    assert levels == sorted(levels, reverse=True)
+    assert Escalation.SUPERVISE in levels and Escalation.REMIND in levels
+    assert [p.pk for p in listed] == [
+        p.pk for p in overdue.order_by("-escalation", "deadline", "pk")
+    ]
