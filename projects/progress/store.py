@@ -132,22 +132,55 @@ def _lock(shared):
             cursor.execute(f"SELECT {function}(%s)", [LOCK_KEY])
 
 
-def _insert(projects, period):
-    """Write the engine's rows of `projects` for `period` with one INSERT … SELECT."""
-    rows, _periods = _models(projects.model)
-    select = (
-        projects.with_progress(period)
-        .with_report_missing(period)
-        .annotate(stored_year=Value(period.year), stored_month=Value(period.month))
-        .order_by()
-        .values_list("pk", "stored_year", "stored_month", *FIGURES, *KEPT)
-    )
-    _insert_select(rows, ["project_id", "year", "month", *FIGURES, *KEPT], select)
+def _insert(project_model, period, project_ids=None):
+    """Write the engine's rows for `period` (of these projects, or of every one) with one
+    INSERT … SELECT."""
+    rows, _periods = _models(project_model)
+    sql, params = _engine(project_model, period)
+    if project_ids is not None:
+        # The month's query for every project, narrowed to these: the databases fold the
+        # outer condition into it, so that it reads these projects by their key.
+        quote = connection.ops.quote_name
+        sql = (
+            f"SELECT * FROM ({sql}) {quote('engine')} WHERE {quote('engine')}."
+            f"{quote('stored_project')} IN ({', '.join(['%s'] * len(project_ids))})"
+        )
+        params = (*params, *project_ids)
+    _execute_insert(rows, ["project_id", "year", "month", *FIGURES, *KEPT], sql, params)
+
+
+# The engine's query of a month, compiled once per process for its as-of day and thresholds:
+# building and compiling it costs several times what running it for one project does, and
+# a write recomputes every month held.
+_compiled = {}
+
+
+def _engine(project_model, period):
+    key = (connection.alias, connection.vendor, period, period.as_of, rules())
+    if key not in _compiled:
+        select = (
+            project_model.objects.with_progress(period)
+            .with_report_missing(period)
+            .annotate(
+                stored_project=F("pk"),
+                stored_year=Value(period.year),
+                stored_month=Value(period.month),
+            )
+            .order_by()
+            .values_list("stored_project", "stored_year", "stored_month", *FIGURES, *KEPT)
+        )
+        if len(_compiled) >= 100:  # months of days gone by
+            _compiled.clear()
+        _compiled[key] = select.query.sql_with_params()
+    return _compiled[key]
 
 
 def _insert_select(model, columns, select):
     """INSERT INTO model's table (columns) SELECT …: the rows of a values_list queryset."""
-    sql, params = select.query.sql_with_params()
+    _execute_insert(model, columns, *select.query.sql_with_params())
+
+
+def _execute_insert(model, columns, sql, params):
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -183,7 +216,7 @@ def ensure(project_model, period):
             return False
         month = rows.objects.filter(year=period.year, month=period.month)
         month.delete()
-        _insert(project_model.objects.all(), period)
+        _insert(project_model, period)
         totals = _totals(project_model)
         totals.objects.filter(year=period.year, month=period.month).delete()
         _insert_select(
@@ -218,7 +251,7 @@ def refresh(project_model, project_ids):
             before = _add_up(theirs)
             theirs.delete()
             for period in held:
-                _insert(projects, period)
+                _insert(project_model, period, chunk)
             _move(project_model, before, _add_up(theirs))
 
 
