@@ -36,11 +36,10 @@ import threading
 from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F, Sum, Value
 from django.utils import timezone
 
-from .lights import LIGHT_NAMES
+from . import ledger
 from .period import Period
 
 # The engine's figures the table holds, in its column order.
@@ -64,20 +63,6 @@ FIGURES = (
 )
 # Beside the figures, each row keeps what the totals group by and add up.
 KEPT = ("zone_id", "lead_official_id", "total_investment", "report_missing")
-# What a total (ProgressTotal) adds up over its group's rows.
-TOTALLED = (
-    "total_investment",
-    "annual_plan",
-    "month_amount",
-    "ytd",
-    "cumulative",
-    "planned_to_date",
-)
-COUNTED = {
-    "projects": Q(),
-    **{f"lights_{name}": Q(light_rank=rank) for rank, name in LIGHT_NAMES.items()},
-    "missing_reports": Q(report_missing=True),
-}
 LOCK_KEY = 7_190_219  # the advisory lock of the progress table, on PostgreSQL
 UNUSED_DAYS = 7  # `prune` drops months no page has read for this long
 
@@ -113,11 +98,6 @@ def _models(project_model):
     rows = project_model._meta.get_field("progress_rows").related_model
     periods = rows._meta.apps.get_model(rows._meta.app_label, "ProgressPeriod")
     return rows, periods
-
-
-def _totals(project_model):
-    rows = project_model._meta.get_field("progress_rows").related_model
-    return rows._meta.apps.get_model(rows._meta.app_label, "ProgressTotal")
 
 
 def rules():
@@ -217,12 +197,12 @@ def ensure(project_model, period):
         month = rows.objects.filter(year=period.year, month=period.month)
         month.delete()
         _insert(project_model, period)
-        totals = _totals(project_model)
+        totals = ledger.model(project_model)
         totals.objects.filter(year=period.year, month=period.month).delete()
         _insert_select(
             totals,
-            ["year", "month", "zone_id", "lead_official_id", *TOTALLED, *COUNTED],
-            _added_up(month),
+            ["year", "month", "zone_id", "lead_official_id", *ledger.TOTALLED, *ledger.COUNTED],
+            ledger.added_up(month),
         )
         record = {"as_of": period.as_of, "rules": rules(), "used_on": today}
         if not held.update(**record):
@@ -248,11 +228,11 @@ def refresh(project_model, project_ids):
             if connection.features.has_select_for_update:
                 list(projects.order_by("pk").select_for_update().values_list("pk"))
             theirs = rows.objects.filter(project_id__in=chunk)
-            before = _add_up(theirs)
+            before = ledger.add_up(theirs)
             theirs.delete()
             for period in held:
                 _insert(project_model, period, chunk)
-            _move(project_model, before, _add_up(theirs))
+            ledger.move(project_model, before, ledger.add_up(theirs))
 
 
 def forget(project_model, project_ids):
@@ -264,63 +244,14 @@ def forget(project_model, project_ids):
     with transaction.atomic():
         _lock(shared=True)
         theirs = rows.objects.filter(project_id__in=project_ids)
-        before = _add_up(theirs)
+        before = ledger.add_up(theirs)
         theirs.delete()
-        _move(project_model, before, {})
+        ledger.move(project_model, before, {})
     _deleting().update(project_ids)
 
 
 def deleted(project_ids):
     _deleting().difference_update(project_ids)
-
-
-def _added_up(rows):
-    """These table rows added up per month, zone and lead official, in ProgressTotal's
-    columns: (year, month, zone_id, lead_official_id, *TOTALLED, *COUNTED)."""
-    money = DecimalField(max_digits=18, decimal_places=2)
-    sums = {
-        f"sum_{name}": Coalesce(Sum(name), Value(0), output_field=money) for name in TOTALLED
-    }  # 0 for a group whose projects have no plan
-    counts = {f"count_{name}": Count("pk", filter=rule) for name, rule in COUNTED.items()}
-    return (
-        rows.order_by()
-        .values("year", "month", "zone_id", "lead_official_id")
-        .annotate(**sums, **counts)
-        .values_list("year", "month", "zone_id", "lead_official_id", *sums, *counts)
-    )
-
-
-def _add_up(rows):
-    """{(year, month, zone_id, lead_official_id): {field: value}} of these table rows."""
-    return {
-        tuple(group[:4]): {
-            name: value for name, value in zip((*TOTALLED, *COUNTED), group[4:], strict=True)
-        }
-        for group in _added_up(rows)
-    }
-
-
-def _group(key):
-    year, month, zone_id, lead_official_id = key
-    return {"year": year, "month": month, "zone_id": zone_id, "lead_official_id": lead_official_id}
-
-
-def _move(project_model, before, after):
-    """Move the totals by the difference between some projects' rows before and after."""
-    totals = _totals(project_model)
-    # In one order, so that two writers never wait for each other's totals in a circle.
-    for key in sorted(set(before) | set(after), key=lambda key: (*key[:3], key[3] or 0)):
-        old, new = before.get(key, {}), after.get(key, {})
-        change = {name: new.get(name, 0) - old.get(name, 0) for name in (*TOTALLED, *COUNTED)}
-        if not any(change.values()):
-            continue
-        group = totals.objects.filter(**_group(key))
-        moved = {name: F(name) + value for name, value in change.items() if value}
-        if not group.update(**moved):
-            # A group's first project: the unique index makes a concurrent writer's insert
-            # of the same group wait, then do nothing; both then add their difference.
-            totals.objects.bulk_create([totals(**_group(key))], ignore_conflicts=True)
-            group.update(**moved)
 
 
 def month_sums(project_model, year):
@@ -336,7 +267,7 @@ def month_sums(project_model, year):
     ]
     sums = dict.fromkeys(current, (0, 0))  # a month held with no project at all adds up to 0
     for row in (
-        _totals(project_model)
+        ledger.model(project_model)
         .objects.filter(year=year, month__in=current)
         .order_by()
         .values("month")
@@ -349,7 +280,7 @@ def month_sums(project_model, year):
 def totals(project_model, period):
     """The month's totals per zone and lead official, built first when missing or stale."""
     ensure(project_model, period)
-    return _totals(project_model).objects.filter(year=period.year, month=period.month)
+    return ledger.model(project_model).objects.filter(year=period.year, month=period.month)
 
 
 def clear(project_model):
@@ -358,7 +289,7 @@ def clear(project_model):
     with transaction.atomic():
         _lock(shared=False)
         _models(project_model)[0].objects.all().delete()
-        _totals(project_model).objects.all().delete()
+        ledger.model(project_model).objects.all().delete()
         periods.objects.all().delete()
 
 
@@ -378,7 +309,7 @@ def prune(project_model, keep=(), today=None):
         _lock(shared=False)
         for year, month in months:
             rows.objects.filter(year=year, month=month).delete()
-            _totals(project_model).objects.filter(year=year, month=month).delete()
+            ledger.model(project_model).objects.filter(year=year, month=month).delete()
             periods.objects.filter(year=year, month=month).delete()
     return len(months)
 
@@ -406,12 +337,14 @@ def disagreements(project_model, period):
     found.extend((pk, "row", "extra", None) for pk in stored)
     # The totals against the rows they add up.
     kept = {
-        tuple(key[:4]): dict(zip((*TOTALLED, *COUNTED), key[4:], strict=True))
-        for key in _totals(project_model)
+        tuple(key[:4]): dict(zip((*ledger.TOTALLED, *ledger.COUNTED), key[4:], strict=True))
+        for key in ledger.model(project_model)
         .objects.filter(year=period.year, month=period.month)
-        .values_list("year", "month", "zone_id", "lead_official_id", *TOTALLED, *COUNTED)
+        .values_list(
+            "year", "month", "zone_id", "lead_official_id", *ledger.TOTALLED, *ledger.COUNTED
+        )
     }
-    for key, sums in _add_up(month).items():
+    for key, sums in ledger.add_up(month).items():
         held = kept.pop(key, dict.fromkeys(sums, 0))
         found.extend(
             (key, name, held[name], value) for name, value in sums.items() if held[name] != value
