@@ -211,7 +211,7 @@ def watch():
             signals.post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
         if projects_of is _of_project:
             signals.post_init.connect(_remember_project, sender=model, dispatch_uid=uid)
-    # A deleted project leaves the table (and the month totals) before its rows cascade.
+    # A deleted project leaves the table (and its totals) before its rows cascade.
     signals.pre_delete.connect(
         lambda sender, instance, **kwargs: store.forget(Project, [instance.pk]),
         sender=Project,
