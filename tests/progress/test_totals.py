@@ -162,6 +162,11 @@ def test_the_list_filtered_by_light_counts_from_the_totals(client, two_groups, o
     assert response.context["table"].paginator.count == wanted
     assert len(response.context["table"].page.object_list) == wanted
     assert not [q for q in queries if 'COUNT(*) AS "__count" FROM "projects_project"' in q["sql"]]
+    # Sorted by light, every project is counted from the totals too.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"year": 2013, "month": 6, "sort": "-light"})
+    assert response.context["table"].paginator.count == Project.objects.count() == 6
+    assert not [q for q in queries if 'COUNT(*) AS "__count" FROM "projects_project"' in q["sql"]]
     # A search is counted over the rows, as before.
     response = client.get(url, {**params, "q": "项目1"})
     assert response.context["table"].paginator.count == (
