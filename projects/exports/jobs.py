@@ -10,6 +10,7 @@ worker's memory does not grow with the number of projects.
 """
 
 import datetime
+import logging
 import tempfile
 
 from django.conf import settings
@@ -21,6 +22,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from projects.models import ExportJob
+
+logger = logging.getLogger(__name__)
 
 STALE = datetime.timedelta(hours=1)  # a job running this long lost its worker
 BUILDERS = {}  # kind: function(job, progress) returning a workbook, and the file's name
@@ -100,16 +103,27 @@ def run_next(now=None):
         return None
     try:
         name = build(job)
-    except Exception as error:  # noqa: BLE001 (the job records any failure for its page)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.FAILED, error=str(error)[:1000], finished_at=timezone.now()
-        )
+    except ValueError as error:  # a builder's refusal, worded for the requester
+        _fail(job, str(error))
+    except Exception:  # noqa: BLE001 (anything else: logged, and the page says to retry)
+        logger.exception("export job %s failed", job.pk)
+        with translation.override(settings.LANGUAGE_CODE):  # as the builders speak
+            reason = _(
+                "The export failed. Export again; if it fails again, tell the project office."
+            )
+        _fail(job, reason)
     else:
         ExportJob.objects.filter(pk=job.pk).update(
             status=ExportJob.Status.DONE, progress=100, file=name, finished_at=timezone.now()
         )
     job.refresh_from_db()
     return job
+
+
+def _fail(job, reason):
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportJob.Status.FAILED, error=reason[:1000], finished_at=timezone.now()
+    )
 
 
 def run_pending(now=None):

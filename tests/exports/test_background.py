@@ -294,3 +294,28 @@ def test_the_worker_refuses_a_too_short_interval():
         call_command("run_exports", "--every", "0.5")
     assert str(refused.value) == _("Look for jobs at most once a second (--every 1 or more).")
     assert User.objects.count() == 0
+
+
+def test_an_unexpected_failure_is_logged_and_the_page_says_to_export_again(
+    client, demo, office_user, monkeypatch, caplog
+):
+    """What went wrong inside is for the log, not for the requester's page."""
+
+    def broken(job, progress):
+        raise RuntimeError("connection to server lost: internal detail")
+
+    monkeypatch.setitem(exports.BUILDERS, "progress", (broken, "进度表"))
+    job = ExportJob.objects.create(
+        requested_by=office_user, year=2013, month=5, unit="万元", project_count=6000
+    )
+    exports.run_pending()
+    job.refresh_from_db()
+    assert job.status == "failed"
+    assert job.error == _(
+        "The export failed. Export again; if it fails again, tell the project office."
+    )
+    assert "internal detail" in caplog.text
+    client.force_login(office_user)
+    page = client.get(reverse("projects:export_job", args=[job.pk])).content.decode()
+    assert job.error in page and "internal detail" not in page
+    assert "导出失败" in page
