@@ -175,21 +175,19 @@ class ProjectQuerySet(TotalsMixin, models.QuerySet):
         )
 
     def _has_report(self, period):
+        return models.Exists(self._report(period))
+
+    def _report(self, period):
+        """The project's report for the period's month (a subquery on the outer project)."""
         MonthlyReport = related(self.model, "reports")
-        return models.Exists(
-            MonthlyReport.objects.filter(
-                project=OuterRef("pk"), year=period.year, month=period.month
-            )
+        return MonthlyReport.objects.filter(
+            project=OuterRef("pk"), year=period.year, month=period.month
         )
 
     def with_report_status(self, year, month=None):
         """Annotate report_id and report_submitted_at: the project's report for that month
         and when it came in, or None."""
-        MonthlyReport = related(self.model, "reports")
-        period = as_period(year, month)
-        report = MonthlyReport.objects.filter(
-            project=OuterRef("pk"), year=period.year, month=period.month
-        )
+        report = self._report(as_period(year, month))
         return self.annotate(
             report_id=Subquery(report.values("pk")[:1]),
             report_submitted_at=Subquery(report.values("submitted_at")[:1]),

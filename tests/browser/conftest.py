@@ -121,3 +121,32 @@ def wait_until(page, expression, timeout=10.0):
         if time.monotonic() > deadline:
             raise AssertionError(f"not true after {timeout} s: {expression}")
         page.wait_for_timeout(100)
+
+
+# Phones: the size every phone screenshot is taken at, and one smaller.
+PHONES = {"390x844": (390, 844), "360x640": (360, 640)}
+
+
+def phone_site(browser, demo_site, size):
+    width, height = size
+    context = browser.new_context(
+        viewport={"width": width, "height": height},
+        locale="zh-CN",
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
+    return context, Watched(context.new_page(), demo_site)
+
+
+@pytest.fixture
+def phone(browser, demo_site):
+    context, watched = phone_site(browser, demo_site, PHONES["390x844"])
+    yield watched
+    context.close()
+    assert watched.problems == []
+
+
+def overflow(page):
+    """How far the page is wider than the screen (0 when nothing scrolls sideways)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")

@@ -10,16 +10,13 @@ from playwright.sync_api import expect
 from projects.exports import jobs
 from projects.models import ExportJob
 
-from .test_phone import PHONES, overflow, phone_site
+from .conftest import overflow
 
 
 @pytest.fixture
-def office_phone(browser, demo_site, settings):
+def office_phone(phone, settings):
     settings.JIEFANG_BACKGROUND_EXPORT_OVER = 4  # the demo's 10 projects go to the background
-    context, watched = phone_site(browser, demo_site, PHONES["390x844"])
-    yield watched
-    context.close()
-    assert watched.problems == []
+    return phone
 
 
 def test_a_large_export_shows_its_progress_and_then_its_download(office_phone):

@@ -12,39 +12,12 @@ from playwright.sync_api import expect
 from projects.models import MonthlyReport, Problem, Project, ReportPhoto
 from tests.reporting.images import jpeg
 
-from .conftest import Watched, wait_until
-
-PHONES = {"390x844": (390, 844), "360x640": (360, 640)}
+from .conftest import PHONES, overflow, phone_site, wait_until
 
 
 @pytest.fixture(params=sorted(PHONES))
 def phone_size(request):
     return PHONES[request.param]
-
-
-def phone_site(browser, demo_site, size):
-    width, height = size
-    context = browser.new_context(
-        viewport={"width": width, "height": height},
-        locale="zh-CN",
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-    )
-    return context, Watched(context.new_page(), demo_site)
-
-
-@pytest.fixture
-def phone(browser, demo_site):
-    context, watched = phone_site(browser, demo_site, PHONES["390x844"])
-    yield watched
-    context.close()
-    assert watched.problems == []
-
-
-def overflow(page):
-    """How far the page is wider than the screen (0 when nothing scrolls sideways)."""
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
 def small_controls(page):
