@@ -4,6 +4,8 @@
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# make run PORT=8100 serves on another port.
+PORT ?= 8000
 
 .PHONY: run test lint install install-dev messages bench clean
 
@@ -25,13 +27,13 @@ install-dev: $(VENV)/.installed-dev
 # (in production a systemd timer runs `send_reminders`: docs/deployment.md).
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py setup_demo
+	DEBUG=1 $(PY) manage.py setup_demo || echo "(未导入演示数据:见上方原因)"
 	DEBUG=1 $(PY) manage.py send_reminders
 	DEBUG=1 $(PY) manage.py refresh_progress
 	DEBUG=1 $(PY) manage.py send_reminders --every 600 >/dev/null & reminders=$$!; \
 	DEBUG=1 $(PY) manage.py run_exports --every 2 >/dev/null & exports=$$!; \
 	trap 'kill $$reminders $$exports 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # One worker per core (pytest-xdist); PYTEST_ARGS="-n 0" runs in one process.
 test: install-dev

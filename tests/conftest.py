@@ -1,7 +1,6 @@
 """Small builders for test data, and the users of each role."""
 
 import datetime
-import os
 from decimal import Decimal
 
 import pytest
@@ -158,9 +157,16 @@ def own_media_and_cache(settings, tmp_path):
     }
 
 
+def setup_demo(**options):
+    """`manage.py setup_demo` as `make run` calls it, with DEBUG on (it refuses otherwise)."""
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    with override_settings(DEBUG=True):
+        call_command("setup_demo", **options)
+
+
 @pytest.fixture
 def demo_users(db):
     """The demo data with its accounts, as `make run` sets them up, in the article's 2013."""
-    from django.core.management import call_command
-
-    call_command("setup_demo", year=2013, stdout=open(os.devnull, "w"))
+    setup_demo(year=2013)

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.db.models import Sum
 from django.urls import reverse
 
@@ -19,6 +18,7 @@ from projects.models import (
     Zone,
 )
 from projects.progress.period import Period
+from tests.conftest import setup_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -56,9 +56,9 @@ def test_no_real_person_from_the_article_leads_a_project(demo):
 
 
 def test_setup_demo_runs_twice_without_changing_anything(capsys):
-    call_command("setup_demo")
+    setup_demo()
     counts = (Project.objects.count(), MonthlyReport.objects.count(), User.objects.count())
-    call_command("setup_demo")
+    setup_demo()
     assert (Project.objects.count(), MonthlyReport.objects.count(), User.objects.count()) == counts
     output = capsys.readouterr().out
     assert "office" in output and "jiefang-demo-2013" in output
@@ -68,7 +68,7 @@ def test_setup_demo_runs_twice_without_changing_anything(capsys):
 
 
 def test_demo_accounts_can_log_in(client):
-    call_command("setup_demo")
+    setup_demo()
     for username in ("office", "observer", "chenlixin", "liaison"):
         response = client.post(
             reverse("login"), {"username": username, "password": "jiefang-demo-2013"}
@@ -90,7 +90,7 @@ def test_roles_in_code_match_the_migrations():
     after = {g.name: set(g.permissions.values_list("pk", flat=True)) for g in Group.objects.all()}
     assert after == before
     Group.objects.all().delete()
-    call_command("setup_demo", stdout=open("/dev/null", "w"))
+    setup_demo()
     assert {
         g.name: set(g.permissions.values_list("pk", flat=True)) for g in Group.objects.all()
     } == before

@@ -14,8 +14,11 @@ the story's May:
 """
 
 import datetime
+import json
 from decimal import Decimal
+from functools import cache
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -36,6 +39,24 @@ STORY = Period(2013, 5)
 STORY_NOW = datetime.date(2013, 5, 31)
 PROJECT_DATES = ["planned_start", "planned_completion", "actual_start", "actual_completion"]
 MILESTONE_DATES = ["baseline_date", "planned_date", "actual_date"]
+
+
+@cache
+def demo_codes():
+    """The codes of the demo's projects, as fixtures/demo.json holds them."""
+    with open(settings.BASE_DIR / "fixtures" / "demo.json", encoding="utf-8") as handle:
+        return frozenset(
+            row["fields"]["code"] for row in json.load(handle) if row["model"] == "projects.project"
+        )
+
+
+def holds_a_real_register(also=()):
+    """True when the register holds a project that is neither the demo's nor one of `also`'s
+    code prefixes (the load test's own LT- projects)."""
+    real = Project.objects.exclude(code__in=demo_codes())
+    for prefix in also:
+        real = real.exclude(code__startswith=prefix)
+    return real.exists()
 
 
 @transaction.atomic

@@ -18,10 +18,12 @@ import urllib.request
 from collections import defaultdict
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.models import MonthlyReport, Official, Project, Zone, refresh_progress
+from projects.operations.demo import holds_a_real_register
 
 PASSWORD = "loadtest-password-2013"
 LOOPBACK = re.compile(r"^https?://(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$")
@@ -72,6 +74,17 @@ class Command(BaseCommand):
             raise CommandError("只允许对本机回环地址做压力测试。")
         if not 1 <= seconds <= 600:
             raise CommandError("--seconds 必须在 1 到 600 之间。")
+        # It writes reports and accounts with a known password: a throwaway database only.
+        if not settings.DEBUG or holds_a_real_register(also=["LT-"]):
+            raise CommandError(
+                "压力测试只在演示或空白的临时数据库上运行(DEBUG 开启,项目库中没有真实项目)。"
+            )
+        try:
+            self.run(base_url, seconds, officials, observers)
+        finally:
+            self.clean_up()
+
+    def run(self, base_url, seconds, officials, observers):
         self.base_url = base_url
         projects = self.prepare(officials, observers)
         self.latencies = defaultdict(list)
@@ -89,6 +102,17 @@ class Command(BaseCommand):
         for thread in threads:
             thread.join()
         self.report(seconds)
+
+    @staticmethod
+    def clean_up():
+        """Remove what the load test made: its lt-* accounts, LT- projects and their officials."""
+        projects = Project.objects.filter(code__startswith="LT-")
+        officials = Official.objects.filter(projects__in=projects).distinct()
+        official_pks = list(officials.values_list("pk", flat=True))
+        for project in projects:
+            project.delete()
+        Official.objects.filter(pk__in=official_pks).delete()
+        User.objects.filter(username__startswith="lt-").delete()
 
     def prepare(self, officials, observers):
         """Accounts lt-official-NN (each leading one project) and lt-observer-N."""

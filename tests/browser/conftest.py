@@ -12,7 +12,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from django.core.management import call_command
+
+from tests.conftest import setup_demo
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -48,7 +49,7 @@ def browser():
 
 @pytest.fixture
 def demo_site(live_server):
-    call_command("setup_demo", year=2013, stdout=open(os.devnull, "w"))
+    setup_demo(year=2013)
     return live_server.url
 
 

@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from projects.models import MonthlyReport, Project
+from tests.conftest import setup_demo
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -31,7 +32,7 @@ def snapshot():
 
 
 def test_backup_and_restore_round_trip(tmp_path):
-    call_command("setup_demo", year=2013, stdout=open("/dev/null", "w"))
+    setup_demo(year=2013)
     report = MonthlyReport.objects.get(project__code="JF2013-001", year=2013, month=5)
     report.amount = Decimal("2345.67")
     report._history_user = User.objects.get(username="office")
@@ -65,7 +66,7 @@ def test_restore_refuses_a_missing_or_broken_file(tmp_path):
         call_command("restore", str(tmp_path / "nothing"), yes=True)
     broken = tmp_path / "broken.backup"
     broken.write_bytes(b"this is not a backup")
-    call_command("setup_demo", year=2013, stdout=open("/dev/null", "w"))
+    setup_demo(year=2013)
     before = snapshot()
     with pytest.raises(CommandError):
         call_command("restore", str(broken), yes=True)
@@ -121,7 +122,7 @@ def _corrupted(tmp_path):
 def test_restore_verifies_before_it_touches_anything(tmp_path, make, reason):
     """A 0-byte file, an unrelated database, a damaged one: refused in Chinese, and the
     register and the photos are as they were."""
-    call_command("setup_demo", year=2013, stdout=open("/dev/null", "w"))
+    setup_demo(year=2013)
     if connection.vendor == "postgresql" and make is _unrelated_database:
         pytest.skip("an SQLite file is not a PostgreSQL dump: the broken-file test covers it")
     source = make(tmp_path)
@@ -139,7 +140,7 @@ def test_restore_verifies_before_it_touches_anything(tmp_path, make, reason):
 
 
 def test_restore_refuses_a_backup_from_a_newer_version(tmp_path):
-    call_command("setup_demo", year=2013, stdout=open("/dev/null", "w"))
+    setup_demo(year=2013)
     from django.db.migrations.recorder import MigrationRecorder
 
     MigrationRecorder.Migration.objects.create(app="projects", name="9999_from_the_future")
@@ -157,7 +158,7 @@ def test_the_offices_word_templates_are_backed_up_and_restored(tmp_path):
 
     from projects.models import DocumentTemplate
 
-    call_command("setup_demo", year=2013, stdout=open("/dev/null", "w"))
+    setup_demo(year=2013)
     template = DocumentTemplate(kind="minutes")
     template.file.save("本区纪要.docx", ContentFile(b"docx bytes"), save=True)
     path = Path(template.file.path)

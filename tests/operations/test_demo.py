@@ -6,13 +6,14 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Meeting, MonthlyReport, Problem, Project
 from projects.operations.demo import bring_to_today
 from projects.progress.period import Period
+from tests.conftest import make_project, setup_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def planned_projects(year):
 
 
 def test_make_run_opens_on_a_living_register(client):
-    call_command("setup_demo", stdout=open("/dev/null", "w"))
+    setup_demo()
     today = timezone.localdate()
     this = Period.current()
     last = Period(today.year - (today.month == 1), 12 if today.month == 1 else today.month - 1)
@@ -86,6 +87,108 @@ def test_the_story_moves_to_any_today(demo, today, through, partial):
 
 
 def test_year_2013_keeps_the_articles_dates():
-    call_command("setup_demo", year=2013, stdout=open("/dev/null", "w"))
+    setup_demo(year=2013)
     assert Meeting.objects.get().date == datetime.date(2013, 5, 28)
     assert MonthlyReport.objects.latest_period() == Period(2013, 5)
+
+
+def test_setup_demo_refuses_to_run_with_debug_off(settings):
+    """Production (DEBUG off) never gets the demo's accounts with their published password."""
+    settings.DEBUG = False
+    with pytest.raises(CommandError) as refused:
+        call_command("setup_demo")
+    assert "DEBUG" in str(refused.value) and "拒绝" in str(refused.value)
+    assert not User.objects.exists() and not Project.objects.exists()
+
+
+def test_setup_demo_creates_no_account_beside_a_real_register(zone):
+    """A register holding real projects gets neither the demo data nor any demo account."""
+    make_project(zone, code="410802-2026-001", name="真实项目")
+    with pytest.raises(CommandError) as refused:
+        setup_demo()
+    assert "非演示项目" in str(refused.value)
+    assert not User.objects.filter(username__in=["office", "observer", "liaison"]).exists()
+    assert Project.objects.count() == 1
+
+
+def test_setup_demo_exits_with_status_1_and_a_chinese_message(tmp_path):
+    """As the shell sees it: exit status 1 and the reason in Chinese, no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
+        "DEBUG": "0",
+        "SECRET_KEY": "demo-refusal-test-" + "x" * 40,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "setup_demo"],
+        cwd=django_settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert "拒绝运行 setup_demo" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_loadtest_refuses_a_real_register_and_production(zone, settings):
+    make_project(zone, code="410802-2026-001", name="真实项目")
+    settings.DEBUG = True
+    with pytest.raises(CommandError) as refused:
+        call_command("loadtest", "--base-url", "http://127.0.0.1:9", "--seconds", "1")
+    assert "临时数据库" in str(refused.value)
+    Project.objects.all().delete()
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("loadtest", "--base-url", "http://127.0.0.1:9", "--seconds", "1")
+    assert not User.objects.filter(username__startswith="lt-").exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_loadtest_removes_the_accounts_and_projects_it_made(settings, live_server, capsys):
+    """A real one-second run against the test server: what it made for itself (lt-* accounts,
+    LT- projects and their officials) is gone afterwards, and the demo is as it was."""
+    from projects.models import Official
+
+    setup_demo(year=2013)
+    settings.DEBUG = True
+    before = (Project.objects.count(), Official.objects.count(), User.objects.count())
+    call_command(
+        "loadtest",
+        "--base-url",
+        live_server.url,
+        "--seconds",
+        "1",
+        "--officials",
+        "2",
+        "--observers",
+        "1",
+    )
+    assert "丢失的写入 0" in capsys.readouterr().out
+    assert not User.objects.filter(username__startswith="lt-").exists()
+    assert not Project.objects.filter(code__startswith="LT-").exists()
+    assert (Project.objects.count(), Official.objects.count(), User.objects.count()) == before
+
+
+def test_make_run_serves_on_the_port_given():
+    """`make run PORT=8100` (as the README says) serves on 8100; 8000 without it."""
+    import subprocess
+
+    from django.conf import settings as django_settings
+
+    def serve_line(*args):
+        done = subprocess.run(
+            ["make", "-n", "run", *args],
+            cwd=django_settings.BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return next(line for line in done.stdout.splitlines() if "runserver" in line)
+
+    assert serve_line("PORT=8100").endswith("runserver 127.0.0.1:8100")
+    assert serve_line().endswith("runserver 127.0.0.1:8000")

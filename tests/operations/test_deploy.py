@@ -154,8 +154,8 @@ def serve_two(database_url):
         "SECRET_KEY": "two-servers-test-key-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
     }
-    for command in (["migrate", "-v0"], ["setup_demo", "--year", "2013"]):
-        manage(env, *command)
+    manage(env, "migrate", "-v0")
+    manage(env | {"DEBUG": "1"}, "setup_demo", "--year", "2013")  # refused with DEBUG off
     ports = [free_port(), free_port()]
     servers = [
         subprocess.Popen(

@@ -3,13 +3,14 @@ account per role (local demo only)."""
 
 from io import StringIO
 
+from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from projects.models import Official, Project, Unit
-from projects.operations.demo import STORY, bring_to_today
+from projects.operations.demo import STORY, bring_to_today, holds_a_real_register
 from projects.roles import ensure_roles
 
 PASSWORD = "jiefang-demo-2013"
@@ -44,6 +45,16 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        # Demo accounts share one published password: never on a production site, and never
+        # beside a real register (the office account of the demo has every right).
+        if not settings.DEBUG:
+            raise CommandError(
+                "演示数据和演示账号只用于本机演示:DEBUG 关闭(生产环境)时拒绝运行 setup_demo。"
+            )
+        if holds_a_real_register():
+            raise CommandError(
+                "项目库中已有非演示项目:拒绝导入演示数据和创建演示账号(演示账号的密码是公开的)。"
+            )
         ensure_roles()
         if Project.objects.exists():
             self.stdout.write("项目库已有数据,未重复导入演示数据。")
