@@ -130,6 +130,22 @@ def office_notification():
     return {"pk": notification.pk}
 
 
+def office_notification_line():
+    """A line of the office's own notification, about a project; anyone else gets 404."""
+    from projects.models import ReminderItem
+
+    notification = Notification.objects.get(pk=office_notification()["pk"])
+    item = ReminderItem.objects.create(
+        notification=notification,
+        recipient=notification.recipient,
+        kind=ReminderItem.Kind.CHASE,
+        subject_key=f"project:{own_project().pk}",
+        period="2013-05",
+        text="提醒",
+    )
+    return {"pk": notification.pk, "item": item.pk}
+
+
 def locked_attempt(username="someone"):
     """A log-in locked after five failures, as django-axes records it; the unlock form's data."""
     from axes.models import AccessAttempt
@@ -179,7 +195,7 @@ PREVIEW_ONLY = {"projects:import"}  # an allowed POST shows a preview and writes
 # Pages about one user's own object: a role that may use the page gets 404 for another's.
 OWN_ONLY = {"projects:notification_read"}
 # Pages of the office's own object that others may use for theirs: 404 for another role.
-OWN_GET = {"projects:export_job", "projects:export_download"}
+OWN_GET = {"projects:export_job", "projects:export_download", "projects:notification_open"}
 
 
 def import_upload():
@@ -282,6 +298,8 @@ MATRIX = {
         None,
     ),
     "projects:notification_list": (dict, ROLES, None, None, None),
+    # Following a line of one's own notification marks it read; another's is out of scope.
+    "projects:notification_open": (office_notification_line, ROLES, None, None, None),
     "projects:notification_read_all": (
         unread_for_everyone,
         None,

@@ -9,6 +9,11 @@ urlpatterns = [
         views.NotificationReadView.as_view(),
         name="notification_read",
     ),
+    path(
+        "notifications/<int:pk>/items/<int:item>/",
+        views.NotificationOpenView.as_view(),
+        name="notification_open",
+    ),
     path("notifications/read/", views.NotificationReadView.as_view(), name="notification_read_all"),
     path("report-status/", views.ReportStatusView.as_view(), name="report_status"),
 ]

@@ -48,6 +48,18 @@ class NotificationReadView(InboxMixin, View):
         return redirect("projects:notification_list")
 
 
+class NotificationOpenView(InboxMixin, View):
+    """Follow a line of a notification to where it is acted on, marking the notification read
+    (opening it is reading it)."""
+
+    def get(self, request, pk, item):
+        notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        url = get_object_or_404(notification.items, pk=item).url
+        if notification.read_at is None:
+            Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
+        return redirect(url or "projects:notification_list")
+
+
 class ReportStatusView(OfficeMixin, PeriodMixin, TemplateView):
     """填报情况: who has reported for a month, who is late and by how many days."""
 

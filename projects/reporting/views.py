@@ -187,8 +187,10 @@ class ReportCreateView(ReportFormMixin, CreateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         closed = self.months.reason_closed(self.period)
+        choices = self.months.choices(include=self.period)
         return context | {
-            "choices": self.months.choices(include=self.period),
+            "choices": choices,
+            "other_months": [choice for choice in choices if choice != self.period],
             "closed": closed,
             "closed_report_id": self.months.report_id(self.period),
         }
@@ -264,7 +266,13 @@ class PhotoView(ReadMixin, View):
 
 
 class LoginView(auth_views.LoginView):
-    """After login a reporter lands on 我的项目; the office and observers on the dashboard."""
+    """After login a reporter lands on 我的项目; the office and observers on the dashboard.
+    The site's root as `next` (where an address typed without a path is sent) counts as no
+    page asked for: the landing rule applies to it too."""
+
+    def get_redirect_url(self):
+        url = super().get_redirect_url()
+        return "" if url in {"/", reverse("projects:dashboard")} else url
 
     def get_default_redirect_url(self):
         user = self.request.user

@@ -34,12 +34,17 @@ def test_the_bell_counts_unread_and_the_inbox_marks_them_read(client, world, mon
     html = client.get(reverse("projects:notification_list")).content.decode()
     assert '<span class="badge">2</span>' in html
     assert "JF-001 翰林国际旅游度假区:2025年9月进展须于2025年10月11日(星期六)前填报。" in html
-    # Each line leads to where it is acted on: the report form on its month, the problem.
+    # Each line leads to where it is acted on (the report form on its month, the problem),
+    # through a link that marks its notification read.
+    items = ReminderItem.objects.filter(recipient=world.lead)
     form = reverse("projects:report_create", args=[world.late.pk])
-    assert f'href="{form}?year=2025&amp;month=9"' in html
-    assert f'href="{reverse("projects:problem_detail", args=[world.problem.pk])}"' in html
+    problem = reverse("projects:problem_detail", args=[world.problem.pk])
+    assert {f"{form}?year=2025&month=9", problem} <= {item.url for item in items}
     first = Notification.objects.filter(recipient=world.lead).earliest("date")
-    client.post(reverse("projects:notification_read", args=[first.pk]))
+    item = first.items.first()
+    link = reverse("projects:notification_open", args=[first.pk, item.pk])
+    assert f'href="{link}"' in html
+    assert client.get(link).url == item.url
     html = client.get(reverse("projects:notification_list")).content.decode()
     assert '<span class="badge">1</span>' in html
     client.post(reverse("projects:notification_read_all"))
@@ -58,6 +63,9 @@ def test_one_cannot_read_or_mark_anothers_notifications(client, world, monday):
     )
     response = client.post(reverse("projects:notification_read", args=[theirs.pk]))
     assert response.status_code == 404
+    item = theirs.items.first()
+    link = reverse("projects:notification_open", args=[theirs.pk, item.pk])
+    assert client.get(link).status_code == 404
     client.post(reverse("projects:notification_read_all"))
     theirs.refresh_from_db()
     assert theirs.read_at is None

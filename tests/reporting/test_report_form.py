@@ -122,6 +122,20 @@ def test_after_login_a_reporter_lands_on_my_projects(client, demo_users, usernam
     assert response.url == reverse(landing)
 
 
+@pytest.mark.parametrize(
+    "username, landing", [("chenlixin", "projects:my_projects"), ("office", "projects:dashboard")]
+)
+def test_opening_the_site_root_and_logging_in_lands_by_role(client, demo_users, username, landing):
+    """The address typed without a path (`/`) sends to the login page with next=/: a lead
+    official still lands on 我的项目."""
+    login = client.get("/")
+    assert login.status_code == 302 and "next=/" in login.url
+    response = client.post(
+        login.url, {"username": username, "password": "jiefang-demo-2013", "next": "/"}
+    )
+    assert response.url == reverse(landing)
+
+
 def test_login_keeps_the_page_asked_for(client, demo_users):
     response = client.post(
         reverse("login") + "?next=/problems/",
@@ -276,3 +290,20 @@ def test_a_negative_amount_gets_the_fields_message_not_a_constraint_name(lead):
     assert "不能为负" in html
     assert "monthlyreport" not in html and "约束" not in html
     assert not project().reports.filter(year=2013, month=6).exists()
+
+
+def test_with_no_other_month_open_the_chooser_says_so_instead_of_an_empty_box(lead):
+    """Every month before this one locked: no 选择其他月份 box that opens on nothing."""
+    current = Period.current()
+    for back in range(1, 12):
+        month = current.shifted(-back)
+        MonthLock.objects.create(year=month.year, month=month.month)
+    html = lead.get(create_url()).content.decode()
+    assert '<details id="month-chooser"' not in html
+    assert "没有其他可以填报的月份。" in html
+    MonthLock.objects.filter(
+        year=current.shifted(-1).year, month=current.shifted(-1).month
+    ).delete()
+    html = lead.get(create_url()).content.decode()
+    assert '<details id="month-chooser">' in html
+    assert current.shifted(-1).label in html.split('<details id="month-chooser">')[1]
