@@ -207,10 +207,13 @@ class ReportEditView(ReportFormMixin, UpdateView):
             )
             self.project = self.object.project
             if self.object.is_locked and not is_office(request.user):
-                messages.error(
-                    request, _("This month is locked; only the project office can change it.")
+                # The one true reason, shown by the 403 page in place of the role text.
+                lock = MonthLock.on(self.object.year, self.object.month).first()
+                raise PermissionDenied(
+                    lock_reason(lock)
+                    if lock
+                    else _("This month is locked; only the project office can change it.")
                 )
-                raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
     @cached_property

@@ -114,7 +114,12 @@ def test_locked_month_can_be_changed_only_by_the_office(client, demo_users):
     MonthLock.objects.create(year=2013, month=5)
     url = reverse("projects:report_edit", args=[report.pk])
     client.force_login(User.objects.get(username="chenlixin"))
-    assert client.get(url).status_code == 403
+    refused = client.get(url)
+    assert refused.status_code == 403
+    # Only the true reason: the lock (who and when), not also "your role does not allow this".
+    html = refused.content.decode()
+    assert "2013年5月" in html and "锁定" in html
+    assert "您账号的角色不允许" not in html
     response = client.post(url, {"amount": "1", "loaded_version": report.version})
     assert response.status_code == 403
     report.refresh_from_db()
