@@ -163,9 +163,16 @@ class MeetingPdfView(PacketMixin, View):
 
 
 class OfficialPrintView(ReadMixin, TemplateView):
-    """One official's part of the packet, for the latest meeting (or ?meeting=pk)."""
+    """One official's part of the packet, for the latest meeting (or ?meeting=pk); ?pdf=1
+    answers that part as a PDF."""
 
     template_name = "projects/meetings/packet.html"
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.request.GET.get("pdf") == "1":
+            filename = f"{context['meeting']} {context['official'].name}.pdf"
+            return pdf_response(self.template_name, context, self.request, filename)
+        return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, **kwargs):
         official = get_object_or_404(Official, pk=self.kwargs["pk"])

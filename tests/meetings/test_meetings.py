@@ -84,6 +84,24 @@ def test_official_printout_has_only_their_part(office):
     assert "动漫产业园" in html and "丹尼斯百货" not in html
 
 
+@pytest.mark.skipif(
+    not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is not installed"
+)
+def test_the_official_printouts_pdf_is_their_part_only(office, tmp_path):
+    """下载 PDF on one official's print page downloads that official's part, not the packet."""
+    official = Official.objects.get(name="刘卫东")
+    page = office.get(reverse("projects:official_print", args=[official.pk])).content.decode()
+    link = re.search(r'href="([^"]+)">下载 PDF', page)
+    response = office.get(link.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    path = tmp_path / "part.pdf"
+    path.write_bytes(response.content)
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout.replace("\n", "")
+    assert "动漫产业园" in text and "丹尼斯百货" not in text
+
+
 def test_a_look_back_keeps_an_item_open_as_it_was_then(demo_users):
     """Closed today, the item was still open at the end of June 2013."""
     problem = Problem.objects.get(description="项目用地指标尚未落实,影响开工")
