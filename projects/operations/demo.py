@@ -68,10 +68,19 @@ def bring_to_today(today=None):
     AnnualPlan.objects.update(year=F("year") + years)
     MonthlyReport.objects.update(year=F("year") + years)
     days = datetime.timedelta(days=(today - STORY_NOW).days)
+    started = _started_in_reports_year(years, days)
     _move_dates(Project, PROJECT_DATES, days)
+    Project.objects.bulk_update(started, ["planned_start", "actual_start"])
     _move_dates(Milestone, MILESTONE_DATES, days)
     _move_dates(Problem, ["deadline", "closed_at"], days)
     Meeting.objects.update(date=F("date") + days, year=last.year, month=last.month)
+    # The meeting that reviews last month is the year's meeting of that month, as in the story.
+    for meeting in Meeting.objects.all():
+        meeting.number = last.month
+        meeting.title = meeting.title.replace(
+            f"{STORY.year}年第{STORY.month}次", f"{last.year}年第{last.month}次"
+        )
+        meeting.save(update_fields=["number", "title"])
     reports = list(MonthlyReport.objects.all())
     for report in reports:
         report.submitted_at = _submitted(Period(report.year, report.month), today)
@@ -83,6 +92,20 @@ def bring_to_today(today=None):
     this_month = [] if today.month == 1 else [today.month]
     _report_at_pace(last.year, pace, months, this_month, today)
     clear_progress()  # the moves above are set-based: pages rebuild the table when read
+
+
+def _started_in_reports_year(years, days):
+    """The started projects with their start dates moved as the reports are (by whole years,
+    so a project started in the story's March starts in March of the reports' year), but never
+    later than the day-for-day move (never in the future)."""
+    started = list(Project.objects.filter(actual_start__isnull=False))
+    for project in started:
+        for name in ("planned_start", "actual_start"):
+            value = getattr(project, name)
+            if value is not None:
+                by_year = value.replace(year=value.year + years, day=min(value.day, 28))
+                setattr(project, name, min(by_year, value + days))
+    return started
 
 
 def _move_dates(model, names, days):

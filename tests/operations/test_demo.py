@@ -83,7 +83,18 @@ def test_the_story_moves_to_any_today(demo, today, through, partial):
     later = {(y, m) for y, m in months if (y, m) > through}
     assert later == ({partial} if partial else set())
     assert {y for y, _m in months} <= {year - 1, year} | ({partial[0]} if partial else set())
-    assert Meeting.objects.get().month == month
+    meeting = Meeting.objects.get()
+    assert meeting.month == month
+    # The meeting's title names the year and month it reviews, not the article's 2013.
+    assert str(meeting) == f"{year}年第{month}次“四区联建”例会"
+    # A started project started in the reports' year as the story has it (before the months
+    # it reports site progress for), never after today.
+    for project in Project.objects.exclude(actual_start=None):
+        first = MonthlyReport.objects.filter(project=project).order_by("year", "month").first()
+        assert project.actual_start <= today
+        assert project.actual_start.year <= year
+        if first and first.year == year and project.actual_start.year == year:
+            assert project.actual_start.month <= 4  # the story's starts: February to April
 
 
 def test_year_2013_keeps_the_articles_dates():
