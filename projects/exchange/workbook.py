@@ -30,6 +30,7 @@ from .xlsx import (
     new_workbook,
     row_styles,
     setup_sheet,
+    text_height,
     workbook_bytes,
 )
 
@@ -39,25 +40,25 @@ class ProgressWorkbook(AnnexSheets):
 
     # (key of the figure, heading, second heading row, width, number format)
     COLUMNS = [
-        ("number", "序号", None, 5, None),
-        ("name", "项目名称", None, 20, None),
-        ("owner", "建设单位", None, 15, None),
-        ("scope", "建设内容及规模", None, 21, None),
+        ("number", "序号", None, 4, None),
+        ("name", "项目名称", None, 14, None),
+        ("owner", "建设单位", None, 10, None),
+        ("scope", "建设内容及规模", None, 13, None),
         ("total_investment", "总投资", None, 11, MONEY_FORMAT),
         ("annual_plan", "年度计划投资", None, 11, MONEY_FORMAT),
         ("month_amount", "本月完成投资", None, 11, MONEY_FORMAT),
         ("ytd", "1-N月", "完成投资", 11, MONEY_FORMAT),
-        ("completion_rate", None, "占年度计划(%)", 9, PERCENT_FORMAT),
+        ("completion_rate", None, "占年度计划(%)", 8, PERCENT_FORMAT),
         ("time_schedule", "序时进度(%)", None, 8, PERCENT_FORMAT),
         ("gap", "落后序时(百分点)", None, 8, POINTS_FORMAT),
-        ("cumulative", "开工以来累计完成投资", None, 12, MONEY_FORMAT),
+        ("cumulative", "开工以来累计完成投资", None, 11, MONEY_FORMAT),
         ("planned_start", "计划开工", None, 10, DATE_FORMAT),
         ("planned_completion", "计划竣工", None, 10, DATE_FORMAT),
-        ("report_progress", "形象进度", None, 22, None),
-        ("report_problems", "存在问题", None, 18, None),
-        ("lead_official__name", "牵头领导", None, 8, None),
-        ("responsible_unit__name", "责任单位", None, 12, None),
-        ("light", "进度状态", None, 8, None),
+        ("report_progress", "形象进度", None, 14, None),
+        ("report_problems", "存在问题", None, 12, None),
+        ("lead_official__name", "牵头领导", None, 6, None),
+        ("responsible_unit__name", "责任单位", None, 8, None),
+        ("light", "进度状态", None, 7, None),
     ]
     KEYS = [key for key, *_rest in COLUMNS]
     MONEY_KEYS = {"total_investment", "annual_plan", "month_amount", "ytd", "cumulative"}
@@ -170,7 +171,12 @@ class ProgressWorkbook(AnnexSheets):
             written += 1
         # The notes span the table's width and wrap.
         notes_row = written + 1
-        append(sheet, [cell(sheet, self.NOTES, border=None, alignment=WRAP)], height=62)
+        widths = [column[3] for column in self.COLUMNS]
+        append(
+            sheet,
+            [cell(sheet, self.NOTES, border=None, alignment=WRAP)],
+            height=text_height(self.NOTES, widths),
+        )
         sheet.merged_cells.add(f"A{notes_row}:{last}{notes_row}")
 
     PROJECT_FIELDS = [

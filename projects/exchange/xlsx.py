@@ -47,8 +47,14 @@ BODY_FONT = Font(name="宋体", size=BODY_SIZE)
 BOLD = Font(name="宋体", size=BODY_SIZE, bold=True)
 TITLE_FONT = Font(name="黑体", size=16)
 LINE_HEIGHT = 14.5  # points a line of 10 pt 宋体 (or Noto CJK, taller) takes
-# A4 landscape less 1.5 cm margins, in points.
-PRINTABLE_WIDTH = (297 - 2 * 15) / 25.4 * 72
+# The printed width of landscape paper less 12 mm margins, in points: A4, and A3 for a sheet
+# that A4 cannot hold at 9 pt.
+MARGIN_MM = 10
+PAPERS = [
+    (Worksheet.PAPERSIZE_A4, (297 - 2 * MARGIN_MM) / 25.4 * 72),
+    (Worksheet.PAPERSIZE_A3, (420 - 2 * MARGIN_MM) / 25.4 * 72),
+]
+PRINTABLE_WIDTH = PAPERS[0][1]
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center")
@@ -215,48 +221,65 @@ def _table_cell(sheet, value, font=None):
     )
 
 
+# Pixels a column-width unit takes when printed: a digit of the default font. 宋体 (SimSun) is 7;
+# where it is missing (LibreOffice on Linux, with Noto CJK in its place) it is about 8.4, measured
+# from the printed PDF's scale: the wider one decides whether a sheet fits.
+DIGIT_PIXELS = 8.4
+
+
 def print_width(widths):
     """The printed width of columns in points at 100 %: a width unit is a digit of the
-    workbook's default font, 7 pixels, plus 5 pixels of padding per column."""
-    return sum(width * 7 + 5 for width in widths) * 0.75
+    workbook's default font, plus 5 pixels of padding per column."""
+    return sum(width * DIGIT_PIXELS + 5 for width in widths) * 0.75
+
+
+def text_height(text, widths):
+    """The row height (points) that shows `text` whole, wrapped over columns of `widths`
+    merged into one: a CJK character is as wide as the font is tall."""
+    lines = math.ceil(len(text) * BODY_SIZE / (print_width(widths) - 10))
+    return lines * LINE_HEIGHT + 4
+
+
+def paper_for(widths):
+    """(paper size, printable width): the smallest landscape paper, A4 or A3, on which the
+    columns fit one page wide with the text at 9 pt or more; A3 for anything wider."""
+    smallest = MIN_PRINT_SIZE / BODY_SIZE
+    for paper, width in PAPERS:
+        if width / print_width(widths) >= smallest:
+            return paper, width
+    return PAPERS[-1]
 
 
 def setup_sheet(sheet, widths, header_rows, repeat_columns=None, title_rows=0):
-    """Column widths, frozen header, A4 landscape with the header rows (those after the
+    """Column widths, frozen header, landscape with the header rows (those after the
     `title_rows` of title, unit and period) on every page.
 
-    The sheet is fitted to the page's width only when that keeps the text at 9 pt or more;
-    a wider sheet prints at that size on as many pages across as it needs, in reading order
-    (across, then down), each repeating `repeat_columns` (e.g. 序号 and 项目名称)."""
+    Every sheet prints one page wide, on A4 when that keeps the text at 9 pt or more and on A3
+    otherwise (a sheet too wide for A3 at 9 pt would print smaller: widths are chosen so none
+    is). `repeat_columns` (e.g. 序号 and 项目名称) repeat on a sheet printed across pages in
+    an office's own print set-up."""
     sheet.__dict__["_jiefang_widths"] = list(widths)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"A{header_rows + 1}"
     sheet.print_title_rows = f"{title_rows + 1}:{header_rows}"
-    sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize, _width = paper_for(widths)
     sheet.page_setup.orientation = Worksheet.ORIENTATION_LANDSCAPE
-    margin = 15 / 25.4
+    margin = MARGIN_MM / 25.4
     sheet.page_margins = PageMargins(
         left=margin, right=margin, top=0.6, bottom=0.6, header=0.3, footer=0.3
     )
-    smallest = MIN_PRINT_SIZE / BODY_SIZE
-    if PRINTABLE_WIDTH / print_width(widths) >= smallest:
-        sheet.page_setup.fitToWidth = 1
-        sheet.page_setup.fitToHeight = 0
-        sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    else:
-        sheet.page_setup.scale = math.ceil(smallest * 100)
-        sheet.page_setup.pageOrder = "overThenDown"
-        if repeat_columns:
-            sheet.print_title_cols = repeat_columns
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if repeat_columns:
+        sheet.print_title_cols = repeat_columns
     sheet.oddFooter.center.text = _("Page &P of &N")
 
 
 def title_alignment(sheet):
-    """Centred over a sheet that fits the page's width; from the left over one printed across
-    pages, so that the title is whole on the first."""
-    fitted = getattr(sheet.sheet_properties.pageSetUpPr, "fitToPage", False)
-    return CENTER if fitted else LEFT
+    """Centred over the sheet (every sheet prints one page wide)."""
+    return CENTER
 
 
 TITLE_HEIGHT = 30
