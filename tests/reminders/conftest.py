@@ -24,7 +24,19 @@ def smtp(settings):
 
 
 @pytest.fixture
-def robot():
+def robot(settings):
+    """A group robot on a loopback port, which the rules refuse: the tests list that one
+    address and port in a setting that only the test suite can set (it is never read from
+    the environment, and honoured only while JIEFANG_TESTING is set)."""
+    server = Robot().start()
+    settings.JIEFANG_WEBHOOK_TEST_SERVERS = {f"127.0.0.1:{server.port}"}
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def unlisted_robot():
+    """A robot on loopback that the tests do not list: what the rules see in production."""
     server = Robot().start()
     yield server
     server.stop()
