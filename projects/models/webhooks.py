@@ -17,8 +17,7 @@ SCHEMES = {"http", "https"}
 THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
 
 LOCAL = _(
-    "A group robot cannot be on the tracker's own server or on a local-only address "
-    "(%(host)s)."
+    "A group robot cannot be on the tracker's own server or on a local-only address (%(host)s)."
 )
 INTERNAL = _(
     "%(host)s is an internal network address: an intranet group robot must first be listed "

@@ -5,6 +5,8 @@ import email
 import email.policy
 import json
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -16,6 +18,19 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def certificate(directory):
+    """A self-signed certificate for 127.0.0.1 (openssl), as (certificate file, key file)."""
+    cert, key = directory / "robot.pem", directory / "robot.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+        + ["-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    return str(cert), str(key)
 
 
 class Mailbox:
@@ -51,7 +66,7 @@ class Robot:
     """A group-robot webhook: records each JSON body; answers errcode 0, or what `answer` says,
     or lets `reply(handler)` answer instead (see the answers below)."""
 
-    def __init__(self):
+    def __init__(self, tls=None):
         self.posts = []
         self.gets = []
         self.answer = {"errcode": 0, "errmsg": "ok"}
@@ -89,6 +104,11 @@ class Robot:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
+        if tls:  # (certificate file, key file): the robot answers over HTTPS
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            self.url = f"https://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def start(self):

@@ -145,6 +145,27 @@ def test_a_trickling_answer_is_cut_at_the_deadline(world, robot, settings):
     assert "2 秒内未收到完整答复。" in delivery.error
 
 
+def test_over_https_the_certificate_is_checked_and_the_deadline_holds(world, tls_robot, settings):
+    """A robot over HTTPS whose certificate nobody trusts gets nothing; trusted, it gets the
+    post; and a trickling answer over TLS is cut at the deadline too."""
+    unit_robot(world, f"{tls_robot.url}/robot", settings)
+    send()
+    delivery = Delivery.objects.get()
+    assert delivery.status == Delivery.Status.FAILED and tls_robot.posts == []
+    assert "CERTIFICATE_VERIFY_FAILED" in delivery.error
+    tls_robot.trust()
+    send()
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT and len(tls_robot.posts) == 1
+    settings.JIEFANG_WEBHOOK_TIMEOUT = 2
+    tls_robot.reply = trickle(every=1, length=10)
+    Delivery.objects.update(status=Delivery.Status.FAILED)
+    start = time.monotonic()
+    send()
+    assert time.monotonic() - start < 4
+    assert "2 秒内未收到完整答复。" in Delivery.objects.get().error
+
+
 @pytest.mark.parametrize("declare", [None, 400 * 2**20])
 def test_a_huge_answer_is_cut_at_the_size_cap(world, robot, settings, declare):
     """An answer of 100 MB (announced as 400 MB, or not announced) is not read whole: the
