@@ -176,7 +176,11 @@ def post_json(url, body):
             "POST",
             path,
             body=body,
-            headers={"Content-Type": "application/json; charset=utf-8", "Connection": "close"},
+            headers={
+                "Content-Type": "application/json; charset=utf-8",
+                "Connection": "close",
+                "User-Agent": "jiefang-reminders",
+            },
         )
         response = connection.getresponse()
         if 300 <= response.status < 400:
