@@ -279,6 +279,21 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jiefang@localhost")
 
+# Group-robot webhooks (docs/deployment.md, "Webhook rules"). Only http/https; never loopback,
+# link-local, unspecified or multicast addresses; internal (private) addresses only for the
+# hosts listed here, comma-separated (an intranet robot). A post is cut after
+# JIEFANG_WEBHOOK_TIMEOUT seconds in all, whatever the server does.
+JIEFANG_WEBHOOK_ALLOWED_HOSTS = [
+    host.strip().lower()
+    for host in os.environ.get("JIEFANG_WEBHOOK_ALLOWED_HOSTS", "").split(",")
+    if host.strip()
+]
+JIEFANG_WEBHOOK_TIMEOUT = int(os.environ.get("JIEFANG_WEBHOOK_TIMEOUT", "10"))
+# The test suite's own robots listen on loopback: the tests list their exact "127.0.0.1:port"
+# here. Never read from the environment, and ignored unless JIEFANG_TESTING is set.
+JIEFANG_TESTING = env_bool("JIEFANG_TESTING")
+JIEFANG_WEBHOOK_TEST_SERVERS = ()
+
 # Exports (projects/exports/): a progress workbook of more projects than this is built in the
 # background by `manage.py run_exports` and kept 24 hours for whoever asked for it.
 JIEFANG_BACKGROUND_EXPORT_OVER = int(os.environ.get("JIEFANG_BACKGROUND_EXPORT_OVER", "5000"))

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from projects.progress.querysets import ProjectQuerySet
 
 from .base import MONEY, Light, Versioned, non_negative, not_in_future
+from .webhooks import validate_webhook_url
 
 # 全国投资项目在线审批监管平台 code: year-region(6)-industry(2)-type(2)-serial(6), 24 characters.
 national_code_validator = RegexValidator(
@@ -51,6 +52,7 @@ class Official(models.Model):
         _("group robot webhook"),
         max_length=500,
         blank=True,
+        validators=[validate_webhook_url],
         help_text=_(
             "Optional: the webhook of a 企业微信 or 钉钉 group robot that receives this "
             "official's reminders."
@@ -90,6 +92,7 @@ class Unit(models.Model):
         _("group robot webhook"),
         max_length=500,
         blank=True,
+        validators=[validate_webhook_url],
         help_text=_(
             "Optional: the webhook of a 企业微信 or 钉钉 group robot that receives this "
             "unit's reminders."

@@ -5,7 +5,7 @@ at a time, marked sent, or kept with its error and tried again on the next run."
 import datetime
 import hashlib
 import json
-import urllib.request
+import re
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -17,12 +17,31 @@ from django.utils.translation import gettext as _
 from projects.models import Delivery, Official
 from projects.models.base import person_name
 
-# A copy claimed by a run that died is free again after this long.
+from .posting import post_json
+
+# A copy claimed by a run that died is free again after this long at least (see claim_lifetime).
 STALE_CLAIM = datetime.timedelta(minutes=10)
+# What Delivery.error keeps of a failure: a line, whatever the other end answered.
+ERROR_LENGTH = 200
 
 
 class SendError(Exception):
     pass
+
+
+def excerpt(text, length=ERROR_LENGTH):
+    """A short, printable line of `text` (control characters and runs of blanks become one
+    space), for an error that may quote what a server answered."""
+    line = " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", str(text)).split())
+    return line if len(line) <= length else line[: length - 1] + "…"
+
+
+def claim_lifetime():
+    """How long a claim holds: longer than any send can run, so that a second run never takes
+    a copy whose send is still going. A post to a robot is cut at JIEFANG_WEBHOOK_TIMEOUT; a
+    mail goes to the office's own SMTP server, with EMAIL_TIMEOUT on each exchange."""
+    longest = datetime.timedelta(seconds=settings.JIEFANG_WEBHOOK_TIMEOUT + 60)
+    return max(STALE_CLAIM, longest)
 
 
 def fingerprint(*parts):
@@ -95,20 +114,15 @@ def send_webhook(delivery):
         {"msgtype": "text", "text": {"content": robot_text(delivery.notification)}},
         ensure_ascii=False,
     ).encode()
-    request = urllib.request.Request(
-        delivery.address,
-        data=body,
-        headers={"Content-Type": "application/json; charset=utf-8"},
-        method="POST",
-    )
-    with urllib.request.urlopen(request, timeout=settings.EMAIL_TIMEOUT) as response:
-        answer = response.read()
+    answer = post_json(delivery.address, body)
     try:
         result = json.loads(answer or b"{}")
     except ValueError:
         result = {}
     if isinstance(result, dict) and result.get("errcode", 0) != 0:
-        raise SendError(f"errcode {result.get('errcode')}: {result.get('errmsg', '')}")
+        raise SendError(
+            excerpt(f"errcode {result.get('errcode')}: {result.get('errmsg', '')}", 120)
+        )
 
 
 SENDERS = {Delivery.Channel.EMAIL: send_email, Delivery.Channel.WEBHOOK: send_webhook}
@@ -116,7 +130,7 @@ SENDERS = {Delivery.Channel.EMAIL: send_email, Delivery.Channel.WEBHOOK: send_we
 
 def claimable(now):
     return Q(status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED]) | Q(
-        status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_CLAIM
+        status=Delivery.Status.SENDING, claimed_at__lt=now - claim_lifetime()
     )
 
 
@@ -135,17 +149,16 @@ def deliver(deliveries):
         if not claimed:
             continue
         delivery = Delivery.objects.select_related("notification__recipient").get(pk=pk)
+        mine = Delivery.objects.filter(pk=pk, status=Delivery.Status.SENDING, claimed_at=now)
         try:
             SENDERS[delivery.channel](delivery)
         except Exception as error:  # noqa: BLE001 - any failure is recorded and retried
-            Delivery.objects.filter(pk=pk).update(
-                status=Delivery.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+            mine.update(
+                status=Delivery.Status.FAILED, error=excerpt(f"{type(error).__name__}: {error}")
             )
             failed += 1
         else:
-            Delivery.objects.filter(pk=pk).update(
-                status=Delivery.Status.SENT, sent_at=timezone.now(), error=""
-            )
+            mine.update(status=Delivery.Status.SENT, sent_at=timezone.now(), error="")
             sent += 1
     return sent, failed
 

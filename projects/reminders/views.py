@@ -15,7 +15,6 @@ from projects.models.base import person_name
 from projects.permissions import OfficeMixin
 from projects.web.mixins import PeriodMixin
 
-from . import channels
 from .status import chase, report_status
 
 
@@ -81,7 +80,8 @@ class ReportStatusView(OfficeMixin, PeriodMixin, TemplateView):
         }
 
     def post(self, request):
-        """Send one reporter a reminder of their missing reports now."""
+        """Remind one reporter of their missing reports now: in the tracker at once, by e-mail
+        and group robot with the next pass of send_reminders."""
         value = request.POST.get("user", "")
         user = get_object_or_404(
             get_user_model(), pk=int(value) if value.isascii() and value.isdigit() else -1
@@ -107,16 +107,18 @@ class ReportStatusView(OfficeMixin, PeriodMixin, TemplateView):
                 _("%(name)s was already reminded today.") % {"name": person_name(user)},
             )
             return redirect(url)
-        sent, failed = channels.deliver(notification.deliveries.all())
+        # The copies by e-mail and group robot are queued, not sent here: the page never
+        # waits on a mail server or a robot. The next pass of send_reminders sends them.
+        copies = notification.deliveries.count()
         messages.success(
             request,
             _("%(name)s is reminded of %(count)s missing reports (in the tracker%(copies)s).")
             % {
                 "name": person_name(user),
                 "count": len(missing),
-                "copies": _(", %(sent)s copies sent, %(failed)s failed")
-                % {"sent": sent, "failed": failed}
-                if sent or failed
+                "copies": _(", %(copies)s copies go out with the next run of the reminders")
+                % {"copies": copies}
+                if copies
                 else "",
             },
         )

@@ -1,6 +1,7 @@
 """A small register for the reminder tests, around 国庆节 2025, and the real servers."""
 
 import datetime
+import shutil
 from decimal import Decimal
 
 import pytest
@@ -8,7 +9,7 @@ import pytest
 from projects.models import Official, Problem, Project, Unit, Zone
 from tests.conftest import report, user_in
 
-from .servers import Robot, SmtpServer
+from .servers import Robot, SmtpServer, certificate
 
 
 @pytest.fixture
@@ -24,7 +25,33 @@ def smtp(settings):
 
 
 @pytest.fixture
-def robot():
+def robot(settings):
+    """A group robot on a loopback port, which the rules refuse: the tests list that one
+    address and port in a setting that only the test suite can set (it is never read from
+    the environment, and honoured only while JIEFANG_TESTING is set)."""
+    server = Robot().start()
+    settings.JIEFANG_WEBHOOK_TEST_SERVERS = {f"127.0.0.1:{server.port}"}
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def tls_robot(settings, tmp_path, monkeypatch):
+    """A group robot over HTTPS with a certificate for 127.0.0.1, and `trust(True)` to make
+    the system trust it (through SSL_CERT_FILE, which OpenSSL reads)."""
+    if not shutil.which("openssl"):
+        pytest.skip("needs the openssl command")
+    cert, key = certificate(tmp_path)
+    server = Robot(tls=(cert, key)).start()
+    settings.JIEFANG_WEBHOOK_TEST_SERVERS = {f"127.0.0.1:{server.port}"}
+    server.trust = lambda: monkeypatch.setenv("SSL_CERT_FILE", cert)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def unlisted_robot():
+    """A robot on loopback that the tests do not list: what the rules see in production."""
     server = Robot().start()
     yield server
     server.stop()

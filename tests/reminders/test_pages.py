@@ -2,6 +2,7 @@
 action, a reminder sent now."""
 
 import datetime
+import time
 import zoneinfo
 
 import pytest
@@ -10,9 +11,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects.models import Notification, Project, ReminderItem
+from projects.models import Delivery, Notification, Official, Project, ReminderItem
+from projects.reminders.channels import deliver_pending
 from projects.reminders.schedule import run
 from tests.conftest import report
+
+from .servers import slow
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +109,9 @@ def test_a_reminder_sent_now_reaches_the_reporter_once_a_day(client, world, mond
     client.force_login(world.office)
     url = reverse("projects:report_status") + "?year=2025&month=9"
     html = client.post(url, {"user": world.liaison.pk}, follow=True).content.decode()
-    assert "已向 小李 催报 1 个未报项目(系统内通知,外发 1 份,失败 0 份)。" in html
+    assert "已向 小李 催报 1 个未报项目(系统内通知，外发 1 份随下一轮提醒发出)。" in html
+    assert smtp.mailbox.messages == []  # the page does not wait on the mail server
+    deliver_pending()  # the next pass of send_reminders
     (mail,) = smtp.mailbox.to("liaison@jf.test")
     assert "JF-001 翰林国际旅游度假区" in mail.get_content() and "项目办请您尽快填报" in (
         mail.get_content()
@@ -119,6 +125,27 @@ def test_a_reminder_sent_now_reaches_the_reporter_once_a_day(client, world, mond
     run(datetime.date(2025, 10, 13))
     assert Notification.objects.filter(recipient=world.liaison).count() == 1  # nothing due
     assert "2025-10-13" in client.get(url).content.decode()  # last reminded by hand
+
+
+def test_chasing_a_reporter_does_not_wait_for_a_slow_robot(client, world, monday, robot, settings):
+    """立即催报 records the reminder and queues its copies: the page answers at once while the
+    robot takes its time, and the next pass of send_reminders posts to it."""
+    settings.EMAIL_HOST = ""
+    robot.reply = slow(3)
+    Official.objects.filter(pk=world.official.pk).update(webhook_url=f"{robot.url}/lead")
+    client.force_login(world.office)
+    url = reverse("projects:report_status") + "?year=2025&month=9"
+    start = time.monotonic()
+    html = client.post(url, {"user": world.lead.pk}, follow=True).content.decode()
+    assert time.monotonic() - start < 1.5
+    assert "已向 陈立新 催报 1 个未报项目(系统内通知，外发 1 份随下一轮提醒发出)。" in html
+    assert robot.posts == []
+    (delivery,) = Delivery.objects.all()
+    assert delivery.status == Delivery.Status.PENDING
+    deliver_pending()
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT and len(robot.posts) == 1
+    assert "项目办请您尽快填报" in robot.posts[0][2]["text"]["content"]
 
 
 def test_nothing_to_chase_and_bad_input_change_nothing(client, world, monday):
