@@ -20,6 +20,7 @@ from projects.exchange.xlsx import (
     BOLD,
     CENTER,
     HEADER_FILL,
+    POINTS_FORMAT,
     append,
     append_title,
     cell,
@@ -68,6 +69,16 @@ class Entry:
         if self.previous_rank is None or self.rank is None:
             return None
         return self.previous_rank - self.rank
+
+    @property
+    def movement_label(self):
+        """较上月 as printed: ↑2 (up two places), ↓1, = (unchanged) or — (not ranked then)."""
+        movement = self.movement
+        if movement is None:
+            return "—"
+        if movement > 0:
+            return f"↑{movement}"
+        return f"↓{-movement}" if movement < 0 else "="
 
 
 @dataclass
@@ -250,15 +261,16 @@ def top_and_bottom(entries, count=None):
     return top, bottom
 
 
+# key, heading, width, number format (one format per column: scores with two decimals)
 COLUMNS = [
-    ("rank", "名次", 6),
-    ("name", "名称", 22),
-    ("score", "得分", 8),
-    ("gap", "得分:序时进度", 12),
-    ("lights", "得分:红黄灯", 12),
-    ("reports", "得分:按时填报", 12),
-    ("problems", "得分:问题按期销号", 14),
-    ("movement", "较上月", 8),
+    ("rank", "名次", 6, "0"),
+    ("name", "名称", 22, None),
+    ("score", "得分", 8, POINTS_FORMAT),
+    ("gap", "得分:序时进度", 12, POINTS_FORMAT),
+    ("lights", "得分:红黄灯", 12, POINTS_FORMAT),
+    ("reports", "得分:按时填报", 12, POINTS_FORMAT),
+    ("problems", "得分:问题按期销号", 14, POINTS_FORMAT),
+    ("movement", "较上月", 8, None),
 ]
 
 
@@ -271,27 +283,31 @@ def ranking_workbook(result):
         ("责任单位", result.units),
     ):
         sheet = book.create_sheet(title)
-        setup_sheet(sheet, [width for _key, _label, width in COLUMNS], header_rows=3, title_rows=2)
+        setup_sheet(sheet, [column[2] for column in COLUMNS], header_rows=3, title_rows=2)
         append_title(sheet, f"{settings.JIEFANG_DISTRICT}重点项目推进排名({title})", len(COLUMNS))
         append(sheet, [cell(sheet, f"统计期:{result.period.label}", border=None, alignment=None)])
         append(
             sheet,
             [
                 cell(sheet, label, font=BOLD, fill=HEADER_FILL, alignment=CENTER)
-                for _k, label, _w in COLUMNS
+                for _k, label, _w, _f in COLUMNS
             ],
         )
         for entry in entries:
             append(
                 sheet,
                 [
-                    cell(sheet, value)
-                    for value in (
-                        entry.rank,
-                        entry.name,
-                        entry.score,
-                        *(entry.scores.get(name) for name in MEASURES),
-                        entry.movement,
+                    cell(sheet, value, number_format=column[3])
+                    for value, column in zip(
+                        (
+                            entry.rank,
+                            entry.name,
+                            entry.score,
+                            *(entry.scores.get(name) for name in MEASURES),
+                            entry.movement_label,
+                        ),
+                        COLUMNS,
+                        strict=True,
                     )
                 ],
             )

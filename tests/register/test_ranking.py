@@ -91,10 +91,15 @@ def test_the_page_and_its_export_agree_with_the_ranking(client, demo_users):
     assert [c.value for c in sheet[3]][:3] == ["名次", "名称", "得分"]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=4)]
     assert len(rows) == len(result.officials)
-    for row, entry in zip(rows, result.officials, strict=True):
+    for index, (row, entry) in enumerate(zip(rows, result.officials, strict=True), start=4):
         assert row[0] == entry.rank and row[1] == entry.name
         assert Decimal(str(row[2])) == entry.score
         assert row[3] is not None and Decimal(str(row[3])) == entry.scores["gap"]
+        # 较上月 as arrows, as on the page and in the 通报, never 0/1/-1.
+        assert row[7] == entry.movement_label and row[7][0] in "↑↓=—"
+        # One number format per column: every score with two decimals, the rank whole.
+        formats = [sheet.cell(index, column).number_format for column in range(1, 8)]
+        assert formats[0] == "0" and set(formats[2:7]) == {"0.00"}
 
 
 def test_the_page_runs_the_same_queries_for_few_or_many_officials(client, demo_users):
