@@ -23,6 +23,7 @@ from .tables import MeetingTable
 
 
 class MeetingListView(ObjectListView):
+    has_amounts = False
     table_class = MeetingTable
     model = Meeting
     filterset_fields = ["year"]

@@ -42,6 +42,7 @@ def register(user, as_of=None):
 
 
 class ProblemListView(ObjectListView):
+    has_amounts = False
     table_class = ProblemTable
     filterset_class = ProblemFilterSet
     title = _("Problem register")

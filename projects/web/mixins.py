@@ -67,6 +67,8 @@ class ObjectListView(TableExportMixin, ReadMixin, PeriodMixin, SingleTableMixin,
 
     template_name = "list.html"
     title = None
+    # The list shows amounts of money (the page then says they are in 万元).
+    has_amounts = True
 
     def get_table_kwargs(self):
         return {"period": self.period}

@@ -284,3 +284,19 @@ def test_problem_and_meeting_lists_export_what_they_show(client, demo, observer_
     )
     assert sheet.cell(2, 3).number_format == "yyyy-mm-dd"
     assert ">2013-05-28<" in client.get(reverse("projects:meeting_list")).content.decode()
+
+
+@pytest.mark.parametrize(
+    "name, says_unit",
+    [
+        ("projects:project_list", True),
+        ("projects:problem_list", False),
+        ("projects:meeting_list", False),
+    ],
+)
+def test_only_lists_with_amounts_say_they_are_in_10k_yuan(client, demo_users, name, says_unit):
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.get(username="office"))
+    html = client.get(reverse(name), {"year": 2013, "month": 5}).content.decode()
+    assert ("金额单位" in html) == says_unit
