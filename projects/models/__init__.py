@@ -11,6 +11,7 @@ from .base import (
     non_negative,
     not_in_future,
 )
+from .documents import DocumentNumber
 from .exports import ExportJob
 from .meetings import DocumentTemplate, Meeting, Problem, ProblemUpdate
 from .plans import AnnualPlan, MonthlyPlan
@@ -35,6 +36,7 @@ from .reporting import MAX_PHOTOS, TEXT_LIMIT, MonthLock, MonthlyReport, ReportP
 
 __all__ = [
     "Delivery",
+    "DocumentNumber",
     "DocumentTemplate",
     "Escalation",
     "ExportJob",

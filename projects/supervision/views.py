@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, UpdateView, View
 
 from projects.meetings.pdf import pdf_response
-from projects.models import Escalation, Problem, ProblemUpdate, StaleVersion
+from projects.models import DocumentNumber, Escalation, Problem, ProblemUpdate, StaleVersion
 from projects.permissions import (
     OfficeMixin,
     ReadMixin,
@@ -261,10 +261,16 @@ class ProblemNoticeView(OfficeMixin, DetailView):
     def get_context_data(self, **kwargs):
         problem = self.object
         today = timezone.localdate()
+        # Numbered per year in the order first issued; printed again, it keeps its number.
+        number = DocumentNumber.issue(DocumentNumber.Kind.SUPERVISION, f"problem:{problem.pk}")
         return super().get_context_data(**kwargs) | {
             "title": _("Supervision notice"),
             "number": _("%(prefix)s supervision [%(year)s] no. %(number)s")
-            % {"prefix": settings.JIEFANG_DISTRICT[:1], "year": today.year, "number": problem.pk},
+            % {
+                "prefix": settings.JIEFANG_DISTRICT[:1],
+                "year": number.year,
+                "number": number.serial,
+            },
             "today": today,
             "reply_by": add_working_days(today, NOTICE_REPLY_WORKDAYS, strict=False),
             "days_overdue": (today - problem.deadline).days,

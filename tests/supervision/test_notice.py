@@ -1,6 +1,7 @@
 """督办单: the supervision notice of a problem at the 督办 level, on one A4 page."""
 
 import datetime
+import re
 import subprocess
 
 import pytest
@@ -33,7 +34,7 @@ def test_the_notice_is_filled_from_the_data(client, demo_users):
     html = response.content.decode()
     for text in (
         "督办单",
-        f"解督〔{today.year}〕{problem.pk}号",
+        f"解督〔{today.year}〕1号",  # the first 督办单 issued this year
         "解放区“四区联建”办公室",
         "JF2013-002 动漫产业园",
         "刘卫东",
@@ -80,3 +81,37 @@ def test_the_notice_prints_on_one_a4_page(client, demo_users, tmp_path):
     ).stdout.replace(" ", "")  # the title is letter-spaced
     for expected in ("督办单", "动漫产业园", "区发展和改革委员会", "督办要求", "签发人"):
         assert expected in text, expected
+
+
+def test_notices_are_numbered_per_year_in_the_order_first_issued(client, demo_users):
+    """解督〔2026〕1号 for the first 督办单 of the year, 2号 for the next; printed again, a
+    notice keeps its number; a new year starts again at 1."""
+    import time_machine
+
+    office(client)
+    first = Problem.objects.get(description=SUPERVISED)
+    second = Problem.objects.create(
+        project=first.project,
+        description="第二个督办问题",
+        deadline=datetime.date(2013, 5, 1),
+        responsible_unit=first.responsible_unit,
+    )
+
+    def number(problem):
+        html = client.get(reverse("projects:problem_notice", args=[problem.pk])).content.decode()
+        return re.search(r"解督〔\d+〕\d+号", html).group(0)
+
+    year = timezone.localdate().year
+    assert number(second) == f"解督〔{year}〕1号"
+    assert number(first) == f"解督〔{year}〕2号"
+    assert number(second) == f"解督〔{year}〕1号"  # reprinted: the same number
+    with time_machine.travel(datetime.datetime(year + 1, 1, 5, 9), tick=False):
+        office(client)  # the session of last year has expired
+        third = Problem.objects.create(
+            project=first.project,
+            description="第三个督办问题",
+            deadline=datetime.date(2013, 5, 1),
+            responsible_unit=first.responsible_unit,
+        )
+        assert number(third) == f"解督〔{year + 1}〕1号"
+        assert number(first) == f"解督〔{year}〕2号"
