@@ -152,7 +152,9 @@ def _check_size(upload, image, budget):
         image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
     elif width * height > MAX_FULL_DECODE_PIXELS:
         _refuse(upload, _("the picture has too many pixels to be a photo."))
-    if not budget.spend(image.width * image.height):
+    # A progressive JPEG is entropy-decoded whole before it is scaled: it costs its size.
+    progressive = image.info.get("progressive") or image.info.get("progression")
+    if not budget.spend(width * height if progressive else image.width * image.height):
         _refuse(
             upload,
             _(

@@ -71,7 +71,7 @@ def stored_photo(report):
     return report.photos.latest("pk")
 
 
-def phone_jpeg(width=8000, height=6000, quality=85):
+def phone_jpeg(width=8000, height=6000, quality=85, progressive=False):
     """A JPEG with a photo's texture (coarse shapes under fine noise), so that its size and
     decoding cost are those of a real shot: 8000 × 6000 makes about 11 MB."""
     shapes = Image.effect_noise((max(1, width // 16), max(1, height // 16)), 50)
@@ -79,7 +79,7 @@ def phone_jpeg(width=8000, height=6000, quality=85):
     grey = Image.blend(shapes.resize((width, height)), grain, 0.25)
     image = Image.merge("RGB", [grey.point(lambda v, k=k: v * (0.6 + 0.2 * k)) for k in range(3)])
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=quality)
+    image.save(buffer, "JPEG", quality=quality, progressive=progressive)
     return buffer.getvalue()
 
 

@@ -175,6 +175,64 @@ print(json.dumps(outcome, ensure_ascii=False))
     assert peak < 200, f"peak memory {peak:.0f} MiB"
 
 
+def costliest_accepted_save(folder):
+    """The photos of the costliest save still accepted, as files in `folder`: a progressive
+    48-megapixel JPEG (the most memory: it is entropy-decoded whole, so it counts whole),
+    three square JPEGs just under 5,120 px (the most a JPEG decodes at full scale), a
+    12-megapixel PNG and a 3,300 px square JPEG: 149.5 of the 150 megapixels of a save."""
+    (folder / "0-progressive.jpg").write_bytes(phone_jpeg(8000, 6000, progressive=True))
+    square = phone_jpeg(5119, 5119)
+    for index in (1, 2, 3):
+        (folder / f"{index}-square.jpg").write_bytes(square)
+    (folder / "4-screen.png").write_bytes(png(4000, 3000))
+    (folder / "5-small.jpg").write_bytes(phone_jpeg(3300, 3300))
+
+
+def test_the_costliest_accepted_save_stays_within_its_time_and_memory(tmp_path):
+    """The photos of the costliest save the form accepts, checked in a process of their own
+    as the form checks them: all accepted, in under 60 s (half of gunicorn's timeout) and
+    under 350 MiB. The figures are in docs/performance.md ("Site photos")."""
+    costliest_accepted_save(tmp_path)
+    script = f"""
+import json, os, time
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "jiefang.settings")
+django.setup()
+from django.core.files.uploadedfile import SimpleUploadedFile
+from projects.reporting.photos import PixelBudget, check_photo
+def peak():
+    status = open("/proc/self/status").read()
+    return int(status.split("VmHWM:")[1].split()[0]) / 1024
+names = sorted(os.listdir({str(tmp_path)!r}))
+uploads = [SimpleUploadedFile(n, open(os.path.join({str(tmp_path)!r}, n), "rb").read())
+           for n in names]
+before, budget, start = peak(), PixelBudget(), time.perf_counter()
+kept = [check_photo(u, budget) for u in uploads]  # the form keeps them until the save
+seconds = time.perf_counter() - start
+print(json.dumps({{"kept": len(kept), "decoded_mp": (budget.total - budget.left) / 1e6,
+                  "megabytes": sum(u.size for u in uploads) / 1e6, "seconds": seconds,
+                  "before_mib": before, "peak_mib": peak()}}))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=os.environ | {"JIEFANG_TESTING": "1"},
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    print(
+        "costliest accepted save: {kept} photos, {megabytes:.1f} MB, {decoded_mp:.1f} "
+        "megapixels counted, {seconds:.1f} s, peak {peak_mib:.0f} MiB "
+        "({before_mib:.0f} MiB before the check)".format(**figures)
+    )
+    assert figures["kept"] == 6 and 149 < figures["decoded_mp"] <= 150
+    assert figures["seconds"] < 60, figures
+    assert figures["peak_mib"] < 350, figures
+
+
 def test_a_48_megapixel_phone_photo_is_kept_downscaled(lead):
     """A shot of a 48-megapixel phone camera (8000 × 6000, 11 MB) is accepted and kept at
     2,560 × 1,920."""
