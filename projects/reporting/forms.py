@@ -190,7 +190,6 @@ class MonthlyReportForm(VersionedModelForm):
         adding, version = self.instance._state.adding, self.instance.version
         try:
             with transaction.atomic():
-                self.refuse_if_locked()
                 report = super().save(commit)
                 for milestone in self.pending:
                     reached = self.cleaned_data.get(f"milestone_{milestone.pk}")
@@ -199,6 +198,8 @@ class MonthlyReportForm(VersionedModelForm):
                         milestone.save()
                 delete_photos(list(self.cleaned_data.get("remove_photos") or []))
                 written = store_photos(report, self.checked_photos, self.user)
+                # Last, so that a lock taken while the photos were written counts too.
+                self.refuse_if_locked(new=adding)
         except BaseException as error:
             remove_files(written)
             # The form is shown again as it was: a report rolled back is still a new one.
@@ -218,19 +219,21 @@ class MonthlyReportForm(VersionedModelForm):
             raise SaveRefused from error
         return report
 
-    def refuse_if_locked(self):
+    def refuse_if_locked(self, new):
         """The month may have been locked since the form was checked (photos take seconds):
-        look again inside the writing transaction, holding the lock's row."""
+        look again at the end of the writing transaction, holding the lock's row (an unlock
+        under way waits). A lock committed between this look and the commit, a few
+        milliseconds, still lets the save through."""
         if self.may_change_locked:
             return
         year, month = self.instance.year, self.instance.month
         if MonthLock.on(year, month).select_for_update().first() is None:
             return
-        if self.instance.pk:
-            message = _("This month is locked; only the project office can change it.")
-        else:
+        if new:
             message = _(
                 "%(period)s is locked; only the project office can add a report for it."
             ) % {"period": Period(year, month).label}
+        else:
+            message = _("This month is locked; only the project office can change it.")
         self.add_error(None, message)
         raise SaveRefused

@@ -91,8 +91,8 @@ def test_a_thumbnail_that_does_not_fit_takes_the_photos_before_it(lead, settings
     the partial thumbnail are removed, and no report is saved."""
     data = [jpeg(1600, 1200), jpeg(1200, 1600, (30, 90, 160))]
     checked = [check_photo(upload(d)) for d in data]
-    sizes = [len(c.jpeg) + len(c.thumbnail) for c in checked]
-    disk_with_room(settings, sizes[0] + len(checked[1].jpeg) + len(checked[1].thumbnail) // 2)
+    first, second = checked
+    disk_with_room(settings, len(first.jpeg + first.thumbnail + second.jpeg) + 1_000)
     photos = [upload(d, f"{i}.jpg") for i, d in enumerate(data)]
     response = lead.post(create_url(), report_data(photos=photos))
     assert response.status_code == 200
