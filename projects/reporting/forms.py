@@ -1,5 +1,6 @@
 """The monthly report form of lead officials and liaisons."""
 
+import logging
 from decimal import Decimal
 
 from django import forms
@@ -13,7 +14,21 @@ from projects.progress.period import Period
 from projects.templatetags.jiefang import money
 from projects.web.forms import DateInput, VersionedModelForm
 
-from .photos import PhotoRefused, check_photo, delete_photos, store_photos
+from .photos import (
+    PhotoRefused,
+    PixelBudget,
+    check_photo,
+    delete_photos,
+    remove_files,
+    store_photos,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class SaveRefused(Exception):
+    """The save was refused while writing (the month was locked meanwhile, the photos could
+    not be stored): nothing was written, and the form carries the reason."""
 
 
 class PhotoInput(forms.ClearableFileInput):
@@ -91,9 +106,10 @@ class MonthlyReportForm(VersionedModelForm):
         if len(uploads) > MAX_PHOTOS:
             raise ValidationError(self.too_many(len(uploads)))
         errors = []
+        budget = PixelBudget()
         for upload in uploads:
             try:
-                self.checked_photos.append(check_photo(upload))
+                self.checked_photos.append(check_photo(upload, budget))
             except PhotoRefused as refused:
                 errors.append(str(refused))
         if errors:
@@ -167,14 +183,57 @@ class MonthlyReportForm(VersionedModelForm):
         except ValidationError as error:
             self._update_errors(error)
 
-    @transaction.atomic
     def save(self, commit=True):
-        report = super().save(commit)
-        for milestone in self.pending:
-            reached = self.cleaned_data.get(f"milestone_{milestone.pk}")
-            if reached:
-                milestone.actual_date = reached
-                milestone.save()
-        delete_photos(list(self.cleaned_data.get("remove_photos") or []))
-        store_photos(report, self.checked_photos, self.user)
+        """Save the report, its milestones and photos together, or nothing (SaveRefused, with
+        the reason on the form). Removed photos lose their files only once this commits."""
+        written = []
+        adding, version = self.instance._state.adding, self.instance.version
+        try:
+            with transaction.atomic():
+                report = super().save(commit)
+                for milestone in self.pending:
+                    reached = self.cleaned_data.get(f"milestone_{milestone.pk}")
+                    if reached:
+                        milestone.actual_date = reached
+                        milestone.save()
+                delete_photos(list(self.cleaned_data.get("remove_photos") or []))
+                written = store_photos(report, self.checked_photos, self.user)
+                # Last, so that a lock taken while the photos were written counts too.
+                self.refuse_if_locked(new=adding)
+        except BaseException as error:
+            remove_files(written)
+            # The form is shown again as it was: a report rolled back is still a new one.
+            if adding:
+                self.instance.pk, self.instance._state.adding = None, True
+            self.instance.version = version
+            if not isinstance(error, OSError):
+                raise
+            logger.exception("The photos of a report could not be stored")
+            self.add_error(
+                None,
+                _(
+                    "The photos could not be written on the server; nothing was saved. Try "
+                    "again later, and tell the project office if it happens again."
+                ),
+            )
+            raise SaveRefused from error
         return report
+
+    def refuse_if_locked(self, new):
+        """The month may have been locked since the form was checked (photos take seconds):
+        look again at the end of the writing transaction, holding the lock's row (an unlock
+        under way waits). A lock committed between this look and the commit, a few
+        milliseconds, still lets the save through."""
+        if self.may_change_locked:
+            return
+        year, month = self.instance.year, self.instance.month
+        if MonthLock.on(year, month).select_for_update().first() is None:
+            return
+        if new:
+            message = _(
+                "%(period)s is locked; only the project office can add a report for it."
+            ) % {"period": Period(year, month).label}
+        else:
+            message = _("This month is locked; only the project office can change it.")
+        self.add_error(None, message)
+        raise SaveRefused

@@ -31,7 +31,7 @@ from projects.templatetags.jiefang import money, pct
 from projects.web.mixins import PeriodMixin
 
 from .context import ReportContext
-from .forms import MonthlyReportForm
+from .forms import MonthlyReportForm, SaveRefused
 from .months import ReportableMonths, lock_reason
 
 
@@ -138,7 +138,7 @@ class ReportFormMixin(ReportMixin):
         form.instance.submitted_at = timezone.now()
         try:
             self.object = form.save()
-        except StaleVersion:
+        except (StaleVersion, SaveRefused):
             return self.form_invalid(form)
         messages.success(
             self.request,

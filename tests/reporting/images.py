@@ -69,3 +69,52 @@ def stored_photo(report):
 
     store_photos(report, [check_photo(upload(jpeg(800, 600)))], None)
     return report.photos.latest("pk")
+
+
+def phone_jpeg(width=8000, height=6000, quality=85, progressive=False):
+    """A JPEG with a photo's texture (coarse shapes under fine noise), so that its size and
+    decoding cost are those of a real shot: 8000 × 6000 makes about 11 MB."""
+    shapes = Image.effect_noise((max(1, width // 16), max(1, height // 16)), 50)
+    grain = Image.effect_noise((width, height), 30)
+    grey = Image.blend(shapes.resize((width, height)), grain, 0.25)
+    image = Image.merge("RGB", [grey.point(lambda v, k=k: v * (0.6 + 0.2 * k)) for k in range(3)])
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality, progressive=progressive)
+    return buffer.getvalue()
+
+
+def png(width, height, mode="RGB"):
+    """A PNG of a flat picture with one dark block: it compresses well, as a bomb does."""
+    image = Image.new(mode, (width, height), "#c8c8c8")
+    ImageDraw.Draw(image).rectangle([10, 10, width // 2, height // 2], "#142840")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def jpeg_declaring(width, height):
+    """A JPEG of a few hundred bytes whose header claims width × height pixels: Pillow
+    decodes it as a grey picture of that size."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), (128, 128, 128)).save(buffer, "JPEG", quality=50)
+    data = bytearray(buffer.getvalue())
+    frame = data.index(b"\xff\xc0")  # SOF0: length, precision, height, width
+    data[frame + 5 : frame + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
+def grey_16bit_png(width=640, height=480):
+    """A 16-bit greyscale PNG (a scanner's or a thermal camera's): a gradient from black on
+    the left to white on the right."""
+    ramp = Image.linear_gradient("L").rotate(90).resize((width, height))
+    image = ramp.convert("I").point(lambda v: v * 257).convert("I;16")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def jpeg_with_comment(comment, width=800, height=600):
+    """A JPEG with a COM segment, as some cameras and apps write one (GPS text, a name)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (90, 140, 60)).save(buffer, "JPEG", comment=comment)
+    return buffer.getvalue()
