@@ -31,7 +31,7 @@ from projects.templatetags.jiefang import money, pct
 from projects.web.mixins import PeriodMixin
 
 from .context import ReportContext
-from .forms import MonthlyReportForm
+from .forms import LoginForm, MonthlyReportForm
 from .months import ReportableMonths, lock_reason
 
 
@@ -265,6 +265,8 @@ class PhotoView(ReadMixin, View):
 
 class LoginView(auth_views.LoginView):
     """After login a reporter lands on 我的项目; the office and observers on the dashboard."""
+
+    authentication_form = LoginForm
 
     def get_default_redirect_url(self):
         user = self.request.user
