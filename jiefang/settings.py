@@ -284,3 +284,6 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jiefang@localhost")
 # Exports (projects/exports/): a progress workbook of more projects than this is built in the
 # background by `manage.py run_exports` and kept 24 hours for whoever asked for it.
 JIEFANG_BACKGROUND_EXPORT_OVER = int(os.environ.get("JIEFANG_BACKGROUND_EXPORT_OVER", "5000"))
+
+# A backup is unpacked only if it fits: at most this many bytes (and the room on the disks).
+JIEFANG_RESTORE_MAX_BYTES = int(os.environ.get("JIEFANG_RESTORE_MAX_BYTES", str(20 * 1024**3)))
