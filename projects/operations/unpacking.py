@@ -27,7 +27,7 @@ DATABASE_NAMES = ("database.pgdump", "database.sqlite3")
 MAX_MEMBERS = 1_000_000
 # Each member costs at least its 512-byte header on disk and in the budget.
 HEADER = 512
-# Room left free on a disk after unpacking, for the database and everything else.
+# Room left free on a disk after unpacking (a tenth of a small disk), for everything else.
 DISK_RESERVE = 1024**3
 
 
@@ -36,11 +36,13 @@ class Refused(Exception):
 
 
 def _free(folder):
-    return max(shutil.disk_usage(folder).free - DISK_RESERVE, 0)
+    usage = shutil.disk_usage(folder)
+    return max(usage.free - min(DISK_RESERVE, usage.total // 10), 0)
 
 
 def _place(member, media_folders):
-    """Where a member goes: ("database", None) or ("media", relative path), or refused."""
+    """Where a member goes: ("database", its name), ("media", its path under media/), or
+    (None, None) for the media/ folder itself; anything else is refused."""
     name = PurePosixPath(member.name)
     parts = [part for part in name.parts if part not in ("", ".")]
     if name.is_absolute() or ".." in parts or not parts or "\0" in member.name:

@@ -37,7 +37,7 @@ def unreachable_database():
         connection.settings_dict.update(saved)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_pages_answer_503_with_retry_after_while_the_database_is_unreachable(demo_users):
     browser = Client(raise_request_exception=False)
     browser.force_login(User.objects.get(username="office"))
