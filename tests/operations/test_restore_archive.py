@@ -74,6 +74,15 @@ HOSTILE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def own_temporary_folder(tmp_path, monkeypatch):
+    """The restore's temporary folders go to the test's own, so that parallel tests' do not
+    count as left behind."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+
+
 def leftovers():
     """Unpacking folders left behind, beside the media folders or in the temporary folder."""
     media = Path(settings.MEDIA_ROOT)
