@@ -142,15 +142,17 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # Behind the reverse proxy every request comes from the proxy's address, so the client's is
-# read from X-Forwarded-For (django-axes' documented way, through django-ipware). The proxy
-# must set that header to the client's address, replacing what the client sent
-# (docs/deployment.md); AXES_PROXY_COUNT is for a chain of proxies that append to it.
-if env_bool("BEHIND_HTTPS_PROXY"):
-    if os.environ.get("AXES_PROXY_COUNT"):
-        AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_PROXY_COUNT"])
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# read from X-Forwarded-For, but only on a request whose peer is one of the proxy's own
+# addresses (JIEFANG_TRUSTED_PROXIES, addresses or networks): the client is the right-most
+# address there that is not a trusted proxy (projects/operations/client_ip.py). From any other
+# peer the header is ignored, so a client that reaches gunicorn directly cannot pick its address.
+JIEFANG_TRUSTED_PROXIES = env_list(
+    "JIEFANG_TRUSTED_PROXIES", "127.0.0.1,::1" if env_bool("BEHIND_HTTPS_PROXY") else ""
+)
+AXES_CLIENT_IP_CALLABLE = "projects.operations.client_ip.client_ip"
+# What axes stores of a log-in name is cut to its column (varchar(255)): a longer name
+# (refused by the log-in form anyway) must not fail the insert.
+AXES_USERNAME_CALLABLE = "projects.operations.client_ip.login_name"
 
 # Sessions live in the database and end after 30 idle minutes.
 SESSION_COOKIE_AGE = 30 * 60
@@ -297,3 +299,6 @@ JIEFANG_WEBHOOK_TEST_SERVERS = ()
 # Exports (projects/exports/): a progress workbook of more projects than this is built in the
 # background by `manage.py run_exports` and kept 24 hours for whoever asked for it.
 JIEFANG_BACKGROUND_EXPORT_OVER = int(os.environ.get("JIEFANG_BACKGROUND_EXPORT_OVER", "5000"))
+
+# A backup is unpacked only if it fits: at most this many bytes (and the room on the disks).
+JIEFANG_RESTORE_MAX_BYTES = int(os.environ.get("JIEFANG_RESTORE_MAX_BYTES", str(20 * 1024**3)))

@@ -19,3 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("projects.urls")),
 ]
+
+# A 500 caused by an unreachable database answers 503 with Retry-After instead.
+handler500 = "projects.operations.unavailable.server_error"

@@ -66,3 +66,23 @@ def test_locale_and_time_zone():
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai" and settings.USE_TZ
     assert "django.contrib.auth.middleware.LoginRequiredMiddleware" in settings.MIDDLEWARE
+
+
+def test_forwarded_for_is_believed_only_from_the_proxys_own_address():
+    """Behind the proxy the header is read from loopback (the proxy on the same host) unless
+    JIEFANG_TRUSTED_PROXIES says otherwise; without BEHIND_HTTPS_PROXY, from nobody."""
+    show = "from django.conf import settings; print(settings.JIEFANG_TRUSTED_PROXIES)"
+    result = manage("shell", "--no-imports", "-c", show, env=PRODUCTION)
+    assert result.stdout.strip() == "['127.0.0.1', '::1']", result.stderr
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        show,
+        env=PRODUCTION | {"JIEFANG_TRUSTED_PROXIES": "10.8.0.2"},
+    )
+    assert result.stdout.strip() == "['10.8.0.2']", result.stderr
+    result = manage(
+        "shell", "--no-imports", "-c", show, env=PRODUCTION | {"BEHIND_HTTPS_PROXY": "0"}
+    )
+    assert result.stdout.strip() == "[]", result.stderr

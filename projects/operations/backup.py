@@ -5,11 +5,14 @@ photo files (media/photos/...). A plain database file from an older backup still
 PostgreSQL: pg_dump's custom format and pg_restore (tables, rows and sequences).
 SQLite: the online backup API, page by page, safe while the app is serving.
 
-A restore checks the backup before it touches anything: the file must be whole (SQLite's
-integrity check, or pg_restore reading the dump's table of contents) and a backup of this
-tracker (its tables present, and its migrations ones this version knows). The database is
-then replaced in one step (one transaction on PostgreSQL, the backup API's on SQLite) and
-the photos after it.
+A restore checks the backup before it touches anything: it is unpacked by unpacking.py
+(only plain files and folders where a backup puts them, within a byte budget) into a folder
+beside the live ones, the file must be whole (SQLite's integrity check, or pg_restore reading
+the dump's table of contents) and a backup of this tracker (its tables present, and its
+migrations ones this version knows: a backup of a newer version is refused). The database is
+then replaced in one step (one transaction on PostgreSQL, dropping the tables the backup
+lacks; the backup API's on SQLite), the media folders after it, and a backup of an older
+version is migrated forward to this one at once, so the site works when the command ends.
 """
 
 import os
@@ -21,9 +24,13 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils.translation import gettext as _
+
+from .unpacking import Refused, unpack
 
 
 class BackupError(Exception):
@@ -91,22 +98,49 @@ def _backup_database(output):
 
 
 def restore(source):
-    """Replace the database's contents, and the photo files, with the backup in `source`."""
+    """Replace the database's contents, and the media files, with the backup in `source`;
+    returns the migrations applied to bring an older backup up to this version."""
     source = Path(source)
     if not source.exists():
         raise BackupError(_("The backup file does not exist: %(file)s") % {"file": source})
-    if not tarfile.is_tarfile(source):
-        _restore_database(source)  # a plain database file, from before photos were kept
-        return
-    with tempfile.TemporaryDirectory() as folder, tarfile.open(source) as archive:
-        names = archive.getnames()
-        database = next((n for n in names if n.startswith("database.")), None)
-        if database is None:
-            raise BackupError(_("Not a backup of this tracker: it holds no database."))
-        archive.extractall(folder, filter="data")
-        _restore_database(Path(folder) / database)
-        for media in MEDIA_FOLDERS:
-            _replace_folder(Path(folder) / "media" / media, Path(settings.MEDIA_ROOT) / media)
+    with tempfile.TemporaryDirectory(prefix="jiefang-restore-") as folder:
+        if not tarfile.is_tarfile(source):
+            # A plain database file, from before photos were kept.
+            pending = _restore_database(source, Path(folder))
+            return _migrate(pending)
+        media_root = Path(settings.MEDIA_ROOT)
+        media_root.mkdir(parents=True, exist_ok=True)
+        # Beside the live folders, so that putting each in place is a rename on the same disk.
+        staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=media_root))
+        try:
+            try:
+                database = unpack(source, MEDIA_FOLDERS, Path(folder), staging)
+            except Refused as refusal:
+                _refuse(str(refusal))
+            pending = _restore_database(database, Path(folder))
+            for media in MEDIA_FOLDERS:
+                _replace_folder(staging / media, media_root / media)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return _migrate(pending)
+
+
+def _migrate(pending):
+    """Bring the restored database up to this version's migrations (an older backup)."""
+    ContentType.objects.clear_cache()  # its ids are the backup's now
+    if not pending:
+        return []
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    except Exception as error:
+        raise BackupError(
+            _(
+                "The backup was restored, but bringing its database up to this version failed "
+                "(%(error)s). Run: manage.py migrate"
+            )
+            % {"error": error}
+        ) from error
+    return pending
 
 
 def _replace_folder(new, target):
@@ -117,7 +151,7 @@ def _replace_folder(new, target):
     if target.exists():
         target.rename(old)
     if new.is_dir():
-        shutil.move(str(new), str(target))
+        new.rename(target)
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -132,20 +166,31 @@ def _refuse(reason):
 
 
 def _check_migrations(applied):
-    """The backup's migrations of the app: at least the first, none this version lacks."""
-    known = {name for app, name in MigrationLoader(None).disk_migrations if app == "projects"}
-    if "0001_initial" not in applied:
+    """The backup's migrations, as (app, name): at least the tracker's first, none this version
+    lacks. Returns the migrations this version has that the backup lacks (an older backup)."""
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    known = set(loader.disk_migrations)
+    applied = {(app, name) for app, name in applied if app in loader.migrated_apps}
+    if ("projects", "0001_initial") not in applied:
         _refuse(_("the backup holds no migrations of this tracker."))
-    unknown = sorted(set(applied) - known)
+    unknown = sorted(f"{app}.{name}" for app, name in applied - known)
     if unknown:
         _refuse(
             _("the backup comes from a newer version of the tracker (migrations %(names)s).")
             % {"names": ", ".join(unknown)}
         )
+    squashed = loader.replacements
+    return sorted(
+        f"{app}.{name}"
+        for app, name in loader.graph.nodes
+        if (app, name) not in applied
+        and not ((app, name) in squashed and set(squashed[app, name].replaces) <= applied)
+    )
 
 
 def _verify_sqlite(source):
-    """Open the file read-only and check it whole and ours; returns the open connection."""
+    """Open the file read-only and check it whole and ours; returns the open connection and
+    the migrations the backup lacks."""
     try:
         backup_db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         integrity = backup_db.execute("PRAGMA integrity_check").fetchall()
@@ -160,18 +205,15 @@ def _verify_sqlite(source):
                 _("it is not a backup of this tracker (no table %(tables)s).")
                 % {"tables": ", ".join(missing)}
             )
-        applied = [
-            row[0]
-            for row in backup_db.execute("SELECT name FROM django_migrations WHERE app='projects'")
-        ]
+        applied = backup_db.execute("SELECT app, name FROM django_migrations").fetchall()
     except sqlite3.DatabaseError as error:
         _refuse(_("the file is not a readable SQLite database (%(error)s).") % {"error": error})
-    _check_migrations(applied)
-    return backup_db
+    return backup_db, _check_migrations(applied)
 
 
 def _verify_pgdump(source, env):
-    """Read the dump's table of contents (pg_restore --list) and check it ours."""
+    """Read the dump's table of contents (pg_restore --list) and check it ours; returns its
+    tables and the migrations the backup lacks."""
     result = subprocess.run(
         [_pg_tool("pg_restore"), "--list", str(source)], env=env, capture_output=True, text=True
     )
@@ -201,35 +243,46 @@ def _verify_pgdump(source, env):
         capture_output=True,
         text=True,
     ).stdout.splitlines()
-    _check_migrations(
-        [
-            fields[2]
-            for fields in (row.split("\t") for row in rows)
-            if len(fields) == 4 and fields[1] == "projects"
-        ]
-    )
+    applied = [
+        (fields[1], fields[2]) for fields in (row.split("\t") for row in rows) if len(fields) == 4
+    ]
+    return data, _check_migrations(applied)
 
 
-def _restore_database(source):
+def _restore_database(source, folder):
+    """Replace the database with the one in `source`; returns the migrations it lacks."""
     if connection.vendor == "postgresql":
         env, args = _pg_env_and_args(connection.settings_dict)
-        _verify_pgdump(source, env)
-        connection.close()  # pg_restore drops the tables this connection may hold
+        tables, pending = _verify_pgdump(source, env)
+        script = folder / "restore.sql"
         command = [
             _pg_tool("pg_restore"),
             "--clean",
             "--if-exists",
             "--no-owner",
-            "--single-transaction",
-            "--exit-on-error",
-            *args,
-            str(source),
+            "-f",
+            str(script),
         ]
-        result = subprocess.run(command, env=env, capture_output=True, text=True)
+        result = subprocess.run([*command, str(source)], env=env, capture_output=True, text=True)
+        if result.returncode:
+            raise BackupError(result.stderr.strip())
+        # Tables of a later version than the backup's are dropped in the same transaction, so
+        # that the migrations after the restore can create them again.
+        with connection.cursor() as cursor:
+            extra = sorted(set(connection.introspection.table_names(cursor)) - tables)
+        connection.close()  # the restore drops the tables this connection may hold
+        command = [_pg_tool("psql"), "--no-psqlrc", "--quiet", "--single-transaction"]
+        command += ["-v", "ON_ERROR_STOP=1", *args]
+        if extra:
+            names = ", ".join(connection.ops.quote_name(table) for table in extra)
+            command += ["-c", f"DROP TABLE IF EXISTS {names} CASCADE"]
+        result = subprocess.run(
+            [*command, "-f", str(script)], env=env, capture_output=True, text=True
+        )
         if result.returncode:
             raise BackupError(result.stderr.strip())
     elif connection.vendor == "sqlite":
-        backup_db = _verify_sqlite(source)
+        backup_db, pending = _verify_sqlite(source)
         connection.ensure_connection()
         try:
             backup_db.backup(connection.connection)
@@ -237,3 +290,4 @@ def _restore_database(source):
             backup_db.close()
     else:
         raise BackupError(_("Unsupported database: %(vendor)s") % {"vendor": connection.vendor})
+    return pending

@@ -4,6 +4,7 @@ import logging
 from decimal import Decimal
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -237,3 +238,14 @@ class MonthlyReportForm(VersionedModelForm):
             message = _("This month is locked; only the project office can change it.")
         self.add_error(None, message)
         raise SaveRefused
+
+class LoginForm(AuthenticationForm):
+    """Django's log-in form, but a name longer than any account's (User.username holds 150)
+    gets the usual wrong-name-or-password error before authentication, so django-axes never
+    records it."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username and len(username) > self.fields["username"].max_length:
+            raise self.get_invalid_login_error()
+        return super().clean()

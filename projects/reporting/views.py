@@ -31,7 +31,7 @@ from projects.templatetags.jiefang import money, pct
 from projects.web.mixins import PeriodMixin
 
 from .context import ReportContext
-from .forms import MonthlyReportForm, SaveRefused
+from .forms import LoginForm, MonthlyReportForm, SaveRefused
 from .months import ReportableMonths, lock_reason
 
 
@@ -276,6 +276,8 @@ class LoginView(auth_views.LoginView):
     def get_redirect_url(self):
         url = super().get_redirect_url()
         return "" if url in {"/", reverse("projects:dashboard")} else url
+
+    authentication_form = LoginForm
 
     def get_default_redirect_url(self):
         user = self.request.user

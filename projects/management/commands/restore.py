@@ -23,7 +23,14 @@ class Command(BaseCommand):
         ):
             raise CommandError(_("Cancelled."))
         try:
-            restore(file)
+            migrated = restore(file)
         except BackupError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(_("Restored from %(file)s.") % {"file": file})
+        if migrated:
+            self.stdout.write(
+                _(
+                    "The backup came from an older version; its database was migrated to this one (%(names)s)."
+                )
+                % {"names": ", ".join(migrated)}
+            )
