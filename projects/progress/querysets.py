@@ -96,13 +96,22 @@ class ProjectQuerySet(TotalsMixin, models.QuerySet):
             overdue_problems=count_of(Problem.objects.overdue_at(as_of)),
         )
         # 序时进度: the cumulative monthly plan when the plan is split by month, otherwise
-        # linear from the month the plan starts (see docs/user-guide.zh.md).
+        # linear from the month the plan starts (see docs/user-guide.zh.md); like the
+        # completion rate, none without a plan for the year.
+        has_plan = Q(annual_plan__gt=0)
         queryset = queryset.annotate(
             completion_rate=RoundedPercent(F("ytd"), F("annual_plan")),
             max_delay=DaysSince(F("earliest_overdue"), until=as_of),
-            time_schedule=Coalesce(
-                RoundedPercent(F("planned_by_month"), F("annual_plan")),
-                LinearShare(F("start_month"), period.month),
+            time_schedule=Case(
+                When(
+                    has_plan,
+                    then=Coalesce(
+                        RoundedPercent(F("planned_by_month"), F("annual_plan")),
+                        LinearShare(F("start_month"), period.month),
+                        output_field=PERCENT,
+                    ),
+                ),
+                default=None,
                 output_field=PERCENT,
             ),
             planned_to_date=Coalesce(

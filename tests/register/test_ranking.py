@@ -31,8 +31,11 @@ def test_scores_come_from_the_engines_figures(demo):
     for entry in result.officials:
         assert entry.scores["gap"] == min(Decimal(100), max(Decimal(0), 100 - gaps[entry.key]))
         figures = entry.figures
+        # Of the projects that owe the month's report, not every project of the official.
+        expected = Project.objects.filter(lead_official=entry.key).expected_to_report(MAY)
+        assert figures["expected"] == expected.count()
         assert entry.scores["reports"] == round(
-            Decimal(100) * figures["reported"] / figures["count"], 2
+            Decimal(100) * figures["reported"] / figures["expected"], 2
         )
     scores = [e.score for e in result.officials]
     assert scores == sorted(scores, reverse=True)
@@ -142,7 +145,9 @@ def test_a_report_after_the_due_date_does_not_count_as_on_time(zone):
     assert MAY.due_date == datetime.date(2013, 6, 5)
     on_time, late = (Official.objects.create(name=n) for n in ("按时", "迟报"))
     for index, (official, day) in enumerate(((on_time, 5), (late, 6))):
-        project = make_project(zone, f"T-{index}", lead_official=official)
+        project = make_project(
+            zone, f"T-{index}", lead_official=official, status="under_construction"
+        )
         plan(project, 2013, "1200.00")
         report(
             project,
