@@ -198,8 +198,7 @@ def bulletin_context(period):
         ],
         "overdue_problems": [problem_row(p) for p in overdue],
         "late_reporters": [
-            {"official": official, "projects": "、".join(names)}
-            for official, names in late.items()
+            {"official": official, "projects": "、".join(names)} for official, names in late.items()
         ],
     }
 
