@@ -163,8 +163,8 @@ class ProjectQuerySet(TotalsMixin, models.QuerySet):
 
     def expected_to_report(self, year, month=None):
         """Projects that owe a report for the month: all but those still being planned and
-        those completed before the month began (the one rule of the dashboard, 填报情况 and
-        the reminders)."""
+        those completed before the month began (the one rule of the dashboard, 填报情况, the
+        reminders, 我的项目, the ranking's 按时填报, the packet and the 月度通报)."""
         return self.filter(_expected_to_report(as_period(year, month)))
 
     def without_report(self, year, month=None):

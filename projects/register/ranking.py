@@ -168,26 +168,27 @@ def _project_groups(period, kind, use):
     in_by = timezone.make_aware(
         datetime.datetime.combine(period.due_date + datetime.timedelta(days=1), datetime.time())
     )
-    owing = {}
-    for group, n, on_time in (
-        projects.expected_to_report(period)
-        .order_by()
-        .values(key)
-        .annotate(
-            n=Count("pk", distinct=True),
-            on_time=Count(
-                "reports",
-                filter=Q(
-                    reports__year=period.year,
-                    reports__month=period.month,
-                    reports__submitted_at__lt=in_by,
+    owing = {
+        group: (n, in_time)
+        for group, n, in_time in (
+            projects.expected_to_report(period)
+            .order_by()
+            .values(key)
+            .annotate(
+                n=Count("pk", distinct=True),
+                on_time=Count(
+                    "reports",
+                    filter=Q(
+                        reports__year=period.year,
+                        reports__month=period.month,
+                        reports__submitted_at__lt=in_by,
+                    ),
+                    distinct=True,
                 ),
-                distinct=True,
-            ),
+            )
+            .values_list(key, "n", "on_time")
         )
-        .values_list(key, "n", "on_time")
-    ):
-        owing[group] = (n, on_time)
+    }
     problems = _problem_scores(period, problem_path) if "problems" in use else {}
     entries = []
     for row in rows:
