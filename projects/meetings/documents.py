@@ -30,7 +30,7 @@ from projects.models.base import clean_text
 from projects.register.ranking import ranking
 from projects.templatetags.jiefang import money, pct
 
-from .packet import meeting_packet
+from .packet import meeting_packet, reports_late_at
 
 DEFAULTS = settings.BASE_DIR / "templates" / "docx"
 
@@ -80,6 +80,9 @@ def _common(period):
         "district": settings.JIEFANG_DISTRICT,
         "reporting_unit": settings.JIEFANG_REPORTING_UNIT,
         "period": period.label,
+        # What the figures stand at, after “截至”: “2026年11月底”, or today for a month
+        # still running (“2026年12月4日”).
+        "as_of": period.as_of_label,
         "today": chinese_date(timezone.localdate()),
     }
 
@@ -137,24 +140,29 @@ def _movement(entry):
 
 def bulletin_context(period):
     """The variables of 月度通报: the figures, the ranking, the red-light projects with their
-    reasons, the overdue problems and the projects not yet reported."""
+    reasons, the overdue problems and the projects not reported on time (none before the
+    month's due date: the packet's rule, reports_late_at, as of today)."""
     as_of = period.as_of
+    today = timezone.localdate()
     _rows, total = Project.objects.summary(period)
-    ranked = ranking(period)
+    ranked = ranking(period, today=today)
     red = (
         Project.objects.with_stored_progress(period)
         .filter(light_rank=Light.RED.rank)
         .select_related("lead_official")
         .order_by("code")
     )
-    missing = {}
-    for name, official in (
-        Project.objects.expected_to_report(period)
-        .without_report(period)
-        .order_by("lead_official__name", "code")
-        .values_list("name", "lead_official__name")
+    late = {}
+    for project, _liaisons, submitted_on, days in reports_late_at(
+        Project.objects.all(), period, today
     ):
-        missing.setdefault(official or _("No lead official"), []).append(name)
+        official = project.lead_official.name if project.lead_official else _("No lead official")
+        late.setdefault(official, []).append(
+            _("%(name)s (in %(days)s days late)") % {"name": project.name, "days": days}
+            if submitted_on
+            else _("%(name)s (not reported, %(days)s days late)")
+            % {"name": project.name, "days": days}
+        )
     overdue = (
         Problem.objects.with_overdue(as_of)
         .filter(is_overdue=True)
@@ -190,8 +198,7 @@ def bulletin_context(period):
         ],
         "overdue_problems": [problem_row(p) for p in overdue],
         "late_reporters": [
-            {"official": official, "projects": "、".join(names)}
-            for official, names in missing.items()
+            {"official": official, "projects": "、".join(names)} for official, names in late.items()
         ],
     }
 

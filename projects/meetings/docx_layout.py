@@ -197,7 +197,7 @@ def bulletin_template():
     _heading(document, "一、总体情况")
     _paragraph(
         document,
-        "截至{{ period }}底,全区{{ figures.count }}个重点项目{{ figures.ytd_label }}完成投资"
+        "截至{{ as_of }},全区{{ figures.count }}个重点项目{{ figures.ytd_label }}完成投资"
         "{{ figures.ytd }}万元,占年度计划{{ figures.annual_plan }}万元的{{ figures.rate }}%,"
         "序时进度{{ figures.schedule }}%;正常{{ figures.green }}个、滞后{{ figures.yellow }}个、"
         "严重滞后{{ figures.red }}个、无计划{{ figures.none }}个。",
@@ -234,7 +234,7 @@ def bulletin_template():
     _heading(document, "五、未按时填报")
     _table(
         document,
-        ["牵头领导", "未填报项目"],
+        ["牵头领导", "未按时填报项目"],
         ["{{ row.official }}", "{{ row.projects }}"],
         "late_reporters",
         [40, 116],

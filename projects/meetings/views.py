@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, View
 
-from projects.models import Meeting, MonthLock, MonthlyReport, Official
+from projects.models import Meeting, MonthLock, Official
 from projects.permissions import OfficeMixin, ReadMixin
+from projects.progress.period import Period
 from projects.web.mixins import ObjectListView, PeriodMixin
 
 from . import documents
@@ -49,7 +50,7 @@ class MeetingCreateView(OfficeMixin, CreateView):
     extra_context = {"title": _("Open a meeting")}
 
     def get_initial(self):
-        period = MonthlyReport.objects.latest_period()  # the period every page opens on
+        period = Period.collecting()  # the period every page opens on
         return {
             "year": period.year,
             "month": period.month,

@@ -140,3 +140,5 @@ class ReportStatus(models.TextChoices):
     MISSING = "missing", _("Missing")
     SUBMITTED = "submitted", _("Submitted")
     LOCKED = "locked", _("Locked")
+    # Still being planned, or completed before the month began (expected_to_report).
+    NOT_EXPECTED = "not_expected", _("Not expected")

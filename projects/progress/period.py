@@ -50,6 +50,24 @@ class Period:
         return min(self.month_end, timezone.localdate())
 
     @property
+    def running(self):
+        """The month has not ended yet: its figures stand as of today."""
+        return self.as_of < self.month_end
+
+    @property
+    def as_of_label(self):
+        """What a figure of the month stands at, after “截至”: the month's end (“2026年11月底”),
+        or today for the month in progress (“2026年12月4日”)."""
+        if self.running:
+            day = self.as_of
+            return _("%(month)s/%(day)s/%(year)s") % {
+                "year": day.year,
+                "month": day.month,
+                "day": day.day,
+            }
+        return _("the end of %(year)s-%(month)s") % {"year": self.year, "month": self.month}
+
+    @property
     def time_schedule(self):
         """序时进度: the share of the year elapsed at the end of the month, in percent."""
         return quantize(Decimal(self.month) * 100 / 12)
@@ -74,6 +92,11 @@ class Period:
         """Calendar days `day` is past the due date (0 when on time)."""
         return max((day - self.due_date).days, 0)
 
+    def due_passed(self, today=None):
+        """Whether the month's due date is behind `today` (default today): only then can a
+        report of the month be late."""
+        return (today or timezone.localdate()) > self.due_date
+
     @property
     def key(self):
         return f"{self.year}-{self.month:02d}"
@@ -92,9 +115,19 @@ class Period:
         return cls(today.year, today.month)
 
     @classmethod
+    def collecting(cls, today=None):
+        """The month whose reports are being collected, the period every page opens on: last
+        month. Its reports are due early this month (Period.due_date) and chased after that,
+        and this month's meeting reviews it; the month in progress is reported by the next
+        one."""
+        today = today or timezone.localdate()
+        return cls(today.year, today.month).shifted(-1)
+
+    @classmethod
     def from_params(cls, params, default=None):
-        """The period named by ?year=&month=, or `default()`; bad values raise ValueError."""
-        default = default or cls.current
+        """The period named by ?year=&month=, or `default()` (the month being collected);
+        bad values raise ValueError."""
+        default = default or cls.collecting
         year, month = params.get("year"), params.get("month")
         if not year and not month:
             return default()

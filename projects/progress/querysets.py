@@ -96,13 +96,22 @@ class ProjectQuerySet(TotalsMixin, models.QuerySet):
             overdue_problems=count_of(Problem.objects.overdue_at(as_of)),
         )
         # 序时进度: the cumulative monthly plan when the plan is split by month, otherwise
-        # linear from the month the plan starts (see docs/user-guide.zh.md).
+        # linear from the month the plan starts (see docs/user-guide.zh.md); like the
+        # completion rate, none without a plan for the year.
+        has_plan = Q(annual_plan__gt=0)
         queryset = queryset.annotate(
             completion_rate=RoundedPercent(F("ytd"), F("annual_plan")),
             max_delay=DaysSince(F("earliest_overdue"), until=as_of),
-            time_schedule=Coalesce(
-                RoundedPercent(F("planned_by_month"), F("annual_plan")),
-                LinearShare(F("start_month"), period.month),
+            time_schedule=Case(
+                When(
+                    has_plan,
+                    then=Coalesce(
+                        RoundedPercent(F("planned_by_month"), F("annual_plan")),
+                        LinearShare(F("start_month"), period.month),
+                        output_field=PERCENT,
+                    ),
+                ),
+                default=None,
                 output_field=PERCENT,
             ),
             planned_to_date=Coalesce(
@@ -154,8 +163,8 @@ class ProjectQuerySet(TotalsMixin, models.QuerySet):
 
     def expected_to_report(self, year, month=None):
         """Projects that owe a report for the month: all but those still being planned and
-        those completed before the month began (the one rule of the dashboard, 填报情况 and
-        the reminders)."""
+        those completed before the month began (the one rule of the dashboard, 填报情况, the
+        reminders, 我的项目, the ranking's 按时填报, the packet and the 月度通报)."""
         return self.filter(_expected_to_report(as_period(year, month)))
 
     def without_report(self, year, month=None):

@@ -100,9 +100,15 @@ def _models(project_model):
     return rows, periods
 
 
+# The engine's own rules change with the code: a month built by an earlier version is rebuilt.
+# 2: no 序时进度 without a plan for the year.
+ENGINE_VERSION = 2
+
+
 def rules():
-    """The thresholds the lights were judged by: a month built with others is rebuilt."""
-    return f"red_gap={settings.JIEFANG_LIGHT_RED_GAP}; yellow_gap={settings.JIEFANG_LIGHT_YELLOW_GAP}; red_delay_days={settings.JIEFANG_LIGHT_RED_DELAY_DAYS}"
+    """The thresholds the lights were judged by and the engine's version: a month built
+    with others is rebuilt."""
+    return f"red_gap={settings.JIEFANG_LIGHT_RED_GAP}; yellow_gap={settings.JIEFANG_LIGHT_YELLOW_GAP}; red_delay_days={settings.JIEFANG_LIGHT_RED_DELAY_DAYS}; engine={ENGINE_VERSION}"
 
 
 def _lock(shared):

@@ -199,12 +199,9 @@ class TotalsMixin:
             for name in SUMMED:
                 row[name] = quantize(row[name])
             row["completion_rate"] = percent(row["ytd"], row["annual_plan"])
-            # Plan-weighted: the plans due by the month over the annual plans.
-            row["time_schedule"] = (
-                percent(row["planned_to_date"], row["annual_plan"])
-                if row["annual_plan"]
-                else period.time_schedule
-            )
+            # Plan-weighted: the plans due by the month over the annual plans; none without a
+            # plan, as for a project.
+            row["time_schedule"] = percent(row["planned_to_date"], row["annual_plan"])
             row["gap"] = (
                 None
                 if row["completion_rate"] is None

@@ -18,7 +18,6 @@ from projects.models import (
     MilestoneTemplate,
     MilestoneTemplateItem,
     MonthlyPlan,
-    MonthlyReport,
     Official,
     Project,
     Unit,
@@ -26,6 +25,7 @@ from projects.models import (
     refresh_progress,
 )
 from projects.models.base import person_name
+from projects.progress.period import Period
 from projects.templatetags.jiefang import light_badge
 from projects.web.forms import VersionedModelForm
 
@@ -223,7 +223,7 @@ class ProjectAdmin(PeopleMixin, VersionedAdmin):
     people_roles = {"liaisons": "lead_official"}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_progress(MonthlyReport.objects.latest_period())
+        return super().get_queryset(request).with_progress(Period.collecting())
 
     @admin.display(description=_("completion rate (%)"), ordering="completion_rate")
     def completion_rate_display(self, obj):

@@ -106,12 +106,24 @@ def _previous(period):
         return None
 
 
-def ranking(period, with_movement=True):
-    """The ranking of `period`, with each entry's rank of the month before."""
+def ranking(period, with_movement=True, today=None):
+    """The ranking of `period` as it stands on `today` (default today), with each entry's
+    rank of the month before. Reports on time are scored once the month's due date has
+    passed: before it no report is late."""
     notes = []
-    reported = MonthlyReport.objects.filter(year=period.year, month=period.month).exists()
     use = weights()
-    if not reported and "reports" in use:
+    if "reports" in use and not period.due_passed(today):
+        del use["reports"]
+        notes.append(
+            _(
+                "The reports for %(period)s are due by %(due)s: reports on time are not "
+                "scored before then, and nobody is late yet."
+            )
+            % {"period": period.label, "due": period.due_date.isoformat()}
+        )
+    elif "reports" in use and not (
+        MonthlyReport.objects.filter(year=period.year, month=period.month).exists()
+    ):
         del use["reports"]
         notes.append(
             _(
@@ -129,7 +141,7 @@ def ranking(period, with_movement=True):
     )
     previous = _previous(period)
     if with_movement and previous is not None:
-        before = ranking(previous, with_movement=False)
+        before = ranking(previous, with_movement=False, today=today)
         for current, earlier in (
             (result.officials, before.officials),
             (result.zones, before.zones),
@@ -161,25 +173,33 @@ def _project_groups(period, kind, use):
     key, name, problem_path = GROUPS[kind]
     projects = Project.objects.filter(**{f"{key}__isnull": False})
     rows, _total = projects.summary(period, by=key)
-    # On time: in by the end of the due date (Period.due_date, as the reminders count it).
+    # Reports on time: of the projects that owe the month's report (the one rule of
+    # 填报情况, 我的项目, the packet and the bulletin), those in by the end of the due date
+    # (Period.due_date, as the reminders count it).
     in_by = timezone.make_aware(
         datetime.datetime.combine(period.due_date + datetime.timedelta(days=1), datetime.time())
     )
-    present = dict(
-        projects.values(key)
-        .annotate(
-            n=Count(
-                "reports",
-                filter=Q(
-                    reports__year=period.year,
-                    reports__month=period.month,
-                    reports__submitted_at__lt=in_by,
+    owing = {
+        group: (n, in_time)
+        for group, n, in_time in (
+            projects.expected_to_report(period)
+            .order_by()
+            .values(key)
+            .annotate(
+                n=Count("pk", distinct=True),
+                on_time=Count(
+                    "reports",
+                    filter=Q(
+                        reports__year=period.year,
+                        reports__month=period.month,
+                        reports__submitted_at__lt=in_by,
+                    ),
+                    distinct=True,
                 ),
-                distinct=True,
             )
+            .values_list(key, "n", "on_time")
         )
-        .values_list(key, "n")
-    )
+    }
     problems = _problem_scores(period, problem_path) if "problems" in use else {}
     entries = []
     for row in rows:
@@ -192,8 +212,9 @@ def _project_groups(period, kind, use):
             scores["lights"] = HUNDRED * (
                 1 - (Decimal(row["red"]) + Decimal(row["yellow"]) / 2) / count
             )
-        if "reports" in use and count:
-            scores["reports"] = HUNDRED * Decimal(present.get(group, 0)) / count
+        expected, in_time = owing.get(group, (0, 0))
+        if "reports" in use and expected:
+            scores["reports"] = HUNDRED * Decimal(in_time) / expected
         if "problems" in use and group in problems:
             due, on_time = problems[group]
             scores["problems"] = HUNDRED * Decimal(on_time) / due
@@ -207,7 +228,8 @@ def _project_groups(period, kind, use):
                     "gap": row["gap"],
                     "red": row["red"],
                     "yellow": row["yellow"],
-                    "reported": present.get(group, 0),
+                    "expected": expected,
+                    "reported": in_time,
                     "problems_due": problems.get(group, (0, 0))[0],
                     "problems_on_time": problems.get(group, (0, 0))[1],
                 },
@@ -254,9 +276,20 @@ def _rank(entries, use):
 
 
 def top_and_bottom(entries, count=None):
-    """红榜 (the first `count`) and 黑榜 (the last `count`, worst last), not overlapping."""
+    """红榜 and 黑榜 of ranked `entries`, not overlapping.
+
+    The 红榜 holds those ranked in the first `count` places that earn it: a score above 0
+    and a lead over the rest (above the lowest score: when everyone scores the same, nobody
+    is on it). Those sharing a rank are all on it or all off it, in order of name. The 黑榜
+    holds the last `count` of the others, worst last.
+    """
     count = count or settings.JIEFANG_RANKING_TOP
-    top = entries[:count]
+    lowest = min((entry.score for entry in entries), default=None)
+    top = [
+        entry
+        for entry in entries
+        if entry.rank <= count and entry.score > 0 and entry.score > lowest
+    ]
     bottom = [entry for entry in entries[-count:] if entry not in top]
     return top, bottom
 

@@ -64,7 +64,6 @@ class ReportStatusView(OfficeMixin, PeriodMixin, TemplateView):
 
     permission_required = "projects.add_notification"
     template_name = "projects/reminders/report_status.html"
-    default_period = "previous"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,5 +1,6 @@
 """Which months a reporter may still report for a project, and why a month is closed."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.models import MonthLock
@@ -73,5 +74,7 @@ def lock_reason(lock):
     ) % {
         "user": person_name(lock.locked_by) or _("the project office"),
         "period": Period(lock.year, lock.month).label,
-        "date": lock.locked_at.date().isoformat() if lock.locked_at else "",
+        "date": timezone.localtime(lock.locked_at).strftime("%Y-%m-%d %H:%M")
+        if lock.locked_at
+        else "",
     }

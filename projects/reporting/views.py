@@ -49,7 +49,6 @@ class MyProjectsView(ReportMixin, PeriodMixin, TemplateView):
     """A lead official's or liaison's projects, with the month's report status."""
 
     template_name = "projects/reporting/my_projects.html"
-    default_period = "latest"  # as every page: the latest month with reports
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -63,6 +62,9 @@ class MyProjectsView(ReportMixin, PeriodMixin, TemplateView):
         )
         lock = MonthLock.on(period.year, period.month).select_related("locked_by").first()
         locked = lock is not None
+        # Missing only where a report is owed: the one rule of 填报情况, the ranking, the
+        # packet and the bulletin.
+        owing = set(projects.expected_to_report(period).values_list("pk", flat=True))
         for row in rows:
             row.report_status = (
                 ReportStatus.LOCKED
@@ -70,6 +72,8 @@ class MyProjectsView(ReportMixin, PeriodMixin, TemplateView):
                 else ReportStatus.SUBMITTED
                 if row.report_id
                 else ReportStatus.MISSING
+                if row.pk in owing
+                else ReportStatus.NOT_EXPECTED
             )
         today = timezone.localdate()
         context.update(

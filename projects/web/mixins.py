@@ -7,7 +7,6 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from projects.exchange.xlsx import table_response
-from projects.models import MonthlyReport
 from projects.permissions import ReadMixin
 from projects.progress.period import Period
 
@@ -15,24 +14,16 @@ from .forms import PeriodForm
 
 
 class PeriodMixin:
-    """Reads the reporting period from ?year=&month=, defaulting to the latest reported month."""
-
-    # "latest", "current" (the month in progress) or "previous" (the month whose reports
-    # are being collected now)
-    default_period = "latest"
+    """Reads the reporting period from ?year=&month=, defaulting to the month whose reports
+    are being collected (Period.collecting), the same on every page."""
 
     @cached_property
     def period(self):
-        default = {
-            "latest": MonthlyReport.objects.latest_period,
-            "current": Period.current,
-            "previous": lambda: Period.current().shifted(-1),
-        }[self.default_period]
         try:
-            return Period.from_params(self.request.GET, default=default)
+            return Period.from_params(self.request.GET, default=Period.collecting)
         except ValueError as error:
             messages.error(self.request, str(error))
-            return default()
+            return Period.collecting()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -266,7 +266,9 @@ def test_web_download_respects_period_and_list_filters(client, demo, observer_us
 
 def test_web_download_by_light(client, demo, observer_user):
     client.force_login(observer_user)
-    response = client.get(reverse("projects:progress_xlsx"), {"light": "red"})
+    response = client.get(
+        reverse("projects:progress_xlsx"), {"light": "red", "year": 2013, "month": 5}
+    )
     rows = project_rows(load(response.content)["进展情况"])
     assert {r[1].value for r in rows} == {"动漫产业园", "丹尼斯百货"}
 

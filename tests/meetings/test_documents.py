@@ -104,7 +104,7 @@ def test_the_bulletin_ranks_and_lists_red_projects_overdue_problems_and_late_rep
 
     expected = Project.objects.with_progress(Period(2013, 6)).filter(light_rank=Light.RED.rank)
     assert {r[0] for r in rows(red)[1:]} == {p.name for p in expected} != set()
-    late = next(t for t in document.tables if rows(t)[0] == ["牵头领导", "未填报项目"])
+    late = next(t for t in document.tables if rows(t)[0] == ["牵头领导", "未按时填报项目"])
     assert len(rows(late)) - 1 == len({p.lead_official_id for p in Project.objects.all()})
 
 

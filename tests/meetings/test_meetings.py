@@ -4,8 +4,10 @@ import datetime
 import re
 import shutil
 import subprocess
+import zoneinfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +15,8 @@ from django.utils import timezone
 from projects.models import Meeting, Official, Problem, Project
 from projects.progress.period import Period
 from projects.progress.workdays import add_working_days
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 pytestmark = pytest.mark.django_db
 
@@ -208,33 +212,36 @@ def test_closing_needs_a_note(office):
 
 
 def test_office_opens_a_meeting_numbered_within_the_year(office):
-    response = office.get(reverse("projects:meeting_create"))
-    initial = response.context["form"].initial
-    # It opens on the period every page opens on (the latest reported, May 2013 here).
-    assert (initial["year"], initial["month"]) == (2013, 5)
-    assert initial["number"] == Meeting.next_number(2013) == 6
-    response = office.post(
-        reverse("projects:meeting_create"),
-        {
-            "year": 2013,
-            "month": 6,
-            "number": 6,
-            "date": "2013-06-27",
-            "venue": "区政府三楼会议室",
-            "chair": "常务副区长",
-            "attendees": "各牵头领导",
-            "minutes": "",
-        },
-    )
-    assert response.status_code == 302
-    june = Meeting.objects.get(year=2013, number=6)
-    assert str(june) == "2013年第6次例会"
-    assert Meeting.next_number(2013) == 7
-    response = office.post(
-        reverse("projects:meeting_create"),
-        {"year": 2013, "month": 6, "number": 6, "date": "2013-06-28"},
-    )
-    assert "该年度已有相同期次的例会。" in response.content.decode()
+    """On 4 June 2013 the form opens on May, numbered after the year's meetings."""
+    with time_machine.travel(datetime.datetime(2013, 6, 4, 9, tzinfo=SHANGHAI), tick=False):
+        response = office.get(reverse("projects:meeting_create"))
+        initial = response.context["form"].initial
+        # It opens on the period every page opens on (the month being collected: on 4 June 2013,
+        # May).
+        assert (initial["year"], initial["month"]) == (2013, 5)
+        assert initial["number"] == Meeting.next_number(2013) == 6
+        response = office.post(
+            reverse("projects:meeting_create"),
+            {
+                "year": 2013,
+                "month": 6,
+                "number": 6,
+                "date": "2013-06-27",
+                "venue": "区政府三楼会议室",
+                "chair": "常务副区长",
+                "attendees": "各牵头领导",
+                "minutes": "",
+            },
+        )
+        assert response.status_code == 302
+        june = Meeting.objects.get(year=2013, number=6)
+        assert str(june) == "2013年第6次例会"
+        assert Meeting.next_number(2013) == 7
+        response = office.post(
+            reverse("projects:meeting_create"),
+            {"year": 2013, "month": 6, "number": 6, "date": "2013-06-28"},
+        )
+        assert "该年度已有相同期次的例会。" in response.content.decode()
 
 
 @pytest.mark.parametrize(

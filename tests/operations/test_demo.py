@@ -53,8 +53,9 @@ def test_make_run_opens_on_a_living_register(client):
     rows, total = Project.objects.summary(MonthlyReport.objects.latest_period())
     assert total["green"] and total["red"]  # not everything red and empty
 
-    # Every page opens on the same period: the dashboard, 我的项目 and 召开例会.
-    expected = MonthlyReport.objects.latest_period()
+    # Every page opens on the same period, the month being collected: the dashboard, 我的项目
+    # and 召开例会.
+    expected = Period.collecting()
     client.force_login(User.objects.get(username="office"))
     assert client.get(reverse("projects:dashboard")).context["period"] == expected
     assert client.get(reverse("projects:my_projects")).context["period"] == expected
@@ -64,6 +65,8 @@ def test_make_run_opens_on_a_living_register(client):
     page = client.get(reverse("projects:my_projects"))
     assert page.context["period"] == expected
     if today.month != 1:
+        # This month is partly reported.
+        page = client.get(reverse("projects:my_projects"), {"year": this.year, "month": this.month})
         assert 0 < page.context["missing"] < len(page.context["rows"])
 
 
@@ -203,3 +206,50 @@ def test_make_run_serves_on_the_port_given():
 
     assert serve_line("PORT=8100").endswith("runserver 127.0.0.1:8100")
     assert serve_line().endswith("runserver 127.0.0.1:8000")
+
+
+def test_every_page_opens_on_the_month_being_collected(client):
+    """On 4 December 2026, with December partly reported, every page, export and document
+    opens on November (its reports were due on the 3rd, its meeting is this month), not on
+    a month four days old showing 1-12月 and 序时 100%."""
+    import io
+    import zoneinfo
+
+    import docx
+    import openpyxl
+    import time_machine
+
+    from projects.models import Official
+
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    with time_machine.travel(datetime.datetime(2026, 12, 4, 10, tzinfo=shanghai), tick=False):
+        call_command("setup_demo", stdout=open("/dev/null", "w"))
+        november = Period(2026, 11)
+        assert Period.collecting() == november
+        assert MonthlyReport.objects.latest_period() == Period(2026, 12)
+        client.force_login(User.objects.get(username="office"))
+        project = Project.objects.order_by("code").first()
+        official = Official.objects.order_by("name").first()
+        for url in (
+            reverse("projects:dashboard"),
+            reverse("projects:project_list"),
+            project.get_absolute_url(),
+            reverse("projects:official_list"),
+            reverse("projects:official_detail", args=[official.pk]),
+            reverse("projects:zone_list"),
+            reverse("projects:ranking"),
+            reverse("projects:my_projects"),
+            reverse("projects:report_status"),
+        ):
+            assert client.get(url).context["period"] == november, url
+        assert "1-11月完成投资" in client.get(reverse("projects:dashboard")).content.decode()
+        initial = client.get(reverse("projects:meeting_create")).context["form"].initial
+        assert (initial["year"], initial["month"]) == (2026, 11)
+        book = openpyxl.load_workbook(
+            io.BytesIO(client.get(reverse("projects:progress_xlsx")).content)
+        )
+        assert "截至2026年11月" in [c.value for c in book["进展情况"][2] if c.value][1]
+        bulletin = docx.Document(io.BytesIO(client.get(reverse("projects:bulletin_docx")).content))
+        assert "关于2026年11月解放区重点项目推进情况的通报" in bulletin.paragraphs[0].text
+        client.force_login(User.objects.get(username="chenlixin"))
+        assert client.get(reverse("projects:my_projects")).context["period"] == november

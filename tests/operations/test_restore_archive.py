@@ -99,7 +99,7 @@ def live_photo():
 
 @pytest.mark.parametrize("add", [entry[0] for entry in HOSTILE.values()], ids=list(HOSTILE))
 def test_a_link_device_or_stray_name_is_refused_and_nothing_changes(tmp_path, add):
-    call_command("setup_demo", year=2013, stdout=open("/dev/null", "w"))
+    setup_demo(year=2013)
     (Path(settings.MEDIA_ROOT).parent / "secret.txt").write_text("the live settings")
     source = crafted(tmp_path, add)
     kept = live_photo()
@@ -119,7 +119,7 @@ def test_a_link_device_or_stray_name_is_refused_and_nothing_changes(tmp_path, ad
 def test_a_compressed_bomb_is_refused_before_it_is_unpacked(tmp_path, settings):
     """64 MB of zeros in a 64 kB .tar.gz, over a 16 MB budget: refused from the headers
     alone, nothing written."""
-    call_command("setup_demo", year=2013, stdout=open("/dev/null", "w"))
+    setup_demo(year=2013)
     zeros = 64 * 1024 * 1024
 
     def bomb(archive):
@@ -144,7 +144,7 @@ def test_a_compressed_bomb_is_refused_before_it_is_unpacked(tmp_path, settings):
 
 
 def test_a_truncated_compressed_backup_is_refused_in_chinese(tmp_path):
-    call_command("setup_demo", year=2013, stdout=open("/dev/null", "w"))
+    setup_demo(year=2013)
     whole = crafted(tmp_path, lambda archive: None, mode="w:gz")
     cut = tmp_path / "cut.backup"
     cut.write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
@@ -157,7 +157,7 @@ def test_a_truncated_compressed_backup_is_refused_in_chinese(tmp_path):
 
 def test_a_compressed_backup_restores_its_database_and_photos(tmp_path):
     """A backup gzipped for the trip to another machine restores as it is."""
-    call_command("setup_demo", year=2013, stdout=open("/dev/null", "w"))
+    setup_demo(year=2013)
     plain = crafted(tmp_path, lambda archive: None)
     packed = tmp_path / "jiefang.backup.tar.gz"
     with plain.open("rb") as source, gzip.open(packed, "wb") as target:

@@ -201,3 +201,63 @@ def test_period_defaults_to_the_latest_reported_month(zone):
     report(project, 2013, 4, "1.00")
     report(project, 2012, 11, "1.00")
     assert MonthlyReport.objects.latest_period() == Period(2013, 4)
+
+
+def test_no_time_schedule_without_a_plan_and_zero_before_the_start(client, zone, office_user):
+    """Without a plan for the year 序时进度 is “—” like the completion rate, for the project and
+    for a total with no plan, on every page, in Excel and in Word; a project with a plan that
+    starts after the month has 0.00 for both, everywhere."""
+    import io
+
+    import openpyxl
+    from django.urls import reverse
+
+    from projects.exchange.workbook import progress_workbook
+    from projects.meetings.documents import minutes_context
+    from projects.models import Meeting, Official
+
+    october = Period(2013, 10)
+    lone, starting = (Official.objects.create(name=n) for n in ("无计划领导", "未开工领导"))
+    unplanned = make_project(zone, "N-1", lead_official=lone, status="to_start")
+    later = make_project(
+        zone,
+        "N-2",
+        lead_official=starting,
+        status="to_start",
+        planned_start=datetime.date(2014, 3, 1),
+    )
+    plan(later, 2013, "1200.00")
+    expected = {unplanned.pk: (None, None), later.pk: (Decimal("0.00"), Decimal("0.00"))}
+    for rows in (
+        Project.objects.with_progress(october),
+        Project.objects.with_stored_progress(october),
+    ):
+        assert {p.pk: (p.completion_rate, p.time_schedule) for p in rows} == expected
+    groups, _total = Project.objects.filter(zone=zone).summary(october, by="lead_official")
+    totals = {g["lead_official"]: (g["completion_rate"], g["time_schedule"]) for g in groups}
+    assert totals == {lone.pk: (None, None), starting.pk: (Decimal("0.00"), Decimal("0.00"))}
+
+    client.force_login(office_user)
+    for project, shown in ((unplanned, "—"), (later, "0.00")):
+        page = client.get(project.get_absolute_url(), {"year": 2013, "month": 10})
+        assert f"序时进度(%)</span><strong>{shown}</strong>" in page.content.decode()
+        official = client.get(
+            reverse("projects:official_detail", args=[project.lead_official_id]),
+            {"year": 2013, "month": 10},
+        )
+        assert f"序时进度(%)</span><strong>{shown}</strong>" in official.content.decode()
+
+    sheet = openpyxl.load_workbook(io.BytesIO(progress_workbook(october)))["进展情况"]
+    rows = {r[1].value: r for r in sheet.iter_rows(min_row=5) if isinstance(r[0].value, int)}
+    assert [rows[unplanned.name][i].value for i in (8, 9)] == [None, None]
+    assert [rows[later.name][i].value for i in (8, 9)] == [0, 0]
+
+    meeting = Meeting.objects.create(
+        year=2013, month=10, number=10, date=datetime.date(2013, 11, 5)
+    )
+    minutes = {
+        row["name"]: (row["rate"], row["schedule"])
+        for section in minutes_context(meeting)["sections"]
+        for row in section["projects"]
+    }
+    assert minutes == {unplanned.name: ("—", "—"), later.name: ("0.00", "0.00")}

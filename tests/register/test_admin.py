@@ -4,6 +4,7 @@ import datetime
 from html.parser import HTMLParser
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.urls import reverse
 
@@ -18,13 +19,20 @@ def admin_client(client, office_user, demo):
     return client
 
 
-def test_changelist_shows_light_rate_and_gap(admin_client):
+@pytest.fixture
+def in_june_2013():
+    """4 June 2013: the changelist, as every page, shows May (the month being collected)."""
+    with time_machine.travel(datetime.datetime(2013, 6, 4, 9, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
+def test_changelist_shows_light_rate_and_gap(admin_client, in_june_2013):
     html = admin_client.get(reverse("admin:projects_project_changelist")).content.decode()
     assert "重点项目" in html and "进度状态" in html
     assert "严重滞后" in html and "32.00" in html  # 动漫产业园, May 2013
 
 
-def test_changelist_filters_by_light(admin_client):
+def test_changelist_filters_by_light(admin_client, in_june_2013):
     response = admin_client.get(reverse("admin:projects_project_changelist"), {"light": "red"})
     codes = {p.code for p in response.context["cl"].result_list}
     assert codes == {"JF2013-002", "JF2013-005"}

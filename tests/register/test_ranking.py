@@ -31,8 +31,11 @@ def test_scores_come_from_the_engines_figures(demo):
     for entry in result.officials:
         assert entry.scores["gap"] == min(Decimal(100), max(Decimal(0), 100 - gaps[entry.key]))
         figures = entry.figures
+        # Of the projects that owe the month's report, not every project of the official.
+        expected = Project.objects.filter(lead_official=entry.key).expected_to_report(MAY)
+        assert figures["expected"] == expected.count()
         assert entry.scores["reports"] == round(
-            Decimal(100) * figures["reported"] / figures["count"], 2
+            Decimal(100) * figures["reported"] / figures["expected"], 2
         )
     scores = [e.score for e in result.officials]
     assert scores == sorted(scores, reverse=True)
@@ -147,7 +150,9 @@ def test_a_report_after_the_due_date_does_not_count_as_on_time(zone):
     assert MAY.due_date == datetime.date(2013, 6, 5)
     on_time, late = (Official.objects.create(name=n) for n in ("按时", "迟报"))
     for index, (official, day) in enumerate(((on_time, 5), (late, 6))):
-        project = make_project(zone, f"T-{index}", lead_official=official)
+        project = make_project(
+            zone, f"T-{index}", lead_official=official, status="under_construction"
+        )
         plan(project, 2013, "1200.00")
         report(
             project,
@@ -158,3 +163,45 @@ def test_a_report_after_the_due_date_does_not_count_as_on_time(zone):
         )
     scores = {e.name: e.scores["reports"] for e in ranking(MAY).officials}
     assert scores == {"按时": Decimal(100), "迟报": Decimal(0)}
+
+
+def entries_scoring(*scored):
+    """Ranked entries with these (name, score) pairs, as ranking() ranks them."""
+    from projects.register.ranking import Entry, _rank
+
+    entries = [
+        Entry(key=i, name=name, scores={"problems": Decimal(score)})
+        for i, (name, score) in enumerate(scored)
+    ]
+    return _rank(entries, {"problems": Decimal(1)})
+
+
+def test_a_red_list_needs_a_positive_score_and_a_lead(settings):
+    """A unit scoring 0.00, or two sharing rank 1 with 0.00, is not on the 红榜 (it is on the
+    黑榜); when everyone scores the same nobody leads; ties at the edge are all on, by name."""
+    settings.JIEFANG_RANKING_TOP = 3
+    top, bottom = top_and_bottom(entries_scoring(("区发改委", "0.00")))
+    assert top == [] and [e.name for e in bottom] == ["区发改委"]
+    top, bottom = top_and_bottom(entries_scoring(("乙局", "0.00"), ("甲局", "0.00")))
+    assert top == [] and [(e.rank, e.name) for e in bottom] == [(1, "乙局"), (1, "甲局")]
+    top, _bottom = top_and_bottom(entries_scoring(("甲", "80"), ("乙", "80"), ("丙", "80")))
+    assert top == []
+    top, bottom = top_and_bottom(
+        entries_scoring(("丁", "90"), ("丙", "80"), ("乙", "80"), ("甲", "80"), ("戊", "10"))
+    )
+    assert [(e.rank, e.name) for e in top] == [(1, "丁"), (2, "丙"), (2, "乙"), (2, "甲")]
+    assert [e.name for e in bottom] == ["戊"]
+    top, _bottom = top_and_bottom(entries_scoring(("甲", "100"), ("乙", "0.00")))
+    assert [e.name for e in top] == ["甲"]
+
+
+def test_the_page_shows_no_unit_with_nothing_on_the_red_list(client, demo_users):
+    """The ranking page's 红榜 of units holds no unit scoring 0.00."""
+    from projects.models import Problem
+
+    Problem.objects.filter(deadline__isnull=False).update(status="open", closed_at=None)
+    client.force_login(User.objects.get(username="observer"))
+    page = client.get(reverse("projects:ranking"), {"year": 2013, "month": 6}).context
+    units = page["boards"][2]
+    assert units[1] and all(entry.score == 0 for entry in units[1])
+    assert units[2] == []  # nobody on the 红榜

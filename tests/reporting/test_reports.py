@@ -135,6 +135,23 @@ def test_locked_month_can_be_changed_only_by_the_office(client, demo_users):
     assert report.amount == Decimal("2350.00")
 
 
+def test_the_lock_time_is_shanghai_time_on_my_projects_as_on_the_meeting_page(client, demo_users):
+    """A month locked at 22:49 UTC on 3 December is locked at 06:49 on the 4th in Shanghai:
+    我的项目 and the meeting page both say 2026-12-04 06:49."""
+    from projects.models import Meeting
+
+    office = User.objects.get(username="office")
+    locked_at = datetime.datetime(2026, 12, 3, 22, 49, tzinfo=datetime.UTC)
+    MonthLock.objects.create(year=2013, month=5, locked_by=office, locked_at=locked_at)
+    MonthLock.objects.filter(year=2013, month=5).update(locked_at=locked_at)
+    client.force_login(User.objects.get(username="chenlixin"))
+    page = client.get(reverse("projects:my_projects"), {"year": 2013, "month": 5})
+    assert "于 2026-12-04 06:49 锁定" in page.context["lock_reason"]
+    client.force_login(office)
+    meeting = Meeting.objects.get(year=2013, number=5)
+    assert "2026-12-04 06:49" in client.get(meeting.get_absolute_url()).content.decode()
+
+
 def test_second_editor_of_the_same_version_is_refused_and_sees_the_change(demo_users):
     """Two people open the same report; the first save wins, the second is told what changed."""
     report = MonthlyReport.objects.get(project=project(), year=2013, month=5)
