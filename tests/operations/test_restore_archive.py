@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 
+from tests.conftest import setup_demo
 from tests.operations.test_backup import snapshot
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
