@@ -239,6 +239,7 @@ class MonthlyReportForm(VersionedModelForm):
         self.add_error(None, message)
         raise SaveRefused
 
+
 class LoginForm(AuthenticationForm):
     """Django's log-in form, but a name longer than any account's (User.username holds 150)
     gets the usual wrong-name-or-password error before authentication, so django-axes never
