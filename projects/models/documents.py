@@ -25,8 +25,16 @@ class DocumentNumber(models.Model):
         verbose_name = _("document number")
         verbose_name_plural = _("document numbers")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "year", "serial"], name="document_serial"),
-            models.UniqueConstraint(fields=["kind", "key"], name="document_number_once"),
+            models.UniqueConstraint(
+                fields=["kind", "year", "serial"],
+                name="document_serial",
+                violation_error_message=_("This number is already issued this year."),
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "key"],
+                name="document_number_once",
+                violation_error_message=_("This document already has a number."),
+            ),
         ]
 
     def __str__(self):

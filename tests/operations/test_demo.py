@@ -223,7 +223,7 @@ def test_every_page_opens_on_the_month_being_collected(client):
 
     shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
     with time_machine.travel(datetime.datetime(2026, 12, 4, 10, tzinfo=shanghai), tick=False):
-        call_command("setup_demo", stdout=open("/dev/null", "w"))
+        setup_demo()
         november = Period(2026, 11)
         assert Period.collecting() == november
         assert MonthlyReport.objects.latest_period() == Period(2026, 12)

@@ -29,7 +29,9 @@ def test_403_says_why_a_locked_month_cannot_be_changed(client, demo_users):
     html = response.content.decode()
     assert response.status_code == 403
     assert "无权打开" in html and 'class="topbar"' in html
-    assert "该月份已锁定" in html  # the queued message, shown on the error page
+    # The one true reason (the lock, when), not also "your role does not allow this".
+    assert "2013年5月" in html and "锁定" in html and "只有项目办" in html
+    assert "您账号的角色不允许" not in html
     assert "Forbidden" not in html
 
 
