@@ -189,3 +189,25 @@ def test_my_problems_costs_the_same_queries_for_many_problems(client, demo_users
     assert count() == few
     ProblemUpdate.objects.create(problem=template, kind="progress", note="x")
     assert count() == few
+
+
+def test_a_closed_problem_cannot_be_closed_again_and_keeps_its_closing_note(client, demo_users):
+    """The office closes an item; a second close (another tab, or the same form posted again
+    at the version it now holds) is refused in Chinese and the first closing note stays."""
+    login(client, "office")
+    item = problem(MINE)
+    url = reverse("projects:problem_close", args=[item.pk])
+    client.post(url, {"closing_note": "安置协议已签,同意销号", "loaded_version": item.version})
+    item = problem(MINE)
+    assert item.status == Problem.Status.CLOSED
+    closed_at, version = item.closed_at, item.version
+
+    html = client.post(
+        url, {"closing_note": "重新写的销号说明", "loaded_version": item.version}, follow=True
+    ).content.decode()
+
+    assert "该问题已销号" in html
+    item = problem(MINE)
+    assert item.closing_note == "安置协议已签,同意销号"
+    assert (item.closed_at, item.version) == (closed_at, version)
+    assert list(item.updates.values_list("kind", flat=True)) == ["closed"]
