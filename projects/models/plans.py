@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import MONEY, MONTH_VALIDATORS, non_negative
+from .base import MONEY, MONTH_VALIDATORS, non_negative, project_of
 from .register import Project
 
 
@@ -45,7 +45,7 @@ class AnnualPlan(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.project} {self.year}"
+        return f"{project_of(self)} {self.year}"
 
     def check_months(self, amounts):
         """Refuse twelve monthly amounts that do not add up to the annual figure, naming the

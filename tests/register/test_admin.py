@@ -246,3 +246,32 @@ def test_the_reminders_sent_are_records_the_office_reads(admin_client, demo):
         assert admin_client.get(reverse(f"admin:projects_{model}_add")).status_code == 403
     html = admin_client.get(reverse("admin:projects_delivery_change", args=[delivery.pk])).content
     assert "失败,将重发" in html.decode() and "ConnectionRefusedError" in html.decode()
+
+
+def test_history_pages_of_a_deleted_projects_rows_open_and_name_the_project(admin_client):
+    """After a project is deleted, the admin's change history of its reports, plans and
+    milestones (the list, and each record) opens and names the project as it was, marked
+    deleted."""
+    from projects.models import Project
+
+    project = Project.objects.get(pk=5)
+    rows = {
+        "monthlyreport": project.reports.first(),
+        "annualplan": project.annual_plans.first(),
+        "milestone": project.milestones.first(),
+    }
+    for row in rows.values():
+        row.save()  # a change, then the deletion: two records each
+    name = project.name
+    project.delete()
+    assert admin_client.get(reverse("admin:projects_project_history", args=[5])).status_code == 200
+    for model, row in rows.items():
+        pages = [reverse(f"admin:projects_{model}_history", args=[row.pk])] + [
+            reverse(f"admin:projects_{model}_simple_history", args=[row.pk, record.history_id])
+            for record in type(row).history.filter(id=row.pk)
+        ]
+        assert len(pages) == 3
+        for page in pages:
+            response = admin_client.get(page)
+            assert response.status_code == 200, page
+            assert f"{name}（已删除）" in response.content.decode(), page
