@@ -8,12 +8,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import MONEY, MONTH_VALIDATORS, non_negative, project_of
+from .base import MONEY, MONTH_VALIDATORS, Versioned, non_negative, project_of
 from .register import Project
 
 
-class AnnualPlan(models.Model):
-    """The investment planned for a project in one year (年度计划投资)."""
+class AnnualPlan(Versioned):
+    """The investment planned for a project in one year (年度计划投资); versioned, as two
+    office sessions edit it in the admin (its months are saved with it)."""
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="annual_plans"
