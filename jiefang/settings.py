@@ -282,3 +282,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "jiefang@localhost")
 # Exports (projects/exports/): a progress workbook of more projects than this is built in the
 # background by `manage.py run_exports` and kept 24 hours for whoever asked for it.
 JIEFANG_BACKGROUND_EXPORT_OVER = int(os.environ.get("JIEFANG_BACKGROUND_EXPORT_OVER", "5000"))
+# A user may have this many exports waiting or being built (asking again for one of them
+# returns it); finished workbooks take at most this many bytes together, oldest deleted first.
+JIEFANG_EXPORTS_WAITING_PER_USER = int(os.environ.get("JIEFANG_EXPORTS_WAITING_PER_USER", "3"))
+JIEFANG_EXPORTS_MAX_BYTES = int(os.environ.get("JIEFANG_EXPORTS_MAX_BYTES", str(2 * 1024**3)))
