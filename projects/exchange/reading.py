@@ -194,6 +194,17 @@ def to_text(value):
     return clean_text(str(value)).strip()
 
 
+# What a cell holds to clear a stored value: a blank cell keeps it (see checking.py).
+CLEAR = "（清空）"
+
+
+def is_clear(value):
+    """Whether a cell holds the clearing marker, （清空） or (清空), spaces aside."""
+    if not isinstance(value, str) or "清空" not in value:
+        return False
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)) == "(清空)"
+
+
 def to_code(value):
     """A project code as the register keeps it: full-width forms narrowed (ＨＸ → HX), spaces
     dropped, letters upper-case, so that HX-dup2, hx-DUP2 and ＨＸ-DUP2 are one project."""
