@@ -30,7 +30,6 @@ from .reading import (
 )
 from .template import MONTH_HEADERS, NATIONAL_CODE
 
-
 # The cell of an optional column left blank: the stored value is kept.
 KEEP = object()
 
