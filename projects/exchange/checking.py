@@ -4,7 +4,6 @@ Every row is validated; errors name the sheet, row and column, and all of them a
 """
 
 from decimal import Decimal
-from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -15,11 +14,14 @@ from projects.models import AnnualPlan, Official, Project, Unit, Zone
 
 from .progress_rows import ProgressRows
 from .reading import (
+    KEEP,
     PROGRESS_EVERY,
+    Change,
     ImportRefused,
     Problem,
     Result,
     is_clear,
+    optional_cell,
     read_rows,
     silent,
     to_code,
@@ -29,28 +31,6 @@ from .reading import (
     to_text,
 )
 from .template import MONTH_HEADERS, NATIONAL_CODE
-
-# The cell of an optional column left blank: the stored value is kept.
-KEEP = object()
-
-
-def optional_cell(value, convert, empty):
-    """An optional cell: KEEP when blank, `empty` for the marker （清空）, else converted."""
-    if is_clear(value):
-        return empty
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return KEEP
-    return convert(value)
-
-
-class Change(NamedTuple):
-    """One field an import changes, in words for the preview; `cleared` when a stored value
-    is emptied (shown in red with a marker, as it loses what was there)."""
-
-    heading: str
-    old: str
-    new: str
-    cleared: bool = False
 
 
 class Importer(ProgressRows):
