@@ -325,7 +325,8 @@ def test_every_admin_page_refuses_a_stale_save_of_a_versioned_row(admin_client, 
             owner = row
         else:
             fk = admin_.get_formset(request).fk
-            row = admin_.model.objects.order_by("pk").first()
+            rows = admin_.model.objects.filter(**{f"{fk.name}__isnull": False})
+            row = rows.order_by("pk").first()
             owner = getattr(row, fk.name)
         assert row is not None, admin_
         meta = parent.model._meta
@@ -369,3 +370,36 @@ def test_the_annual_plan_page_does_not_put_back_a_plan_changed_since_it_was_open
     plan.refresh_from_db()
     assert plan.planned_investment == Decimal("31000.00")
     assert plan.target != "主体封顶"
+
+
+def test_an_import_of_a_plans_months_refuses_an_annual_plan_page_opened_before(admin_client):
+    """The office has a plan open in the admin; an import changes only its months: the page's
+    save is refused rather than putting the old months back."""
+    import io
+
+    import openpyxl
+
+    from projects.exchange.template import export_projects
+    from projects.exchange.writing import run_import
+    from projects.models import AnnualPlan
+
+    plan = AnnualPlan.objects.get(project__code="JF2013-001", year=2013)
+    url = reverse("admin:projects_annualplan_change", args=[plan.pk])
+    data = post_data(admin_client.get(url))
+    book = openpyxl.load_workbook(io.BytesIO(export_projects()))
+    sheet = book.worksheets[0]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "JF2013-001" and row[10].value == 2013:
+            total = float(plan.planned_investment)
+            for cell in row[13:25]:
+                cell.value = total / 12
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = run_import("projects", buffer.getvalue(), dry_run=False)
+    assert result.written and [entry[2] for entry in result.update] == [
+        "JF2013-001 · 2013 年度计划"
+    ]
+    months = list(plan.months.values_list("amount", flat=True))
+    response = admin_client.post(url, data)
+    assert response.status_code == 200 and "未保存:在您打开后" in response.content.decode()
+    assert list(plan.months.values_list("amount", flat=True)) == months
