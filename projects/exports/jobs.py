@@ -61,7 +61,7 @@ def same_query(query):
     return urlencode(sorted(parse_qsl(query, keep_blank_values=True), key=lambda pair: pair[0]))
 
 
-def queue(user, kind, period, query, count, unit="万元"):  # noqa: PLR0913
+def queue(user, kind, period, query, count, unit="万元"):
     """Queue an export for `user`, or return theirs that is waiting or being built for the same
     request; QueueFull when they have JIEFANG_EXPORTS_WAITING_PER_USER others waiting, so that
     one reader cannot push everyone else's exports down the queue."""

@@ -87,7 +87,7 @@ class ProjectListView(ObjectListView):
         return super().render_to_response(context, **response_kwargs)
 
 
-def queued(request, kind, period, query, count, unit="万元"):  # noqa: PLR0913
+def queued(request, kind, period, query, count, unit="万元"):
     """To the page of the export queued for this request (or of the same one already waiting);
     to My exports, saying why, when the user has as many waiting as one may."""
     try:
