@@ -302,3 +302,7 @@ JIEFANG_BACKGROUND_EXPORT_OVER = int(os.environ.get("JIEFANG_BACKGROUND_EXPORT_O
 
 # A backup is unpacked only if it fits: at most this many bytes (and the room on the disks).
 JIEFANG_RESTORE_MAX_BYTES = int(os.environ.get("JIEFANG_RESTORE_MAX_BYTES", str(20 * 1024**3)))
+# A user may have this many exports waiting or being built (asking again for one of them
+# returns it); finished workbooks take at most this many bytes together, oldest deleted first.
+JIEFANG_EXPORTS_WAITING_PER_USER = int(os.environ.get("JIEFANG_EXPORTS_WAITING_PER_USER", "3"))
+JIEFANG_EXPORTS_MAX_BYTES = int(os.environ.get("JIEFANG_EXPORTS_MAX_BYTES", str(2 * 1024**3)))

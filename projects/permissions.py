@@ -44,10 +44,16 @@ class OfficeMixin(PermissionRequiredMixin):
     raise_exception = True
 
 
+def sees_whole_register(user):
+    """Whether `user` reads every problem of the register (the roles that read the register;
+    a unit contact sees their own units' problems only)."""
+    return user.has_perm("projects.view_project")
+
+
 def visible_problems(queryset, user):
     """The problem register as `user` may see it: whole for the roles that read the register,
     a unit contact's (责任单位联系人) own units' problems otherwise."""
-    if user.has_perm("projects.view_project"):
+    if sees_whole_register(user):
         return queryset
     if not user.has_perm("projects.view_problem"):
         return queryset.none()

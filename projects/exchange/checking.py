@@ -8,15 +8,20 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from projects.models import AnnualPlan, Official, Project, Unit, Zone
 
 from .progress_rows import ProgressRows
 from .reading import (
+    KEEP,
     PROGRESS_EVERY,
+    Change,
     ImportRefused,
     Problem,
     Result,
+    is_clear,
+    optional_cell,
     read_rows,
     silent,
     to_code,
@@ -63,8 +68,25 @@ class Importer(ProgressRows):
             self.plan_projects(rows)
         else:
             self.plan_progress(rows)
+        self.note_clearings()
         progress(_("All %(total)s rows checked") % {"total": len(rows)}, 1)
         return self.result
+
+    def note_clearings(self):
+        """Say how many stored values the import empties (each is marked in the preview, which
+        lists at most PREVIEW_ROWS rows)."""
+        cleared = sum(
+            change.cleared for *_entry, changes in self.result.update for change in changes.values()
+        )
+        if cleared:
+            self.result.notes.append(
+                ngettext(
+                    "%(count)s stored value is cleared by this import (marked 【清空】).",
+                    "%(count)s stored values are cleared by this import (marked 【清空】).",
+                    cleared,
+                )
+                % {"count": cleared}
+            )
 
     def ticking(self, rows):
         """The rows, telling the progress callback every PROGRESS_EVERY rows."""
@@ -135,40 +157,61 @@ class Importer(ProgressRows):
                 }
             )
 
+    REQUIRED = ["项目编号", "项目名称", "功能区", "总投资(万元)"]
+
     def project_fields(self, number, row):
+        """The project's fields read from the row. An optional cell left blank is absent (an
+        existing project keeps what it holds); the marker （清空） clears it."""
         notes = self.result.notes
         errors = len(self.result.errors)
+        for heading in self.REQUIRED:
+            if is_clear(row[heading]):
+                self.error(
+                    _("%(column)s is required and cannot be cleared.") % {"column": heading},
+                    number,
+                    heading,
+                )
+        if len(self.result.errors) > errors:
+            return None
         code, name = to_code(row["项目编号"]), to_text(row["项目名称"])
         if not code:
             self.error(_("The project code is required."), number, "项目编号")
         if not name:
             self.error(_("The project name is required."), number, "项目名称")
-        fields = {
-            "code": code,
-            "name": name,
-            "owner": to_text(row["建设单位"]),
-            "scope": to_text(row["建设内容及规模"]),
-        }
+        fields = {"code": code, "name": name}
+        optional = [("建设单位", "owner", to_text, ""), ("建设内容及规模", "scope", to_text, "")]
         if NATIONAL_CODE in row:
-            fields["national_code"] = to_text(row[NATIONAL_CODE]).upper()
+            optional.append((NATIONAL_CODE, "national_code", lambda v: to_text(v).upper(), ""))
+        optional += [
+            ("计划开工", "planned_start", to_date, None),
+            ("计划竣工", "planned_completion", to_date, None),
+        ]
+        for heading, key, convert, empty in optional:
+            try:
+                value = optional_cell(row[heading], convert, empty)
+            except ValueError as error:
+                self.error(str(error), number, heading)
+                continue
+            if value is not KEEP:
+                fields[key] = value
         for heading, key, lookup in (
             ("功能区", "zone", self.zones),
             ("牵头领导", "lead_official", self.officials),
             ("责任单位", "responsible_unit", self.units),
         ):
-            text = to_text(row[heading])
-            if not text:
-                if key == "zone":
-                    self.error(_("The zone is required."), number, heading)
+            text = optional_cell(row[heading], to_text, None)
+            if text is KEEP and key == "zone":
+                self.error(_("The zone is required."), number, heading)
+            elif text is None:
                 fields[key] = None
-            elif text not in lookup:
+            elif text is not KEEP and text not in lookup:
                 self.error(
                     _("There is no %(what)s named “%(name)s” in the system.")
                     % {"what": heading, "name": text},
                     number,
                     heading,
                 )
-            else:
+            elif text is not KEEP:
                 fields[key] = lookup[text]
         try:
             fields["total_investment"] = to_decimal(
@@ -178,11 +221,6 @@ class Importer(ProgressRows):
                 self.error(_("The total investment is required."), number, "总投资(万元)")
         except ValueError as error:
             self.error(str(error), number, "总投资(万元)")
-        for heading, key in (("计划开工", "planned_start"), ("计划竣工", "planned_completion")):
-            try:
-                fields[key] = to_date(row[heading])
-            except ValueError as error:
-                self.error(str(error), number, heading)
         if len(self.result.errors) > errors:
             return None
         return fields
@@ -294,10 +332,11 @@ class Importer(ProgressRows):
         old_months = [m.amount for m in sorted(plan.months.all(), key=lambda m: m.month)]
         changes = self.apply(plan, {"planned_investment": amount}, columns)
         if months is not None and months != old_months:
-            changes["months"] = (
+            changes["months"] = Change(
                 _("monthly plan"),
                 self.shown_months(old_months),
                 self.shown_months(months),
+                cleared=not months,  # all twelve blank: the split is dropped, the plan linear
             )
             plan.import_months = months
         if not changes:
@@ -322,13 +361,18 @@ class Importer(ProgressRows):
 
     def apply(self, instance, values, columns):
         """Set on `instance` the values that differ from what it holds; return them as
-        {field: (column heading, old, new)} in words, for the preview."""
+        {field: Change} in words, for the preview (a value emptied is a clearing)."""
         changes = {}
         for name, value in values.items():
             attname = instance._meta.get_field(name).attname
             old = getattr(instance, attname)
             if old != (value.pk if isinstance(value, models.Model) else value):
-                changes[name] = (columns[name], self.shown(name, old), self.shown(name, value))
+                changes[name] = Change(
+                    columns[name],
+                    self.shown(name, old),
+                    self.shown(name, value),
+                    cleared=value in (None, "") and old not in (None, ""),
+                )
                 setattr(instance, name, value)
         return changes
 

@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
@@ -55,6 +56,16 @@ class Result:
     @property
     def ok(self):
         return not self.errors
+
+
+class Change(NamedTuple):
+    """One field an import changes, in words for the preview; `cleared` when a stored value
+    is emptied (shown in red with a marker, as it loses what was there)."""
+
+    heading: str
+    old: str
+    new: str
+    cleared: bool = False
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -192,6 +203,30 @@ def to_text(value):
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return clean_text(str(value)).strip()
+
+
+# What a cell holds to clear a stored value: a blank cell keeps it (see checking.py).
+CLEAR = "（清空）"
+
+
+def is_clear(value):
+    """Whether a cell holds the clearing marker, （清空） or (清空), spaces aside."""
+    if not isinstance(value, str) or "清空" not in value:
+        return False
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", value)) == "(清空)"
+
+
+# The cell of an optional column left blank: the stored value is kept.
+KEEP = object()
+
+
+def optional_cell(value, convert, empty):
+    """An optional cell: KEEP when blank, `empty` for the marker （清空）, else converted."""
+    if is_clear(value):
+        return empty
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return KEEP
+    return convert(value)
 
 
 def to_code(value):

@@ -90,12 +90,13 @@ def run_import(kind, data, user=None, dry_run=True, progress=silent, expected=No
                     plans.append(instance)
             _create(AnnualPlan, plans, user)
             plan_updates = grouped.get(("plan", "update"), [])
+            # A plan whose months alone change gets a new version too, so that an admin page
+            # opened before the import cannot put the old months back.
             _update(
                 AnnualPlan,
                 [
-                    (plan, fields)
+                    (plan, {k: v for k, v in changes.items() if k != "months"})
                     for plan, changes in plan_updates
-                    if (fields := {k: v for k, v in changes.items() if k != "months"})
                 ],
                 user,
             )

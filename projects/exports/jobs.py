@@ -12,14 +12,17 @@ worker's memory does not grow with the number of projects.
 import datetime
 import logging
 import tempfile
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from projects.models import ExportJob
 
@@ -45,16 +48,50 @@ def in_background(count):
     return count > settings.JIEFANG_BACKGROUND_EXPORT_OVER
 
 
+class QueueFull(Exception):
+    """The user already has as many exports waiting as one user may; the message says so."""
+
+
+WAITING = [ExportJob.Status.QUEUED, ExportJob.Status.RUNNING]
+
+
+def same_query(query):
+    """The query with its parameters in one order (each name's values as given), so that the
+    same filters asked for twice are recognised as the same export."""
+    return urlencode(sorted(parse_qsl(query, keep_blank_values=True), key=lambda pair: pair[0]))
+
+
 def queue(user, kind, period, query, count, unit="万元"):
-    return ExportJob.objects.create(
-        requested_by=user,
-        kind=kind,
-        year=period.year,
-        month=period.month,
-        query=query,
-        unit=unit,
-        project_count=count,
-    )
+    """Queue an export for `user`, or return theirs that is waiting or being built for the same
+    request; QueueFull when they have JIEFANG_EXPORTS_WAITING_PER_USER others waiting, so that
+    one reader cannot push everyone else's exports down the queue."""
+    request = {
+        "kind": kind,
+        "year": period.year,
+        "month": period.month,
+        "query": same_query(query),
+        "unit": unit,
+    }
+    with transaction.atomic():
+        # One user's requests one at a time (a row lock on PostgreSQL; SQLite writes serially).
+        get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+        waiting = ExportJob.objects.filter(requested_by=user, status__in=WAITING)
+        same = waiting.filter(**request).order_by("requested_at", "pk").first()
+        if same is not None:
+            return same
+        limit = settings.JIEFANG_EXPORTS_WAITING_PER_USER
+        if waiting.count() >= limit:
+            raise QueueFull(
+                ngettext(
+                    "You already have %(count)s export waiting; download it or wait until it is "
+                    "built, then export again.",
+                    "You already have %(count)s exports waiting; download one or wait until they "
+                    "are built, then export again.",
+                    limit,
+                )
+                % {"count": limit}
+            )
+        return ExportJob.objects.create(requested_by=user, project_count=count, **request)
 
 
 def filename(job):
@@ -90,9 +127,10 @@ def build(job):
         workbook = function(job, progress)
     with tempfile.TemporaryFile(suffix=".xlsx") as handle:
         workbook.save(handle)
+        size = handle.tell()
         handle.seek(0)
         name = default_storage.save(f"exports/{job.requested_by_id}/{job.pk}.xlsx", File(handle))
-    return name
+    return name, size
 
 
 def run_next(now=None):
@@ -102,7 +140,7 @@ def run_next(now=None):
     if job is None:
         return None
     try:
-        name = build(job)
+        name, size = build(job)
     except ValueError as error:  # a builder's refusal, worded for the requester
         _fail(job, str(error))
     except Exception:  # noqa: BLE001 (anything else: logged, and the page says to retry)
@@ -114,10 +152,36 @@ def run_next(now=None):
         _fail(job, reason)
     else:
         ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportJob.Status.DONE, progress=100, file=name, finished_at=timezone.now()
+            status=ExportJob.Status.DONE,
+            progress=100,
+            file=name,
+            size=size,
+            finished_at=timezone.now(),
         )
+        make_room(keep=job.pk)
     job.refresh_from_db()
     return job
+
+
+def make_room(keep=None):
+    """Delete the oldest finished workbooks until those kept take at most
+    JIEFANG_EXPORTS_MAX_BYTES together (the one just built, `keep`, stays even if it alone is
+    larger); their pages say why they are gone. Returns how many were deleted."""
+    done = ExportJob.objects.filter(status=ExportJob.Status.DONE).exclude(file="")
+    total = done.aggregate(total=Sum("size"))["total"] or 0
+    removed = 0
+    for job in done.exclude(pk=keep).order_by("finished_at", "pk").only("pk", "file", "size"):
+        if total <= settings.JIEFANG_EXPORTS_MAX_BYTES:
+            break
+        with translation.override(settings.LANGUAGE_CODE):  # as the builders speak
+            reason = _(
+                "This workbook was deleted to make room for newer exports. Export the list again."
+            )
+        if ExportJob.objects.filter(pk=job.pk, file=job.file.name).update(file="", error=reason):
+            default_storage.delete(job.file.name)
+            removed += 1
+        total -= job.size
+    return removed
 
 
 def _fail(job, reason):
@@ -152,4 +216,5 @@ def clear_expired(now=None):
                 default_storage.delete(job.file.name)
             job.delete()
         count += 1
+    make_room()  # the bound may have been lowered since the last workbook was built
     return count

@@ -36,7 +36,10 @@ def state(job):
 
 
 def expired(job):
-    return job.expires_at is not None and job.expires_at <= timezone.now()
+    """Whether the workbook is gone: kept past its day, or deleted sooner to make room for
+    newer exports (its job then says so)."""
+    removed = job.status == ExportJob.Status.DONE and not job.file
+    return removed or (job.expires_at is not None and job.expires_at <= timezone.now())
 
 
 class ExportListView(OwnJobsMixin, ListView):

@@ -5,14 +5,24 @@ from django.contrib import admin
 
 from projects.models import DocumentTemplate, Meeting, Problem, ProblemUpdate
 from projects.register.admin import RecordInline, VersionedAdmin
+from projects.web.forms import VersionedModelForm
 
 from . import documents
 
 
 class ProblemInline(admin.TabularInline):
     model = Problem
+    form = VersionedModelForm  # a problem saved by someone else is not overwritten
     extra = 0
-    fields = ["project", "description", "responsible_unit", "disposition", "deadline", "status"]
+    fields = [
+        "project",
+        "description",
+        "responsible_unit",
+        "disposition",
+        "deadline",
+        "status",
+        "loaded_version",
+    ]
     autocomplete_fields = ["project", "responsible_unit"]
 
 

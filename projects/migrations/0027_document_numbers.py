@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0020_webhook_address_rules'),
+        ('projects', '0022_annual_plan_version_export_size'),
     ]
 
     operations = [

@@ -3,7 +3,7 @@ and the status choices that pages and the engine agree on."""
 
 import re
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.utils import timezone
@@ -26,6 +26,23 @@ def person_name(user):
     if user is None:
         return ""
     return user.get_full_name() or user.username
+
+
+def project_of(instance, with_code=True):
+    """The project a row belongs to, as its `__str__` names it (code and name); once the
+    project is deleted, as its change log last recorded it, marked deleted, so that the
+    admin's history pages of its reports, plans and milestones still open."""
+    try:
+        project = instance.project
+        return str(project) if with_code else project.name
+    except ObjectDoesNotExist:
+        project = type(instance)._meta.get_field("project").related_model
+        record = project.history.filter(id=instance.project_id).order_by("-history_date").first()
+        return _("%(project)s (deleted)") % {
+            "project": (f"{record.code} " if with_code else "") + record.name
+            if record
+            else f"#{instance.project_id}"
+        }
 
 
 def clean_text(value):

@@ -1,6 +1,6 @@
 """Exports built in the background: a workbook of more projects than a request should wait
 for is queued here, built by `manage.py run_exports`, and downloaded by its requester within
-a day (see projects/exchange/jobs.py)."""
+a day (see projects/exports/jobs.py)."""
 
 import datetime
 
@@ -45,6 +45,7 @@ class ExportJob(models.Model):
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     file = models.FileField(_("file"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:

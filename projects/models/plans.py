@@ -8,12 +8,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .base import MONEY, MONTH_VALIDATORS, non_negative
+from .base import MONEY, MONTH_VALIDATORS, Versioned, non_negative, project_of
 from .register import Project
 
 
-class AnnualPlan(models.Model):
-    """The investment planned for a project in one year (年度计划投资)."""
+class AnnualPlan(Versioned):
+    """The investment planned for a project in one year (年度计划投资); versioned, as two
+    office sessions edit it in the admin (its months are saved with it)."""
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="annual_plans"
@@ -45,7 +46,7 @@ class AnnualPlan(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.project} {self.year}"
+        return f"{project_of(self)} {self.year}"
 
     def check_months(self, amounts):
         """Refuse twelve monthly amounts that do not add up to the annual figure, naming the

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from projects.progress.querysets import ProjectQuerySet
 
-from .base import MONEY, Light, Versioned, non_negative, not_in_future
+from .base import MONEY, Light, Versioned, non_negative, not_in_future, project_of
 from .webhooks import validate_webhook_url
 
 # 全国投资项目在线审批监管平台 code: year-region(6)-industry(2)-type(2)-serial(6), 24 characters.
@@ -301,7 +301,7 @@ class Milestone(Versioned):
         indexes = [models.Index(fields=["project", "planned_date"], name="milestone_project_date")]
 
     def __str__(self):
-        return f"{self.project.name} · {self.name}"
+        return f"{project_of(self, with_code=False)} · {self.name}"
 
     def save(self, *args, **kwargs):
         if self.baseline_date is None:

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from projects.progress.querysets import ReportQuerySet
 
-from .base import MONEY, MONTH_VALIDATORS, Versioned, non_negative
+from .base import MONEY, MONTH_VALIDATORS, Versioned, non_negative, project_of
 from .register import Project
 
 # 形象进度 and 存在问题 fit in a cell of the printed table.
@@ -87,7 +87,7 @@ class MonthlyReport(Versioned):
         indexes = [models.Index(fields=["year", "month"], name="monthlyreport_period")]
 
     def __str__(self):
-        return f"{self.project} {self.year}-{self.month:02d}"
+        return f"{project_of(self)} {self.year}-{self.month:02d}"
 
     def clean(self):
         super().clean()

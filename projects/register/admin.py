@@ -113,8 +113,9 @@ class MonthlyPlanInline(admin.TabularInline):
 QUARTERS = ["q1", "q2", "q3", "q4"]
 
 
-class AnnualPlanForm(forms.ModelForm):
-    """The annual plan, and optionally its four quarters (spread evenly within each)."""
+class AnnualPlanForm(VersionedModelForm):
+    """The annual plan, and optionally its four quarters (spread evenly within each); a plan
+    saved by someone else since the page was opened is not overwritten."""
 
     q1 = forms.DecimalField(label=_("1st quarter"), required=False, min_value=0, decimal_places=2)
     q2 = forms.DecimalField(label=_("2nd quarter"), required=False, min_value=0, decimal_places=2)
@@ -144,7 +145,9 @@ class AnnualPlanForm(forms.ModelForm):
 
 class AnnualPlanInline(admin.TabularInline):
     model = AnnualPlan
+    form = VersionedModelForm  # a plan saved by someone else is not overwritten
     extra = 0
+    fields = ["year", "planned_investment", "target", "loaded_version"]
 
 
 class MilestoneInline(admin.TabularInline):
@@ -279,7 +282,7 @@ class AnnualPlanAdmin(SimpleHistoryAdmin):
     show_full_result_count = False
     inlines = [MonthlyPlanInline]
     fieldsets = [
-        (None, {"fields": ["project", "year", "planned_investment", "target"]}),
+        (None, {"fields": ["project", "year", "planned_investment", "target", "loaded_version"]}),
         (
             _("Or by quarter: replaces the months, spread evenly within each quarter"),
             {"fields": QUARTERS},

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import markdown
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
@@ -82,10 +83,18 @@ class ProjectListView(ObjectListView):
                 query = self.request.GET.copy()
                 query.pop("export", None)
                 query.pop("page", None)
-                return redirect(
-                    jobs.queue(self.request.user, "list", self.period, query.urlencode(), count)
-                )
+                return queued(self.request, "list", self.period, query.urlencode(), count)
         return super().render_to_response(context, **response_kwargs)
+
+
+def queued(request, kind, period, query, count, unit="万元"):
+    """To the page of the export queued for this request (or of the same one already waiting);
+    to My exports, saying why, when the user has as many waiting as one may."""
+    try:
+        return redirect(jobs.queue(request.user, kind, period, query, count, unit))
+    except jobs.QueueFull as full:
+        messages.error(request, str(full))
+        return redirect("projects:export_list")
 
 
 class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
@@ -158,7 +167,7 @@ class ProgressWorkbookView(ReadMixin, PeriodMixin, View):
         filtered = exports.selected(self.period, query)
         count = filtered.count()
         if jobs.in_background(count):
-            return redirect(jobs.queue(request.user, "progress", self.period, query, count, unit))
+            return queued(request, "progress", self.period, query, count, unit)
         projects = Project.objects.filter(pk__in=filtered.values("pk"))
         content = progress_workbook(self.period, projects, unit)
         return xlsx_response(content, f"重点项目进展情况表-{self.period.label}")

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Escalation, Meeting, Official, Problem, Unit, Zone
+from projects.permissions import sees_whole_register, visible_problems
 
 
 class ProblemFilterSet(django_filters.FilterSet):
@@ -50,6 +51,31 @@ class ProblemFilterSet(django_filters.FilterSet):
             "disposition",
             "escalation",
         ]
+
+    # Each filter of a related row, and where a problem holds it.
+    OPTIONS = {
+        "responsible_unit": "responsible_unit",
+        "lead_official": "project__lead_official",
+        "zone": "project__zone",
+        "meeting": "meeting",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None:
+            self.limit_options(user)
+
+    def limit_options(self, user):
+        """Offer only the units, officials, zones and meetings of the problems `user` may see:
+        the names of others are not a unit contact's to read (the rows and the export are
+        scoped by the view)."""
+        if sees_whole_register(user):
+            return
+        visible = visible_problems(Problem.objects.all(), user)
+        for name, lookup in self.OPTIONS.items():
+            choice = self.filters[name]
+            choice.queryset = choice.queryset.filter(pk__in=visible.values(lookup))
 
     def search(self, queryset, name, value):
         return queryset.filter(

@@ -228,6 +228,17 @@ class ProblemCloseView(OfficeMixin, UpdateView):
     template_name = "projects/form.html"
     http_method_names = ["post"]
 
+    def post(self, request, *args, **kwargs):
+        problem = self.get_object()
+        if problem.status == Problem.Status.CLOSED:
+            # Closing again would overwrite the closing note (the version alone does not
+            # stop a form posted at the version the closed problem now holds).
+            messages.error(
+                request, _("This problem is already closed; its closing note was not changed.")
+            )
+            return redirect(problem.get_absolute_url())
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         try:
             with transaction.atomic():

@@ -507,7 +507,12 @@ def test_the_preview_says_what_changes_in_words_and_lists_at_most_500_rows(
     plan_2013 = first.annual_plans.get(year=2013).planned_investment
     first.annual_plans.get(year=2013).months.all().delete()  # a linear plan may change freely
     changed = project_row(
-        "JF2013-001", "翰林国际(改)", first.total_investment, 2013, plan_2013 + 1, 牵头领导=None
+        "JF2013-001",
+        "翰林国际(改)",
+        first.total_investment,
+        2013,
+        plan_2013 + 1,
+        牵头领导="（清空）",
     )
     changed[PROJECT_HEADERS.index("功能区")] = first.zone.name
     changed[PROJECT_HEADERS.index("建设单位")] = first.owner
@@ -527,7 +532,8 @@ def test_the_preview_says_what_changes_in_words_and_lists_at_most_500_rows(
         "2",
         "JF2013-001",
         "更新",
-        f"项目名称:{first.name} → 翰林国际(改);牵头领导:{first.lead_official.name} → —",
+        f"项目名称:{first.name} → 翰林国际(改);"
+        f'<strong class="import-cleared">【清空】 牵头领导:{first.lead_official.name} → —</strong>',
     ]
     assert listed[1] == [
         "2",
@@ -674,3 +680,110 @@ def test_confirm_goes_through_when_nothing_changed_since_the_preview(client, dem
     ]
     client.post(reverse("projects:import"), {"kind": "progress", "token": token})
     assert MonthlyReport.objects.get(project__code="JF2013-001", year=2013, month=5).amount == 999
+
+
+def blank_optional_row(project, plan, **over):
+    """`project`'s row with its name changed and every optional cell left blank."""
+    blank = dict.fromkeys(["建设单位", "计划开工", "计划竣工", "牵头领导", "责任单位"]) | {
+        "建设内容及规模": "  "
+    }
+    row = project_row(
+        project.code,
+        f"{project.name}(改)",
+        project.total_investment,
+        plan.year,
+        plan.planned_investment,
+        **(blank | over),
+    )
+    row[PROJECT_HEADERS.index("功能区")] = project.zone.name
+    return row
+
+
+def test_blank_optional_cells_keep_what_an_existing_project_holds(demo, office):
+    """A row whose optional cells are blank changes only what it fills in: 建设单位, 建设内容,
+    the dates, the lead official, the unit and the national code are kept."""
+    project = Project.objects.get(code="JF2013-001")
+    project.national_code = "2013-410802-70-01-000123"
+    project.save()
+    kept = {
+        name: getattr(project, name)
+        for name in (
+            "owner",
+            "scope",
+            "planned_start",
+            "planned_completion",
+            "lead_official_id",
+            "responsible_unit_id",
+            "national_code",
+        )
+    }
+    assert all(kept.values())
+    plan = project.annual_plans.get(year=2013)
+    headers = [*PROJECT_HEADERS, "全国投资项目代码"]
+    data = workbook([[*blank_optional_row(project, plan), None]], headers=headers)
+    result = run_import("projects", data, user=office, dry_run=False)
+    assert result.written, messages(result)
+    ((*_entry, changes),) = [entry for entry in result.update if entry[0] == "project"]
+    assert list(changes) == ["name"] and not changes["name"].cleared
+    project.refresh_from_db()
+    assert project.name.endswith("(改)")
+    assert {name: getattr(project, name) for name in kept} == kept
+
+
+def test_the_clearing_marker_empties_a_value_and_the_preview_marks_it_in_red(client, demo, office):
+    """（清空） (or (清空)) clears a stored value; the preview shows each clearing in red with the
+    words 【清空】 and counts them; confirmed, the values are empty."""
+    from django.contrib.auth.models import Group
+
+    office.groups.add(Group.objects.get(name="project_office"))
+    client.force_login(office)
+    project = Project.objects.get(code="JF2013-001")
+    owner, unit = project.owner, project.responsible_unit.name
+    plan = project.annual_plans.get(year=2013)
+    row = blank_optional_row(
+        project, plan, 建设单位="（清空）", 责任单位="( 清空 )", 计划竣工="(清空)"
+    )
+    upload = SimpleUploadedFile("项目.xlsx", workbook([row]))
+    response = client.post(reverse("projects:import"), {"kind": "projects", "file": upload})
+    html = response.content.decode()
+    assert f'<strong class="import-cleared">【清空】 建设单位:{owner} → —</strong>' in html
+    assert f'<strong class="import-cleared">【清空】 责任单位:{unit} → —</strong>' in html
+    assert '<strong class="import-cleared">【清空】 计划竣工:' in html
+    assert "本次导入将清空系统中已有的 3 项内容（下表以【清空】标出）。" in html
+    assert f"项目名称:{project.name} → {project.name}(改)" in html  # not marked
+    assert "【清空】 项目名称" not in html
+    token = response.context["token"]
+    assert (
+        client.post(reverse("projects:import"), {"kind": "projects", "token": token}).status_code
+        == 302
+    )
+    project.refresh_from_db()
+    assert (project.owner, project.responsible_unit, project.planned_completion) == ("", None, None)
+    assert project.scope and project.planned_start and project.lead_official
+
+
+def test_a_required_column_cannot_be_cleared(demo):
+    project = Project.objects.get(code="JF2013-001")
+    plan = project.annual_plans.get(year=2013)
+    row = blank_optional_row(project, plan)
+    row[PROJECT_HEADERS.index("功能区")] = "（清空）"
+    row[PROJECT_HEADERS.index("项目名称")] = "(清空)"
+    result = run_import("projects", workbook([row]), dry_run=False)
+    assert not result.written
+    assert "工作表「项目」第 2 行「功能区」列:功能区为必填项，不能清空。" in messages(result)
+    assert "工作表「项目」第 2 行「项目名称」列:项目名称为必填项，不能清空。" in messages(result)
+    project.refresh_from_db()
+    assert project.zone.name != "（清空）" and project.name != "(清空)"
+
+
+def test_the_template_says_blank_keeps_and_how_to_clear(client, demo, office):
+    from django.contrib.auth.models import Group
+
+    office.groups.add(Group.objects.get(name="project_office"))
+    client.force_login(office)
+    response = client.get(reverse("projects:import_template"), {"kind": "projects"})
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    notes = dict(book["说明"].iter_rows(min_row=2, values_only=True))
+    for heading in ("建设单位", "建设内容及规模", "计划开工", "计划竣工", "牵头领导", "责任单位"):
+        assert "已有项目留空则保留系统中的原值" in notes[heading]
+        assert "（清空）" in notes[heading]

@@ -319,3 +319,85 @@ def test_an_unexpected_failure_is_logged_and_the_page_says_to_export_again(
     page = client.get(reverse("projects:export_job", args=[job.pk])).content.decode()
     assert job.error in page and "internal detail" not in page
     assert "导出失败" in page
+
+
+def test_the_same_export_asked_again_while_it_waits_is_the_same_job(
+    client, demo, office_user, small_limit
+):
+    """200 clicks on the same large export (the filters in any order) queue one job and each
+    lands on its page; once it is built, asking again queues a fresh one."""
+    client.force_login(office_user)
+    urls = [export_url(unit="亿元", zone=""), export_url(zone="", unit="亿元")]
+    answers = {client.get(urls[number % 2]).url for number in range(200)}
+    job = ExportJob.objects.get()
+    assert answers == {reverse("projects:export_job", args=[job.pk])}
+    job.status = "running"
+    job.save()
+    assert client.get(urls[0]).url == job.get_absolute_url()
+    exports.run_pending()  # nothing queued: the running one is another worker's
+    ExportJob.objects.filter(pk=job.pk).update(status="done")
+    client.get(urls[0])
+    assert ExportJob.objects.count() == 2
+
+
+def test_one_reader_cannot_push_another_users_export_down_the_queue(
+    client, demo, office_user, settings
+):
+    """A user may have 3 exports waiting; a fourth different one is refused in Chinese on My
+    exports and queues nothing, so a colleague's export is built fourth at the latest."""
+    assert settings.JIEFANG_EXPORTS_WAITING_PER_USER == 3
+    settings.JIEFANG_BACKGROUND_EXPORT_OVER = 0
+    client.force_login(office_user)
+    zones = Project.objects.values_list("zone", flat=True).distinct()
+    assert len(zones) >= 3
+    for zone in [*zones, ""]:
+        response = client.get(export_url(zone=zone), follow=True)
+    assert ExportJob.objects.filter(requested_by=office_user).count() == 3
+    assert response.redirect_chain[-1][0] == reverse("projects:export_list")
+    assert "您已有 3 个导出在排队或生成中" in response.content.decode()
+    url = f"{reverse('projects:project_list')}?export=xlsx&light=red"
+    assert client.get(url, follow=True).redirect_chain[-1][0] == reverse("projects:export_list")
+    assert ExportJob.objects.count() == 3
+
+    colleague = user_in("project_office", "office2")
+    client.force_login(colleague)
+    theirs = ExportJob.objects.get(pk=int(client.get(export_url()).url.split("/")[-2]))
+    now = timezone.now()
+    order = [exports.claim(now) for _number in range(4)]
+    assert theirs in order
+    assert exports.claim(now) is None
+
+
+def test_finished_workbooks_are_bounded_in_size_oldest_deleted_first(
+    client, demo, office_user, small_limit, settings
+):
+    """Past JIEFANG_EXPORTS_MAX_BYTES together, the oldest workbooks are deleted as newer ones
+    are built: their pages and downloads say why, and the newest stays."""
+    client.force_login(office_user)
+    built = []
+    for unit in ("万元", "亿元", "万元&zone="):
+        client.get(export_url(unit=unit))
+        built.append(exports.run_next())
+    sizes = [job.size for job in built]
+    assert all(size > 1000 for size in sizes)
+    assert [default_storage.size(job.file.name) for job in built] == sizes
+    names = [job.file.name for job in built]
+
+    settings.JIEFANG_EXPORTS_MAX_BYTES = sizes[1] + sizes[2]  # room for the two newest
+    client.get(export_url(unit="亿元", zone=""))
+    newest = exports.run_next()
+    for job in built:
+        job.refresh_from_db()
+    assert [bool(job.file) for job in [*built, newest]] == [False, False, True, True]
+    assert not default_storage.exists(names[0]) and not default_storage.exists(names[1])
+    assert default_storage.exists(names[2]) and default_storage.exists(newest.file.name)
+
+    reason = "为给较新的导出腾出空间，该工作簿已删除。请重新导出。"
+    download = client.get(reverse("projects:export_download", args=[built[0].pk]))
+    assert download.status_code == 410 and reason in download.content.decode()
+    page = client.get(built[0].get_absolute_url())
+    assert reason in page.content.decode()
+    assert page.context["state"]["download"] is None
+    listing = client.get(reverse("projects:export_list")).content.decode()
+    assert listing.count("下载</a>") == 2
+    assert client.get(reverse("projects:export_download", args=[newest.pk])).status_code == 200

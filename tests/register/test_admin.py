@@ -254,3 +254,160 @@ def test_the_reminders_sent_are_records_the_office_reads(admin_client, demo):
         assert admin_client.get(reverse(f"admin:projects_{model}_add")).status_code == 403
     html = admin_client.get(reverse("admin:projects_delivery_change", args=[delivery.pk])).content
     assert "失败,将重发" in html.decode() and "ConnectionRefusedError" in html.decode()
+
+
+def test_history_pages_of_a_deleted_projects_rows_open_and_name_the_project(admin_client):
+    """After a project is deleted, the admin's change history of its reports, plans and
+    milestones (the list, and each record) opens and names the project as it was, marked
+    deleted."""
+    from projects.models import Project
+
+    project = Project.objects.get(pk=5)
+    rows = {
+        "monthlyreport": project.reports.first(),
+        "annualplan": project.annual_plans.first(),
+        "milestone": project.milestones.first(),
+    }
+    for row in rows.values():
+        row.save()  # a change, then the deletion: two records each
+    name = project.name
+    project.delete()
+    assert admin_client.get(reverse("admin:projects_project_history", args=[5])).status_code == 200
+    for model, row in rows.items():
+        pages = [reverse(f"admin:projects_{model}_history", args=[row.pk])] + [
+            reverse(f"admin:projects_{model}_simple_history", args=[row.pk, record.history_id])
+            for record in type(row).history.filter(id=row.pk)
+        ]
+        assert len(pages) == 3
+        for page in pages:
+            response = admin_client.get(page)
+            assert response.status_code == 200, page
+            assert f"{name}（已删除）" in response.content.decode(), page
+
+
+def versioned_pages(request):
+    """Every admin form of a versioned model, from the admin's registry: ("page", model admin,
+    model) for a change page, ("inline", inline, its parent's model admin) for an inline."""
+    from django.contrib import admin
+
+    from projects.models.base import Versioned
+
+    found = []
+    for model, model_admin in admin.site._registry.items():
+        if issubclass(model, Versioned):
+            found.append(("page", model_admin, model_admin))
+        for inline in model_admin.get_inline_instances(request):
+            if issubclass(inline.model, Versioned):
+                found.append(("inline", inline, model_admin))
+    return found
+
+
+def test_every_admin_form_of_a_versioned_model_carries_and_checks_its_version(rf, office_user):
+    """Enumerated from the admin's registry: every change page and inline that edits a
+    versioned model uses the versioned form and renders the version it was loaded at."""
+    from django.contrib.admin.utils import flatten_fieldsets
+
+    from projects.web.forms import VersionedModelForm
+
+    office_user.is_superuser = True
+    request = rf.get("/")
+    request.user = office_user
+    found = versioned_pages(request)
+    names = {(kind, admin_.model._meta.model_name) for kind, admin_, _parent in found}
+    assert {("page", "annualplan"), ("inline", "annualplan"), ("inline", "problem")} <= names
+    for kind, admin_, _parent in found:
+        form = admin_.get_formset(request).form if kind == "inline" else admin_.get_form(request)
+        assert issubclass(form, VersionedModelForm), (kind, admin_)
+        assert "loaded_version" in flatten_fieldsets(admin_.get_fieldsets(request)), (kind, admin_)
+
+
+def test_every_admin_page_refuses_a_stale_save_of_a_versioned_row(admin_client, rf, office_user):
+    """For each change page or inline of a versioned model: the page saved as it was opened
+    goes through; saved again after someone else's save of the row it is refused with the
+    Chinese conflict message, and the row stays at the other save's version."""
+    request = rf.get("/")
+    request.user = office_user
+    for kind, admin_, parent in versioned_pages(request):
+        if kind == "page":
+            row = admin_.model.objects.order_by("pk").first()
+            owner = row
+        else:
+            fk = admin_.get_formset(request).fk
+            rows = admin_.model.objects.filter(**{f"{fk.name}__isnull": False})
+            row = rows.order_by("pk").first()
+            owner = getattr(row, fk.name)
+        assert row is not None, admin_
+        meta = parent.model._meta
+        url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[owner.pk])
+        fresh = admin_client.post(url, post_data(admin_client.get(url)))
+        assert fresh.status_code == 302, (admin_, fresh.content.decode()[-2000:])
+
+        data = post_data(admin_client.get(url))
+        row.refresh_from_db()
+        row.save()  # someone else's save, after the page was opened
+        version = row.version
+        history = type(row).history.filter(id=row.pk).count()
+        response = admin_client.post(url, data)
+        assert response.status_code == 200, admin_
+        assert "未保存:在您打开后" in response.content.decode(), admin_
+        row.refresh_from_db()
+        assert row.version == version, admin_
+        assert type(row).history.filter(id=row.pk).count() == history, admin_
+
+
+def test_the_annual_plan_page_does_not_put_back_a_plan_changed_since_it_was_opened(admin_client):
+    """Two office sessions open the 2013 plan; B raises it to 31000, then A saves only a new
+    target: A is refused with what B changed, and the plan stays at 31000."""
+    from decimal import Decimal
+
+    from projects.models import AnnualPlan
+
+    plan = AnnualPlan.objects.order_by("pk").first()
+    plan.months.all().delete()  # a linear plan: its amount may change alone
+    plan.save()  # recorded in the change log at the version both sessions open
+    url = reverse("admin:projects_annualplan_change", args=[plan.pk])
+    a_data = post_data(admin_client.get(url))
+    b_data = post_data(admin_client.get(url))
+    b_data["planned_investment"] = "31000.00"
+    assert admin_client.post(url, b_data).status_code == 302
+    a_data["target"] = "主体封顶"
+    response = admin_client.post(url, a_data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "未保存:在您打开后" in html and "31000" in html
+    plan.refresh_from_db()
+    assert plan.planned_investment == Decimal("31000.00")
+    assert plan.target != "主体封顶"
+
+
+def test_an_import_of_a_plans_months_refuses_an_annual_plan_page_opened_before(admin_client):
+    """The office has a plan open in the admin; an import changes only its months: the page's
+    save is refused rather than putting the old months back."""
+    import io
+
+    import openpyxl
+
+    from projects.exchange.template import export_projects
+    from projects.exchange.writing import run_import
+    from projects.models import AnnualPlan
+
+    plan = AnnualPlan.objects.get(project__code="JF2013-001", year=2013)
+    url = reverse("admin:projects_annualplan_change", args=[plan.pk])
+    data = post_data(admin_client.get(url))
+    book = openpyxl.load_workbook(io.BytesIO(export_projects()))
+    sheet = book.worksheets[0]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "JF2013-001" and row[10].value == 2013:
+            total = float(plan.planned_investment)
+            for cell in row[13:25]:
+                cell.value = total / 12
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = run_import("projects", buffer.getvalue(), dry_run=False)
+    assert result.written and [entry[2] for entry in result.update] == [
+        "JF2013-001 · 2013 年度计划"
+    ]
+    months = list(plan.months.values_list("amount", flat=True))
+    response = admin_client.post(url, data)
+    assert response.status_code == 200 and "未保存:在您打开后" in response.content.decode()
+    assert list(plan.months.values_list("amount", flat=True)) == months

@@ -188,6 +188,7 @@ def test_the_admin_refuses_months_that_do_not_add_up_and_spreads_quarters(admin_
         "year": 2013,
         "planned_investment": "25000.00",
         "target": "",
+        "loaded_version": plan.version,  # the page carries the version it was opened at
         "months-TOTAL_FORMS": "12",
         "months-INITIAL_FORMS": "12",
         "months-MIN_NUM_FORMS": "0",

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from projects.models import Problem, ProblemUpdate
+from projects.models import Meeting, Problem, ProblemUpdate, Unit
+from projects.supervision.filters import ProblemFilterSet
 
 pytestmark = pytest.mark.django_db
 
@@ -189,3 +190,58 @@ def test_my_problems_costs_the_same_queries_for_many_problems(client, demo_users
     assert count() == few
     ProblemUpdate.objects.create(problem=template, kind="progress", note="x")
     assert count() == few
+
+
+def test_a_closed_problem_cannot_be_closed_again_and_keeps_its_closing_note(client, demo_users):
+    """The office closes an item; a second close (another tab, or the same form posted again
+    at the version it now holds) is refused in Chinese and the first closing note stays."""
+    login(client, "office")
+    item = problem(MINE)
+    url = reverse("projects:problem_close", args=[item.pk])
+    client.post(url, {"closing_note": "安置协议已签,同意销号", "loaded_version": item.version})
+    item = problem(MINE)
+    assert item.status == Problem.Status.CLOSED
+    closed_at, version = item.closed_at, item.version
+
+    html = client.post(
+        url, {"closing_note": "重新写的销号说明", "loaded_version": item.version}, follow=True
+    ).content.decode()
+
+    assert "该问题已销号" in html
+    item = problem(MINE)
+    assert item.closing_note == "安置协议已签,同意销号"
+    assert (item.closed_at, item.version) == (closed_at, version)
+    assert list(item.updates.values_list("kind", flat=True)) == ["closed"]
+
+
+def test_a_unit_contacts_register_filters_offer_only_what_their_problems_hold(client, demo_users):
+    """The unit contact's register lists their units' problems; its filters offer only those
+    problems' units, lead officials, zones and meetings, not every name in the register.
+    The office is offered all of them."""
+    mine = problem(MINE)
+    others = problem(OTHERS)
+    assert others.responsible_unit != mine.responsible_unit
+    assert others.project.lead_official != mine.project.lead_official
+    login(client, "jiaobei")
+    response = client.get(reverse("projects:problem_list"))
+    fields = response.context["filter"].form.fields
+    offered = {name: list(fields[name].queryset) for name in ProblemFilterSet.OPTIONS}
+    assert offered == {
+        "responsible_unit": [mine.responsible_unit],
+        "lead_official": [mine.project.lead_official],
+        "zone": [mine.project.zone],
+        "meeting": [mine.meeting],
+    }
+    html = response.content.decode()
+    assert others.responsible_unit.name not in html
+    assert others.project.lead_official.name not in html
+    # A unit they cannot see is not a choice (the rows were scoped already).
+    refused = client.get(
+        reverse("projects:problem_list"), {"responsible_unit": others.responsible_unit.pk}
+    )
+    assert list(refused.context["table"].data) == []
+
+    login(client, "office")
+    fields = client.get(reverse("projects:problem_list")).context["filter"].form.fields
+    assert fields["responsible_unit"].queryset.count() == Unit.objects.count()
+    assert fields["meeting"].queryset.count() == Meeting.objects.count()
