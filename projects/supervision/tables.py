@@ -57,6 +57,9 @@ class ProblemTable(PeriodTable):
             return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
         return value
 
+    def value_project(self, value):
+        return str(value)
+
     def render_escalation(self, value):
         return Escalation(value).label if value else ""
 
