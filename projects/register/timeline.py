@@ -74,7 +74,7 @@ def _layout(milestones, as_of, width, label_width, row_height, ticks, label_abov
     ]
     months = list(_month_starts(start, end))
     step = max(1, -(-len(months) // ticks))
-    height = top + len(rows) * row_height + (14 if label_above else 10)
+    height = top + len(rows) * row_height + (20 if label_above else 16)
     as_of_x = x(as_of)
     return {
         "width": width,
@@ -82,7 +82,11 @@ def _layout(milestones, as_of, width, label_width, row_height, ticks, label_abov
         "label_width": label_width,
         "label_above": label_above,
         "rows": rows,
-        "ticks": [(x(month), f"{month.year}.{month.month}") for month in months[::step]],
+        # (x of the line, label, x of the label kept inside the picture)
+        "ticks": [
+            (x(month), f"{month.year}.{month.month}", min(max(x(month), 26), width - 26))
+            for month in months[::step]
+        ],
         "as_of_x": as_of_x,
         # The date under the as-of line stays inside the picture.
         "as_of_label_x": min(max(as_of_x, 40), width - 40),

@@ -37,7 +37,10 @@ document.addEventListener("DOMContentLoaded", function () {
   // A form sent back with errors: its summary (or the error message of a refused action)
   // takes the focus, so that it is read out and the links in it lead to each field.
   var summary = document.querySelector(".error-summary, .messages [role=alert]");
-  if (summary) summary.focus();
+  if (summary) {
+    summary.focus({ preventScroll: true });
+    summary.scrollIntoView({ block: "center" });
+  }
 
   // Live counters under texts with a limit: "123/500".
   document.querySelectorAll("textarea[data-counter]").forEach(function (area) {
