@@ -98,10 +98,14 @@ def problems(html, logged_in=True):
                 found.append(f"<th> without scope: {node.text().strip()[:20]}")
         # 6. A stacked table keeps each cell's header in the cell (its <thead> is hidden on
         # a phone): a visible label, not CSS text.
-        if node.tag == "td" and any("stack" in a.classes for a in node.ancestors() if a.tag == "table"):
-            if not ({"title"} & node.classes or "colspan" in node.attrs or any(
-                "cell-label" in c.classes for c in node.children if isinstance(c, Node)
-            )):
+        if node.tag == "td" and any(
+            "stack" in a.classes for a in node.ancestors() if a.tag == "table"
+        ):
+            if not (
+                {"title"} & node.classes
+                or "colspan" in node.attrs
+                or any("cell-label" in c.classes for c in node.children if isinstance(c, Node))
+            ):
                 found.append(f"a stacked cell without its header: {node.text().strip()[:20]}")
         # 7. A scrolling box that takes the focus has a role and a name.
         if "table-scroll" in node.classes and "tabindex" in node.attrs:
@@ -121,7 +125,9 @@ def problems(html, logged_in=True):
             ):
                 found.append(f"radio {node.attrs.get('name')} without fieldset and legend")
         # 11. No form inside phrasing content (the logout form sat in a <span>).
-        if node.tag == "form" and any(a.tag in ("span", "p", "a", "label") for a in node.ancestors()):
+        if node.tag == "form" and any(
+            a.tag in ("span", "p", "a", "label") for a in node.ancestors()
+        ):
             found.append("a <form> inside phrasing content")
         # 8. The phone menu toggle is a button that says what it opens.
         if "menu-toggle" in node.classes:
