@@ -182,21 +182,38 @@ def test_large_text_scales_the_interface_and_is_remembered(phone):
     phone.goto("/my/?year=2013&month=6")  # remembered across pages
     assert page.evaluate("document.documentElement.classList.contains('large-text')")
     assert page.locator("h1").bounding_box()["height"] >= before * 1.2
+    phone.screenshot("phone-large-text")
+    page.locator(".text-size").click()
+    phone.goto("/my/?year=2013&month=6")
+    assert not page.evaluate("document.documentElement.classList.contains('large-text')")
+
+
+def test_large_text_does_not_scroll_sideways(browser, demo_site):
+    """Enlarged at 390, 800 and 1366 px: no page scrolls sideways (windows that are not
+    phones, where Chromium does not widen the viewport to fit the page)."""
     project = Project.objects.get(code="JF2013-001")
-    for path in [
+    paths = [
         "/my/?year=2013&month=6",
         f"/projects/{project.pk}/reports/new/?year=2013&month=6",
         f"/projects/{project.pk}/?year=2013&month=5",
         "/problems/mine/",
         "/help/",
+    ]
+    for width, height, username in [
+        (390, 844, "chenlixin"),
+        (800, 768, "office"),  # the office's long menu wraps
+        (1366, 768, "chenlixin"),
     ]:
-        phone.goto(path)
-        assert overflow(page) <= 0, path
-    phone.goto("/my/?year=2013&month=6")
-    phone.screenshot("phone-large-text")
-    page.locator(".text-size").click()
-    phone.goto("/my/?year=2013&month=6")
-    assert not page.evaluate("document.documentElement.classList.contains('large-text')")
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        context.add_cookies([{"name": "jiefang_text", "value": "large", "url": demo_site}])
+        site = Watched(context.new_page(), demo_site)
+        site.login(username)
+        for path in paths if username == "chenlixin" else ["/", "/projects/", "/report-status/"]:
+            site.goto(path)
+            assert site.page.evaluate("document.documentElement.classList.contains('large-text')")
+            assert overflow(site.page) <= 0, (width, path)
+        context.close()
+        assert site.problems == []
 
 
 def test_stacked_tables_keep_their_headers_for_screen_readers(phone):
