@@ -48,6 +48,7 @@ def test_the_skip_link_is_the_first_tab_stop_and_moves_to_the_content(site):
     assert focused(page) == "main#main"
     page.keyboard.press("Tab")  # the next stop is inside the content, not the menu
     assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
+    assert axe_violations(page) == []
 
 
 def test_keyboard_only_login_and_a_report_with_an_error(phone):
