@@ -1,13 +1,20 @@
-"""Server-rendered SVG charts: geometry here, drawing in templates, numbers on the bars."""
+"""Server-rendered SVG charts: geometry here, drawing in templates, numbers on the bars.
+
+Each chart comes in two layouts: the wide one for a desktop and a narrow one (its `narrow`
+key) drawn 360 units wide for a phone, where one unit is about one CSS pixel, so that its text
+(14 units) reads at 12 px or more on a 390 px screen instead of shrinking with the picture.
+"""
 
 from decimal import Decimal
 
 WIDTH = 640
+NARROW = 360
 
 
 def zone_bars(rows, height=240):
-    """Annual plan against completed (1-N月) per zone, as pairs of bars with their values."""
-    top, bottom, left = 20, 40, 10
+    """Annual plan against completed (1-N月) per zone, as pairs of bars with their values;
+    on a phone (`narrow`) as horizontal bars, one zone under another."""
+    top, bottom, left = 24, 40, 10
     peak = max([row["annual_plan"] for row in rows] + [row["ytd"] for row in rows] + [Decimal(1)])
     slot = (WIDTH - left * 2) / max(len(rows), 1)
     bar = min(slot * 0.32, 60)
@@ -29,12 +36,14 @@ def zone_bars(rows, height=240):
                     "y": round(height - bottom - plan_h, 1),
                     "h": plan_h,
                     "value": row["annual_plan"],
+                    "text_x": round(x - 2 - bar / 2, 1),
                 },
                 "ytd": {
                     "x": round(x + 2, 1),
                     "y": round(height - bottom - ytd_h, 1),
                     "h": ytd_h,
                     "value": row["ytd"],
+                    "text_x": round(x + 2 + bar / 2, 1),
                 },
             }
         )
@@ -44,15 +53,53 @@ def zone_bars(rows, height=240):
         "bar": round(bar, 1),
         "base": height - bottom,
         "bars": bars,
+        "narrow": _zone_bars_narrow(rows, peak),
+    }
+
+
+def _zone_bars_narrow(rows, peak):
+    """The phone layout: per zone its name, then the plan bar and the completed bar, each
+    with its value after it (room is kept for the longest value)."""
+    left, value_room, row_height, bar = 2, 84, 64, 16
+    usable = NARROW - left - value_room
+    bars = []
+    for index, row in enumerate(rows):
+        y = 18 + index * row_height
+        plan_w = round(float(row["annual_plan"] / peak) * usable, 1)
+        ytd_w = round(float(row["ytd"] / peak) * usable, 1)
+        bars.append(
+            {
+                "label": row["zone__name"],
+                "label_y": y,
+                "plan": {"y": y + 6, "w": plan_w, "value": row["annual_plan"]},
+                "ytd": {"y": y + 6 + bar + 2, "w": ytd_w, "value": row["ytd"]},
+            }
+        )
+    for item in bars:
+        for part in ("plan", "ytd"):
+            item[part]["text_x"] = round(left + item[part]["w"] + 4, 1)
+            item[part]["text_y"] = item[part]["y"] + bar - 3
+    return {
+        "width": NARROW,
+        "height": 18 + len(rows) * row_height,
+        "left": left,
+        "bar": bar,
+        "bars": bars,
     }
 
 
 def pace_line(points, planned, height=240):
     """Cumulative completed investment month by month against the cumulative plan, both from
     the progress engine: `points` [(month, completed)], `planned` [(month, planned)] for 0–12."""
-    top, bottom, left, right = 20, 30, 50, 20
+    chart = _pace_line(points, planned, WIDTH, height, left=50, right=20, every=1)
+    chart["narrow"] = _pace_line(points, planned, NARROW, 220, left=16, right=16, every=2)
+    return chart
+
+
+def _pace_line(points, planned, width, height, left, right, every):
+    top, bottom = 24, 30
     peak = max([value for _month, value in [*points, *planned]] + [Decimal(1)])
-    step = (WIDTH - left - right) / 12
+    step = (width - left - right) / 12
     usable = height - top - bottom
 
     def xy(month, value):
@@ -63,16 +110,23 @@ def pace_line(points, planned, height=240):
 
     actual = [xy(month, value) for month, value in points]
     even = [xy(month, value) for month, value in planned]
+    dots = [
+        {"x": x, "y": y, "month": month, "value": value}
+        for (x, y), (month, value) in zip(actual, points, strict=True)
+    ]
+    if dots:
+        # The last value is written beside its dot, turned to the left near the right edge so
+        # that it is never cut off.
+        last = dots[-1]
+        last["anchor"] = "end" if last["x"] > width - 90 else "start"
+        last["dx"] = -8 if last["anchor"] == "end" else 6
     return {
-        "width": WIDTH,
+        "width": width,
         "height": height,
         "left": left,
         "base": height - bottom,
         "actual": " ".join(f"{x},{y}" for x, y in [xy(0, 0), *actual]),
         "even": " ".join(f"{x},{y}" for x, y in even),
-        "dots": [
-            {"x": x, "y": y, "month": month, "value": value}
-            for (x, y), (month, value) in zip(actual, points, strict=True)
-        ],
-        "months": [{"x": xy(m, 0)[0], "label": m} for m in range(1, 13)],
+        "dots": dots,
+        "months": [{"x": xy(m, 0)[0], "label": m} for m in range(1, 13) if (m - 1) % every == 0],
     }

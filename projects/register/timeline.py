@@ -4,8 +4,10 @@ import datetime
 from dataclasses import dataclass
 
 WIDTH = 900
+NARROW = 360
 LABEL_WIDTH = 160
 ROW_HEIGHT = 28
+NARROW_ROW_HEIGHT = 46
 TOP = 30
 
 
@@ -28,10 +30,20 @@ def _month_starts(start, end):
 
 
 def milestone_timeline(milestones, as_of):
-    """Positions of baseline, planned and actual marks of each milestone, and of the as-of line."""
+    """Positions of baseline, planned and actual marks of each milestone, and of the as-of line:
+    the wide layout has the names in a column on the left; the narrow one (its `narrow` key,
+    for a phone, one unit about one CSS pixel) writes each name above its line."""
     milestones = list(milestones)
     if not milestones:
         return None
+    chart = _layout(milestones, as_of, WIDTH, LABEL_WIDTH, ROW_HEIGHT, ticks=12, label_above=False)
+    chart["narrow"] = _layout(
+        milestones, as_of, NARROW, 8, NARROW_ROW_HEIGHT, ticks=4, label_above=True
+    )
+    return chart
+
+
+def _layout(milestones, as_of, width, label_width, row_height, ticks, label_above):
     dates = [as_of]
     for milestone in milestones:
         dates += [
@@ -40,16 +52,18 @@ def milestone_timeline(milestones, as_of):
     start = min(dates).replace(day=1)
     end = max(dates) + datetime.timedelta(days=15)
     span = max((end - start).days, 1)
+    right = 30 if label_above else 10
 
     def x(date):
         if date is None:
             return None
-        return round(LABEL_WIDTH + (date - start).days / span * (WIDTH - LABEL_WIDTH - 10), 1)
+        return round(label_width + (date - start).days / span * (width - label_width - right), 1)
 
+    top = TOP + (20 if label_above else 0)
     rows = [
         TimelineRow(
             milestone=milestone,
-            y=TOP + index * ROW_HEIGHT,
+            y=top + index * row_height,
             baseline_x=x(milestone.baseline_date),
             planned_x=x(milestone.planned_date),
             actual_x=x(milestone.actual_date),
@@ -59,14 +73,22 @@ def milestone_timeline(milestones, as_of):
         for index, milestone in enumerate(milestones)
     ]
     months = list(_month_starts(start, end))
-    step = max(1, len(months) // 12)
-    ticks = [(x(month), f"{month.year}.{month.month}") for month in months[::step]]
+    step = max(1, -(-len(months) // ticks))
+    height = top + len(rows) * row_height + (20 if label_above else 16)
+    as_of_x = x(as_of)
     return {
-        "width": WIDTH,
-        "height": TOP + len(rows) * ROW_HEIGHT + 10,
-        "label_width": LABEL_WIDTH,
+        "width": width,
+        "height": height,
+        "label_width": label_width,
+        "label_above": label_above,
         "rows": rows,
-        "ticks": ticks,
-        "as_of_x": x(as_of),
+        # (x of the line, label, x of the label kept inside the picture)
+        "ticks": [
+            (x(month), f"{month.year}.{month.month}", min(max(x(month), 26), width - 26))
+            for month in months[::step]
+        ],
+        "as_of_x": as_of_x,
+        # The date under the as-of line stays inside the picture.
+        "as_of_label_x": min(max(as_of_x, 40), width - 40),
         "as_of": as_of,
     }

@@ -288,3 +288,11 @@ class LoginView(auth_views.LoginView):
         if user.has_perm("projects.add_monthlyreport") and not is_office(user):
             return reverse("projects:my_projects")
         return reverse("projects:dashboard")
+
+    def form_invalid(self, form):
+        """The refusal names neither field, so both point at it and are marked invalid."""
+        for name in ("username", "password"):
+            form.fields[name].widget.attrs.update(
+                {"aria-invalid": "true", "aria-describedby": "login-error"}
+            )
+        return super().form_invalid(form)

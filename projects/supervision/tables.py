@@ -2,6 +2,7 @@
 it has been escalated to (提醒, 催办, 督办)."""
 
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Escalation, Problem
@@ -10,7 +11,7 @@ from projects.web.tables import DateColumn, PeriodTable
 
 class ProblemTable(PeriodTable):
     description = tables.Column(linkify=True)
-    project = tables.Column(linkify=True, order_by=("project__code",))
+    project = tables.Column(order_by=("project__code",))
     lead_official = tables.Column(
         accessor="project__lead_official",
         verbose_name=_("lead official"),
@@ -48,6 +49,16 @@ class ProblemTable(PeriodTable):
         per_page = 50
         attrs = {"class": "data"}
         row_attrs = {"class": lambda record: "overdue" if record.is_overdue else ""}
+
+    def render_project(self, value):
+        """Linked only for those who may open a project page (a unit contact may not)."""
+        request = getattr(self, "request", None)
+        if request and request.user.has_perm("projects.view_project"):
+            return format_html('<a href="{}">{}</a>', value.get_absolute_url(), value)
+        return value
+
+    def value_project(self, value):
+        return str(value)
 
     def render_escalation(self, value):
         return Escalation(value).label if value else ""

@@ -73,6 +73,10 @@ class PeriodTable(tables.Table):
     def __init__(self, *args, period=None, **kwargs):
         self.period = period
         super().__init__(*args, **kwargs)
+        # Column headers say so (scope="col"), for screen readers that read a cell with them.
+        for bound in self.columns:
+            attrs = bound.column.attrs
+            bound.column.attrs = {**attrs, "th": {**attrs.get("th", {}), "scope": "col"}}
 
     def paginate(self, *args, per_page=None, **kwargs):
         """Pages of the Meta's size when ?per_page= is out of 1–500, saying so."""

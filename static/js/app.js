@@ -3,14 +3,43 @@
 document.documentElement.classList.add("js");
 
 document.addEventListener("DOMContentLoaded", function () {
-  // The phone menu: the button opens and closes the navigation (without script, #menu opens it).
+  // The phone menu: the button opens and closes the navigation; Escape closes it and gives
+  // the focus back to the button (without script the menu is always shown).
   var toggle = document.querySelector(".menu-toggle");
   if (toggle) {
-    toggle.addEventListener("click", function (event) {
-      event.preventDefault();
-      var open = document.body.classList.toggle("menu-open");
+    var setOpen = function (open) {
+      document.body.classList.toggle("menu-open", open);
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    };
+    toggle.addEventListener("click", function () {
+      setOpen(!document.body.classList.contains("menu-open"));
     });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && document.body.classList.contains("menu-open")) {
+        setOpen(false);
+        toggle.focus();
+      }
+    });
+  }
+
+  // 大字: the whole interface at 125 %, remembered in a cookie for a year (read by the server
+  // when it draws the next page, so that it opens already enlarged).
+  var textSize = document.querySelector(".text-size");
+  if (textSize) {
+    textSize.addEventListener("click", function () {
+      var large = document.documentElement.classList.toggle("large-text");
+      textSize.setAttribute("aria-pressed", large ? "true" : "false");
+      document.cookie = "jiefang_text=" + (large ? "large" : "normal") +
+        "; path=/; max-age=31536000; SameSite=Lax";
+    });
+  }
+
+  // A form sent back with errors: its summary (or the error message of a refused action)
+  // takes the focus, so that it is read out and the links in it lead to each field.
+  var summary = document.querySelector(".error-summary, .messages [role=alert]");
+  if (summary) {
+    summary.focus({ preventScroll: true });
+    summary.scrollIntoView({ block: "center" });
   }
 
   // Live counters under texts with a limit: "123/500".

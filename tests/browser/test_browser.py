@@ -19,8 +19,8 @@ def test_login_and_dashboard_with_charts(site):
     assert "重点项目" in page.title()
     site.goto("/?year=2013&month=5")
     assert page.locator("#headline").inner_text().count("953,700.00") == 1
-    assert page.locator("#zone-chart svg rect").count() == 8  # plan and completed for 4 zones
-    assert page.locator("#pace-chart svg polyline").count() == 2
+    assert page.locator("#zone-chart svg.chart-wide rect").count() == 8  # plan and ytd, 4 zones
+    assert page.locator("#pace-chart svg.chart-wide polyline").count() == 2
     assert "54,600" in page.locator("#pace-chart-table").inner_text()
     assert "动漫产业园" in page.locator("#red-list").inner_text()
     site.screenshot("dashboard", full_page=True)
@@ -43,10 +43,10 @@ def test_filter_and_sort_the_project_list(site):
     assert rows.first.inner_text().startswith("JF2013-006")
     badge = rows.first.locator(".light")
     assert badge.inner_text().strip().endswith("滞后")
-    assert "逾期" in badge.get_attribute("title")
+    assert "逾期" in rows.first.locator(".light-reason").inner_text()  # written, not a hover
     site.screenshot("project-list", full_page=True)
     site.goto("/projects/5/?year=2013&month=5")
-    assert page.locator("figure.timeline svg circle").count() == 2
+    assert page.locator("figure.timeline svg.chart-wide circle").count() == 2
     site.screenshot("project-detail", full_page=True)
 
 

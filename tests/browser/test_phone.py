@@ -125,7 +125,7 @@ def test_the_office_pages_do_not_break_at_phone_width(phone):
         if path.startswith("/ranking/"):
             phone.screenshot("phone-ranking", full_page=True)
     phone.goto("/")
-    chart = page.locator("#zone-chart svg").bounding_box()
+    chart = page.locator("#zone-chart svg.chart-narrow").bounding_box()
     assert chart["width"] <= 390
     phone.screenshot("phone-dashboard")
 

@@ -43,7 +43,7 @@ def test_a_unit_contact_answers_a_problem_from_the_phone(contact_phone):
 
     page.locator(".menu-toggle").click()
     page.get_by_role("link", name="我的问题").click()
-    page.locator(".inbox > li h3 a").first.click()
+    page.locator(".inbox > li h2 a").first.click()
     expect(page.locator("h1")).to_contain_text(MINE)
     page.fill("#id_note", "已协调焦北街道临时安置点两处,商户已搬迁过半")
     page.get_by_role("button", name="提交").click()
@@ -76,7 +76,7 @@ def test_the_office_sends_back_then_closes_and_reads_the_reporting_status(browse
     office.goto("/problems/mine/")
     expect(page.locator(".inbox > li").first).to_contain_text(MINE)
     expect(page.locator(".inbox > li").first.locator(".requested")).to_be_visible()
-    page.locator(".inbox > li h3 a").first.click()
+    page.locator(".inbox > li h2 a").first.click()
     expect(page.locator("#id_closing_note")).to_have_value("已安置完毕")
     page.fill("#id_reason", "请附安置协议")
     page.get_by_role("button", name="退回").click()

@@ -37,9 +37,12 @@ def test_project_list_shows_figures_light_and_reason(client, demo, observer_user
     client.force_login(observer_user)
     html = client.get(reverse("projects:project_list"), {"year": 2013, "month": 5}).content.decode()
     assert "动漫产业园" in html and "200,000.00" in html
+    # The reason is written under the light, not hidden in a hover title.
     assert (
-        'class="light light-red" title="完成率 8.00% 落后序时进度 40.00% 达 32.00 个百分点' in html
+        '<span class="light light-red">严重滞后</span><small class="light-reason">'
+        "完成率 8.00% 落后序时进度 40.00% 达 32.00 个百分点" in html
     )
+    assert 'title="完成率' not in html
     assert "1-5月完成投资" in html
     assert "共 10 条" in html
 
