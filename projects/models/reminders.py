@@ -15,6 +15,9 @@ class Notification(models.Model):
     class Source(models.TextChoices):
         DIGEST = "digest", _("Daily reminder")
         CHASE = "chase", _("Reminder from the project office")
+        # A problem's step: asked to close (to the office), sent back or closed (to those who
+        # answer for it). As many a day as there are steps.
+        EVENT = "event", _("Problem update")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -36,6 +39,7 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "date", "source"],
+                condition=models.Q(source__in=["digest", "chase"]),
                 name="notification_one_a_day",
                 violation_error_message=_("This person already has this reminder today."),
             ),
@@ -59,6 +63,9 @@ class ReminderItem(models.Model):
         PROBLEM_DUE = "problem_due", _("Problem deadline near")
         PROBLEM_OVERDUE = "problem_overdue", _("Problem overdue")
         CHASE = "chase", _("Reminder from the project office")
+        CLOSURE_REQUESTED = "closure_requested", _("Closure requested")
+        CLOSURE_RETURNED = "closure_returned", _("Request for closure sent back")
+        PROBLEM_CLOSED = "problem_closed", _("Problem closed")
 
     notification = models.ForeignKey(
         Notification,

@@ -29,7 +29,16 @@ from . import channels
 from .deadlines import date_label, late_from, problem_soon_until, reminder_date
 
 Kind = ReminderItem.Kind
-ORDER = [Kind.REPORT_DUE, Kind.REPORT_LATE, Kind.PROBLEM_DUE, Kind.PROBLEM_OVERDUE, Kind.CHASE]
+ORDER = [
+    Kind.REPORT_DUE,
+    Kind.REPORT_LATE,
+    Kind.PROBLEM_DUE,
+    Kind.PROBLEM_OVERDUE,
+    Kind.CHASE,
+    Kind.CLOSURE_REQUESTED,
+    Kind.CLOSURE_RETURNED,
+    Kind.PROBLEM_CLOSED,
+]
 
 
 @dataclass(frozen=True)
@@ -210,9 +219,10 @@ def compose(items, today):
     return subject, "\n".join(lines)
 
 
-def notify(person, reminders, today, source=Notification.Source.DIGEST):
+def notify(person, reminders, today, source=Notification.Source.DIGEST, subject=None):
     """Record a notification with its reminders and queue its copies; None when this person
-    already has one from `source` today or every reminder has been sent before."""
+    already has one from `source` today or every reminder has been sent before. `subject`
+    replaces the digest's (“N reminders on …”) for a single event."""
     sent = set(
         ReminderItem.objects.filter(
             recipient=person, subject_key__in={reminder.subject_key for reminder in reminders}
@@ -231,7 +241,8 @@ def notify(person, reminders, today, source=Notification.Source.DIGEST):
     ]
     if not items:
         return None
-    subject, body = compose(items, today)
+    composed, body = compose(items, today)
+    subject = subject or composed
     try:
         with transaction.atomic():
             notification = Notification.objects.create(

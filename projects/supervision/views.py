@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -23,6 +23,7 @@ from projects.permissions import (
     visible_problems,
 )
 from projects.progress.workdays import add_working_days
+from projects.reminders.events import problem_step
 from projects.web.mixins import ObjectListView
 
 from .filters import ProblemFilterSet
@@ -108,7 +109,11 @@ class MyProblemsView(PermissionRequiredMixin, ListView):
         return self.request.GET.get("state") == "closed"
 
     def get_queryset(self):
-        problems = answerable_problems(register(self.request.user), self.request.user)
+        latest = ProblemUpdate.objects.filter(problem=OuterRef("pk")).order_by("-created_at", "-pk")
+        problems = answerable_problems(register(self.request.user), self.request.user).annotate(
+            last_step=Subquery(latest.values("kind")[:1]),
+            last_note=Subquery(latest.values("note")[:1]),
+        )
         if self.show_closed:
             return problems.filter(status=Problem.Status.CLOSED).order_by("-closed_at", "-pk")
         return problems.filter(status=Problem.Status.OPEN).order_by(
@@ -175,9 +180,10 @@ class ProblemAnswerView(AnswerMixin, View):
                     return self.refuse(
                         problem, _("Someone changed this problem just now; please try again.")
                     )
-            ProblemUpdate.objects.create(
+            update = ProblemUpdate.objects.create(
                 problem=problem, kind=kind, note=form.cleaned_data["note"], author=request.user
             )
+            problem_step(problem, update, request.user)
         messages.success(
             request,
             _("Closure is asked for; the project office will decide.")
@@ -209,12 +215,13 @@ class ProblemReturnView(AnswerMixin, View):
                 return self.refuse(
                     problem, _("Someone changed this problem just now; please try again.")
                 )
-            ProblemUpdate.objects.create(
+            update = ProblemUpdate.objects.create(
                 problem=problem,
                 kind=ProblemUpdate.Kind.RETURNED,
                 note=form.cleaned_data["reason"],
                 author=request.user,
             )
+            problem_step(problem, update, request.user)
         messages.success(request, _("The request is sent back with your reason."))
         return redirect(problem.get_absolute_url())
 
@@ -244,12 +251,13 @@ class ProblemCloseView(OfficeMixin, UpdateView):
             with transaction.atomic():
                 form.instance.closure_requested_at = None
                 form.save()
-                ProblemUpdate.objects.create(
+                update = ProblemUpdate.objects.create(
                     problem=form.instance,
                     kind=ProblemUpdate.Kind.CLOSED,
                     note=form.instance.closing_note,
                     author=self.request.user,
                 )
+                problem_step(form.instance, update, self.request.user)
         except StaleVersion:
             return self.form_invalid(form)
         messages.success(self.request, _("The problem is closed."))
