@@ -36,8 +36,8 @@ MAX_MEMBER = 20 * MB  # one file unpacked
 MAX_UNPACKED = 50 * MB  # all of them
 MAX_RATIO = 100  # unpacked / packed, for a file over 1 MB
 MAX_PART = 2 * MB  # the text of a part docxtpl fills (body, header, footer, footnotes)
-MAX_TEXT = 8 * MB  # what filling writes, in all, and any one value it makes
-MAX_STEPS = 100_000  # loop turns and calls
+MAX_TEXT = 8 * MB  # what filling writes, in all, and any one text it makes
+MAX_STEPS = 100_000  # loop turns and calls, and the items of any one list it makes
 MAX_DEPTH = 20  # macros (and recursive loops) calling themselves
 MAX_BITS = 4096  # an integer the template computes
 
@@ -46,7 +46,7 @@ FILTERS_KEPT = [
     "abs", "capitalize", "count", "d", "default", "dictsort", "e", "escape", "first",
     "float", "forceescape", "groupby", "int", "items", "join", "last", "length", "list",
     "lower", "map", "max", "min", "reject", "rejectattr", "replace", "reverse", "round",
-    "select", "selectattr", "sort", "string", "striptags", "sum", "title", "trim",
+    "select", "selectattr", "sort", "string", "striptags", "title", "trim",
     "truncate", "unique", "upper", "wordcount",
 ]  # fmt: skip
 METHODS_KEPT = {
@@ -101,20 +101,28 @@ def inspect(data):
     checks the CRC), so what is read here is bounded by the checks on the headers."""
     archive = zipfile.ZipFile(BytesIO(data))
     members = archive.infolist()
-    too_big = Refused(
-        _("it unpacks to more than %(limit)s MB, which a Word template never needs")
-        % {"limit": MAX_UNPACKED // MB}
-    )
+
+    def too_big(limit):
+        message = _("it unpacks to more than %(limit)s MB, which a Word template never needs")
+        return Refused(message % {"limit": limit // MB})
+
     if len(members) > MAX_MEMBERS:
-        raise too_big
+        raise too_big(MAX_UNPACKED)
     total = 0
     for member in members:
         total += member.file_size
-        inflated = member.file_size > MB and (
-            member.file_size > MAX_RATIO * max(member.compress_size, 1)
-        )
-        if member.file_size > MAX_MEMBER or total > MAX_UNPACKED or inflated:
-            raise too_big
+        if member.file_size > MAX_MEMBER:
+            raise too_big(MAX_MEMBER)
+        if total > MAX_UNPACKED:
+            raise too_big(MAX_UNPACKED)
+        if member.file_size > MB and member.file_size > MAX_RATIO * member.compress_size:
+            raise Refused(
+                _(
+                    "one of its files unpacks to more than %(ratio)s times its packed size, "
+                    "as a zip bomb does"
+                )
+                % {"ratio": MAX_RATIO}
+            )
     for member in members:
         with archive.open(member) as handle:
             if DECLARATION.search(handle.read()):
@@ -247,8 +255,10 @@ class DocumentEnvironment(ImmutableSandboxedEnvironment):
             yield item
 
     def bounded(self, value):
-        if isinstance(value, str | list | tuple | dict) and len(value) > MAX_TEXT:
-            raise LimitExceeded(f"a value longer than {MAX_TEXT}")
+        if isinstance(value, str) and len(value) > MAX_TEXT:
+            raise LimitExceeded(f"a text longer than {MAX_TEXT}")
+        if isinstance(value, list | tuple | dict) and len(value) > MAX_STEPS:
+            raise LimitExceeded(f"a list longer than {MAX_STEPS}")
         return value
 
     def written(self, piece):
@@ -270,8 +280,9 @@ class DocumentEnvironment(ImmutableSandboxedEnvironment):
         if operator == "*":
             for sequence, times in ((left, right), (right, left)):
                 if isinstance(sequence, str | list | tuple) and isinstance(times, int):
-                    if len(sequence) * times > MAX_TEXT:
-                        raise LimitExceeded(f"a value longer than {MAX_TEXT}")
+                    limit = MAX_TEXT if isinstance(sequence, str) else MAX_STEPS
+                    if len(sequence) * times > limit:
+                        raise LimitExceeded(f"a value longer than {limit}")
         if (operator in ("*", "**")) and isinstance(left, int) and isinstance(right, int):
             bits = left.bit_length() * right if operator == "**" else right.bit_length()
             if abs(left) > 1 and left.bit_length() + max(bits, 0) > MAX_BITS:
