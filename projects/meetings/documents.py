@@ -1,5 +1,6 @@
 """The meeting's documents in Word: 会议纪要 for a meeting and 月度通报 for a month, filled by
-docxtpl from templates/docx/ (or the office's own template, uploaded in the admin).
+docxtpl from templates/docx/ (or the office's own template, uploaded in the admin), both in
+the sandbox and within the limits of sandbox.py.
 
 Every value is text, escaped as it goes in; multi-line fields keep their line breaks. An
 uploaded template that does not render is reported in Chinese, naming the variable or the
@@ -255,7 +256,7 @@ def try_template(kind, data):
     context = sample_context(kind)
     try:
         if context is None:
-            sandbox.inspect(data)
+            sandbox.unpack(data)
         else:
             _render(data, context)
     except Exception as error:  # the template is a program from outside: anything may fail

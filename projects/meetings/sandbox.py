@@ -9,11 +9,11 @@ What reaches Python objects is refused when the template is compiled, so an uplo
 even if the branch using it is not taken with the sample; the sandbox refuses it again while
 rendering.
 
-The cost is bounded too. The file is checked before python-docx or lxml read it (its size
-once unpacked, its compression ratio, no DTD or entity declared), each part docxtpl rewrites
-with regular expressions is small and has its tags closed (docxtpl's patterns are quadratic
-otherwise), and filling stops past a number of loop turns and calls, a macro depth, and a size
-of text.
+The cost is bounded too. The file is checked and packed again before python-docx or lxml
+read it (its size once unpacked, its compression ratio, no DTD or entity declared), each part
+docxtpl rewrites with regular expressions is small and has its tags closed (docxtpl's
+patterns are quadratic otherwise), and filling stops past a number of loop turns and calls, a
+macro depth, and a size of text.
 """
 
 import functools
@@ -94,11 +94,23 @@ class LimitExceeded(SecurityError):
     """Filling the template went past a loop, call, depth or size limit."""
 
 
-def inspect(data):
-    """Refuse a .docx that unpacks past the limits or declares a DTD, before it is parsed.
+def unpack(data):
+    """The .docx in `data`, checked and packed again, before python-docx or lxml read it.
 
-    A member is read no further than the size its header gives (zipfile stops there and
-    checks the CRC), so what is read here is bounded by the checks on the headers."""
+    The zip's directory is checked first (sizes, ratio, only the methods Word uses, no name
+    twice). Then each file is inflated a block at a time and no further than the size its
+    header gives: ZipExtFile.read() without a size inflates all the packed data before it
+    cuts it to that size, and python-docx reads that way. Each file is searched for a DTD and
+    written to a new archive whose headers are true, which is the one python-docx reads."""
+    try:
+        return _unpack(data)
+    except Refused:
+        raise
+    except Exception as error:  # zipfile says a broken archive in many ways
+        raise Refused(_("it is not a Word document (.docx) that can be read")) from error
+
+
+def _unpack(data):
     archive = zipfile.ZipFile(BytesIO(data))
     members = archive.infolist()
 
@@ -108,6 +120,10 @@ def inspect(data):
 
     if len(members) > MAX_MEMBERS:
         raise too_big(MAX_UNPACKED)
+    if len({member.filename for member in members}) < len(members) or any(
+        member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for member in members
+    ):
+        raise zipfile.BadZipFile("a name twice, or a method Word does not use")
     total = 0
     for member in members:
         total += member.file_size
@@ -123,12 +139,17 @@ def inspect(data):
                 )
                 % {"ratio": MAX_RATIO}
             )
-    for member in members:
-        with archive.open(member) as handle:
-            if DECLARATION.search(handle.read()):
+    repacked = BytesIO()
+    with zipfile.ZipFile(repacked, "w", zipfile.ZIP_STORED) as target:
+        for member in members:
+            with archive.open(member) as handle:
+                content = b"".join(iter(functools.partial(handle.read, 64 * 1024), b""))
+            if DECLARATION.search(content):
                 raise Refused(
                     _("its XML declares a document type or entities, which Word never writes")
                 )
+            target.writestr(member.filename, content)
+    return repacked.getvalue()
 
 
 def check_part(xml):
@@ -352,8 +373,7 @@ class GuardedDocxTemplate(DocxTemplate):
 
 def fill(data, context, finalize):
     """The .docx in `data` filled with `context` in the sandbox, as bytes."""
-    inspect(data)
-    template = GuardedDocxTemplate(BytesIO(data))
+    template = GuardedDocxTemplate(BytesIO(unpack(data)))
     try:
         template.init_docx()
     except Exception as error:  # python-docx says why in many ways; all mean the same here

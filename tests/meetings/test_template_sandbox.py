@@ -4,9 +4,11 @@ a Chinese reason and nothing is saved; placed in the database past the admin's c
 never filled for anyone, and the download answers with the default and the reason."""
 
 import io
+import struct
 import time
 import tracemalloc
 import zipfile
+import zlib
 
 import docx
 import pytest
@@ -319,3 +321,23 @@ def test_a_template_whose_filled_xml_is_broken_is_refused(office):
     template.save(buffer)
     assert "填充后" in refusal(upload(office, buffer.getvalue()))
     assert not DocumentTemplate.objects.exists()
+
+
+def test_a_zip_that_understates_a_files_size_is_read_no_further_than_it_says(office):
+    """A 30 MB file whose headers say 1000 bytes, with the checksum of those 1000: reading it
+    whole would inflate all 30 MB before cutting; it is read a block at a time up to the
+    size said, and python-docx reads a copy packed again with true headers."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b" " * 30 * 2**20)
+    data = bytearray(buffer.getvalue())
+    checksum = zlib.crc32(b" " * 1000)
+    for header, offset in ((b"PK\x03\x04", 14), (b"PK\x01\x02", 16)):
+        start = data.find(header) + offset  # the checksum, the packed size, the size
+        struct.pack_into("<I", data, start, checksum)
+        struct.pack_into("<I", data, start + 8, 1000)
+    tracemalloc.start()
+    reason = refusal(upload(office, bytes(data)))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert "不是可以读取" in reason and peak < 20 * 2**20, peak
