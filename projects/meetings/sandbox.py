@@ -26,7 +26,7 @@ from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, nodes, pass_eval_context
 from jinja2.compiler import CodeGenerator
 from jinja2.filters import FILTERS
-from jinja2.runtime import LoopContext, Macro
+from jinja2.runtime import LoopContext, Macro, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from lxml import etree
 
@@ -87,7 +87,7 @@ class Forbidden(SecurityError):
 
     def __init__(self, name):
         super().__init__(f"{name!r} is not available to a document template")
-        self.name = name
+        self.name = name if len(name) <= 40 else f"{name[:40]}…"
 
 
 class LimitExceeded(SecurityError):
@@ -314,6 +314,8 @@ class DocumentEnvironment(ImmutableSandboxedEnvironment):
         __self.step()
         owner = getattr(__obj, "__self__", None)
         name = getattr(__obj, "__name__", type(__obj).__name__)
+        if isinstance(__obj, Undefined):  # says which name is missing
+            return super().call(__context, __obj, *args, **kwargs)
         if isinstance(__obj, LoopContext):
             args = tuple(__self.counted(arg) for arg in args[:1]) + args[1:]
         elif not isinstance(__obj, Macro) and not any(
@@ -371,13 +373,32 @@ class GuardedDocxTemplate(DocxTemplate):
         return super().resolve_listing(xml)
 
 
-def fill(data, context, finalize):
-    """The .docx in `data` filled with `context` in the sandbox, as bytes."""
+def _opened(data):
     template = GuardedDocxTemplate(BytesIO(unpack(data)))
     try:
         template.init_docx()
     except Exception as error:  # python-docx says why in many ways; all mean the same here
         raise Refused(_("it is not a Word document (.docx) that can be read")) from error
+    return template
+
+
+class CheckingEnvironment(DocumentEnvironment):
+    """Compiles what it parses, so that what a template uses is refused without filling it."""
+
+    def parse(self, source, name=None, filename=None):
+        self.compile(source, name, filename)
+        return super().parse(source, name, filename)
+
+
+def check(data):
+    """Refuse the template in `data` as filling it would, as far as that can be known without
+    the variables: for a template uploaded before there is a meeting to try it on."""
+    _opened(data).get_undeclared_template_variables(CheckingEnvironment())
+
+
+def fill(data, context, finalize):
+    """The .docx in `data` filled with `context` in the sandbox, as bytes."""
+    template = _opened(data)
     template.render(context, DocumentEnvironment(finalize=finalize), autoescape=True)
     buffer = BytesIO()
     template.save(buffer)

@@ -192,6 +192,17 @@ def test_the_reasons_say_what_was_refused(office):
     assert "超出" in limits and f"{sandbox.MAX_STEPS}" in limits
 
 
+def test_a_template_is_checked_even_before_there_is_a_meeting_to_try_it_on(office):
+    Meeting.objects.all().delete()
+    assert "lipsum" in refusal(upload(office, with_paragraph(LIPSUM)))
+    assert "未闭合" in refusal(upload(office, with_paragraph("{{ meeting.title")))
+    assert upload(office, with_paragraph("{{ meeting.secretary }}")).status_code == 302
+
+
+def test_calling_a_macro_that_does_not_exist_names_it(office):
+    assert "mark" in refusal(upload(office, with_paragraph("{{ mark(meeting.title) }}")))
+
+
 def test_a_template_that_stays_in_its_variables_is_filled_as_before(office, observer, meeting):
     """Filters, loops, macros, conditions and the loop variable are all still there."""
     template = (
