@@ -1,6 +1,6 @@
 """The meeting's documents in Word: 会议纪要 for a meeting and 月度通报 for a month, filled by
 docxtpl from templates/docx/ (or the office's own template, uploaded in the admin), both in
-the sandbox and within the limits of sandbox.py.
+the sandbox and within the limits of sandbox.py and docx_file.py.
 
 Every value is text, escaped as it goes in; multi-line fields keep their line breaks. An
 uploaded template that does not render is reported in Chinese, naming the variable or the
@@ -33,7 +33,7 @@ from projects.models.base import clean_text
 from projects.register.ranking import ranking
 from projects.templatetags.jiefang import money, pct
 
-from . import sandbox
+from . import docx_file, sandbox
 from .packet import meeting_packet
 
 logger = logging.getLogger(__name__)
@@ -208,7 +208,7 @@ def _render(data, context):
 
 def why(error):
     """The Chinese reason a template failed, naming the variable, the tag or the limit."""
-    if isinstance(error, sandbox.Refused):
+    if isinstance(error, docx_file.Refused):
         return error.reason
     if isinstance(error, sandbox.LimitExceeded):
         return _(
@@ -217,7 +217,7 @@ def why(error):
         ) % {
             "steps": sandbox.MAX_STEPS,
             "depth": sandbox.MAX_DEPTH,
-            "size": sandbox.MAX_TEXT // sandbox.MB,
+            "size": sandbox.MAX_TEXT // docx_file.MB,
         }
     if isinstance(error, SecurityError):
         name = getattr(error, "name", None)

@@ -9,33 +9,21 @@ What reaches Python objects is refused when the template is compiled, so an uplo
 even if the branch using it is not taken with the sample; the sandbox refuses it again while
 rendering.
 
-The cost is bounded too. The file is checked and packed again before python-docx or lxml
-read it (its size once unpacked, its compression ratio, no DTD or entity declared), each part
-docxtpl rewrites with regular expressions is small and has its tags closed (docxtpl's
-patterns are quadratic otherwise), and filling stops past a number of loop turns and calls, a
-macro depth, and a size of text.
+The cost is bounded too: the file is checked before it is read (docx_file.py), and filling
+stops past a number of loop turns and calls, a macro depth, and a size of text.
 """
 
 import functools
-import re
-import zipfile
 from io import BytesIO
 
-from django.utils.translation import gettext as _
-from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, nodes, pass_eval_context
 from jinja2.compiler import CodeGenerator
 from jinja2.filters import FILTERS
 from jinja2.runtime import LoopContext, Macro, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
-from lxml import etree
 
-MB = 2**20
-MAX_MEMBERS = 1000  # files in the .docx
-MAX_MEMBER = 20 * MB  # one file unpacked
-MAX_UNPACKED = 50 * MB  # all of them
-MAX_RATIO = 100  # unpacked / packed, for a file over 1 MB
-MAX_PART = 1 * MB  # the text of a part docxtpl fills (body, header, footer, footnotes)
+from .docx_file import MB, opened
+
 MAX_TEXT = 8 * MB  # what filling writes, in all, and any one text it makes
 MAX_STEPS = 100_000  # loop turns and calls, and the items of any one list it makes
 MAX_DEPTH = 20  # macros (and recursive loops) calling themselves
@@ -62,24 +50,6 @@ STATEMENTS_REFUSED = (
     nodes.FromImport,
     nodes.EvalContextModifier,
 )
-DECLARATION = re.compile(
-    b"|".join(
-        re.escape(word.encode(encoding))
-        for word in ("<!DOCTYPE", "<!ENTITY")
-        for encoding in ("utf-8", "utf-16-le", "utf-16-be")
-    ),
-    re.IGNORECASE,
-)
-TAG_MARK = re.compile(r"\{[{%#]|[}%#]\}|\n")
-CLOSER = {"{{": "}}", "{%": "%}", "{#": "#}"}
-
-
-class Refused(Exception):
-    """A template refused before it is read; the argument is the reason, in Chinese."""
-
-    def __init__(self, reason):
-        super().__init__(reason)
-        self.reason = reason
 
 
 class Forbidden(SecurityError):
@@ -92,88 +62,6 @@ class Forbidden(SecurityError):
 
 class LimitExceeded(SecurityError):
     """Filling the template went past a loop, call, depth or size limit."""
-
-
-def unpack(data):
-    """The .docx in `data`, checked and packed again, before python-docx or lxml read it.
-
-    The zip's directory is checked first (sizes, ratio, only the methods Word uses, no name
-    twice). Then each file is inflated a block at a time and no further than the size its
-    header gives: ZipExtFile.read() without a size inflates all the packed data before it
-    cuts it to that size, and python-docx reads that way. Each file is searched for a DTD and
-    written to a new archive whose headers are true, which is the one python-docx reads."""
-    try:
-        return _unpack(data)
-    except Refused:
-        raise
-    except Exception as error:  # zipfile says a broken archive in many ways
-        raise Refused(_("it is not a Word document (.docx) that can be read")) from error
-
-
-def _unpack(data):
-    archive = zipfile.ZipFile(BytesIO(data))
-    members = archive.infolist()
-
-    def too_big(limit):
-        message = _("it unpacks to more than %(limit)s MB, which a Word template never needs")
-        return Refused(message % {"limit": limit // MB})
-
-    if len(members) > MAX_MEMBERS:
-        raise too_big(MAX_UNPACKED)
-    if len({member.filename for member in members}) < len(members) or any(
-        member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for member in members
-    ):
-        raise zipfile.BadZipFile("a name twice, or a method Word does not use")
-    total = 0
-    for member in members:
-        total += member.file_size
-        if member.file_size > MAX_MEMBER:
-            raise too_big(MAX_MEMBER)
-        if total > MAX_UNPACKED:
-            raise too_big(MAX_UNPACKED)
-        if member.file_size > MB and member.file_size > MAX_RATIO * member.compress_size:
-            raise Refused(
-                _(
-                    "one of its files unpacks to more than %(ratio)s times its packed size, "
-                    "as a zip bomb does"
-                )
-                % {"ratio": MAX_RATIO}
-            )
-    repacked = BytesIO()
-    with zipfile.ZipFile(repacked, "w", zipfile.ZIP_STORED) as target:
-        for member in members:
-            with archive.open(member) as handle:
-                content = b"".join(iter(functools.partial(handle.read, 64 * 1024), b""))
-            if DECLARATION.search(content):
-                raise Refused(
-                    _("its XML declares a document type or entities, which Word never writes")
-                )
-            target.writestr(member.filename, content)
-    return repacked.getvalue()
-
-
-def check_part(xml):
-    """Refuse a part too long, or with a tag left open, before docxtpl's patterns run on it.
-
-    Each {{, {% and {# is closed by its own closer before the next tag opens and before the
-    line ends, and no %} or #} stands alone: the patterns then read the part a bounded number
-    of times."""
-    if len(xml) > MAX_PART:
-        raise Refused(
-            _("its text is longer than %(limit)s MB, which a Word template never needs")
-            % {"limit": MAX_PART // MB}
-        )
-    opened = None
-    for mark in TAG_MARK.finditer(xml):
-        token = mark.group()
-        if token in CLOSER and opened is None:
-            opened = token
-        elif opened is not None and token == CLOSER[opened]:
-            opened = None
-        elif opened is not None or token in ("%}", "#}"):
-            raise Refused(_("a tag is not closed before the next tag or the end of its line"))
-    if opened is not None:
-        raise Refused(_("a tag is not closed before the next tag or the end of its line"))
 
 
 class Generator(CodeGenerator):
@@ -354,34 +242,6 @@ def replace(eval_ctx, s, old, new, count=None):
     return FILTERS["replace"](eval_ctx, s, old, new, count)
 
 
-class GuardedDocxTemplate(DocxTemplate):
-    """docxtpl with each part checked before its patterns run, and the filled XML parsed
-    before the pattern that resolves line breaks (quadratic on broken XML)."""
-
-    def patch_xml(self, src_xml):
-        check_part(src_xml)
-        return super().patch_xml(src_xml)
-
-    def resolve_listing(self, xml):
-        parser = etree.XMLParser(resolve_entities=False, no_network=True)
-        try:
-            etree.fromstring(xml.encode("utf-8"), parser)
-        except etree.XMLSyntaxError as error:
-            raise Refused(
-                _("once filled, its XML is broken (a tag cuts across a paragraph or a table)")
-            ) from error
-        return super().resolve_listing(xml)
-
-
-def _opened(data):
-    template = GuardedDocxTemplate(BytesIO(unpack(data)))
-    try:
-        template.init_docx()
-    except Exception as error:  # python-docx says why in many ways; all mean the same here
-        raise Refused(_("it is not a Word document (.docx) that can be read")) from error
-    return template
-
-
 class CheckingEnvironment(DocumentEnvironment):
     """Compiles what it parses, so that what a template uses is refused without filling it."""
 
@@ -393,12 +253,12 @@ class CheckingEnvironment(DocumentEnvironment):
 def check(data):
     """Refuse the template in `data` as filling it would, as far as that can be known without
     the variables: for a template uploaded before there is a meeting to try it on."""
-    _opened(data).get_undeclared_template_variables(CheckingEnvironment())
+    opened(data).get_undeclared_template_variables(CheckingEnvironment())
 
 
 def fill(data, context, finalize):
     """The .docx in `data` filled with `context` in the sandbox, as bytes."""
-    template = _opened(data)
+    template = opened(data)
     template.render(context, DocumentEnvironment(finalize=finalize), autoescape=True)
     buffer = BytesIO()
     template.save(buffer)

@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from projects.meetings import documents, sandbox
+from projects.meetings import documents, docx_file, sandbox
 from projects.meetings.docx_layout import bulletin_template, minutes_template
 from projects.models import DocumentTemplate, Meeting
 from tests.conftest import make_projects, user_in
@@ -54,6 +54,8 @@ PAYLOADS = [
     "{{ '{0.__class__.__init__.__globals__}'.format(meeting) }}",
     "{{ '{0}'.format(meeting) }}",
     "{{ decisions|tojson }}{{ meeting|pprint }}",
+    # In a branch the sample does not take: refused all the same.
+    "{% if meeting.title == '从不' %}{{ cycler.__init__.__globals__ }}{% endif %}",
     # Raw XML into the document, and escaping turned off.
     "{{ meeting.title|safe }}",
     "{% autoescape false %}{{ meeting.title }}{% endautoescape %}",
@@ -199,6 +201,11 @@ def test_a_template_is_checked_even_before_there_is_a_meeting_to_try_it_on(offic
     assert upload(office, with_paragraph("{{ meeting.secretary }}")).status_code == 302
 
 
+def test_a_file_larger_than_a_template_can_unpack_to_is_refused_unread(office):
+    data = with_paragraph("") + b"\0" * (docx_file.MAX_UNPACKED + 1)
+    assert f"{docx_file.MAX_UNPACKED // docx_file.MB} MB" in refusal(upload(office, data))
+
+
 def test_calling_a_macro_that_does_not_exist_names_it(office):
     assert "mark" in refusal(upload(office, with_paragraph("{{ mark(meeting.title) }}")))
 
@@ -235,7 +242,7 @@ def test_a_docx_that_unpacks_to_a_hundred_megabytes_is_refused_before_it_is_read
             member.write(end)
     data = buffer.getvalue()
     assert len(data) < 2 * 2**20
-    assert f"{sandbox.MAX_MEMBER // sandbox.MB} MB" in refusal(upload(office, data))
+    assert f"{docx_file.MAX_MEMBER // docx_file.MB} MB" in refusal(upload(office, data))
     assert not DocumentTemplate.objects.exists()
     started = time.monotonic()
     assert documents.try_template("minutes", data)  # what the admin asks
@@ -250,7 +257,7 @@ def test_a_docx_that_unpacks_to_a_hundred_megabytes_is_refused_before_it_is_read
 def test_a_small_file_packed_a_hundred_times_over_is_refused(office):
     inflated = body("<w:p/>" + " " * 10 * 2**20)
     reason = refusal(upload(office, with_member("word/document.xml", inflated)))
-    assert f"{sandbox.MAX_RATIO} 倍" in reason and not DocumentTemplate.objects.exists()
+    assert f"{docx_file.MAX_RATIO} 倍" in reason and not DocumentTemplate.objects.exists()
 
 
 MALFORMED = [
