@@ -111,16 +111,16 @@ def check_part(xml):
             _("its text is longer than %(limit)s MB, which a Word template never needs")
             % {"limit": MAX_PART // MB}
         )
-    opened = None
+    open_tag = None
     for mark in TAG_MARK.finditer(xml):
         token = mark.group()
-        if token in CLOSER and opened is None:
-            opened = token
-        elif opened is not None and token == CLOSER[opened]:
-            opened = None
-        elif opened is not None or token in ("%}", "#}"):
+        if token in CLOSER and open_tag is None:
+            open_tag = token
+        elif open_tag is not None and token == CLOSER[open_tag]:
+            open_tag = None
+        elif open_tag is not None or token in ("%}", "#}"):
             raise Refused(_("a tag is not closed before the next tag or the end of its line"))
-    if opened is not None:
+    if open_tag is not None:
         raise Refused(_("a tag is not closed before the next tag or the end of its line"))
 
 
