@@ -2,12 +2,13 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext as _
 
 from projects.models import DocumentTemplate, Meeting, Problem, ProblemUpdate
 from projects.register.admin import RecordInline, VersionedAdmin
 from projects.web.forms import VersionedModelForm
 
-from . import documents
+from . import documents, docx_file
 
 
 class ProblemInline(admin.TabularInline):
@@ -70,7 +71,13 @@ class DocumentTemplateForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         kind, upload = cleaned.get("kind"), cleaned.get("file")
-        if kind and upload and hasattr(upload, "read"):
+        if upload and hasattr(upload, "read") and upload.size > docx_file.MAX_UNPACKED:
+            self.add_error(
+                "file",
+                _("The file is larger than %(limit)s MB, more than a Word template ever is.")
+                % {"limit": docx_file.MAX_UNPACKED // docx_file.MB},
+            )
+        elif kind and upload and hasattr(upload, "read"):
             upload.seek(0)
             problem = documents.try_template(kind, upload.read())
             upload.seek(0)

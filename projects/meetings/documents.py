@@ -1,5 +1,6 @@
 """The meeting's documents in Word: 会议纪要 for a meeting and 月度通报 for a month, filled by
-docxtpl from templates/docx/ (or the office's own template, uploaded in the admin).
+docxtpl from templates/docx/ (or the office's own template, uploaded in the admin), both in
+the sandbox and within the limits of sandbox.py and docx_file.py.
 
 Every value is text, escaped as it goes in; multi-line fields keep their line breaks. An
 uploaded template that does not render is reported in Chinese, naming the variable or the
@@ -7,15 +8,17 @@ tag, and the default is used until it is fixed. The variables each template rece
 listed in the user guide (docs/user-guide.zh.md, “Word 文档”).
 """
 
+import logging
 import re
 import zipfile
-from io import BytesIO
 
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from docxtpl import DocxTemplate, Listing
-from jinja2 import Environment, StrictUndefined, TemplateError, UndefinedError
+from docxtpl import Listing
+from jinja2 import TemplateError, UndefinedError
+from jinja2.sandbox import SecurityError
+from lxml import etree
 
 from projects.models import (
     DocumentTemplate,
@@ -30,7 +33,10 @@ from projects.models.base import clean_text
 from projects.register.ranking import ranking
 from projects.templatetags.jiefang import money, pct
 
+from . import docx_file, sandbox
 from .packet import meeting_packet, reports_late_at
+
+logger = logging.getLogger(__name__)
 
 DEFAULTS = settings.BASE_DIR / "templates" / "docx"
 
@@ -203,18 +209,29 @@ def bulletin_context(period):
     }
 
 
-def _render(source, context):
-    template = DocxTemplate(source)
-    template.render(
-        context, Environment(undefined=StrictUndefined, finalize=_clean), autoescape=True
-    )
-    buffer = BytesIO()
-    template.save(buffer)
-    return buffer.getvalue()
+def _render(data, context):
+    return sandbox.fill(data, context, finalize=_clean)
 
 
 def why(error):
-    """The Chinese reason an uploaded template failed, naming the variable or the tag."""
+    """The Chinese reason a template failed, naming the variable, the tag or the limit."""
+    if isinstance(error, docx_file.Refused):
+        return error.reason
+    if isinstance(error, sandbox.LimitExceeded):
+        return _(
+            "filling it goes past the limits of a document (%(steps)s loop turns, macros "
+            "%(depth)s deep, %(size)s MB of text)"
+        ) % {
+            "steps": sandbox.MAX_STEPS,
+            "depth": sandbox.MAX_DEPTH,
+            "size": sandbox.MAX_TEXT // docx_file.MB,
+        }
+    if isinstance(error, SecurityError):
+        name = getattr(error, "name", None)
+        if name is None:
+            match = re.search(r"attribute '([^']+)'", str(error))
+            name = match.group(1) if match else "?"
+        return _("it uses “%(name)s”, which a Word template may not use") % {"name": name}
     if isinstance(error, UndefinedError):
         match = re.search(r"'([^']+)' is undefined|attribute '([^']+)'", str(error))
         name = next((group for group in match.groups() if group), "") if match else ""
@@ -226,7 +243,11 @@ def why(error):
         return _("a tag is malformed (near line %(line)s of the document's text)") % {
             "line": line or "?"
         }
-    return _("it is not a Word document (.docx) that can be read")
+    if isinstance(error, ZeroDivisionError):
+        return _("a tag divides by zero with this document's figures")
+    if isinstance(error, zipfile.BadZipFile | KeyError | etree.XMLSyntaxError):
+        return _("it is not a Word document (.docx) that can be read")
+    return _("a tag cannot be computed with this document's figures")
 
 
 def sample_context(kind):
@@ -240,25 +261,27 @@ def sample_context(kind):
 def try_template(kind, data):
     """Why the template in `data` cannot fill its document, in Chinese, or None."""
     context = sample_context(kind)
-    if context is None:
-        return None
     try:
-        _render(BytesIO(data), context)
-    except (TemplateError, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        if context is None:
+            sandbox.check(data)
+        else:
+            _render(data, context)
+    except Exception as error:  # the template is a program from outside: anything may fail
         return why(error)
     return None
 
 
 def render(kind, context):
     """(bytes of the document, the Chinese problem with the office's template or None)."""
-    default = DEFAULTS / f"{kind}.docx"
+    default = (DEFAULTS / f"{kind}.docx").read_bytes()
     uploaded = DocumentTemplate.objects.filter(kind=kind).first()
     if uploaded is None:
         return _render(default, context), None
     try:
         with uploaded.file.open("rb") as handle:
-            return _render(BytesIO(handle.read()), context), None
-    except (TemplateError, zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+            return _render(handle.read(), context), None
+    except Exception as error:  # whatever the office's template does, the default is used
+        logger.info("The office's %s template was not used", kind, exc_info=True)
         problem = _(
             "The office's template for %(document)s was not used: %(reason)s. The default "
             "template was used; correct the template in the administration."
