@@ -252,6 +252,12 @@ LOGGING = {
 # The district this installation serves, shown in titles and exports.
 JIEFANG_DISTRICT = os.environ.get("JIEFANG_DISTRICT", "解放区")
 JIEFANG_REPORTING_UNIT = os.environ.get("JIEFANG_REPORTING_UNIT", "解放区“四区联建”办公室")
+# The 公文 the office issues (会议纪要, 月度通报): the prefix of their 发文字号 (解发改纪〔2026〕3号
+# for minutes, 解发改通〔2026〕3号 for bulletins) and the 抄送 line of their 版记.
+JIEFANG_DOCUMENT_PREFIX = os.environ.get("JIEFANG_DOCUMENT_PREFIX", "解发改")
+JIEFANG_DOCUMENT_COPY_TO = os.environ.get(
+    "JIEFANG_DOCUMENT_COPY_TO", "区委办公室，区人大常委会办公室，区政府办公室，区政协办公室"
+)
 
 # Pace light thresholds (DOMAIN.md): gap in percentage points, delay in days.
 JIEFANG_LIGHT_YELLOW_GAP = 10

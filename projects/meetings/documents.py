@@ -21,6 +21,7 @@ from jinja2.sandbox import SecurityError
 from lxml import etree
 
 from projects.models import (
+    DocumentNumber,
     DocumentTemplate,
     Escalation,
     Light,
@@ -81,10 +82,29 @@ def problem_row(problem):
     }
 
 
-def _common(period):
+# 发文字号 per kind: the office's prefix and the kind's mark (纪 minutes, 通 bulletin).
+NUMBER_MARKS = {"minutes": "纪", "bulletin": "通"}
+
+
+def document_number(kind, key, year, issue):
+    """“解发改纪〔2026〕3号”: the number of the document `key` of `kind`, issued the first
+    time it is made (`issue`) and kept for every later copy; a sample shows ○ for the
+    serial."""
+    prefix = settings.JIEFANG_DOCUMENT_PREFIX + NUMBER_MARKS[kind]
+    if not issue:
+        return f"{prefix}〔{year}〕○号"
+    number = DocumentNumber.issue(kind, key, year)
+    return f"{prefix}〔{number.year}〕{number.serial}号"
+
+
+def _common(period, number=""):
     return {
         "district": settings.JIEFANG_DISTRICT,
         "reporting_unit": settings.JIEFANG_REPORTING_UNIT,
+        # The 公文's head and 版记: 发文机关标志, 发文字号, 抄送 and 印发机关 with the date.
+        "issuer": settings.JIEFANG_REPORTING_UNIT,
+        "number": number,
+        "copy_to": settings.JIEFANG_DOCUMENT_COPY_TO,
         "period": period.label,
         # What the figures stand at, after “截至”: “2026年11月底”, or today for a month
         # still running (“2026年12月4日”).
@@ -93,9 +113,10 @@ def _common(period):
     }
 
 
-def minutes_context(meeting):
+def minutes_context(meeting, issue=False):
     """The variables of 会议纪要: the meeting, the district's figures, each lead official's
-    projects, the decisions, the problems raised and those carried over."""
+    projects, the decisions, the problems raised and those carried over. `issue` gives the
+    minutes their 发文字号 (a sample for a template check has none)."""
     packet = meeting_packet(meeting, photos=False)
     period = packet["period"]
     sections = []
@@ -120,13 +141,15 @@ def minutes_context(meeting):
                 ],
             }
         )
-    return _common(period) | {
+    number = document_number("minutes", f"meeting:{meeting.pk}", meeting.date.year, issue)
+    return _common(period, number) | {
         "meeting": {
             "title": str(meeting),
             "date": chinese_date(meeting.date),
             "venue": meeting.venue,
             "chair": meeting.chair,
-            "attendees": lines(meeting.attendees),
+            # Empty when not recorded, so that the template leaves the phrase out.
+            "attendees": lines(meeting.attendees) if meeting.attendees.strip() else "",
         },
         "figures": figures(packet["total"], period),
         "sections": sections,
@@ -144,7 +167,7 @@ def _movement(entry):
     return f"↓{-entry.movement}" if entry.movement < 0 else "="
 
 
-def bulletin_context(period):
+def bulletin_context(period, issue=False):
     """The variables of 月度通报: the figures, the ranking, the red-light projects with their
     reasons, the overdue problems and the projects not reported on time (none before the
     month's due date: the packet's rule, reports_late_at, as of today)."""
@@ -175,7 +198,8 @@ def bulletin_context(period):
         .select_related("project", "responsible_unit")
         .order_by("-escalation", "deadline", "pk")
     )
-    return _common(period) | {
+    number = document_number("bulletin", f"bulletin:{period.key}", today.year, issue)
+    return _common(period, number) | {
         "figures": figures(total, period),
         "ranking_note": "".join(str(note) for note in ranked.notes),
         **{

@@ -11,10 +11,10 @@ the admin (see documents.py for the variables each receives).
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 
 TITLE_FONT, BODY_FONT, HEADING_FONT, SUB_FONT, TABLE_FONT = (
     "方正小标宋简体",
@@ -50,10 +50,30 @@ def _paragraph(document, text, font=BODY_FONT, size=16, align=None, bold=False, 
     return paragraph
 
 
+RED = RGBColor(0xFF, 0x00, 0x00)
+
+
+def _border(paragraph, edge, size=12, color="FF0000"):
+    """A rule along one edge of `paragraph` (size in eighths of a point)."""
+    borders = paragraph._p.get_or_add_pPr().find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        paragraph._p.get_or_add_pPr().append(borders)
+    line = OxmlElement(f"w:{edge}")
+    for name, value in (("val", "single"), ("sz", str(size)), ("space", "1"), ("color", color)):
+        line.set(qn(f"w:{name}"), value)
+    borders.append(line)
+
+
 def _page_number(section):
-    """“— PAGE —” centred in the footer, 宋体 四号."""
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    """“— PAGE —” in the footer, 宋体 四号, at the outer edge: right on odd pages, left on
+    even ones (GB/T 9704 7.5)."""
+    _page_number_in(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
+    _page_number_in(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
+
+
+def _page_number_in(paragraph, align):
+    paragraph.alignment = align
     _font(paragraph.add_run("— "), TABLE_FONT, 14)
     run = paragraph.add_run()
     _font(run, TABLE_FONT, 14)
@@ -97,9 +117,62 @@ def _document():
     normal.font.name = BODY_FONT
     normal.font.size = Pt(16)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    _chinese(document)
+    document.settings.odd_and_even_pages_header_footer = True
     _page_number(section)
     _fallbacks(document)
     return document
+
+
+def _chinese(document):
+    """Text marked zh-CN in the document's defaults and every style, so that a 公文 font that
+    is missing falls back to a Chinese face, not a Japanese one."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    elements = [defaults.find(qn("w:rPrDefault"))] if defaults is not None else []
+    elements += [style for style in styles.findall(qn("w:style"))]
+    for element in elements:
+        if element is None:
+            continue
+        rpr = element.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = OxmlElement("w:rPr")
+            element.append(rpr)
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.append(lang)
+        lang.set(qn("w:val"), "zh-CN")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def _head(document):
+    """The 版头: 发文机关标志 in red 小标宋, the 发文字号, and the red rule under them. A blank
+    发文字号 (an office template's sample) leaves its line out."""
+    issuer = _paragraph(
+        document, "{{ issuer }}", TITLE_FONT, 26, WD_ALIGN_PARAGRAPH.CENTER, indent=False
+    )
+    issuer.runs[0].font.color.rgb = RED
+    issuer.paragraph_format.line_spacing = Pt(40)
+    _paragraph(document, "", indent=False)
+    number = _paragraph(document, "{{ number }}", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    _border(number, "bottom", size=18)
+    number.paragraph_format.space_after = Pt(20)
+
+
+def _imprint(document):
+    """The 版记 on the last lines: 抄送 (when set), then 印发机关 and 印发日期, between rules."""
+    _paragraph(document, "", indent=False)
+    _paragraph(document, "{%p if copy_to %}", indent=False)
+    copy = _paragraph(document, "抄送：{{ copy_to }}。", size=14, indent=False)
+    copy.paragraph_format.left_indent = Pt(14)
+    _border(copy, "top", size=8, color="000000")
+    _paragraph(document, "{%p endif %}", indent=False)
+    imprint = _paragraph(document, "{{ reporting_unit }}\t{{ today }}印发", size=14, indent=False)
+    imprint.paragraph_format.left_indent = Pt(14)
+    imprint.paragraph_format.tab_stops.add_tab_stop(Mm(154), WD_TAB_ALIGNMENT.RIGHT)
+    _border(imprint, "top", size=4, color="000000")
+    _border(imprint, "bottom", size=8, color="000000")
 
 
 def _title(document, text):
@@ -108,7 +181,10 @@ def _title(document, text):
 
 
 def _heading(document, text):
-    _paragraph(document, text, HEADING_FONT, 16)
+    """A heading stays on the page of the paragraph or table that follows it."""
+    paragraph = _paragraph(document, text, HEADING_FONT, 16)
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
 
 
 def _table(document, headings, cells, loop, widths):
@@ -123,6 +199,11 @@ def _table(document, headings, cells, loop, widths):
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = Mm(width)
+    # The header row repeats at the top of every page the table runs onto.
+    header = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header.append(repeat)
     rows = [table.rows[0].cells, table.rows[1].cells, table.rows[2].cells, table.rows[3].cells]
     for index, heading in enumerate(headings):
         _font(rows[0][index].paragraphs[0].add_run(heading), HEADING_FONT, TABLE_SIZE)
@@ -145,12 +226,18 @@ PROBLEM_CELLS = [
 
 def minutes_template():
     document = _document()
+    _head(document)
     _title(document, "{{ district }}“四区联建”重点项目推进例会纪要")
     _paragraph(document, "{{ meeting.title }}", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
     _paragraph(
         document,
-        "{{ meeting.date }},{{ meeting.chair }}在{{ meeting.venue }}主持召开"
-        "{{ meeting.title }},听取{{ period }}各重点项目推进情况汇报。参加人员:{{ meeting.attendees }}。",
+        # A blank chair, venue or attendees leaves its phrase out: no “在主持召开”, no
+        # “参加人员：。”.
+        "{{ meeting.date }}，{% if meeting.chair %}{{ meeting.chair }}{% endif %}"
+        "{% if meeting.venue %}在{{ meeting.venue }}{% endif %}"
+        "{% if meeting.chair %}主持{% endif %}召开{{ meeting.title }}，"
+        "听取{{ period }}各重点项目推进情况汇报。"
+        "{% if meeting.attendees %}参加人员：{{ meeting.attendees }}。{% endif %}",
     )
     _heading(document, "一、总体情况")
     _paragraph(
@@ -188,11 +275,13 @@ def minutes_template():
     _paragraph(document, "", indent=False)
     _paragraph(document, "{{ reporting_unit }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     _paragraph(document, "{{ today }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    _imprint(document)
     return document
 
 
 def bulletin_template():
     document = _document()
+    _head(document)
     _title(document, "关于{{ period }}{{ district }}重点项目推进情况的通报")
     _heading(document, "一、总体情况")
     _paragraph(
@@ -242,6 +331,7 @@ def bulletin_template():
     _paragraph(document, "", indent=False)
     _paragraph(document, "{{ reporting_unit }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     _paragraph(document, "{{ today }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+    _imprint(document)
     return document
 
 

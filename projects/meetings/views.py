@@ -214,7 +214,9 @@ class MeetingMinutesDocxView(DocumentMixin, View):
 
     def get(self, request, pk):
         meeting = get_object_or_404(Meeting, pk=pk)
-        return self.document("minutes", documents.minutes_context(meeting), f"{meeting}会议纪要")
+        return self.document(
+            "minutes", documents.minutes_context(meeting, issue=True), f"{meeting}会议纪要"
+        )
 
 
 class BulletinDocxView(DocumentMixin, PeriodMixin, View):
@@ -223,5 +225,7 @@ class BulletinDocxView(DocumentMixin, PeriodMixin, View):
     def get(self, request):
         period = self.period
         return self.document(
-            "bulletin", documents.bulletin_context(period), f"{period.label}重点项目推进情况通报"
+            "bulletin",
+            documents.bulletin_context(period, issue=True),
+            f"{period.label}重点项目推进情况通报",
         )

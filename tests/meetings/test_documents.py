@@ -158,14 +158,76 @@ def test_an_office_template_that_renders_is_used(office):
 
 
 def test_the_minutes_print_in_libreoffice(office, tmp_path):
+    import re
+    import subprocess
+
     source = tmp_path / "minutes.docx"
     source.write_bytes(
         office.get(reverse("projects:meeting_minutes_docx", args=[meeting().pk])).content
     )
-    flat = "".join("".join(printed_pages(source, tmp_path)).split())
+    pages = printed_pages(source, tmp_path)
+    flat = "".join("".join(pages).split())
     assert "例会纪要" in flat and "—1—" in flat  # the page number in the footer
+    assert "解放区“四区联建”办公室" in flat and "解发改纪〔2013〕1号" in flat
     for name in Project.objects.values_list("name", flat=True):
         assert name in flat, name
+    # “— N —” at the outer edge: right on odd pages, left on even ones.
+    assert len(pages) >= 2
+    for number in range(1, len(pages) + 1):
+        boxes = subprocess.run(
+            [
+                "pdftotext",
+                "-f",
+                str(number),
+                "-l",
+                str(number),
+                "-bbox",
+                str(source.with_suffix(".pdf")),
+                "-",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        x = float(re.findall(rf'xMin="([\d.]+)"[^>]*>{number}</word>', boxes)[-1])
+        assert (x > 300) if number % 2 else (x < 300), (number, x)
+
+
+def test_blank_meeting_fields_leave_their_phrase_out(office):
+    """No “在主持召开” and no “参加人员：。” when the chair, venue or attendees are blank."""
+    m = meeting()
+    m.chair = m.venue = m.attendees = ""
+    m.save()
+    text = text_of(read(office.get(reverse("projects:meeting_minutes_docx", args=[m.pk])).content))
+    assert "2013年5月28日，召开" in text
+    assert "在主持召开" not in text and "参加人员" not in text
+    m.chair, m.venue, m.attendees = "常务副区长", "区政府三楼会议室", "各牵头领导"
+    m.save()
+    text = text_of(read(office.get(reverse("projects:meeting_minutes_docx", args=[m.pk])).content))
+    assert "常务副区长在区政府三楼会议室主持召开" in text and "参加人员：各牵头领导。" in text
+
+
+def test_each_kind_is_numbered_per_year_and_keeps_its_number(office):
+    """发文字号: 解发改纪〔2013〕1号 for the first minutes of 2013, 2号 for the next meeting's;
+    a minutes downloaded again keeps its number; bulletins count on their own."""
+    from django.utils import timezone
+
+    first = meeting()
+    second = Meeting.objects.create(number=6, date="2013-06-27", year=2013, month=6)
+
+    def number_of(url, **params):
+        paragraphs = read(office.get(url, params).content).paragraphs
+        return next(p.text for p in paragraphs[:4] if "〔" in p.text)
+
+    minutes = "projects:meeting_minutes_docx"
+    assert number_of(reverse(minutes, args=[second.pk])) == "解发改纪〔2013〕1号"
+    assert number_of(reverse(minutes, args=[first.pk])) == "解发改纪〔2013〕2号"
+    assert number_of(reverse(minutes, args=[second.pk])) == "解发改纪〔2013〕1号"
+    year = timezone.localdate().year
+    bulletin = reverse("projects:bulletin_docx")
+    assert number_of(bulletin, year=2013, month=5) == f"解发改通〔{year}〕1号"
+    assert number_of(bulletin, year=2013, month=4) == f"解发改通〔{year}〕2号"
+    assert number_of(bulletin, year=2013, month=5) == f"解发改通〔{year}〕1号"
 
 
 def test_the_default_templates_follow_the_government_document_layout():
@@ -183,8 +245,29 @@ def test_the_default_templates_follow_the_government_document_layout():
         section = document.sections[0]
         assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
         assert (round(section.top_margin.mm), round(section.left_margin.mm)) == (37, 28)
-        title = document.paragraphs[0].runs[0]
-        assert (title.font.name, title.font.size) == ("方正小标宋简体", Pt(22))
+        title = next(
+            p.runs[0] for p in document.paragraphs if p.runs and p.runs[0].font.size == Pt(22)
+        )
+        assert title.font.name == "方正小标宋简体"
+        # 版头: the office's name in red 小标宋, the 发文字号, and a red rule under them.
+        issuer = document.paragraphs[0].runs[0]
+        assert issuer.text == "{{ issuer }}" and str(issuer.font.color.rgb) == "FF0000"
+        assert issuer.font.name == "方正小标宋简体"
+        number = next(p for p in document.paragraphs if p.text == "{{ number }}")
+        assert 'w:bottom w:val="single"' in number._p.xml and 'w:color="FF0000"' in number._p.xml
+        # Headings keep with what follows; every table's header row repeats on a new page.
+        for heading in (p for p in document.paragraphs if p.text[:2] in ("一、", "二、", "三、")):
+            assert heading.paragraph_format.keep_with_next, heading.text
+        for table in document.tables:
+            assert "<w:tblHeader" in table.rows[0]._tr.xml
+        # 版记 at the end: 抄送 (when set), 印发机关 and 印发日期.
+        text = text_of(document)
+        assert "抄送：{{ copy_to }}。" in text and "{{ today }}印发" in text
+        # Chinese text is marked zh-CN; page numbers sit at the outer edge (odd and even).
+        package = zipfile.ZipFile(path)
+        assert 'w:eastAsia="zh-CN"' in package.read("word/styles.xml").decode()
+        assert "evenAndOddHeaders" in package.read("word/settings.xml").decode()
+        assert "PAGE" in section.even_page_footer._element.xml
         body = next(p for p in document.paragraphs if p.text.startswith(("截至", "全区")))
         assert body.runs[0].font.size == Pt(16) and body.runs[0].font.name == "仿宋_GB2312"
         fonts = zipfile.ZipFile(path).read("word/fontTable.xml").decode()
