@@ -4,14 +4,12 @@ say the same for every lead official in every month of the demo, on 4 December 2
 day of the meeting-record issue)."""
 
 import datetime
-import os
 import re
 import zoneinfo
 
 import pytest
 import time_machine
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.urls import reverse
 
 from projects.meetings.documents import bulletin_context
@@ -20,6 +18,7 @@ from projects.models import Meeting, MonthlyReport, Official, Project, ReportSta
 from projects.progress.period import Period
 from projects.register.ranking import ranking
 from projects.reminders.status import LEAD
+from tests.conftest import setup_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +38,7 @@ def living_demo(today):
     """The demo brought to 4 December 2026, with what the demo alone does not have: a report
     missing past its due date, one that came in late, and a project completed in August
     (it owes nothing from September on)."""
-    call_command("setup_demo", stdout=open(os.devnull, "w"))
+    setup_demo()
     MonthlyReport.objects.get(project__code="JF2013-008", year=2026, month=11).delete()
     late = MonthlyReport.objects.get(project__code="JF2013-005", year=2026, month=10)
     late.submitted_at = datetime.datetime(2026, 11, 10, 9, tzinfo=SHANGHAI)

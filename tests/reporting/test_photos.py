@@ -252,7 +252,10 @@ def test_the_photos_of_one_save_decode_at_most_150_megapixels(lead):
     assert response.status_code == 200
     html = response.content.decode()
     assert "5.jpg" in html and "一次保存的照片合计最多 150 百万像素" in html
-    assert "编辑报告时再添加" in html and html.count("百万像素") == 1
+    # Said once in the error summary at the top and once by the photo field, not per photo.
+    summary, _sep, form = html.partition('class="error-summary"')[2].partition("</div>")
+    assert "编辑报告时再添加" in html and summary.count("百万像素") == 1
+    assert form.count("百万像素") == 1
     assert not MonthlyReport.objects.filter(project=project(), year=2013, month=6).exists()
     assert stored_files() == []
 
