@@ -275,6 +275,10 @@ JIEFANG_PACKET_PHOTOS = env_bool("JIEFANG_PACKET_PHOTOS", True)
 JIEFANG_REPORT_DUE_WORKDAY = int(os.environ.get("JIEFANG_REPORT_DUE_WORKDAY", "3"))
 # The address users open the tracker at, for the links in e-mails and group-robot posts.
 JIEFANG_SITE_URL = os.environ.get("JIEFANG_SITE_URL", "").rstrip("/")
+# A digest writes out this many reminders; each kind with more ends in "等N项" and a link.
+JIEFANG_DIGEST_LINES = int(os.environ.get("JIEFANG_DIGEST_LINES", "20"))
+# A group robot refuses a longer text (企业微信: 2,048 bytes of UTF-8; 钉钉 allows more).
+JIEFANG_WEBHOOK_TEXT_BYTES = int(os.environ.get("JIEFANG_WEBHOOK_TEXT_BYTES", "2048"))
 
 # E-mail through Django's SMTP backend, with Django's own setting names. Reminders are not
 # e-mailed while EMAIL_HOST is unset; the in-app notifications always are.

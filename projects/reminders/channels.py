@@ -67,7 +67,22 @@ def webhook_urls(user):
 
 
 def robot_text(notification):
-    return f"{notification.subject}\n\n{notification.body}{site_link()}"
+    """The post to a group robot, cut at a line to the robot's limit of bytes, the link to
+    the tracker kept."""
+    head, link = f"{notification.subject}\n\n", site_link()
+    limit = settings.JIEFANG_WEBHOOK_TEXT_BYTES
+    text = f"{head}{notification.body}{link}"
+    if len(text.encode()) <= limit:
+        return text
+    cut = "\n" + _("…(the rest in the tracker)")
+    room = limit - len(f"{head}{cut}{link}".encode())
+    kept = []
+    for line in notification.body.split("\n"):
+        room -= len(line.encode()) + 1
+        if room < 0:
+            break
+        kept.append(line)
+    return head + "\n".join(kept) + cut + link
 
 
 def queue(notification):

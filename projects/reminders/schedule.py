@@ -7,11 +7,13 @@ and safe to run twice at once (the database's unique constraints decide who send
 
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import groupby
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from projects.models import (
@@ -198,20 +200,54 @@ def due_reminders(today):
     return {person: list(reminders.values()) for person, reminders in by_person.items()}
 
 
+# Where the whole of a kind of reminder is listed, for the "等N项" line that ends a long one.
+KIND_PAGES = {
+    Kind.REPORT_DUE: ("projects:my_projects", ""),
+    Kind.REPORT_LATE: ("projects:my_projects", ""),
+    Kind.CHASE: ("projects:my_projects", ""),
+    Kind.PROBLEM_DUE: ("projects:problem_list", "?state=open"),
+    Kind.PROBLEM_OVERDUE: ("projects:problem_list", "?state=overdue"),
+    Kind.CLOSURE_REQUESTED: ("projects:problem_list", "?state=open"),
+    Kind.CLOSURE_RETURNED: ("projects:my_problems", ""),
+    Kind.PROBLEM_CLOSED: ("projects:problem_list", "?state=closed"),
+}
+
+
+def in_order(items):
+    """Reminders by kind (as ORDER), each kind in the order found (the most overdue first)."""
+    return sorted(items, key=lambda item: ORDER.index(item.kind))
+
+
+def kind_page(kind):
+    name, query = KIND_PAGES[kind]
+    return reverse(name) + query
+
+
 def compose(items, today):
     """A digest's subject and text, from its ReminderItems: each line with the address to act
-    on it when JIEFANG_SITE_URL is set. The text is the same for everyone it lists the same
-    things for, so a unit's group robot gets it once however many contacts the unit has."""
-    items = sorted(items, key=lambda item: ORDER.index(item.kind))
+    on it when JIEFANG_SITE_URL is set. At most JIEFANG_DIGEST_LINES lines are written out;
+    each kind with more ends in "等N项" and the page that lists them all, so that a digest of
+    20,000 督办 stays a message a person reads (and a robot accepts). The text is the same
+    for everyone it lists the same things for, so a unit's group robot gets it once however
+    many contacts the unit has."""
+    room = settings.JIEFANG_DIGEST_LINES
     lines = []
-    heading = None
-    for item in items:
-        if item.kind != heading:
-            heading = item.kind
-            lines += ["", f"【{Kind(heading).label}】"] if lines else [f"【{Kind(heading).label}】"]
-        lines.append(f"· {item.text}")
-        if settings.JIEFANG_SITE_URL and item.url:
-            lines.append(f"  {settings.JIEFANG_SITE_URL}{item.url}")
+    for kind, group in groupby(in_order(items), key=lambda item: item.kind):
+        group = list(group)
+        shown, rest = group[:room], group[room:]
+        room -= len(shown)
+        lines += ["", f"【{Kind(kind).label}】"] if lines else [f"【{Kind(kind).label}】"]
+        for item in shown:
+            lines.append(f"· {item.text}")
+            if settings.JIEFANG_SITE_URL and item.url:
+                lines.append(f"  {settings.JIEFANG_SITE_URL}{item.url}")
+        if rest and settings.JIEFANG_SITE_URL:
+            lines.append(
+                _("· and %(count)s more: %(url)s")
+                % {"count": len(rest), "url": settings.JIEFANG_SITE_URL + kind_page(kind)}
+            )
+        elif rest:
+            lines.append(_("· and %(count)s more") % {"count": len(rest)})
     subject = _("Key projects: %(count)s reminders on %(date)s") % {
         "count": len(items),
         "date": date_label(today),
@@ -228,7 +264,7 @@ def notify(person, reminders, today, source=Notification.Source.DIGEST, subject=
             recipient=person, subject_key__in={reminder.subject_key for reminder in reminders}
         ).values_list("kind", "subject_key", "period")
     )
-    items = [
+    items = in_order(
         ReminderItem(
             recipient=person,
             kind=reminder.kind,
@@ -238,7 +274,7 @@ def notify(person, reminders, today, source=Notification.Source.DIGEST, subject=
         )
         for reminder in reminders
         if reminder.key not in sent
-    ]
+    )
     if not items:
         return None
     composed, body = compose(items, today)

@@ -5,6 +5,11 @@ from . import views
 urlpatterns = [
     path("notifications/", views.NotificationListView.as_view(), name="notification_list"),
     path(
+        "notifications/<int:pk>/",
+        views.NotificationDetailView.as_view(),
+        name="notification_detail",
+    ),
+    path(
         "notifications/<int:pk>/read/",
         views.NotificationReadView.as_view(),
         name="notification_read",

@@ -4,13 +4,14 @@ action, a reminder sent now."""
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView, View
 
-from projects.models import Notification
+from projects.models import Notification, ReminderItem
 from projects.models.base import person_name
 from projects.permissions import OfficeMixin
 from projects.web.mixins import PeriodMixin
@@ -25,15 +26,47 @@ class InboxMixin(PermissionRequiredMixin):
     raise_exception = True
 
 
+# A notification in the list shows this many of its lines; the rest are on its own page.
+LINES_SHOWN = 20
+
+
 class NotificationListView(InboxMixin, ListView):
-    """The user's own notifications, newest first (the bell in the header leads here)."""
+    """The user's own notifications, newest first (the bell in the header leads here). Each
+    shows its first lines only: a digest of 20,000 督办 costs the page 20 rows, not 20,000."""
 
     template_name = "projects/reminders/notification_list.html"
     paginate_by = 20
-    extra_context = {"title": _("Notifications")}
+    extra_context = {"title": _("Notifications"), "lines_shown": LINES_SHOWN}
 
     def get_queryset(self):
-        return Notification.objects.filter(recipient=self.request.user).prefetch_related("items")
+        first = ReminderItem.objects.order_by("pk")[:LINES_SHOWN]
+        return (
+            Notification.objects.filter(recipient=self.request.user)
+            .annotate(item_count=Count("items"))
+            .order_by("-created_at", "-pk")
+            .prefetch_related(Prefetch("items", queryset=first, to_attr="first_items"))
+        )
+
+
+class NotificationDetailView(InboxMixin, ListView):
+    """Every line of one of the user's notifications, a page at a time; opening it reads it."""
+
+    template_name = "projects/reminders/notification_detail.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        self.notification = get_object_or_404(
+            Notification, pk=self.kwargs["pk"], recipient=self.request.user
+        )
+        if self.notification.read_at is None:
+            Notification.objects.filter(pk=self.notification.pk).update(read_at=timezone.now())
+        return self.notification.items.order_by("pk")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {
+            "notification": self.notification,
+            "title": self.notification.subject,
+        }
 
 
 class NotificationReadView(InboxMixin, View):
