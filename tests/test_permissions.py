@@ -124,8 +124,11 @@ def read_notifications():
 def office_notification():
     """The office's own notification: anyone else gets 404 for it."""
     user = User.objects.get(username="office")
-    notification = Notification.objects.create(
-        recipient=user, source="digest", date=timezone.localdate(), subject="提醒", body="·"
+    notification, _new = Notification.objects.get_or_create(
+        recipient=user,
+        source="digest",
+        date=timezone.localdate(),
+        defaults={"subject": "提醒", "body": "·"},
     )
     return {"pk": notification.pk}
 
@@ -195,7 +198,12 @@ PREVIEW_ONLY = {"projects:import"}  # an allowed POST shows a preview and writes
 # Pages about one user's own object: a role that may use the page gets 404 for another's.
 OWN_ONLY = {"projects:notification_read"}
 # Pages of the office's own object that others may use for theirs: 404 for another role.
-OWN_GET = {"projects:export_job", "projects:export_download", "projects:notification_open"}
+OWN_GET = {
+    "projects:export_job",
+    "projects:export_download",
+    "projects:notification_open",
+    "projects:notification_detail",
+}
 
 
 def import_upload():
@@ -300,6 +308,8 @@ MATRIX = {
     "projects:notification_list": (dict, ROLES, None, None, None),
     # Following a line of one's own notification marks it read; another's is out of scope.
     "projects:notification_open": (office_notification_line, ROLES, None, None, None),
+    # The whole of one's own notification; another's is out of scope.
+    "projects:notification_detail": (office_notification, ROLES, None, None, None),
     "projects:notification_read_all": (
         unread_for_everyone,
         None,
