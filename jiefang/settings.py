@@ -279,6 +279,11 @@ JIEFANG_SITE_URL = os.environ.get("JIEFANG_SITE_URL", "").rstrip("/")
 JIEFANG_DIGEST_LINES = int(os.environ.get("JIEFANG_DIGEST_LINES", "20"))
 # A group robot refuses a longer text (企业微信: 2,048 bytes of UTF-8; 钉钉 allows more).
 JIEFANG_WEBHOOK_TEXT_BYTES = int(os.environ.get("JIEFANG_WEBHOOK_TEXT_BYTES", "2048"))
+# A copy by e-mail or robot that fails is tried this many times in all, the waits between
+# growing from this many minutes (0, 10, 30, 70 …); one that no try can mend (a refused
+# address, a robot answering 404) is not tried again.
+JIEFANG_DELIVERY_ATTEMPTS = int(os.environ.get("JIEFANG_DELIVERY_ATTEMPTS", "5"))
+JIEFANG_DELIVERY_RETRY_MINUTES = int(os.environ.get("JIEFANG_DELIVERY_RETRY_MINUTES", "10"))
 
 # E-mail through Django's SMTP backend, with Django's own setting names. Reminders are not
 # e-mailed while EMAIL_HOST is unset; the in-app notifications always are.

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from projects.progress.querysets import ProjectQuerySet
 
 from .base import MONEY, Light, Versioned, non_negative, not_in_future, project_of
-from .webhooks import validate_webhook_url
+from .webhooks import SendingErrors, validate_webhook_url
 
 # 全国投资项目在线审批监管平台 code: year-region(6)-industry(2)-type(2)-serial(6), 24 characters.
 national_code_validator = RegexValidator(
@@ -35,7 +35,7 @@ class Zone(models.Model):
         return self.name
 
 
-class Official(models.Model):
+class Official(SendingErrors):
     """A district leader who leads (牵头分包) one or more key projects."""
 
     name = models.CharField(_("name"), max_length=50)
@@ -71,7 +71,7 @@ class Official(models.Model):
         return reverse("projects:official_detail", args=[self.pk])
 
 
-class Unit(models.Model):
+class Unit(SendingErrors):
     """A responsible department, a street office or another body."""
 
     class Kind(models.TextChoices):

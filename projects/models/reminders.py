@@ -130,6 +130,7 @@ class Delivery(models.Model):
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed, will retry")
+        GAVE_UP = "gave_up", _("Failed, not retried")
 
     notification = models.ForeignKey(
         Notification,
@@ -147,6 +148,8 @@ class Delivery(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     error = models.TextField(_("last error"), blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # A copy that failed is tried again from then on (channels.retry_after).
+    next_attempt_at = models.DateTimeField(_("next try"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:

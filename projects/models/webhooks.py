@@ -11,6 +11,7 @@ import urllib.parse
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 SCHEMES = {"http", "https"}
@@ -94,3 +95,19 @@ def validate_webhook_url(value):
         reason = refusal(address, host, port)
         if reason:
             raise ValidationError(reason, code="address")
+
+
+class SendingErrors(models.Model):
+    """The last reminder that could not reach an official's or a unit's address (mail or
+    group robot), kept for the office to see until a copy goes through."""
+
+    delivery_error = models.CharField(
+        _("last sending error"),
+        max_length=200,
+        blank=True,
+        help_text=_("The last reminder that could not be sent to this address, and why."),
+    )
+    delivery_error_at = models.DateTimeField(_("last sending error at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True

@@ -72,19 +72,22 @@ class ZoneAdmin(admin.ModelAdmin):
 
 @admin.register(Official)
 class OfficialAdmin(admin.ModelAdmin):
-    list_display = ["name", "position", "user"]
+    # The last reminder that could not reach the official's address shows in the list.
+    list_display = ["name", "position", "user", "delivery_error", "delivery_error_at"]
     list_select_related = ["user"]
     search_fields = ["name", "position", "user__username"]
     autocomplete_fields = ["user"]
+    readonly_fields = ["delivery_error", "delivery_error_at"]
     formfield_overrides = WEBHOOK_FIELD
 
 
 @admin.register(Unit)
 class UnitAdmin(PeopleMixin, admin.ModelAdmin):
-    list_display = ["name", "kind"]
+    list_display = ["name", "kind", "delivery_error", "delivery_error_at"]
     list_filter = ["kind"]
     search_fields = ["name"]
-    fields = ["name", "kind", "contacts", "webhook_url"]
+    fields = ["name", "kind", "contacts", "webhook_url", "delivery_error", "delivery_error_at"]
+    readonly_fields = ["delivery_error", "delivery_error_at"]
     filter_horizontal = ["contacts"]
     people_roles = {"contacts": "unit_contact"}  # 责任单位联系人
     formfield_overrides = WEBHOOK_FIELD

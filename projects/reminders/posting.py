@@ -26,6 +26,15 @@ class PostError(Exception):
     """A post refused or cut short; its text is short and holds none of the reply."""
 
 
+class RefusedError(PostError):
+    """A post that will fail however often it is tried: an address the rules refuse, or a
+    robot that answers that the address is wrong (HTTP 4xx other than 408 and 429)."""
+
+
+# HTTP answers that a later try may change: a timeout and "too many requests".
+TRY_AGAIN = {408, 425, 429}
+
+
 class Deadline:
     """The moment a post must be over by; each wait on the network gets what is left."""
 
@@ -103,7 +112,7 @@ def checked_addresses(host, port, deadline):
     for _family, _type, _proto, _name, sockaddr in addresses:
         reason = refusal(sockaddr[0], host, port)
         if reason:
-            raise PostError(reason)
+            raise RefusedError(reason)
     return addresses
 
 
@@ -161,16 +170,17 @@ def post_json(url, body):
     parts = urllib.parse.urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES or not parts.hostname:
-        raise PostError(_("A group robot's address starts with http:// or https://."))
+        raise RefusedError(_("A group robot's address starts with http:// or https://."))
     try:
         port = parts.port or (443 if scheme == "https" else 80)
     except ValueError:
-        raise PostError(_("The port in the address is not a number.")) from None
+        raise RefusedError(_("The port in the address is not a number.")) from None
     host = parts.hostname
     addresses = checked_addresses(host, port, deadline)
     kind = TLSConnection if scheme == "https" else Connection
     connection = kind(host, port, addresses, deadline)
     path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    response = None
     try:
         connection.request(
             "POST",
@@ -190,7 +200,10 @@ def post_json(url, body):
                 % {"status": response.status}
             )
         if not 200 <= response.status < 300:
-            raise PostError(_("The robot answered HTTP %(status)s.") % {"status": response.status})
+            refused = 400 <= response.status < 500 and response.status not in TRY_AGAIN
+            raise (RefusedError if refused else PostError)(
+                _("The robot answered HTTP %(status)s.") % {"status": response.status}
+            )
         length = response.getheader("Content-Length", "")
         if length.isdigit() and int(length) > MAX_REPLY:
             raise PostError(too_large())
@@ -204,6 +217,10 @@ def post_json(url, body):
         # Every wait was given only the time left: a timeout is the deadline.
         raise deadline.passed() from None
     finally:
+        # The answer holds the socket too: closed here, not whenever its last reference
+        # (an error's traceback, kept by whoever records it) goes.
+        if response is not None:
+            response.close()
         connection.close()
 
 

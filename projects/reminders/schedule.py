@@ -29,6 +29,7 @@ from projects.progress.period import Period
 
 from . import channels
 from .deadlines import date_label, late_from, problem_soon_until, reminder_date
+from .transports import InApp
 
 Kind = ReminderItem.Kind
 ORDER = [
@@ -230,29 +231,25 @@ def compose(items, today):
     20,000 督办 stays a message a person reads (and a robot accepts). The text is the same
     for everyone it lists the same things for, so a unit's group robot gets it once however
     many contacts the unit has."""
+    site = settings.JIEFANG_SITE_URL
     room = settings.JIEFANG_DIGEST_LINES
-    lines = []
+    sections = []
     for kind, group in groupby(in_order(items), key=lambda item: item.kind):
         group = list(group)
-        shown, rest = group[:room], group[room:]
+        shown = group[:room]
         room -= len(shown)
-        lines += ["", f"【{Kind(kind).label}】"] if lines else [f"【{Kind(kind).label}】"]
-        for item in shown:
-            lines.append(f"· {item.text}")
-            if settings.JIEFANG_SITE_URL and item.url:
-                lines.append(f"  {settings.JIEFANG_SITE_URL}{item.url}")
-        if rest and settings.JIEFANG_SITE_URL:
-            lines.append(
-                _("· and %(count)s more: %(url)s")
-                % {"count": len(rest), "url": settings.JIEFANG_SITE_URL + kind_page(kind)}
-            )
-        elif rest:
-            lines.append(_("· and %(count)s more") % {"count": len(rest)})
-    subject = _("Key projects: %(count)s reminders on %(date)s") % {
-        "count": len(items),
-        "date": date_label(today),
-    }
-    return subject, "\n".join(lines)
+        sections.append(
+            {
+                "heading": Kind(kind).label,
+                "lines": [
+                    {"text": item.text, "url": f"{site}{item.url}" if site and item.url else ""}
+                    for item in shown
+                ],
+                "more": len(group) - len(shown),
+                "more_url": site + kind_page(kind),
+            }
+        )
+    return InApp.compose(sections, {"count": len(items), "date": date_label(today)})
 
 
 def notify(person, reminders, today, source=Notification.Source.DIGEST, subject=None):

@@ -93,9 +93,13 @@ def test_a_name_that_resolves_to_loopback_at_send_time_is_refused(world, unliste
     unit_robot(world, f"http://localhost:{unlisted_robot.port}/robot", settings)
     send()
     delivery = Delivery.objects.get()
-    assert delivery.status == Delivery.Status.FAILED
+    # No later try can mend it: the copy is given up, not tried again.
+    assert delivery.status == Delivery.Status.GAVE_UP and delivery.attempts == 1
     assert LOCAL in delivery.error and "localhost" in delivery.error
     assert unlisted_robot.posts == []
+    send()
+    delivery.refresh_from_db()
+    assert delivery.attempts == 1
 
 
 def test_a_loopback_address_stored_before_the_rules_is_refused_at_send_time(
