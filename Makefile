@@ -31,8 +31,8 @@ run: install
 	DEBUG=1 $(PY) manage.py send_reminders
 	DEBUG=1 $(PY) manage.py refresh_progress
 	DEBUG=1 $(PY) manage.py send_reminders --every 600 >/dev/null & reminders=$$!; \
-	DEBUG=1 $(PY) manage.py run_exports --every 2 >/dev/null & exports=$$!; \
-	trap 'kill $$reminders $$exports 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(PY) manage.py db_worker --no-reload --interval 2 >/dev/null 2>&1 & worker=$$!; \
+	trap 'kill $$reminders $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # One worker per core (pytest-xdist); PYTEST_ARGS="-n 0" runs in one process.

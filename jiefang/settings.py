@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "projects",
 ]
 
@@ -311,8 +313,15 @@ JIEFANG_WEBHOOK_TIMEOUT = int(os.environ.get("JIEFANG_WEBHOOK_TIMEOUT", "10"))
 JIEFANG_TESTING = env_bool("JIEFANG_TESTING")
 JIEFANG_WEBHOOK_TEST_SERVERS = ()
 
+# Background work (large exports) on Django's task framework (the django-tasks backport of
+# Django 6's django.tasks): tasks are rows in the database, run by `manage.py db_worker`
+# (beside runserver in `make run`, a systemd unit in production: docs/deployment.md). Several
+# workers on several servers take each task once. A city that outgrows it can point
+# BACKEND at an RQ or Celery backend without changing the tasks.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # Exports (projects/exports/): a progress workbook of more projects than this is built in the
-# background by `manage.py run_exports` and kept 24 hours for whoever asked for it.
+# background by a task (`manage.py db_worker`) and kept 24 hours for whoever asked for it.
 JIEFANG_BACKGROUND_EXPORT_OVER = int(os.environ.get("JIEFANG_BACKGROUND_EXPORT_OVER", "5000"))
 
 # A backup is unpacked only if it fits: at most this many bytes (and the room on the disks).

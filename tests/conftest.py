@@ -170,3 +170,29 @@ def setup_demo(**options):
 def demo_users(db):
     """The demo data with its accounts, as `make run` sets them up, in the article's 2013."""
     setup_demo(year=2013)
+
+
+def run_tasks(**options):
+    """Run every task waiting, as `manage.py db_worker --batch` does, in this process. The
+    worker closes the database connection between tasks, as a worker should; here the
+    connection holds the test's transaction, so it is kept."""
+    from io import StringIO
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    keep = mock.patch(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    with keep:
+        call_command(
+            "db_worker",
+            "--batch",
+            "--no-startup-delay",
+            "--no-reload",
+            "--interval",
+            "0",
+            *(f"--{name.replace('_', '-')}={value}" for name, value in options.items()),
+            stdout=StringIO(),
+            verbosity=0,
+        )

@@ -1,7 +1,7 @@
 """Background exports: a workbook of more than JIEFANG_BACKGROUND_EXPORT_OVER projects is
-queued as an ExportJob and built by `manage.py run_exports`, the same kind of runner as the
-reminders (a management command run by systemd, or beside runserver by `make run`). The page
-polls the job's progress; the workbook is kept for its requester for 24 hours.
+recorded as an ExportJob and built by a task (build_export) on Django's task framework,
+run by `manage.py db_worker`. The page polls the job's progress; the workbook is kept for its
+requester for 24 hours.
 
 What each kind of job writes is registered by the room that owns the export (`@builder`, see
 projects/register/exports.py). Builders stream rows from the database into write-only
@@ -23,6 +23,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_tasks import task
 
 from projects.models import ExportJob
 
@@ -91,25 +92,15 @@ def queue(user, kind, period, query, count, unit="万元"):
                 )
                 % {"count": limit}
             )
-        return ExportJob.objects.create(requested_by=user, project_count=count, **request)
+        job = ExportJob.objects.create(requested_by=user, project_count=count, **request)
+        # In the same transaction as the job (the task is a row of the same database): a
+        # job is never without its task, nor a task without its job.
+        build_export.enqueue(job.pk)
+        return job
 
 
 def filename(job):
     return f"{BUILDERS[job.kind][1]}-{job.period.label}"
-
-
-def claim(now):
-    """The oldest waiting job, taken by this worker (one conditional UPDATE, so two workers
-    never take the same job); None when there is none."""
-    waiting = ExportJob.objects.filter(status=ExportJob.Status.QUEUED).order_by(
-        "requested_at", "pk"
-    )
-    for pk in waiting.values_list("pk", flat=True)[:10]:
-        if ExportJob.objects.filter(pk=pk, status=ExportJob.Status.QUEUED).update(
-            status=ExportJob.Status.RUNNING, started_at=now, progress=0
-        ):
-            return ExportJob.objects.get(pk=pk)
-    return None
 
 
 def build(job):
@@ -133,12 +124,15 @@ def build(job):
     return name, size
 
 
-def run_next(now=None):
-    """Build one waiting job; returns it, or None when none was waiting."""
+def run(pk, now=None):
+    """Build the job `pk` once: taken by one conditional UPDATE, so that a task run twice
+    builds it once; returns the job, or None when it was not waiting."""
     now = now or timezone.now()
-    job = claim(now)
-    if job is None:
+    if not ExportJob.objects.filter(pk=pk, status=ExportJob.Status.QUEUED).update(
+        status=ExportJob.Status.RUNNING, started_at=now, progress=0
+    ):
         return None
+    job = ExportJob.objects.get(pk=pk)
     try:
         name, size = build(job)
     except ValueError as error:  # a builder's refusal, worded for the requester
@@ -161,6 +155,15 @@ def run_next(now=None):
         make_room(keep=job.pk)
     job.refresh_from_db()
     return job
+
+
+@task()
+def build_export(job_id: int) -> str:
+    """The task: build one export's workbook, after clearing the expired ones; returns the
+    job's status."""
+    clear_expired()
+    job = run(job_id)
+    return job.status if job is not None else "not waiting"
 
 
 def make_room(keep=None):
@@ -188,14 +191,6 @@ def _fail(job, reason):
     ExportJob.objects.filter(pk=job.pk).update(
         status=ExportJob.Status.FAILED, error=reason[:1000], finished_at=timezone.now()
     )
-
-
-def run_pending(now=None):
-    """Build every waiting job; returns how many were built."""
-    built = 0
-    while run_next(now) is not None:
-        built += 1
-    return built
 
 
 def clear_expired(now=None):

@@ -1,5 +1,5 @@
 """Exports built in the background: a workbook of more projects than a request should wait
-for is queued here, built by `manage.py run_exports`, and downloaded by its requester within
+for is queued here, built by a task (`manage.py db_worker`), and downloaded by its requester within
 a day (see projects/exports/jobs.py)."""
 
 import datetime

@@ -7,8 +7,8 @@ import threading
 import pytest
 from playwright.sync_api import expect
 
-from projects.exports import jobs
 from projects.models import ExportJob
+from tests.conftest import run_tasks
 
 from .conftest import overflow
 
@@ -31,7 +31,7 @@ def test_a_large_export_shows_its_progress_and_then_its_download(office_phone):
     assert overflow(page) <= 0
     phone.screenshot("phone-export-queued")
 
-    worker = threading.Thread(target=jobs.run_pending)  # run_exports, in this process
+    worker = threading.Thread(target=run_tasks)  # db_worker, in this process
     worker.start()
     worker.join(60)
     job = ExportJob.objects.get()

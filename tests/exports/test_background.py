@@ -1,13 +1,12 @@
 """Large progress workbooks are built in the background: queued by the list's export,
-built by `manage.py run_exports` with a progress bar, downloaded by their requester only,
+built by a task (`manage.py db_worker`) with a progress bar, downloaded by their requester only,
 and kept 24 hours; smaller exports stay immediate."""
 
 import datetime
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
 import time_machine
-from django.contrib.auth.models import User
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db.models import Count
@@ -19,7 +18,8 @@ from openpyxl import load_workbook
 from projects.exchange.workbook import ProgressWorkbook
 from projects.exports import jobs as exports
 from projects.models import ExportJob, MonthlyReport, Project
-from tests.conftest import user_in
+from projects.progress.period import Period
+from tests.conftest import run_tasks, user_in
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def test_a_large_export_is_built_in_the_background_and_matches_the_immediate_one
         "error": "",
     }
 
-    call_command("run_exports")
+    run_tasks()
     job.refresh_from_db()
     assert (job.status, job.progress) == ("done", 100)
     state = client.get(response.url, {"format": "json"}).json()
@@ -117,7 +117,7 @@ def test_a_large_project_list_is_written_in_the_background_like_the_immediate_on
     assert response.url == reverse("projects:export_job", args=[job.pk])
     assert (job.kind, job.project_count) == ("list", 10)
     assert "export" not in job.query and "page" not in job.query and "sort=-name" in job.query
-    exports.run_pending()
+    run_tasks()
     job.refresh_from_db()
     assert job.status == "done", job.error
     download = client.get(reverse("projects:export_download", args=[job.pk]))
@@ -138,7 +138,7 @@ def test_a_project_list_in_chunks_keeps_every_row_once(demo, office_user, monkey
     monkeypatch.setattr("projects.register.exports.CHUNK", 3)
     period = MonthlyReport.objects.latest_period()
     job = exports.queue(office_user, "list", period, f"{period.query_string()}&sort=-light", 10)
-    exports.run_pending()
+    run_tasks()
     job.refresh_from_db()
     rows = workbook_values(job.file.open("rb").read())[_("Sheet1")][1:]
     codes = [row[0] for row in rows]
@@ -159,7 +159,7 @@ def test_filters_choose_the_projects_of_a_background_export(client, demo, office
     client.get(export_url(light="red&light=yellow"))
     job = ExportJob.objects.get()
     assert job.project_count == len(names)
-    exports.run_pending()
+    run_tasks()
     job.refresh_from_db()
     rows = workbook_values(job.file.open("rb").read())["进展情况"]
     written = {row[1] for row in rows if isinstance(row[0], int)}
@@ -179,7 +179,7 @@ def test_only_the_requester_sees_and_downloads_an_export(client, demo, office_us
     client.force_login(office_user)
     client.get(export_url())
     job = ExportJob.objects.get()
-    exports.run_pending()
+    run_tasks()
     colleague = user_in("project_office", "office2")
     client.force_login(colleague)
     for name in ("projects:export_job", "projects:export_download"):
@@ -193,7 +193,7 @@ def test_only_the_requester_sees_and_downloads_an_export(client, demo, office_us
 def test_a_workbook_is_kept_24_hours_then_deleted(client, demo, office_user, small_limit):
     client.force_login(office_user)
     client.get(export_url())
-    exports.run_pending()
+    run_tasks()
     job = ExportJob.objects.get()
     name = job.file.name
     assert default_storage.exists(name)
@@ -202,7 +202,7 @@ def test_a_workbook_is_kept_24_hours_then_deleted(client, demo, office_user, sma
     with time_machine.travel(job.finished_at.astimezone(zone) + datetime.timedelta(hours=23)):
         client.force_login(office_user)  # the session itself has timed out
         assert client.get(url).status_code == 200
-        call_command("run_exports")
+        exports.clear_expired()
         assert default_storage.exists(name)
     with time_machine.travel(
         job.finished_at.astimezone(zone) + datetime.timedelta(hours=24, minutes=1)
@@ -213,7 +213,7 @@ def test_a_workbook_is_kept_24_hours_then_deleted(client, demo, office_user, sma
         assert _(
             "This export was kept for 24 hours and has been deleted. Export the list again."
         ) in (expired.content.decode())
-        call_command("run_exports")
+        call_command("send_reminders", stdout=StringIO())  # the periodic pass clears them
         assert not default_storage.exists(name)
         assert not ExportJob.objects.exists()
         assert client.get(url).status_code == 404
@@ -223,7 +223,8 @@ def test_a_failed_build_is_shown_with_its_reason(client, demo, office_user):
     job = ExportJob.objects.create(
         requested_by=office_user, year=2013, month=5, unit="美元", project_count=6000
     )  # a unit the page never sends
-    exports.run_pending()
+    exports.build_export.enqueue(job.pk)
+    run_tasks()
     job.refresh_from_db()
     assert job.status == "failed"
     assert job.error == _("The unit must be 万元 or 亿元.")
@@ -251,19 +252,23 @@ def test_a_job_whose_worker_died_is_given_up(demo, office_user):
 
 def test_waiting_jobs_are_built_first_come_first_served(demo, office_user):
     first, second = (
-        ExportJob.objects.create(requested_by=office_user, year=2013, month=5, project_count=6000)
-        for _number in range(2)
+        exports.queue(office_user, "progress", Period(2013, 5), f"zone={zone}", 6000)
+        for zone in (1, 2)
     )
-    now = timezone.now()
-    assert exports.claim(now) == first
-    assert exports.claim(now) == second
+    run_tasks(max_tasks=1)
+    first.refresh_from_db(), second.refresh_from_db()
+    assert (first.status, second.status) == ("done", "queued")
+    run_tasks()
+    second.refresh_from_db()
+    assert second.status == "done"
 
 
-def test_two_workers_never_take_the_same_job(demo, office_user):
-    job = ExportJob.objects.create(requested_by=office_user, year=2013, month=5, project_count=6000)
-    now = timezone.now()
-    assert exports.claim(now) == job
-    assert exports.claim(now) is None
+def test_a_task_run_twice_builds_the_job_once(demo, office_user):
+    job = exports.queue(office_user, "progress", Period(2013, 5), "", 6000)
+    assert exports.run(job.pk).status == "done"
+    built = ExportJob.objects.get(pk=job.pk).finished_at
+    assert exports.run(job.pk) is None  # a second run of the same task finds it taken
+    assert ExportJob.objects.get(pk=job.pk).finished_at == built
 
 
 def test_the_list_of_exports_takes_the_same_queries_for_3_or_15_jobs(
@@ -287,15 +292,6 @@ def test_the_list_of_exports_takes_the_same_queries_for_3_or_15_jobs(
     assert counts[0] == counts[1]
 
 
-def test_the_worker_refuses_a_too_short_interval():
-    from django.core.management import CommandError
-
-    with pytest.raises(CommandError) as refused:
-        call_command("run_exports", "--every", "0.5")
-    assert str(refused.value) == _("Look for jobs at most once a second (--every 1 or more).")
-    assert User.objects.count() == 0
-
-
 def test_an_unexpected_failure_is_logged_and_the_page_says_to_export_again(
     client, demo, office_user, monkeypatch, caplog
 ):
@@ -305,10 +301,8 @@ def test_an_unexpected_failure_is_logged_and_the_page_says_to_export_again(
         raise RuntimeError("connection to server lost: internal detail")
 
     monkeypatch.setitem(exports.BUILDERS, "progress", (broken, "进度表"))
-    job = ExportJob.objects.create(
-        requested_by=office_user, year=2013, month=5, unit="万元", project_count=6000
-    )
-    exports.run_pending()
+    job = exports.queue(office_user, "progress", Period(2013, 5), "", 6000)
+    run_tasks()
     job.refresh_from_db()
     assert job.status == "failed"
     assert job.error == _(
@@ -334,7 +328,8 @@ def test_the_same_export_asked_again_while_it_waits_is_the_same_job(
     job.status = "running"
     job.save()
     assert client.get(urls[0]).url == job.get_absolute_url()
-    exports.run_pending()  # nothing queued: the running one is another worker's
+    run_tasks()  # its task finds it taken: the running one is another worker's
+    assert ExportJob.objects.get(pk=job.pk).status == "running"
     ExportJob.objects.filter(pk=job.pk).update(status="done")
     client.get(urls[0])
     assert ExportJob.objects.count() == 2
@@ -362,10 +357,10 @@ def test_one_reader_cannot_push_another_users_export_down_the_queue(
     colleague = user_in("project_office", "office2")
     client.force_login(colleague)
     theirs = ExportJob.objects.get(pk=int(client.get(export_url()).url.split("/")[-2]))
-    now = timezone.now()
-    order = [exports.claim(now) for _number in range(4)]
-    assert theirs in order
-    assert exports.claim(now) is None
+    run_tasks(max_tasks=4)
+    theirs.refresh_from_db()
+    assert theirs.status == "done"
+    assert not ExportJob.objects.filter(status="queued").exists()
 
 
 def test_finished_workbooks_are_bounded_in_size_oldest_deleted_first(
@@ -377,7 +372,8 @@ def test_finished_workbooks_are_bounded_in_size_oldest_deleted_first(
     built = []
     for unit in ("万元", "亿元", "万元&zone="):
         client.get(export_url(unit=unit))
-        built.append(exports.run_next())
+        run_tasks()
+        built.append(ExportJob.objects.latest("pk"))
     sizes = [job.size for job in built]
     assert all(size > 1000 for size in sizes)
     assert [default_storage.size(job.file.name) for job in built] == sizes
@@ -385,7 +381,8 @@ def test_finished_workbooks_are_bounded_in_size_oldest_deleted_first(
 
     settings.JIEFANG_EXPORTS_MAX_BYTES = sizes[1] + sizes[2]  # room for the two newest
     client.get(export_url(unit="亿元", zone=""))
-    newest = exports.run_next()
+    run_tasks()
+    newest = ExportJob.objects.latest("pk")
     for job in built:
         job.refresh_from_db()
     assert [bool(job.file) for job in [*built, newest]] == [False, False, True, True]

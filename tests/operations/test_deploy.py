@@ -146,14 +146,19 @@ def two_servers(tmp_path):
         yield from serve_two(database_url)
 
 
-def serve_two(database_url):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
+def serve_env(database_url):
+    """The environment of a server or worker process on `database_url`, as in production."""
+    return {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {
         "DATABASE_URL": database_url,
         "DEBUG": "0",
         "JIEFANG_TESTING": "1",
         "SECRET_KEY": "two-servers-test-key-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
     }
+
+
+def serve_two(database_url):
+    env = serve_env(database_url)
     manage(env, "migrate", "-v0")
     manage(env | {"DEBUG": "1"}, "setup_demo", "--year", "2013")  # refused with DEBUG off
     ports = [free_port(), free_port()]

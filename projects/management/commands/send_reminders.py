@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from projects.exports.jobs import clear_expired
 from projects.reminders.schedule import run
 
 
@@ -20,7 +21,8 @@ def parse_date(value):
 class Command(BaseCommand):
     help = (
         "Send the day's reminders (one digest a person, never the same reminder twice) and "
-        "retry every copy that failed before. Safe to run as often as wanted, and twice at once."
+        "retry every copy that failed before; delete the exports kept past their day. Safe to "
+        "run as often as wanted, and twice at once."
     )
 
     def add_arguments(self, parser):
@@ -46,6 +48,7 @@ class Command(BaseCommand):
     def run_once(self, date):
         today = date or timezone.localdate()
         created, sent, failed = run(today)
+        clear_expired()  # the periodic pass is also the exports' housekeeping
         self.stdout.write(
             _("%(date)s: %(created)s notifications, %(sent)s copies sent, %(failed)s failed")
             % {"date": today.isoformat(), "created": created, "sent": sent, "failed": failed}
