@@ -24,6 +24,7 @@ from projects.history import project_history
 from projects.models import (
     Escalation,
     Light,
+    MeetingSnapshot,
     Milestone,
     Official,
     Problem,
@@ -310,7 +311,13 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
     template_name = "projects/register/ranking.html"
 
     def get_context_data(self, **kwargs):
-        result = ranking.ranking(self.period)
+        # A month whose meeting is held keeps the ranking printed for it.
+        frozen = MeetingSnapshot.of_period(self.period)
+        result = (
+            ranking.ranking_from_json(frozen.ranking)
+            if frozen is not None
+            else ranking.ranking(self.period)
+        )
         boards = [
             (title, entries, *ranking.top_and_bottom(entries))
             for title, entries in (
@@ -322,6 +329,7 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
         return super().get_context_data(**kwargs) | {
             "title": _("Monthly ranking"),
             "ranking": result,
+            "frozen": frozen,
             "boards": boards,
             "measures": ranking.MEASURES,
             "weighted": [(ranking.MEASURES[name], w) for name, w in ranking.weights().items()],
