@@ -83,7 +83,9 @@ class MeetingDetailView(ReadMixin, DetailView):
             context["form"] = ProblemForm(meeting=self.object)
         context["lock"] = self.object.month_lock()
         context["may_lock"] = self.request.user.has_perms(MeetingLockView.permission_required)
-        context["snapshots"] = self.object.snapshots.select_related("taken_by").order_by("issue")
+        context["snapshots"] = list(
+            self.object.snapshots.select_related("taken_by").order_by("issue")
+        )
         context["may_reissue"] = self.request.user.has_perm(MeetingReissueView.permission_required)
         return context
 
