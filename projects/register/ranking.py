@@ -347,10 +347,6 @@ def ranking_workbook(result):
     return workbook_bytes(book)
 
 
-def _number(value):
-    return None if value is None else str(value)
-
-
 def _decimal(value):
     return None if value is None else Decimal(value)
 
@@ -366,8 +362,8 @@ def ranking_to_json(result):
                 {
                     "key": entry.key,
                     "name": entry.name,
-                    "scores": {name: _number(score) for name, score in entry.scores.items()},
-                    "score": _number(entry.score),
+                    "scores": {name: str(score) for name, score in entry.scores.items()},
+                    "score": str(entry.score),
                     "rank": entry.rank,
                     "previous_rank": entry.previous_rank,
                     "figures": {
