@@ -312,6 +312,7 @@ class HelpView(ReadMixin, TemplateView):
         text = guide_for(self.guide.read_text(encoding="utf-8"), self.request.user)
         html = markdown.markdown(text, extensions=["tables"])
         html = html.replace('src="screenshots/', f'src="{reverse("projects:help")}screenshots/')
+        html = html.replace("<th>", '<th scope="col">')  # the guide's tables head columns
         return super().get_context_data(**kwargs) | {"title": _("Help"), "guide": mark_safe(html)}
 
 

@@ -295,3 +295,19 @@ def test_the_meeting_page_lists_issues_in_a_fixed_number_of_queries(office):
         page = office.get(url).text
     assert len(three) == len(one)
     assert "更正2" in page
+
+
+def test_the_frozen_pages_read_well(office):
+    """The meeting page with its issues and the correction form, the frozen printout and the
+    frozen ranking have none of the markup problems the crawl checks."""
+    from tests.accessibility.markup import problems
+
+    lock(office)
+    record.freeze(meeting(), reason="更正")
+    m = meeting()
+    for url in (
+        reverse("projects:meeting_detail", args=[m.pk]),
+        reverse("projects:meeting_print", args=[m.pk]) + "?issue=0",
+        reverse("projects:ranking") + "?year=2013&month=5",
+    ):
+        assert problems(office.get(url).content.decode()) == [], url
