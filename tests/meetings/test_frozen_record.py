@@ -311,3 +311,15 @@ def test_the_frozen_pages_read_well(office):
         reverse("projects:ranking") + "?year=2013&month=5",
     ):
         assert problems(office.get(url).content.decode()) == [], url
+
+
+def test_locking_the_month_in_the_administration_freezes_its_meeting(office):
+    """A month locked from the administration holds its meeting as the meeting page's lock
+    does: later reports leave the printout as it was."""
+    response = office.post(reverse("admin:projects_monthlock_add"), {"year": 2013, "month": 5})
+    assert response.status_code == 302
+    snapshot = MeetingSnapshot.objects.get(meeting=meeting())
+    assert snapshot.taken_by.username == "office" and not snapshot.is_correction
+    frozen = printouts(office)
+    change_everything()
+    assert printouts(office) == frozen
