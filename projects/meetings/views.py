@@ -91,8 +91,9 @@ class MeetingDetailView(ReadMixin, DetailView):
 
 
 class MeetingLockView(OfficeMixin, View):
-    """Lock the month a meeting reviewed (its reports then change only through the office),
-    or unlock it: POST action=lock|unlock, from the meeting page."""
+    """Lock the month a meeting reviewed (its reports then change only through the office,
+    and its meetings are frozen), or unlock it: POST action=lock|unlock, from the meeting
+    page; action=freeze freezes a meeting opened after its month was locked."""
 
     permission_required = ("projects.add_monthlock", "projects.delete_monthlock")
 
@@ -126,6 +127,18 @@ class MeetingLockView(OfficeMixin, View):
                 request,
                 _("%(period)s is unlocked: lead officials can add and change its reports again.")
                 % {"period": label},
+            )
+        elif action == "freeze" and MonthLock.on(meeting.year, meeting.month).exists():
+            # A meeting opened after its month was locked is frozen when the office says so.
+            if not meeting.snapshots.exists():
+                record.freeze(meeting, request.user)
+            messages.success(
+                request,
+                _(
+                    "The packet, minutes, bulletin and ranking of %(meeting)s are frozen as "
+                    "they stand now, and will be printed so from now on."
+                )
+                % {"meeting": meeting},
             )
         else:
             messages.error(request, _("Choose to lock or to unlock the month."))

@@ -323,3 +323,19 @@ def test_locking_the_month_in_the_administration_freezes_its_meeting(office):
     frozen = printouts(office)
     change_everything()
     assert printouts(office) == frozen
+
+
+def test_a_meeting_opened_after_its_month_was_locked_is_frozen_on_request(office):
+    """A meeting opened once its month is already locked follows the figures until the office
+    freezes it from the meeting page; freezing an unlocked month's meeting is refused."""
+    url = reverse("projects:meeting_lock", args=[meeting().pk])
+    office.post(url, {"action": "freeze"})
+    assert not MeetingSnapshot.objects.exists()
+    lock(office)
+    later = Meeting.objects.create(number=6, date=datetime.date(2013, 6, 5), year=2013, month=5)
+    page = office.get(reverse("projects:meeting_detail", args=[later.pk])).text
+    assert "冻结本次例会材料" in page and "尚未冻结" in page
+    office.post(reverse("projects:meeting_lock", args=[later.pk]), {"action": "freeze"})
+    assert later.snapshots.count() == 1
+    page = office.get(reverse("projects:meeting_detail", args=[later.pk])).text
+    assert "冻结本次例会材料" not in page and "数据冻结于" in page
