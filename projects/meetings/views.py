@@ -90,6 +90,17 @@ class MeetingDetailView(ReadMixin, DetailView):
         return context
 
 
+def said_frozen(request, meetings):
+    messages.info(
+        request,
+        _(
+            "The packet, minutes, bulletin and ranking of %(meeting)s are frozen as they stand "
+            "now, and will be printed so from now on."
+        )
+        % {"meeting": "、".join(str(meeting) for meeting in meetings)},
+    )
+
+
 class MeetingLockView(OfficeMixin, View):
     """Lock the month a meeting reviewed (its reports then change only through the office,
     and its meetings are frozen), or unlock it: POST action=lock|unlock, from the meeting
@@ -113,14 +124,7 @@ class MeetingLockView(OfficeMixin, View):
                 % {"period": label},
             )
             if frozen:
-                messages.info(
-                    request,
-                    _(
-                        "The packet, minutes, bulletin and ranking of %(meeting)s are frozen as "
-                        "they stand now, and will be printed so from now on."
-                    )
-                    % {"meeting": "、".join(str(snapshot.meeting) for snapshot in frozen)},
-                )
+                said_frozen(request, [snapshot.meeting for snapshot in frozen])
         elif action == "unlock":
             MonthLock.on(meeting.year, meeting.month).delete()
             messages.success(
@@ -132,14 +136,7 @@ class MeetingLockView(OfficeMixin, View):
             # A meeting opened after its month was locked is frozen when the office says so.
             if not meeting.snapshots.exists():
                 record.freeze(meeting, request.user)
-            messages.success(
-                request,
-                _(
-                    "The packet, minutes, bulletin and ranking of %(meeting)s are frozen as "
-                    "they stand now, and will be printed so from now on."
-                )
-                % {"meeting": meeting},
-            )
+            said_frozen(request, [meeting])
         else:
             messages.error(request, _("Choose to lock or to unlock the month."))
         return redirect(meeting)
@@ -214,8 +211,9 @@ class MeetingPrintView(PacketMixin, TemplateView):
 class MeetingPdfView(PacketMixin, View):
     def get(self, request, pk):
         context = self.packet()
+        mark = correction_mark(context.get("frozen"))
         return pdf_response(
-            "projects/meetings/packet.html", context, request, f"{context['meeting']}.pdf"
+            "projects/meetings/packet.html", context, request, f"{context['meeting']}{mark}.pdf"
         )
 
 
