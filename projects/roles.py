@@ -25,6 +25,7 @@ MODELS = [
     "milestonetemplate",
     "milestonetemplateitem",
     "monthlock",
+    "meetingsnapshot",
 ]
 ACTIONS = ("view", "add", "change", "delete")
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from projects.exchange.template import export_projects
 from projects.models import (
     Meeting,
+    MeetingSnapshot,
     MonthLock,
     MonthlyReport,
     Notification,
@@ -73,6 +74,15 @@ def edit_report_data():
 
 def meeting():
     return Meeting.objects.get(year=2013, number=5)
+
+
+def frozen_meeting():
+    """The demo meeting, frozen as if its month had been locked."""
+    from projects.meetings.record import freeze
+
+    if not meeting().snapshots.exists():
+        freeze(meeting())
+    return {"pk": meeting().pk}
 
 
 def own_photo():
@@ -274,6 +284,13 @@ MATRIX = {
     "projects:meeting_pdf": (lambda: {"pk": meeting().pk}, EVERYONE, None, None, None),
     "projects:meeting_minutes_docx": (lambda: {"pk": meeting().pk}, EVERYONE, None, None, None),
     "projects:bulletin_docx": (dict, EVERYONE, None, None, None),
+    "projects:meeting_bulletin_docx": (
+        lambda: {"pk": meeting().pk},
+        EVERYONE,
+        None,
+        None,
+        None,
+    ),
     "projects:official_print": (
         lambda: {"pk": Official.objects.get(name="陈立新").pk},
         EVERYONE,
@@ -352,6 +369,14 @@ MATRIX = {
         OFFICE,
         lambda: {"action": "lock"},
         MonthLock.objects,  # a lock is a row of its own, with who locked it
+    ),
+    # 更正重发 of a frozen meeting: a new issue of its record, beside the original.
+    "projects:meeting_reissue": (
+        frozen_meeting,
+        None,
+        OFFICE,
+        lambda: {"reason": "补录新导入项目"},
+        MeetingSnapshot.objects,
     ),
     # Unlocking is recorded in the admin's log (LogEntry), with who did it.
     "projects:lockouts": (dict, OFFICE, OFFICE, locked_attempt, log_entries()),

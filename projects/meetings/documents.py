@@ -233,6 +233,33 @@ def bulletin_context(period, issue=False):
     }
 
 
+def frozen(context):
+    """`context` as JSON, to be kept with a held meeting: text as it is, a multi-line field
+    as the document's own escaped text (so that it comes back exactly)."""
+    if isinstance(context, Listing):
+        return {"__lines__": context.xml}
+    if isinstance(context, dict):
+        return {key: frozen(value) for key, value in context.items()}
+    if isinstance(context, list | tuple):
+        return [frozen(value) for value in context]
+    if context is None or isinstance(context, bool | int | str):
+        return context
+    return str(context)
+
+
+def thawed(data):
+    """The context `frozen` kept, ready to fill the document again."""
+    if isinstance(data, dict):
+        if set(data) == {"__lines__"}:
+            listing = Listing.__new__(Listing)
+            listing.xml = data["__lines__"]
+            return listing
+        return {key: thawed(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [thawed(value) for value in data]
+    return data
+
+
 def _render(data, context):
     return sandbox.fill(data, context, finalize=_clean)
 

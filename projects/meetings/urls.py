@@ -14,6 +14,12 @@ urlpatterns = [
         views.MeetingMinutesDocxView.as_view(),
         name="meeting_minutes_docx",
     ),
+    path(
+        "meetings/<int:pk>/bulletin.docx",
+        views.MeetingBulletinDocxView.as_view(),
+        name="meeting_bulletin_docx",
+    ),
+    path("meetings/<int:pk>/reissue/", views.MeetingReissueView.as_view(), name="meeting_reissue"),
     path("bulletin.docx", views.BulletinDocxView.as_view(), name="bulletin_docx"),
     path(
         "meetings/<int:pk>/problems/new/", views.ProblemCreateView.as_view(), name="problem_create"

@@ -3,20 +3,22 @@
 from urllib.parse import quote
 
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, View
 
-from projects.models import Meeting, MonthLock, Official
+from projects.models import Meeting, MeetingSnapshot, MonthLock, Official
 from projects.permissions import OfficeMixin, ReadMixin
 from projects.progress.period import Period
 from projects.web.mixins import ObjectListView, PeriodMixin
 
-from . import documents
+from . import documents, record
 from .forms import MeetingForm, ProblemForm
 from .packet import meeting_packet
 from .pdf import pdf_response
@@ -81,12 +83,28 @@ class MeetingDetailView(ReadMixin, DetailView):
             context["form"] = ProblemForm(meeting=self.object)
         context["lock"] = self.object.month_lock()
         context["may_lock"] = self.request.user.has_perms(MeetingLockView.permission_required)
+        context["snapshots"] = list(
+            self.object.snapshots.select_related("taken_by").order_by("issue")
+        )
+        context["may_reissue"] = self.request.user.has_perm(MeetingReissueView.permission_required)
         return context
 
 
+def said_frozen(request, meetings):
+    messages.info(
+        request,
+        _(
+            "The packet, minutes, bulletin and ranking of %(meeting)s are frozen as they stand "
+            "now, and will be printed so from now on."
+        )
+        % {"meeting": "、".join(str(meeting) for meeting in meetings)},
+    )
+
+
 class MeetingLockView(OfficeMixin, View):
-    """Lock the month a meeting reviewed (its reports then change only through the office),
-    or unlock it: POST action=lock|unlock, from the meeting page."""
+    """Lock the month a meeting reviewed (its reports then change only through the office,
+    and its meetings are frozen), or unlock it: POST action=lock|unlock, from the meeting
+    page; action=freeze freezes a meeting opened after its month was locked."""
 
     permission_required = ("projects.add_monthlock", "projects.delete_monthlock")
 
@@ -95,14 +113,18 @@ class MeetingLockView(OfficeMixin, View):
         label = meeting.period.label
         action = request.POST.get("action")
         if action == "lock":
-            MonthLock.objects.get_or_create(
-                year=meeting.year, month=meeting.month, defaults={"locked_by": request.user}
-            )
+            with transaction.atomic():
+                MonthLock.objects.get_or_create(
+                    year=meeting.year, month=meeting.month, defaults={"locked_by": request.user}
+                )
+                frozen = record.freeze_month(meeting.year, meeting.month, request.user)
             messages.success(
                 request,
                 _("%(period)s is locked: lead officials can no longer add or change its reports.")
                 % {"period": label},
             )
+            if frozen:
+                said_frozen(request, [snapshot.meeting for snapshot in frozen])
         elif action == "unlock":
             MonthLock.on(meeting.year, meeting.month).delete()
             messages.success(
@@ -110,6 +132,11 @@ class MeetingLockView(OfficeMixin, View):
                 _("%(period)s is unlocked: lead officials can add and change its reports again.")
                 % {"period": label},
             )
+        elif action == "freeze" and MonthLock.on(meeting.year, meeting.month).exists():
+            # A meeting opened after its month was locked is frozen when the office says so.
+            if not meeting.snapshots.exists():
+                record.freeze(meeting, request.user)
+            said_frozen(request, [meeting])
         else:
             messages.error(request, _("Choose to lock or to unlock the month."))
         return redirect(meeting)
@@ -140,13 +167,38 @@ class ProblemCreateView(OfficeMixin, CreateView):
         return redirect(self.meeting.get_absolute_url())
 
 
+def snapshot_or_404(meeting, issue):
+    """The record of `meeting` asked for by ?issue=, its latest issue when none is asked for,
+    None when the meeting is not frozen; 404 for an issue that does not exist."""
+    snapshot = record.chosen(meeting, issue)
+    if snapshot is None and issue not in (None, ""):
+        raise Http404(_("This meeting has no such issue."))
+    return snapshot
+
+
+def frozen_packet(snapshot, body):
+    """The context of packet.html for a frozen record: its stored body, and when it was
+    taken."""
+    return {
+        "meeting": snapshot.meeting,
+        "official": None,
+        "frozen": snapshot,
+        "body": mark_safe(body),  # rendered (and escaped) by packet_body.html when frozen
+    }
+
+
 class PacketMixin(ReadMixin):
-    """The meeting packet, as HTML for printing or as PDF."""
+    """The meeting packet, as HTML for printing or as PDF: as frozen once the meeting is
+    held, from today's figures before."""
 
     permission_required = "projects.view_meeting"
 
     def packet(self):
-        return meeting_packet(get_object_or_404(Meeting, pk=self.kwargs["pk"]))
+        meeting = get_object_or_404(Meeting, pk=self.kwargs["pk"])
+        snapshot = snapshot_or_404(meeting, self.request.GET.get("issue"))
+        if snapshot is not None:
+            return frozen_packet(snapshot, snapshot.packet)
+        return meeting_packet(meeting)
 
 
 class MeetingPrintView(PacketMixin, TemplateView):
@@ -159,14 +211,15 @@ class MeetingPrintView(PacketMixin, TemplateView):
 class MeetingPdfView(PacketMixin, View):
     def get(self, request, pk):
         context = self.packet()
+        mark = correction_mark(context.get("frozen"))
         return pdf_response(
-            "projects/meetings/packet.html", context, request, f"{context['meeting']}.pdf"
+            "projects/meetings/packet.html", context, request, f"{context['meeting']}{mark}.pdf"
         )
 
 
 class OfficialPrintView(ReadMixin, TemplateView):
     """One official's part of the packet, for the latest meeting (or ?meeting=pk); ?pdf=1
-    answers that part as a PDF."""
+    answers that part as a PDF. A frozen meeting's part is printed as it was frozen."""
 
     template_name = "projects/meetings/packet.html"
 
@@ -187,7 +240,12 @@ class OfficialPrintView(ReadMixin, TemplateView):
         )
         if meeting is None:
             raise Http404(_("No meeting has been opened yet."))
-        return super().get_context_data(**kwargs) | meeting_packet(meeting, official)
+        context = super().get_context_data(**kwargs)
+        snapshot = snapshot_or_404(meeting, self.request.GET.get("issue"))
+        part = snapshot.parts.get(str(official.pk)) if snapshot is not None else None
+        if part is not None:
+            return context | frozen_packet(snapshot, part) | {"official": official}
+        return context | meeting_packet(meeting, official)
 
 
 def docx_response(content, filename):
@@ -209,23 +267,93 @@ class DocumentMixin(ReadMixin):
         return docx_response(content, filename)
 
 
+def correction_mark(snapshot):
+    return f"（{snapshot.label}）" if snapshot is not None and snapshot.is_correction else ""
+
+
 class MeetingMinutesDocxView(DocumentMixin, View):
-    """会议纪要 of a meeting, as .docx."""
+    """会议纪要 of a meeting, as .docx: as frozen once the meeting is held (?issue=N for an
+    earlier issue)."""
 
     def get(self, request, pk):
         meeting = get_object_or_404(Meeting, pk=pk)
+        snapshot = snapshot_or_404(meeting, request.GET.get("issue"))
+        context = (
+            documents.thawed(snapshot.minutes)
+            if snapshot is not None
+            else documents.minutes_context(meeting, issue=True)
+        )
+        return self.document("minutes", context, f"{meeting}会议纪要{correction_mark(snapshot)}")
+
+
+class MeetingBulletinDocxView(DocumentMixin, View):
+    """月度通报 of the month a meeting reviewed, as .docx: as frozen with the meeting once it
+    is held (?issue=N for an earlier issue), from today's figures before."""
+
+    def get(self, request, pk):
+        meeting = get_object_or_404(Meeting, pk=pk)
+        snapshot = snapshot_or_404(meeting, request.GET.get("issue"))
+        context = (
+            documents.thawed(snapshot.bulletin)
+            if snapshot is not None
+            else documents.bulletin_context(meeting.period, issue=True)
+        )
         return self.document(
-            "minutes", documents.minutes_context(meeting, issue=True), f"{meeting}会议纪要"
+            "bulletin",
+            context,
+            f"{meeting.period.label}重点项目推进情况通报{correction_mark(snapshot)}",
         )
 
 
 class BulletinDocxView(DocumentMixin, PeriodMixin, View):
-    """月度通报 of a month (?year=&month=), as .docx."""
+    """月度通报 of a month (?year=&month=), as .docx: the latest issue frozen with a held
+    meeting of that month, or today's figures when no meeting of it is held."""
 
     def get(self, request):
         period = self.period
-        return self.document(
-            "bulletin",
-            documents.bulletin_context(period, issue=True),
-            f"{period.label}重点项目推进情况通报",
+        snapshot = MeetingSnapshot.of_period(period)
+        context = (
+            documents.thawed(snapshot.bulletin)
+            if snapshot is not None
+            else documents.bulletin_context(period, issue=True)
         )
+        return self.document(
+            "bulletin", context, f"{period.label}重点项目推进情况通报{correction_mark(snapshot)}"
+        )
+
+
+class MeetingReissueView(OfficeMixin, View):
+    """更正重发: freeze a held meeting's documents again as a correction, with its reason,
+    beside the original (which stays as it was)."""
+
+    permission_required = "projects.add_meetingsnapshot"
+
+    def post(self, request, pk):
+        meeting = get_object_or_404(Meeting, pk=pk)
+        reason = request.POST.get("reason", "").strip()
+        if not meeting.snapshots.exists():
+            messages.error(
+                request,
+                _(
+                    "This meeting is not frozen yet: its documents follow today's figures. "
+                    "Lock its month to freeze them."
+                ),
+            )
+        elif not reason:
+            messages.error(request, _("Say what the correction corrects."))
+        elif len(reason) > REASON_LIMIT:
+            messages.error(
+                request,
+                _("The reason is limited to %(limit)s characters.") % {"limit": REASON_LIMIT},
+            )
+        else:
+            snapshot = record.freeze(meeting, request.user, reason)
+            messages.success(
+                request,
+                _("%(label)s issued: the documents as they stand now, kept beside the original.")
+                % {"label": snapshot.label},
+            )
+        return redirect(meeting)
+
+
+REASON_LIMIT = 500

@@ -13,7 +13,7 @@ from .base import (
 )
 from .documents import DocumentNumber
 from .exports import ExportJob
-from .meetings import DocumentTemplate, Meeting, Problem, ProblemUpdate
+from .meetings import DocumentTemplate, Meeting, MeetingSnapshot, Problem, ProblemUpdate
 from .plans import AnnualPlan, MonthlyPlan
 from .progress import (
     ProgressPeriod,
@@ -53,6 +53,7 @@ __all__ = [
     "AnnualPlan",
     "Light",
     "Meeting",
+    "MeetingSnapshot",
     "Milestone",
     "MilestoneTemplate",
     "MilestoneTemplateItem",

@@ -208,3 +208,70 @@ class DocumentTemplate(models.Model):
 
     def __str__(self):
         return str(self.get_kind_display())
+
+
+class MeetingSnapshot(models.Model):
+    """A held meeting's documents as they stood when its month was locked: the packet as
+    printed, each lead official's part, the contexts of 会议纪要 and 月度通报 and the
+    ranking, reprinted from here ever after. A correction (更正) is a further snapshot kept
+    beside the original, never in its place."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="snapshots"
+    )
+    taken_at = models.DateTimeField(_("frozen at"), default=timezone.now)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("frozen by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # 0 for the original, 1, 2… for each correction.
+    issue = models.PositiveSmallIntegerField(_("issue"), default=0)
+    reason = models.TextField(_("reason for the correction"), blank=True)
+    packet = models.TextField(_("packet"))
+    # {official pk (as text): that official's part of the packet}
+    parts = models.JSONField(_("officials' parts"), default=dict)
+    minutes = models.JSONField(_("minutes"))
+    bulletin = models.JSONField(_("bulletin"))
+    ranking = models.JSONField(_("ranking"))
+
+    class Meta:
+        ordering = ["meeting", "issue"]
+        verbose_name = _("frozen record of a meeting")
+        verbose_name_plural = _("frozen records of meetings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "issue"],
+                name="meeting_snapshot_issue",
+                violation_error_message=_("This issue of the meeting's record already exists."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} · {self.label}"
+
+    @property
+    def is_correction(self):
+        return self.issue > 0
+
+    @property
+    def label(self):
+        """“原件”, or “更正” (“更正2” from the second correction on)."""
+        if not self.issue:
+            return _("Original")
+        if self.issue == 1:
+            return _("Correction")
+        return _("Correction %(n)s") % {"n": self.issue}
+
+    @classmethod
+    def of_period(cls, period):
+        """The latest issue of the latest frozen meeting that reviewed `period`, or None."""
+        return (
+            cls.objects.filter(meeting__year=period.year, meeting__month=period.month)
+            .select_related("meeting")
+            .order_by("-meeting__date", "-meeting__pk", "-issue")
+            .first()
+        )

@@ -2,6 +2,7 @@
 Every progress figure comes from the progress engine: with_progress for one project, and
 its table (with_stored_progress) for lists and totals."""
 
+import re
 from pathlib import Path
 
 import markdown
@@ -24,12 +25,13 @@ from projects.history import project_history
 from projects.models import (
     Escalation,
     Light,
+    MeetingSnapshot,
     Milestone,
     Official,
     Problem,
     Project,
 )
-from projects.permissions import ReadMixin, reportable_projects
+from projects.permissions import ReadMixin, is_office, reportable_projects
 from projects.web.mixins import ObjectListView, PeriodMixin, TableExportMixin
 from projects.web.pagination import CountedPaginator
 
@@ -279,17 +281,38 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
         return context
 
 
+# A part of the guide begins with a line `<!-- for: group group… -->` naming the roles (groups)
+# it is for; the text before the first such line is for everyone.
+GUIDE_PART = re.compile(r"^<!-- for: ([\w ]+) -->$", re.M)
+
+
+def guide_for(text, user):
+    """The parts of the guide `user` reads: those of their roles, and everything for the
+    project office (who answers everyone's questions)."""
+    pieces = GUIDE_PART.split(text)
+    office = is_office(user)
+    groups = set(user.groups.values_list("name", flat=True))
+    parts = [pieces[0]]
+    for roles, part in zip(pieces[1::2], pieces[2::2], strict=True):
+        if office or groups & set(roles.split()):
+            parts.append(part)
+    return "".join(parts)
+
+
 class HelpView(ReadMixin, TemplateView):
-    """The user guide (docs/user-guide.zh.md), for every role (unit contacts included: every
-    role reads problems)."""
+    """The user guide (docs/user-guide.zh.md), each role reading its own parts (unit
+    contacts included: every role reads problems); the office reads all of it, with the
+    administration, the settings and the template variables."""
 
     permission_required = "projects.view_problem"
     template_name = "help.html"
     guide = Path(settings.BASE_DIR) / "docs" / "user-guide.zh.md"
 
     def get_context_data(self, **kwargs):
-        html = markdown.markdown(self.guide.read_text(encoding="utf-8"))
+        text = guide_for(self.guide.read_text(encoding="utf-8"), self.request.user)
+        html = markdown.markdown(text, extensions=["tables"])
         html = html.replace('src="screenshots/', f'src="{reverse("projects:help")}screenshots/')
+        html = html.replace("<th>", '<th scope="col">')  # the guide's tables head columns
         return super().get_context_data(**kwargs) | {"title": _("Help"), "guide": mark_safe(html)}
 
 
@@ -310,7 +333,13 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
     template_name = "projects/register/ranking.html"
 
     def get_context_data(self, **kwargs):
-        result = ranking.ranking(self.period)
+        # A month whose meeting is held keeps the ranking printed for it.
+        frozen = MeetingSnapshot.of_period(self.period)
+        result = (
+            ranking.ranking_from_json(frozen.ranking)
+            if frozen is not None
+            else ranking.ranking(self.period)
+        )
         boards = [
             (title, entries, *ranking.top_and_bottom(entries))
             for title, entries in (
@@ -322,6 +351,7 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
         return super().get_context_data(**kwargs) | {
             "title": _("Monthly ranking"),
             "ranking": result,
+            "frozen": frozen,
             "boards": boards,
             "measures": ranking.MEASURES,
             "weighted": [(ranking.MEASURES[name], w) for name, w in ranking.weights().items()],

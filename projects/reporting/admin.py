@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from projects.meetings import record
 from projects.models import MonthLock, MonthlyReport
 from projects.models.base import person_name
 from projects.register.admin import VersionedAdmin
@@ -36,3 +37,5 @@ class MonthLockAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.locked_by = request.user
         super().save_model(request, obj, form, change)
+        # Locking a month holds its meetings: their documents are frozen as they stand.
+        record.freeze_month(obj.year, obj.month, request.user)

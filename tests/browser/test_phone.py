@@ -130,6 +130,14 @@ def test_the_office_pages_do_not_break_at_phone_width(phone):
     phone.screenshot("phone-dashboard")
 
 
+@pytest.mark.parametrize("username", ["chenlixin", "observer", "jiaobei"])
+def test_each_roles_help_fits_the_phone(phone, username):
+    """帮助, as each role reads it, fits a 390 px phone: nothing scrolls sideways."""
+    phone.login(username)
+    phone.goto("/help/")
+    assert overflow(phone.page) <= 0
+
+
 def test_axe_finds_nothing_serious_on_the_reporter_pages(phone):
     page = phone.page
     phone.goto("/accounts/login/")
