@@ -72,7 +72,7 @@ def edit_report_data():
 
 
 def meeting():
-    return Meeting.objects.get(year=2013, number=5)
+    return Meeting.objects.get(year=2013, number=5, region__code="410802")
 
 
 def own_photo():

@@ -2,12 +2,11 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from projects.models import Light, Project
+from projects.models import Light, Project, Region
 
 from .sheets import INFO_HEIGHT, AnnexSheets
 from .xlsx import (
@@ -71,12 +70,14 @@ class ProgressWorkbook(AnnexSheets):
         "4. 形象进度、存在问题取本年截至本月最近一次填报;本月未填报的,取以前最近一次填报并在前面注明其月份,如“(4月)”。"
     )
 
-    def __init__(self, projects, period, unit="万元", progress=None):
-        """`progress(fraction)`, when given, hears how far the build has got (0 to 1)."""
+    def __init__(self, projects, period, unit="万元", progress=None, region=None):
+        """`progress(fraction)`, when given, hears how far the build has got (0 to 1);
+        `region` names the table and its 填报单位 (the single district by default)."""
         if unit not in UNITS:
             raise ValueError(_("The unit must be 万元 or 亿元."))
         self.progress = progress or (lambda fraction: None)
         self.projects = projects
+        self.region = region or Region.objects.heading()
         self.period = period
         self.unit = unit
         self.divisor = UNITS[unit]
@@ -115,13 +116,13 @@ class ProgressWorkbook(AnnexSheets):
             repeat_columns="A:B",
             title_rows=2,
         )
-        append_title(sheet, f"{settings.JIEFANG_DISTRICT}“四区联建”重点项目进展情况表", width)
+        append_title(sheet, f"{self.region.name}“四区联建”重点项目进展情况表", width)
         append(
             sheet,
             [
                 cell(
                     sheet,
-                    f"填报单位:{settings.JIEFANG_REPORTING_UNIT}",
+                    f"填报单位:{self.region.reporting_unit_name}",
                     border=None,
                     alignment=None,
                 )
@@ -284,8 +285,9 @@ class ProgressWorkbook(AnnexSheets):
         return sheet.__dict__["_jiefang_light_styles"]
 
 
-def progress_workbook(period, projects=None, unit="万元"):
-    """The standard progress workbook of `projects` (all by default) as .xlsx bytes."""
+def progress_workbook(period, projects=None, unit="万元", region=None):
+    """The standard progress workbook of `projects` (all by default) as .xlsx bytes, headed
+    with `region` (the single district by default)."""
     if projects is None:
         projects = Project.objects.all()
-    return ProgressWorkbook(projects, period, unit).content()
+    return ProgressWorkbook(projects, period, unit, region=region).content()

@@ -8,12 +8,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, View
 
 from projects.models import Meeting, MonthLock, Official
 from projects.permissions import OfficeMixin, ReadMixin
 from projects.progress.period import Period
+from projects.scope import heading_region, region_of
 from projects.web.mixins import ObjectListView, PeriodMixin
 
 from . import documents
@@ -33,7 +35,7 @@ class MeetingListView(ObjectListView):
     permission_required = "projects.view_meeting"
 
     def get_queryset(self):
-        return Meeting.objects.annotate(problem_count=Count("problems"))
+        return Meeting.objects.restrict(self.request.user).annotate(problem_count=Count("problems"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -54,9 +56,15 @@ class MeetingCreateView(OfficeMixin, CreateView):
         return {
             "year": period.year,
             "month": period.month,
-            "number": Meeting.next_number(period.year),
+            "number": Meeting.next_number(period.year, region_of(self.request.user)),
             "date": timezone.localdate(),
         }
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        # The office's own region's meeting (the single district's for an account above all).
+        kwargs["instance"] = Meeting(region=region_of(self.request.user) or None)
+        return kwargs
 
     def form_valid(self, form):
         form.instance.title = form.instance.title or form.instance.default_title
@@ -66,8 +74,10 @@ class MeetingCreateView(OfficeMixin, CreateView):
 
 class MeetingDetailView(ReadMixin, DetailView):
     permission_required = "projects.view_meeting"
-    model = Meeting
     template_name = "projects/meetings/meeting_detail.html"
+
+    def get_queryset(self):
+        return Meeting.objects.restrict(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -91,7 +101,7 @@ class MeetingLockView(OfficeMixin, View):
     permission_required = ("projects.add_monthlock", "projects.delete_monthlock")
 
     def post(self, request, pk):
-        meeting = get_object_or_404(Meeting, pk=pk)
+        meeting = get_object_or_404(Meeting.objects.restrict(request.user), pk=pk)
         label = meeting.period.label
         action = request.POST.get("action")
         if action == "lock":
@@ -122,9 +132,10 @@ class ProblemCreateView(OfficeMixin, CreateView):
     form_class = ProblemForm
     template_name = "projects/form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.meeting = get_object_or_404(Meeting, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def meeting(self):
+        """Looked up once the permission is checked (anonymous is sent to log in first)."""
+        return get_object_or_404(Meeting.objects.restrict(self.request.user), pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"meeting": self.meeting}
@@ -146,7 +157,9 @@ class PacketMixin(ReadMixin):
     permission_required = "projects.view_meeting"
 
     def packet(self):
-        return meeting_packet(get_object_or_404(Meeting, pk=self.kwargs["pk"]))
+        return meeting_packet(
+            get_object_or_404(Meeting.objects.restrict(self.request.user), pk=self.kwargs["pk"])
+        )
 
 
 class MeetingPrintView(PacketMixin, TemplateView):
@@ -177,11 +190,12 @@ class OfficialPrintView(ReadMixin, TemplateView):
         return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, **kwargs):
-        official = get_object_or_404(Official, pk=self.kwargs["pk"])
-        meetings = Meeting.objects.order_by("-date")
+        user = self.request.user
+        official = get_object_or_404(Official.objects.restrict(user), pk=self.kwargs["pk"])
+        meetings = Meeting.objects.restrict(user).order_by("-date")
         meeting_pk = self.request.GET.get("meeting")
         meeting = (
-            get_object_or_404(Meeting, pk=meeting_pk)
+            get_object_or_404(meetings, pk=meeting_pk)
             if meeting_pk and meeting_pk.isascii() and meeting_pk.isdigit()
             else meetings.first()
         )
@@ -213,7 +227,7 @@ class MeetingMinutesDocxView(DocumentMixin, View):
     """会议纪要 of a meeting, as .docx."""
 
     def get(self, request, pk):
-        meeting = get_object_or_404(Meeting, pk=pk)
+        meeting = get_object_or_404(Meeting.objects.restrict(request.user), pk=pk)
         return self.document(
             "minutes", documents.minutes_context(meeting, issue=True), f"{meeting}会议纪要"
         )
@@ -226,6 +240,6 @@ class BulletinDocxView(DocumentMixin, PeriodMixin, View):
         period = self.period
         return self.document(
             "bulletin",
-            documents.bulletin_context(period, issue=True),
+            documents.bulletin_context(period, heading_region(request.user), issue=True),
             f"{period.label}重点项目推进情况通报",
         )

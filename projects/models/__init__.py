@@ -22,6 +22,7 @@ from .progress import (
     clear_progress,
     refresh_progress,
 )
+from .regions import Profile, Region, default_region
 from .register import (
     Milestone,
     MilestoneTemplate,
@@ -42,6 +43,9 @@ __all__ = [
     "ExportJob",
     "Notification",
     "ProblemUpdate",
+    "Profile",
+    "Region",
+    "default_region",
     "ProgressPeriod",
     "ProgressTotal",
     "ProjectProgress",

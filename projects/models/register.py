@@ -9,9 +9,45 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.progress.querysets import ProjectQuerySet
+from projects.scope import RestrictedQuerySet
 
 from .base import MONEY, Light, Versioned, non_negative, not_in_future, project_of
+from .regions import Region, default_region
 from .webhooks import validate_webhook_url
+
+
+def region_field(related_name):
+    """The region a zone, unit, official, project or meeting belongs to (the single district
+    by default, so that an instance with one district never has to name it)."""
+    return models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        default=default_region,
+        blank=True,
+        related_name=related_name,
+    )
+
+
+class RegionBound(models.Model):
+    """A row of one region: left blank, the single district's (forms, imports and the admin
+    of a single-district instance never ask); with several districts it must be chosen."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.region_id is None:
+            self.region_id = default_region()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.region_id is None:
+            self.region_id = default_region()
+        if self.region_id is None:
+            raise ValidationError({"region": _("Choose the region it belongs to.")})
+
 
 # 全国投资项目在线审批监管平台 code: year-region(6)-industry(2)-type(2)-serial(6), 24 characters.
 national_code_validator = RegexValidator(
@@ -20,22 +56,41 @@ national_code_validator = RegexValidator(
 )
 
 
-class Zone(models.Model):
+def validate_levels(value):
+    """Levels are the codes of Project.Level, separated by commas."""
+    known = {"district", "city", "province"}
+    if any(level not in known for level in value.split(",") if value):
+        raise ValidationError(
+            _("Levels are district, city or province, separated by commas."), code="levels"
+        )
+
+
+class Zone(RegionBound):
     """One of the four "四区联建" development zones."""
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=50)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    region = region_field("zones")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("zone")
         verbose_name_plural = _("zones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="zone_unique_name",
+                violation_error_message=_("The region already has a zone of this name."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
 
-class Official(models.Model):
+class Official(RegionBound):
     """A district leader who leads (牵头分包) one or more key projects."""
 
     name = models.CharField(_("name"), max_length=50)
@@ -59,6 +114,10 @@ class Official(models.Model):
         ),
     )
 
+    region = region_field("officials")
+
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("lead official")
@@ -71,7 +130,7 @@ class Official(models.Model):
         return reverse("projects:official_detail", args=[self.pk])
 
 
-class Unit(models.Model):
+class Unit(RegionBound):
     """A responsible department, a street office or another body."""
 
     class Kind(models.TextChoices):
@@ -79,8 +138,9 @@ class Unit(models.Model):
         STREET = "street", _("Street office")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.DEPARTMENT)
+    region = region_field("units")
     contacts = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("contacts"),
@@ -99,16 +159,25 @@ class Unit(models.Model):
         ),
     )
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="unit_unique_name",
+                violation_error_message=_("The region already has a unit of this name."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
 
-class Project(Versioned):
+class Project(RegionBound, Versioned):
     """A key project (重点项目) with its investment, leadership and dates."""
 
     class Category(models.TextChoices):
@@ -117,6 +186,11 @@ class Project(Versioned):
         TOURISM = "tourism", _("Culture and tourism")
         INFRASTRUCTURE = "infrastructure", _("Infrastructure")
         SOCIAL = "social", _("Social and livelihood")
+
+    class Level(models.TextChoices):
+        DISTRICT = "district", "区重点"
+        CITY = "city", "市重点"
+        PROVINCE = "province", "省重点"
 
     class Status(models.TextChoices):
         PLANNING = "planning", _("Planning")
@@ -134,6 +208,15 @@ class Project(Versioned):
         help_text=_("The 24-character code of the national online approval platform."),
     )
     name = models.CharField(_("project name"), max_length=200)
+    region = region_field("projects")
+    levels = models.CharField(
+        _("levels"),
+        max_length=40,
+        default=Level.DISTRICT,
+        blank=True,
+        validators=[validate_levels],
+        help_text=_("区重点, 市重点, 省重点: one or several, as district,city,province."),
+    )
     zone = models.ForeignKey(
         Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="projects"
     )
@@ -214,8 +297,15 @@ class Project(Versioned):
     def get_absolute_url(self):
         return reverse("projects:project_detail", args=[self.pk])
 
+    @property
+    def level_labels(self):
+        """The project's levels in words (区重点, 市重点)."""
+        return [self.Level(level).label for level in self.levels.split(",") if level]
+
     def clean(self):
         super().clean()
+        if self.zone_id and self.region_id and self.zone.region_id != self.region_id:
+            raise ValidationError({"zone": _("The zone belongs to another region.")})
         if (
             self.planned_start
             and self.planned_completion
@@ -293,6 +383,8 @@ class Milestone(Versioned):
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
     history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "order", "planned_date"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.progress.querysets import ReportQuerySet
+from projects.scope import RestrictedQuerySet
 
 from .base import MONEY, MONTH_VALIDATORS, Versioned, non_negative, project_of
 from .register import Project
@@ -167,6 +168,8 @@ class ReportPhoto(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["report", "uploaded_at", "pk"]

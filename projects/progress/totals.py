@@ -40,12 +40,22 @@ def _empty_totals():
 class TotalsMixin:
     """The totals of ProjectQuerySet."""
 
+    def whole_register(self):
+        """(whole, region): whether these are every project (whole, region None) or every
+        project of a region and beneath it (whole, that region), whose totals the progress
+        table's totals hold; (False, None) for a set of projects filtered otherwise."""
+        region = getattr(self, "_scope_region", None)
+        if region is not None:
+            return True, region
+        return not self.query.where, None
+
     def pace(self, period):
         """The dashboard's curves: planned for months 0–12 and completed for months 0 to the
         period's month. For the whole register both come from the progress table's totals
         (kept by every write) for the months it holds as of their day: planned when it holds
         the whole year, completed when it holds the year so far; otherwise from curves()."""
-        held = {} if self.query.where else store.month_sums(self.model, period.year)
+        whole, region = self.whole_register()
+        held = store.month_sums(self.model, period.year, region) if whole else {}
         planned_held = all(month in held for month in range(1, 13))
         completed_held = all(month in held for month in range(1, period.month + 1))
         if not (planned_held and completed_held):
@@ -126,7 +136,7 @@ class TotalsMixin:
         month's report and have none, most first (from the progress table's totals)."""
         period = as_period(year, month)
         return (
-            store.totals(self.model, period)
+            store.totals(self.model, period, self.whole_register()[1])
             .values("lead_official__name")
             .annotate(count=models.Sum("missing_reports"))
             .filter(count__gt=0)
@@ -139,7 +149,7 @@ class TotalsMixin:
         None for any), added up from the progress table's totals."""
         period = as_period(year, month)
         ranks = {getattr(light, "rank", light) for light in lights}
-        counts = store.totals(self.model, period).filter(
+        counts = store.totals(self.model, period, self.whole_register()[1]).filter(
             **{name: value for name, value in groups.items() if value is not None}
         )
         sums = counts.aggregate(
@@ -160,7 +170,8 @@ class TotalsMixin:
         """
         period = as_period(year, month)
         fields, ordering = SUMMARY_GROUPS[by]
-        if self.query.where:
+        whole, region = self.whole_register()
+        if not whole:
             # Some projects: added up in SQL over their rows of the progress table, one
             # grouped join.
             groups = self.with_stored_progress(period).order_by().values(*fields)
@@ -174,7 +185,7 @@ class TotalsMixin:
             )
         else:
             # Every project: the table's totals per zone and lead official, a few rows.
-            groups = store.totals(self.model, period).order_by().values(*fields)
+            groups = store.totals(self.model, period, region).order_by().values(*fields)
             groups = groups.annotate(
                 count=models.Sum("projects"),
                 **{f"sum_{name}": models.Sum(name) for name in SUMMED},

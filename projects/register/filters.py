@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Light, Milestone, Official, Project, Unit, Zone
+from projects.scope import restrict_choices
 from projects.web.forms import QuickSelect, QuickSelectMultiple
 
 
@@ -47,6 +48,12 @@ class ProjectFilterSet(django_filters.FilterSet):
             "light",
             "preparation",
         ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is not None:
+            restrict_choices(self.filters, user)
 
     def search(self, queryset, name, value):
         return queryset.filter(

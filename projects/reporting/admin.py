@@ -5,13 +5,13 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.models import MonthLock, MonthlyReport
 from projects.models.base import person_name
-from projects.register.admin import VersionedAdmin
+from projects.register.admin import RegionScopedAdmin, VersionedAdmin, related_only
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(VersionedAdmin):
+class MonthlyReportAdmin(RegionScopedAdmin, VersionedAdmin):
     list_display = ["project", "year", "month", "amount", "submitted_by_name", "submitted_at"]
-    list_filter = ["year", "month", "project__zone"]
+    list_filter = ["year", "month", *related_only("project__zone")]
     list_select_related = ["project", "submitted_by"]
     search_fields = ["project__code", "project__name", "physical_progress"]
     autocomplete_fields = ["project"]
