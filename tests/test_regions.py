@@ -236,3 +236,49 @@ def test_the_region_tree_reads_ancestors_and_descendants_in_one_query(
         assert [r.code for r in deeper.ancestors()] == ["410000", CITY, JIEFANG]
     with django_assert_num_queries(1):
         assert {r.code for r in province.descendants()} == {CITY, JIEFANG, "410899"}
+
+
+def test_the_city_sees_its_districts_side_by_side(client, city):
+    """The districts page: one row per district with its own figures, adding up to the
+    city's total; each row opens the district's own dashboard."""
+    client.force_login(User.objects.get(username="jiaozuo"))
+    context = client.get(reverse("projects:regions"), PERIOD).context
+    rows = {row["region"].name: row for row in context["rows"]}
+    assert {name: row["total"]["count"] for name, row in rows.items()} == {
+        "解放区": 10,
+        "山阳区": 12,
+    }
+    for name in ("ytd", "annual_plan", "total_investment"):
+        assert sum(row["total"][name] for row in rows.values()) == context["total"][name]
+    for code, count in ((JIEFANG, 10), (SHANYANG, 12)):
+        dashboard = client.get(reverse("projects:dashboard"), {"region": code, **PERIOD})
+        assert dashboard.context["total"]["count"] == count
+    # 山阳区's two slowest projects have not reported May.
+    assert rows["山阳区"]["missing"] == 2
+    assert rows["解放区"]["missing"] + 2 == context["missing"]
+
+
+def test_a_district_cannot_open_its_siblings_figures(client, city):
+    """?region= of a sibling answers 404, on the districts page and the dashboard."""
+    client.force_login(User.objects.get(username="office"))
+    for name in ("projects:regions", "projects:dashboard"):
+        assert client.get(reverse(name), {"region": SHANYANG}).status_code == 404
+
+
+def test_the_districts_page_costs_the_same_for_more_districts(client, city):
+    """One grouped query over the progress table's totals for all the districts: a third
+    district adds no query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(User.objects.get(username="jiaozuo"))
+    url = reverse("projects:regions")
+    client.get(url, PERIOD)  # the month's table is built on first read
+    with CaptureQueriesContext(connection) as two:
+        client.get(url, PERIOD)
+    Region.objects.create(
+        name="中站区", code="410803", kind="district", parent=Region.objects.get(code=CITY)
+    )
+    with CaptureQueriesContext(connection) as three:
+        client.get(url, PERIOD)
+    assert len(three.captured_queries) == len(two.captured_queries)

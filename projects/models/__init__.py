@@ -22,7 +22,7 @@ from .progress import (
     clear_progress,
     refresh_progress,
 )
-from .regions import Profile, Region, default_region
+from .regions import Profile, Region, RegionSubmission, default_region
 from .register import (
     Milestone,
     MilestoneTemplate,
@@ -45,6 +45,7 @@ __all__ = [
     "ProblemUpdate",
     "Profile",
     "Region",
+    "RegionSubmission",
     "default_region",
     "ProgressPeriod",
     "ProgressTotal",
