@@ -12,11 +12,13 @@ from projects.models import (
     AnnualPlan,
     Meeting,
     Milestone,
+    MonthLock,
     MonthlyReport,
     Official,
     Problem,
     Project,
     Region,
+    RegionSubmission,
     Unit,
     Zone,
     clear_progress,
@@ -163,3 +165,22 @@ def last_month(today=None):
     """The month 解放区's demo story stands at once brought to `today`."""
     today = today or timezone.localdate()
     return Period(today.year, today.month).shifted(-1)
+
+
+def accepted_month(district, period, office, city_office):
+    """`district`'s `period` submitted by its office and accepted by the city's (locked)."""
+    submission, created = RegionSubmission.objects.get_or_create(
+        region=district,
+        year=period.year,
+        month=period.month,
+        defaults={
+            "submitted_by": office,
+            "state": RegionSubmission.State.ACCEPTED,
+            "decided_by": city_office,
+            "decided_at": timezone.now(),
+        },
+    )
+    MonthLock.objects.get_or_create(
+        region=district, year=period.year, month=period.month, defaults={"locked_by": office}
+    )
+    return submission

@@ -45,20 +45,27 @@ def shanyang_may():
 
 
 def test_a_district_submits_its_month_and_its_reports_lock(client, city):
-    """山阳区 submits May: its month locks, 解放区's does not, and the city's office hears of it."""
+    """山阳区 submits May: its month locks (a lock of its own), and the city's office hears of
+    it, not its sibling's."""
     response = submit(as_user(client, "shanyang"))
     assert "2013年5月已报送" in response.content.decode()
     submission = shanyang_may()
     assert submission.state == "submitted"
     assert submission.submitted_by.username == "shanyang"
     assert MonthLock.on(2013, 5, Region.objects.get(code="410811")).exists()
-    assert not MonthLock.on(2013, 5, Region.objects.get(code="410802")).exists()
     report = MonthlyReport.objects.filter(project__code="SY2013-001", **MAY).get()
     assert report.is_locked
-    assert not MonthlyReport.objects.get(project__code="JF2013-001", **MAY).is_locked
+    # Each district's month has its own lock (解放区's from its accepted submission).
+    assert list(
+        MonthLock.objects.order_by("region__code").values_list("region__code", flat=True)
+    ) == [
+        "410802",
+        "410811",
+    ]
     told = Notification.objects.filter(recipient__username="jiaozuo").get()
     assert "山阳区" in told.subject
     assert not Notification.objects.filter(recipient__username="office").exists()
+    client = as_user(client, "shanyang")
     # Twice is refused, and nothing changes.
     response = submit(client)
     assert "该月已报送" in response.content.decode()
@@ -70,8 +77,8 @@ def test_no_submission_before_the_meeting_is_held(client, city):
     Meeting.objects.filter(region__code="410811").update(date=timezone.localdate() + ONE_DAY)
     response = submit(as_user(client, "shanyang"))
     assert "例会尚未召开" in response.content.decode()
-    assert not RegionSubmission.objects.exists()
-    assert not MonthLock.objects.exists()
+    assert not RegionSubmission.objects.filter(region__code="410811").exists()
+    assert not MonthLock.objects.filter(region__code="410811").exists()
 
 
 def test_the_city_accepts_a_month(client, city):
@@ -129,14 +136,20 @@ def test_only_the_level_above_decides(client, city):
 
 
 def test_the_city_sees_every_district_submitted_or_not(client, city):
-    """报送情况 of the city: both districts, 山阳区 submitted, 解放区 not yet and late."""
+    """报送情况 of the city: both districts, 解放区 accepted (the demo's story), 山阳区 not yet
+    submitted and late, then submitted."""
+    city_office = as_user(client, "jiaozuo")
+    response = city_office.get(reverse("projects:submissions"), MAY)
+    rows = {row["region"].name: row for row in response.context["rows"]}
+    assert set(rows) == {"解放区", "山阳区"}
+    assert rows["解放区"]["submission"].state == "accepted"
+    assert rows["山阳区"]["submission"] is None
+    assert rows["山阳区"]["days_late"] > 0  # May 2013 was due in June 2013
+    assert "未报送" in response.content.decode()
     submit(as_user(client, "shanyang"))
     response = as_user(client, "jiaozuo").get(reverse("projects:submissions"), MAY)
     rows = {row["region"].name: row for row in response.context["rows"]}
-    assert set(rows) == {"解放区", "山阳区"}
     assert rows["山阳区"]["submission"].state == "submitted"
-    assert rows["解放区"]["submission"] is None
-    assert rows["解放区"]["days_late"] > 0  # May 2013 was due in June 2013
     # A district's office sees its own row only.
     response = as_user(client, "office").get(reverse("projects:submissions"), MAY)
     assert [row["region"].name for row in response.context["rows"]] == ["解放区"]
