@@ -282,3 +282,19 @@ def test_the_districts_page_costs_the_same_for_more_districts(client, city):
     with CaptureQueriesContext(connection) as three:
         client.get(url, PERIOD)
     assert len(three.captured_queries) == len(two.captured_queries)
+
+
+def test_the_city_filters_the_project_list_by_district(client, city):
+    """The city's project list and its workbook take a district; a district's list offers
+    no such choice."""
+    client.force_login(User.objects.get(username="jiaozuo"))
+    shanyang = Region.objects.get(code=SHANYANG)
+    url = reverse("projects:project_list")
+    response = client.get(url, {"region": shanyang.pk, "per_page": 50, **PERIOD})
+    codes = {row.record.code for row in response.context["table"].paginated_rows}
+    assert len(codes) == 12 and all(code.startswith("SY") for code in codes)
+    workbook = client.get(url, {"region": shanyang.pk, "export": "xlsx", **PERIOD})
+    assert "北山生态修复工程" in text_of(workbook)
+    assert "翰林国际" not in text_of(workbook)
+    client.force_login(User.objects.get(username="office"))
+    assert "region" not in client.get(url, PERIOD).context["filter"].form.fields
