@@ -298,3 +298,40 @@ def test_the_city_filters_the_project_list_by_district(client, city):
     assert "翰林国际" not in text_of(workbook)
     client.force_login(User.objects.get(username="office"))
     assert "region" not in client.get(url, PERIOD).context["filter"].form.fields
+
+
+ADMIN_LISTS = [
+    "projects_project",
+    "projects_zone",
+    "projects_official",
+    "projects_unit",
+    "projects_meeting",
+    "projects_problem",
+    "projects_monthlyreport",
+    "projects_annualplan",
+    "projects_milestone",
+    "projects_region",
+    "projects_profile",
+]
+
+
+def test_the_admin_is_scoped_as_every_page(client, city):
+    """In the admin, 山阳区's office lists and opens nothing of 解放区 (its list filters
+    included), and the city lists both."""
+    client.force_login(User.objects.get(username="shanyang"))
+    foreign = foreign_names(SHANYANG, JIEFANG)
+    leaks = []
+    for name in ADMIN_LISTS:
+        text = client.get(reverse(f"admin:{name}_changelist")).content.decode()
+        if leaked := sorted(word for word in foreign if word in text):
+            leaks.append((name, leaked))
+    assert not leaks
+    jiefang_project = Project.objects.get(code="JF2013-001")
+    response = client.get(reverse("admin:projects_project_change", args=[jiefang_project.pk]))
+    assert response.status_code == 302  # "doesn't exist": back to the admin's index
+    add = client.get(reverse("admin:projects_project_add")).context["adminform"].form
+    assert set(add.fields["zone"].queryset.values_list("region__code", flat=True)) == {SHANYANG}
+    assert set(add.fields["region"].queryset.values_list("code", flat=True)) == {SHANYANG}
+    client.force_login(User.objects.get(username="jiaozuo"))
+    text = client.get(reverse("admin:projects_project_changelist")).content.decode()
+    assert "北山生态修复工程" in text and "翰林国际旅游度假区一期" in text
