@@ -335,3 +335,25 @@ def test_the_admin_is_scoped_as_every_page(client, city):
     client.force_login(User.objects.get(username="jiaozuo"))
     text = client.get(reverse("admin:projects_project_changelist")).content.decode()
     assert "北山生态修复工程" in text and "翰林国际旅游度假区一期" in text
+
+
+def test_the_citys_progress_workbook_groups_each_district(client, city):
+    """The city's 重点项目进展情况表: its total counts both districts, then each district's
+    zones as groups named with the district, 解放区's first; a district's table is as before."""
+    client.force_login(User.objects.get(username="jiaozuo"))
+    response = client.get(reverse("projects:progress_xlsx"), PERIOD)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["进展情况"]
+    labels = [
+        row[1]
+        for row in sheet.iter_rows(values_only=True)
+        if isinstance(row[1], str) and row[1][1:2] == "、"
+    ]
+    assert [label.split("、")[1].split("·")[0] for label in labels] == ["解放区"] * 4 + [
+        "山阳区"
+    ] * 2
+    assert sheet.cell(1, 1).value.startswith("焦作市")
+    client.force_login(User.objects.get(username="office"))
+    response = client.get(reverse("projects:progress_xlsx"), PERIOD)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["进展情况"]
+    assert sheet.cell(1, 1).value.startswith("解放区")
+    assert not any("·" in str(row[1]) for row in sheet.iter_rows(values_only=True) if row[1])
