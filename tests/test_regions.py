@@ -357,3 +357,18 @@ def test_the_citys_progress_workbook_groups_each_district(client, city):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content))["进展情况"]
     assert sheet.cell(1, 1).value.startswith("解放区")
     assert not any("·" in str(row[1]) for row in sheet.iter_rows(values_only=True) if row[1])
+
+
+def test_the_city_ranks_its_districts(client, city):
+    """The city's ranking has a board of districts on the ranking's measures (and a sheet in
+    its workbook); a district's ranking has none."""
+    client.force_login(User.objects.get(username="jiaozuo"))
+    result = client.get(reverse("projects:ranking"), PERIOD).context["ranking"]
+    assert sorted(entry.name for entry in result.districts) == ["山阳区", "解放区"]
+    assert all(entry.score is not None for entry in result.districts)
+    counts = {entry.name: entry.figures["count"] for entry in result.districts}
+    assert counts == {"解放区": 10, "山阳区": 12}
+    workbook = client.get(reverse("projects:ranking"), {"export": "xlsx", **PERIOD})
+    assert "区县" in openpyxl.load_workbook(io.BytesIO(workbook.content)).sheetnames
+    client.force_login(User.objects.get(username="office"))
+    assert client.get(reverse("projects:ranking"), PERIOD).context["ranking"].districts == []

@@ -25,6 +25,8 @@ SUMMARY_GROUPS = {
         ("lead_official", "lead_official__name", "lead_official__position"),
         ("lead_official__name",),
     ),
+    # Of a set of projects only (the progress table's totals are per zone and official).
+    "region": (("region", "region__name", "region__code"), ("region__code",)),
 }
 
 SUMMED = ("total_investment", "annual_plan", "month_amount", "ytd", "cumulative", "planned_to_date")

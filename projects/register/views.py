@@ -333,6 +333,7 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
                 (_("Lead officials"), result.officials),
                 (_("Zones"), result.zones),
                 (_("Responsible units (problems closed by their deadline)"), result.units),
+                *([(_("Districts"), result.districts)] if result.districts else []),
             )
         ]
         return super().get_context_data(**kwargs) | {
