@@ -14,6 +14,7 @@ from .base import (
 from .documents import DocumentNumber
 from .exports import ExportJob
 from .meetings import DocumentTemplate, Meeting, Problem, ProblemUpdate
+from .milestones import Milestone, MilestoneTemplate, MilestoneTemplateItem
 from .plans import AnnualPlan, MonthlyPlan
 from .progress import (
     ProgressPeriod,
@@ -24,9 +25,6 @@ from .progress import (
 )
 from .regions import Profile, Region, RegionSubmission, default_region
 from .register import (
-    Milestone,
-    MilestoneTemplate,
-    MilestoneTemplateItem,
     Official,
     Project,
     Unit,
