@@ -372,3 +372,14 @@ def test_the_city_ranks_its_districts(client, city):
     assert "区县" in openpyxl.load_workbook(io.BytesIO(workbook.content)).sheetnames
     client.force_login(User.objects.get(username="office"))
     assert client.get(reverse("projects:ranking"), PERIOD).context["ranking"].districts == []
+
+
+def test_setup_demo_city_again_changes_nothing(city):
+    """`make run` again: the city demo is built once; its codes count as the demo's, so the
+    demo's own second district never reads as a real register."""
+    from projects.operations.demo import holds_a_real_register
+
+    assert not holds_a_real_register()
+    before = (Project.objects.count(), Region.objects.count(), User.objects.count())
+    setup_demo(year=2013, city=True)
+    assert (Project.objects.count(), Region.objects.count(), User.objects.count()) == before
