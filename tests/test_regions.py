@@ -383,3 +383,19 @@ def test_setup_demo_city_again_changes_nothing(city):
     before = (Project.objects.count(), Region.objects.count(), User.objects.count())
     setup_demo(year=2013, city=True)
     assert (Project.objects.count(), Region.objects.count(), User.objects.count()) == before
+
+
+def test_the_offices_hear_of_their_own_regions_problems_only(city):
+    """督办 reaches the office of the problem's district and the city's, never the sibling's."""
+    from django.utils import timezone
+
+    from projects.reminders.schedule import due_reminders
+
+    by_person = due_reminders(timezone.localdate())  # the story's problems are long overdue
+    texts = {
+        person.username: " ".join(r.text for r in items) for person, items in by_person.items()
+    }
+    assert "北山生态修复工程" in texts["shanyang"] and "北山生态修复工程" in texts["jiaozuo"]
+    assert "北山生态修复工程" not in texts["office"]
+    assert "商户过渡安置场地不足" in texts["office"] and "商户过渡安置场地不足" in texts["jiaozuo"]
+    assert "商户过渡安置场地不足" not in texts["shanyang"]
