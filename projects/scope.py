@@ -17,7 +17,7 @@ reads the models through the app registry: the querysets below the models use it
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -49,15 +49,23 @@ def region_of(user):
     """The region `user` acts in: their profile's, else the single district (None when the
     instance has several districts and the account has no profile). Cached on the user."""
     if not hasattr(user, "_jiefang_region"):
-        profile = (
-            apps.get_model("projects", "Profile")
-            .objects.filter(user_id=user.pk)
-            .select_related("region")
-            .first()
+        Region = apps.get_model("projects", "Region")
+        Profile = apps.get_model("projects", "Profile")
+        # One query: the profile's region first, else up to two districts (one: the single).
+        mine = Exists(Profile.objects.filter(user_id=user.pk, region=OuterRef("pk")))
+        found = list(
+            Region.objects.annotate(mine=mine)
+            .filter(Q(mine=True) | Q(kind=Region.Kind.DISTRICT))
+            .order_by("-mine", "pk")[:2]
         )
-        region = profile.region if profile else None
-        if region is None and not user.is_superuser:
-            region = apps.get_model("projects", "Region").objects.single_district()
+        if found and found[0].mine:
+            region = found[0]
+        elif user.is_superuser:
+            region = None
+        elif not found:
+            region = Region.objects.single_district()  # no region at all: the default one
+        else:
+            region = found[0] if len(found) == 1 else None
         user._jiefang_region = region
     return user._jiefang_region
 
