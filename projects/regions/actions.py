@@ -30,9 +30,12 @@ class Refused(Exception):
 def due_date(period):
     """The day a month is due at the level above: the Nth working day of the next month
     (JIEFANG_SUBMISSION_DUE_WORKDAYS, default 5)."""
-    following = period.shifted(1)
+    try:
+        following = period.shifted(1)
+    except ValueError:  # December 2100, the calendar's last month: due at its end
+        return period.as_of
     last_day_before = datetime.date(following.year, following.month, 1) - datetime.timedelta(1)
-    return add_working_days(last_day_before, settings.JIEFANG_SUBMISSION_DUE_WORKDAYS)
+    return add_working_days(last_day_before, settings.JIEFANG_SUBMISSION_DUE_WORKDAYS, strict=False)
 
 
 def offices(region, exactly=False):
