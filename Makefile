@@ -27,7 +27,7 @@ install-dev: $(VENV)/.installed-dev
 # (in production a systemd timer runs `send_reminders`: docs/deployment.md).
 run: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py setup_demo || echo "(未导入演示数据:见上方原因)"
+	DEBUG=1 $(PY) manage.py setup_demo --city || echo "(未导入演示数据:见上方原因)"
 	DEBUG=1 $(PY) manage.py send_reminders
 	DEBUG=1 $(PY) manage.py refresh_progress
 	DEBUG=1 $(PY) manage.py send_reminders --every 600 >/dev/null & reminders=$$!; \

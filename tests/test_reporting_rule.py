@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from projects.meetings.documents import bulletin_context
 from projects.meetings.packet import meeting_packet
-from projects.models import Meeting, MonthlyReport, Official, Project, ReportStatus
+from projects.models import Meeting, MonthlyReport, Official, Project, Region, ReportStatus
 from projects.progress.period import Period
 from projects.register.ranking import ranking
 from projects.reminders.status import LEAD
@@ -72,7 +72,7 @@ def test_the_five_places_agree_for_every_official_in_every_month(client, living_
             if reporter.role == LEAD
         }
         ranked = {entry.name: entry for entry in ranking(period).officials}
-        bulletin = bulletin_context(period)
+        bulletin = bulletin_context(period, Region.objects.heading())
         meeting = Meeting.objects.create(
             year=period.year, month=period.month, number=100 + number, date=today
         )

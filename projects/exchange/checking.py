@@ -36,10 +36,13 @@ from .template import MONTH_HEADERS, NATIONAL_CODE
 class Importer(ProgressRows):
     """Validate rows against the register and work out what to create and update."""
 
-    def __init__(self, kind):
+    def __init__(self, kind, user=None):
+        """`user`'s regions hold the zones, officials, units and projects rows may name (every
+        region for an import run from the command line, without an account)."""
         self.kind = kind
+        self.user = user
         self.result = Result(kind)
-        zones, officials, units = Zone.objects.all(), Official.objects.all(), Unit.objects.all()
+        zones, officials, units = (self.scoped(model) for model in (Zone, Official, Unit))
         self.zones = {z.name: z for z in zones}
         self.officials = {}
         for official in officials:
@@ -51,6 +54,10 @@ class Importer(ProgressRows):
             "lead_official": {o.pk: o for o in officials},
             "responsible_unit": {u.pk: u for u in units},
         }
+
+    def scoped(self, model):
+        """The rows of `model` the importing account may see."""
+        return model.objects.all() if self.user is None else model.objects.restrict(self.user)
 
     def error(self, message, row=None, column=""):
         self.result.errors.append(Problem(message, self.sheet, row, column))
@@ -103,7 +110,9 @@ class Importer(ProgressRows):
     def plan_projects(self, rows):
         existing = {
             p.code: p
-            for p in Project.objects.filter(code__in=[to_code(r["项目编号"]) for _n, r in rows])
+            for p in self.scoped(Project).filter(
+                code__in=[to_code(r["项目编号"]) for _n, r in rows]
+            )
         }
         years = {to_text(r["年度"]) for _n, r in rows}
         plans = {
@@ -309,6 +318,8 @@ class Importer(ProgressRows):
     def plan_project(self, number, code, fields, project):
         if project is None:
             project = Project(**fields)
+            if fields.get("zone") is not None:
+                project.region_id = fields["zone"].region_id  # a new project is in its zone's
             if self.validate(project, number, self.PROJECT_COLUMNS):
                 self.result.create.append(("project", number, code, project, {}))
             return

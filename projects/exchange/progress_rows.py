@@ -12,10 +12,12 @@ class ProgressRows:
 
     def plan_progress(self, rows):
         codes = {to_code(r["项目编号"]) for _n, r in rows}
-        projects = {p.code: p for p in Project.objects.filter(code__in=codes)}
+        projects = {p.code: p for p in self.scoped(Project).filter(code__in=codes)}
         reports = {
             (r.project.code, r.year, r.month): r
-            for r in MonthlyReport.objects.filter(project__code__in=codes).select_related("project")
+            for r in MonthlyReport.objects.filter(project__in=projects.values()).select_related(
+                "project"
+            )
         }
         seen = set()
         columns = {

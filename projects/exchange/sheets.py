@@ -1,7 +1,6 @@
 """The sheets beside the progress table: 汇总 by zone, 问题清单 and 时间节点, each with its
 title, reporting unit and period, as the month stood."""
 
-from django.conf import settings
 from openpyxl.utils import get_column_letter
 
 from projects.models import Light, Milestone, Problem
@@ -33,9 +32,9 @@ class AnnexSheets:
         says on paper what it is and as of when."""
         last = get_column_letter(len(headers))
         setup_sheet(sheet, widths, header_rows=3, title_rows=2)
-        append_title(sheet, f"{settings.JIEFANG_DISTRICT}“四区联建”重点项目{title}", len(headers))
+        append_title(sheet, f"{self.region.name}“四区联建”重点项目{title}", len(headers))
         parts = [
-            f"填报单位:{settings.JIEFANG_REPORTING_UNIT}",
+            f"填报单位:{self.region.reporting_unit_name}",
             f"截至{self.period.year}年{self.period.month}月",
             *([f"单位:{self.unit}"] if money else []),
         ]

@@ -113,11 +113,13 @@ def register_row(project):
     ]
 
 
-def export_projects():
-    """The register in the projects template: one row per project and year of plan."""
+def export_projects(user=None):
+    """The register in the projects template (of `user`'s regions; all without an account):
+    one row per project and year of plan."""
     rows = []
     projects = (
-        Project.objects.select_related("zone", "lead_official", "responsible_unit")
+        (Project.objects.all() if user is None else Project.objects.restrict(user))
+        .select_related("zone", "lead_official", "responsible_unit")
         .prefetch_related("annual_plans__months")
         .order_by("code")
     )

@@ -58,7 +58,7 @@ class ImportView(OfficeMixin, TemplateView):
             messages.error(request, _("The file is over 5 MB; split it and import the parts."))
             return self.get(request)
         data = upload.read()
-        result = writing.run_import(kind, data, dry_run=True, progress=progress)
+        result = writing.run_import(kind, data, user=request.user, dry_run=True, progress=progress)
         token = (
             preview.keep_upload(request.user, data, writing.fingerprint(result))
             if result.ok

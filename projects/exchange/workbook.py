@@ -2,12 +2,11 @@
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from projects.models import Light, Project
+from projects.models import Light, Project, Region, Zone
 
 from .sheets import INFO_HEIGHT, AnnexSheets
 from .xlsx import (
@@ -71,12 +70,14 @@ class ProgressWorkbook(AnnexSheets):
         "4. 形象进度、存在问题取本年截至本月最近一次填报;本月未填报的,取以前最近一次填报并在前面注明其月份,如“(4月)”。"
     )
 
-    def __init__(self, projects, period, unit="万元", progress=None):
-        """`progress(fraction)`, when given, hears how far the build has got (0 to 1)."""
+    def __init__(self, projects, period, unit="万元", progress=None, region=None):
+        """`progress(fraction)`, when given, hears how far the build has got (0 to 1);
+        `region` names the table and its 填报单位 (the single district by default)."""
         if unit not in UNITS:
             raise ValueError(_("The unit must be 万元 or 亿元."))
         self.progress = progress or (lambda fraction: None)
         self.projects = projects
+        self.region = region or Region.objects.heading()
         self.period = period
         self.unit = unit
         self.divisor = UNITS[unit]
@@ -94,6 +95,7 @@ class ProgressWorkbook(AnnexSheets):
     def build(self):
         workbook = new_workbook()
         rows, total = self.projects.summary(self.period)
+        rows = self.by_district(rows)
         self.write_progress(workbook.create_sheet("进展情况"), rows, total)
         self.write_summary(workbook.create_sheet("汇总"), rows, total)
         self.write_problems(workbook.create_sheet("问题清单"))
@@ -115,13 +117,13 @@ class ProgressWorkbook(AnnexSheets):
             repeat_columns="A:B",
             title_rows=2,
         )
-        append_title(sheet, f"{settings.JIEFANG_DISTRICT}“四区联建”重点项目进展情况表", width)
+        append_title(sheet, f"{self.region.name}“四区联建”重点项目进展情况表", width)
         append(
             sheet,
             [
                 cell(
                     sheet,
-                    f"填报单位:{settings.JIEFANG_REPORTING_UNIT}",
+                    f"填报单位:{self.region.reporting_unit_name}",
                     border=None,
                     alignment=None,
                 )
@@ -202,12 +204,29 @@ class ProgressWorkbook(AnnexSheets):
         "light_rank",
     ]
 
+    def by_district(self, zone_rows):
+        """The zones of several districts (a city's table) grouped per district, each named
+        with its district (解放区·特色商业区); one district's as they are."""
+        regions = dict(
+            Zone.objects.filter(pk__in=[row["zone"] for row in zone_rows]).values_list(
+                "pk", "region__path"
+            )
+        )
+        self.several = len(set(regions.values())) > 1
+        if not self.several:
+            return zone_rows
+        names = dict(Region.objects.filter(path__in=regions.values()).values_list("path", "name"))
+        for row in zone_rows:
+            row["zone__name"] = f"{names[regions[row['zone']]]}·{row['zone__name']}"
+        return sorted(zone_rows, key=lambda row: regions[row["zone"]])
+
     def project_rows(self):
         """Plain rows (no model instances: this runs for every project of the district)."""
+        order = ("zone__region__path",) if getattr(self, "several", False) else ()
         return (
             self.projects.with_stored_progress(self.period)
             .with_report_text(self.period)
-            .order_by("zone__order", "zone__name", "code")
+            .order_by(*order, "zone__order", "zone__name", "code")
             .values(*self.PROJECT_FIELDS)
             .iterator(chunk_size=2000)
         )
@@ -284,8 +303,9 @@ class ProgressWorkbook(AnnexSheets):
         return sheet.__dict__["_jiefang_light_styles"]
 
 
-def progress_workbook(period, projects=None, unit="万元"):
-    """The standard progress workbook of `projects` (all by default) as .xlsx bytes."""
+def progress_workbook(period, projects=None, unit="万元", region=None):
+    """The standard progress workbook of `projects` (all by default) as .xlsx bytes, headed
+    with `region` (the single district by default)."""
     if projects is None:
         projects = Project.objects.all()
-    return ProgressWorkbook(projects, period, unit).content()
+    return ProgressWorkbook(projects, period, unit, region=region).content()

@@ -66,7 +66,7 @@ def run_import(kind, data, user=None, dry_run=True, progress=silent, expected=No
     saved by somebody else during the import fails it (nothing is written). `expected` is the
     preview's fingerprint: a row saved since the preview was shown fails it too.
     """
-    importer = Importer(kind)
+    importer = Importer(kind, user)
     result = importer.run(data, progress)
     if result.ok and expected is not None:
         changed_since(result, expected)

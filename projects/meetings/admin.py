@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.utils.translation import gettext as _
 
 from projects.models import DocumentTemplate, Meeting, Problem, ProblemUpdate
-from projects.register.admin import RecordInline, VersionedAdmin
+from projects.register.admin import RecordInline, RegionScopedAdmin, VersionedAdmin, related_only
 from projects.web.forms import VersionedModelForm
 
 from . import documents, docx_file
@@ -28,7 +28,7 @@ class ProblemInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["number", "date", "year", "month", "title"]
     list_filter = ["year"]
     search_fields = ["title", "minutes"]
@@ -43,7 +43,7 @@ class ProblemUpdateInline(RecordInline):
 
 
 @admin.register(Problem)
-class ProblemAdmin(VersionedAdmin):
+class ProblemAdmin(RegionScopedAdmin, VersionedAdmin):
     list_display = [
         "description",
         "project",
@@ -53,7 +53,7 @@ class ProblemAdmin(VersionedAdmin):
         "deadline",
         "status",
     ]
-    list_filter = ["status", "disposition", "meeting", "project__zone"]
+    list_filter = ["status", "disposition", *related_only("meeting", "project__zone")]
     list_select_related = ["project", "meeting", "responsible_unit"]
     search_fields = ["description", "project__code", "project__name"]
     autocomplete_fields = ["project", "responsible_unit"]

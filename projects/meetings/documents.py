@@ -29,6 +29,7 @@ from projects.models import (
     MonthlyReport,
     Problem,
     Project,
+    Region,
 )
 from projects.models.base import clean_text
 from projects.register.ranking import ranking
@@ -97,12 +98,12 @@ def document_number(kind, key, year, issue):
     return f"{prefix}〔{number.year}〕{number.serial}号"
 
 
-def _common(period, number=""):
+def _common(period, region, number=""):
     return {
-        "district": settings.JIEFANG_DISTRICT,
-        "reporting_unit": settings.JIEFANG_REPORTING_UNIT,
+        "district": region.name,
+        "reporting_unit": region.reporting_unit_name,
         # The 公文's head and 版记: 发文机关标志, 发文字号, 抄送 and 印发机关 with the date.
-        "issuer": settings.JIEFANG_REPORTING_UNIT,
+        "issuer": region.reporting_unit_name,
         "number": number,
         "copy_to": settings.JIEFANG_DOCUMENT_COPY_TO,
         "period": period.label,
@@ -142,7 +143,7 @@ def minutes_context(meeting, issue=False):
             }
         )
     number = document_number("minutes", f"meeting:{meeting.pk}", meeting.date.year, issue)
-    return _common(period, number) | {
+    return _common(period, meeting.region, number) | {
         "meeting": {
             "title": str(meeting),
             "date": chinese_date(meeting.date),
@@ -167,24 +168,23 @@ def _movement(entry):
     return f"↓{-entry.movement}" if entry.movement < 0 else "="
 
 
-def bulletin_context(period, issue=False):
+def bulletin_context(period, region, issue=False):
     """The variables of 月度通报: the figures, the ranking, the red-light projects with their
     reasons, the overdue problems and the projects not reported on time (none before the
     month's due date: the packet's rule, reports_late_at, as of today)."""
     as_of = period.as_of
     today = timezone.localdate()
-    _rows, total = Project.objects.summary(period)
-    ranked = ranking(period, today=today)
+    projects = Project.objects.in_region(region)
+    _rows, total = projects.summary(period)
+    ranked = ranking(period, projects, today=today)
     red = (
-        Project.objects.with_stored_progress(period)
+        projects.with_stored_progress(period)
         .filter(light_rank=Light.RED.rank)
         .select_related("lead_official")
         .order_by("code")
     )
     late = {}
-    for project, _liaisons, submitted_on, days in reports_late_at(
-        Project.objects.all(), period, today
-    ):
+    for project, _liaisons, submitted_on, days in reports_late_at(projects, period, today):
         official = project.lead_official.name if project.lead_official else _("No lead official")
         late.setdefault(official, []).append(
             _("%(name)s (in %(days)s days late)") % {"name": project.name, "days": days}
@@ -193,13 +193,14 @@ def bulletin_context(period, issue=False):
             % {"name": project.name, "days": days}
         )
     overdue = (
-        Problem.objects.with_overdue(as_of)
+        Problem.objects.in_region(region)
+        .with_overdue(as_of)
         .filter(is_overdue=True)
         .select_related("project", "responsible_unit")
         .order_by("-escalation", "deadline", "pk")
     )
     number = document_number("bulletin", f"bulletin:{period.key}", today.year, issue)
-    return _common(period, number) | {
+    return _common(period, region, number) | {
         "figures": figures(total, period),
         "ranking_note": "".join(str(note) for note in ranked.notes),
         **{
@@ -306,7 +307,7 @@ def sample_context(kind):
     if kind == "minutes":
         meeting = Meeting.objects.order_by("-date").first()
         return minutes_context(meeting) if meeting else None
-    return bulletin_context(MonthlyReport.objects.latest_period())
+    return bulletin_context(MonthlyReport.objects.latest_period(), Region.objects.heading())
 
 
 def try_template(kind, data):

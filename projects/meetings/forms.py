@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Meeting, Problem, Project, Unit
+from projects.models import Meeting, Problem, Project, Unit, default_region
 from projects.progress.workdays import add_working_days
 from projects.web.forms import DateInput, VersionedModelForm
 
@@ -30,6 +30,19 @@ class MeetingForm(forms.ModelForm):
             "minutes": forms.Textarea(attrs={"rows": 4}),
         }
 
+    def clean(self):
+        """The number is unique within the year of the meeting's region (the region is not a
+        field of the form, so the constraint is checked here)."""
+        cleaned = super().clean()
+        taken = Meeting.objects.filter(
+            region_id=self.instance.region_id or default_region(),
+            year=cleaned.get("year"),
+            number=cleaned.get("number"),
+        ).exclude(pk=self.instance.pk)
+        if taken.exists():
+            self.add_error("number", _("A meeting with this number already exists that year."))
+        return cleaned
+
 
 class ProblemForm(VersionedModelForm):
     """A problem raised at a meeting: solved on the spot (with a note) or by a deadline,
@@ -55,8 +68,13 @@ class ProblemForm(VersionedModelForm):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.meeting = meeting
-        self.fields["project"].queryset = Project.objects.select_related("zone").order_by("code")
-        self.fields["responsible_unit"].queryset = Unit.objects.order_by("kind", "name")
+        # The projects and units of the meeting's region (and the regions beneath it).
+        self.fields["project"].queryset = (
+            Project.objects.in_region(meeting.region).select_related("zone").order_by("code")
+        )
+        self.fields["responsible_unit"].queryset = Unit.objects.in_region(meeting.region).order_by(
+            "kind", "name"
+        )
 
     def clean(self):
         days = self.cleaned_data.get("working_days")

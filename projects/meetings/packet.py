@@ -26,10 +26,11 @@ class OfficialSection:
 
 
 def meeting_packet(meeting, official=None, photos=True):
-    """Cover data, zone summary, one section per lead official, and the problem register."""
+    """Cover data, zone summary, one section per lead official, and the problem register,
+    of the meeting's region (and the regions beneath it)."""
     period = meeting.period
     as_of = period.as_of
-    projects = Project.objects.all()
+    projects = Project.objects.in_region(meeting.region)
     if official is not None:
         projects = projects.filter(lead_official=official)
     zones, total = projects.summary(period)
@@ -74,7 +75,7 @@ def meeting_packet(meeting, official=None, photos=True):
         preparation.append((milestone, delay, state))
     late_reports = reports_late_at(projects, period, meeting.date)
     # The whole district's packet ranks officials and zones; one official's part does not.
-    ranked = ranking(period) if official is None else None
+    ranked = ranking(period, projects) if official is None else None
     return {
         "meeting": meeting,
         "ranking": ranked,

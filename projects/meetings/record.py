@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from projects.models import Meeting, MeetingSnapshot, Official
+from projects.models import Meeting, MeetingSnapshot, Official, Project
 from projects.register.ranking import ranking, ranking_to_json
 
 from . import documents
@@ -34,7 +34,7 @@ def freeze(meeting, user=None, reason=""):
     issue = 0 if last is None else last + 1
     with translation.override(settings.LANGUAGE_CODE):
         minutes = documents.minutes_context(meeting, issue=True)
-        bulletin = documents.bulletin_context(meeting.period, issue=True)
+        bulletin = documents.bulletin_context(meeting.period, meeting.region, issue=True)
         if issue:
             mark = _("(correction)")
             minutes["number"] += mark
@@ -47,20 +47,24 @@ def freeze(meeting, user=None, reason=""):
             packet=packet_body(meeting),
             parts={
                 str(official.pk): packet_body(meeting, official)
-                for official in Official.objects.order_by("pk")
+                for official in Official.objects.in_region(meeting.region).order_by("pk")
             },
             minutes=documents.frozen(minutes),
             bulletin=documents.frozen(bulletin),
-            ranking=ranking_to_json(ranking(meeting.period)),
+            ranking=ranking_to_json(
+                ranking(meeting.period, Project.objects.in_region(meeting.region))
+            ),
         )
 
 
-def freeze_month(year, month, user=None):
-    """Freeze every meeting that reviewed the month and has no record yet (locking the
-    month holds its meetings); the meetings frozen now."""
+def freeze_month(region, year, month, user=None):
+    """Freeze every meeting of `region` that reviewed the month and has no record yet
+    (locking the region's month holds its meetings); the meetings frozen now."""
     return [
         freeze(meeting, user)
-        for meeting in Meeting.objects.filter(year=year, month=month, snapshots__isnull=True)
+        for meeting in Meeting.objects.filter(
+            region=region, year=year, month=month, snapshots__isnull=True
+        )
         .distinct()
         .order_by("date", "pk")
     ]

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, View
@@ -16,6 +17,7 @@ from django.views.generic import CreateView, DetailView, TemplateView, View
 from projects.models import Meeting, MeetingSnapshot, MonthLock, Official
 from projects.permissions import OfficeMixin, ReadMixin
 from projects.progress.period import Period
+from projects.scope import heading_region, region_of
 from projects.web.mixins import ObjectListView, PeriodMixin
 
 from . import documents, record
@@ -35,7 +37,7 @@ class MeetingListView(ObjectListView):
     permission_required = "projects.view_meeting"
 
     def get_queryset(self):
-        return Meeting.objects.annotate(problem_count=Count("problems"))
+        return Meeting.objects.restrict(self.request.user).annotate(problem_count=Count("problems"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -56,9 +58,15 @@ class MeetingCreateView(OfficeMixin, CreateView):
         return {
             "year": period.year,
             "month": period.month,
-            "number": Meeting.next_number(period.year),
+            "number": Meeting.next_number(period.year, region_of(self.request.user)),
             "date": timezone.localdate(),
         }
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        # The office's own region's meeting (the single district's for an account above all).
+        kwargs["instance"] = Meeting(region=region_of(self.request.user) or None)
+        return kwargs
 
     def form_valid(self, form):
         form.instance.title = form.instance.title or form.instance.default_title
@@ -68,8 +76,10 @@ class MeetingCreateView(OfficeMixin, CreateView):
 
 class MeetingDetailView(ReadMixin, DetailView):
     permission_required = "projects.view_meeting"
-    model = Meeting
     template_name = "projects/meetings/meeting_detail.html"
+
+    def get_queryset(self):
+        return Meeting.objects.restrict(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -109,15 +119,20 @@ class MeetingLockView(OfficeMixin, View):
     permission_required = ("projects.add_monthlock", "projects.delete_monthlock")
 
     def post(self, request, pk):
-        meeting = get_object_or_404(Meeting, pk=pk)
+        meeting = get_object_or_404(Meeting.objects.restrict(request.user), pk=pk)
         label = meeting.period.label
         action = request.POST.get("action")
         if action == "lock":
             with transaction.atomic():
                 MonthLock.objects.get_or_create(
-                    year=meeting.year, month=meeting.month, defaults={"locked_by": request.user}
+                    region=meeting.region,
+                    year=meeting.year,
+                    month=meeting.month,
+                    defaults={"locked_by": request.user},
                 )
-                frozen = record.freeze_month(meeting.year, meeting.month, request.user)
+                frozen = record.freeze_month(
+                    meeting.region, meeting.year, meeting.month, request.user
+                )
             messages.success(
                 request,
                 _("%(period)s is locked: lead officials can no longer add or change its reports.")
@@ -125,14 +140,23 @@ class MeetingLockView(OfficeMixin, View):
             )
             if frozen:
                 said_frozen(request, [snapshot.meeting for snapshot in frozen])
+        elif action == "unlock" and meeting.submitted():
+            messages.error(
+                request,
+                _("%(period)s is submitted to the level above: it unlocks only when returned.")
+                % {"period": label},
+            )
         elif action == "unlock":
-            MonthLock.on(meeting.year, meeting.month).delete()
+            MonthLock.on(meeting.year, meeting.month, meeting.region).delete()
             messages.success(
                 request,
                 _("%(period)s is unlocked: lead officials can add and change its reports again.")
                 % {"period": label},
             )
-        elif action == "freeze" and MonthLock.on(meeting.year, meeting.month).exists():
+        elif (
+            action == "freeze"
+            and MonthLock.on(meeting.year, meeting.month, meeting.region).exists()
+        ):
             # A meeting opened after its month was locked is frozen when the office says so.
             if not meeting.snapshots.exists():
                 record.freeze(meeting, request.user)
@@ -149,9 +173,10 @@ class ProblemCreateView(OfficeMixin, CreateView):
     form_class = ProblemForm
     template_name = "projects/form.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.meeting = get_object_or_404(Meeting, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    @cached_property
+    def meeting(self):
+        """Looked up once the permission is checked (anonymous is sent to log in first)."""
+        return get_object_or_404(Meeting.objects.restrict(self.request.user), pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"meeting": self.meeting}
@@ -194,7 +219,9 @@ class PacketMixin(ReadMixin):
     permission_required = "projects.view_meeting"
 
     def packet(self):
-        meeting = get_object_or_404(Meeting, pk=self.kwargs["pk"])
+        meeting = get_object_or_404(
+            Meeting.objects.restrict(self.request.user), pk=self.kwargs["pk"]
+        )
         snapshot = snapshot_or_404(meeting, self.request.GET.get("issue"))
         if snapshot is not None:
             return frozen_packet(snapshot, snapshot.packet)
@@ -230,11 +257,12 @@ class OfficialPrintView(ReadMixin, TemplateView):
         return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, **kwargs):
-        official = get_object_or_404(Official, pk=self.kwargs["pk"])
-        meetings = Meeting.objects.order_by("-date")
+        user = self.request.user
+        official = get_object_or_404(Official.objects.restrict(user), pk=self.kwargs["pk"])
+        meetings = Meeting.objects.restrict(user).order_by("-date")
         meeting_pk = self.request.GET.get("meeting")
         meeting = (
-            get_object_or_404(Meeting, pk=meeting_pk)
+            get_object_or_404(meetings, pk=meeting_pk)
             if meeting_pk and meeting_pk.isascii() and meeting_pk.isdigit()
             else meetings.first()
         )
@@ -276,7 +304,7 @@ class MeetingMinutesDocxView(DocumentMixin, View):
     earlier issue)."""
 
     def get(self, request, pk):
-        meeting = get_object_or_404(Meeting, pk=pk)
+        meeting = get_object_or_404(Meeting.objects.restrict(request.user), pk=pk)
         snapshot = snapshot_or_404(meeting, request.GET.get("issue"))
         context = (
             documents.thawed(snapshot.minutes)
@@ -291,12 +319,12 @@ class MeetingBulletinDocxView(DocumentMixin, View):
     is held (?issue=N for an earlier issue), from today's figures before."""
 
     def get(self, request, pk):
-        meeting = get_object_or_404(Meeting, pk=pk)
+        meeting = get_object_or_404(Meeting.objects.restrict(request.user), pk=pk)
         snapshot = snapshot_or_404(meeting, request.GET.get("issue"))
         context = (
             documents.thawed(snapshot.bulletin)
             if snapshot is not None
-            else documents.bulletin_context(meeting.period, issue=True)
+            else documents.bulletin_context(meeting.period, meeting.region, issue=True)
         )
         return self.document(
             "bulletin",
@@ -311,11 +339,12 @@ class BulletinDocxView(DocumentMixin, PeriodMixin, View):
 
     def get(self, request):
         period = self.period
-        snapshot = MeetingSnapshot.of_period(period)
+        region = heading_region(request.user)
+        snapshot = MeetingSnapshot.of_period(period, region)
         context = (
             documents.thawed(snapshot.bulletin)
             if snapshot is not None
-            else documents.bulletin_context(period, issue=True)
+            else documents.bulletin_context(period, region, issue=True)
         )
         return self.document(
             "bulletin", context, f"{period.label}重点项目推进情况通报{correction_mark(snapshot)}"

@@ -14,6 +14,7 @@ from .base import (
 from .documents import DocumentNumber
 from .exports import ExportJob
 from .meetings import DocumentTemplate, Meeting, MeetingSnapshot, Problem, ProblemUpdate
+from .milestones import Milestone, MilestoneTemplate, MilestoneTemplateItem
 from .plans import AnnualPlan, MonthlyPlan
 from .progress import (
     ProgressPeriod,
@@ -22,10 +23,8 @@ from .progress import (
     clear_progress,
     refresh_progress,
 )
+from .regions import Profile, Region, RegionSubmission, default_region
 from .register import (
-    Milestone,
-    MilestoneTemplate,
-    MilestoneTemplateItem,
     Official,
     Project,
     Unit,
@@ -42,6 +41,10 @@ __all__ = [
     "ExportJob",
     "Notification",
     "ProblemUpdate",
+    "Profile",
+    "Region",
+    "RegionSubmission",
+    "default_region",
     "ProgressPeriod",
     "ProgressTotal",
     "ProjectProgress",

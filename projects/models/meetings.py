@@ -11,13 +11,14 @@ from simple_history.models import HistoricalRecords
 
 from projects.progress.period import Period
 from projects.progress.problems import ProblemQuerySet
+from projects.scope import RestrictedQuerySet
 
 from .base import MONTH_VALIDATORS, YEAR_VALIDATORS, Escalation, Versioned
-from .register import Project, Unit
+from .register import Project, RegionBound, Unit, region_field
 from .reporting import MonthLock
 
 
-class Meeting(models.Model):
+class Meeting(RegionBound):
     """A monthly "四区联建" meeting (例会), numbered within its year."""
 
     number = models.PositiveSmallIntegerField(_("number"))
@@ -32,6 +33,9 @@ class Meeting(models.Model):
     chair = models.CharField(_("chair"), max_length=50, blank=True)
     attendees = models.TextField(_("attendees"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
+    region = region_field("meetings")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date"]
@@ -39,7 +43,7 @@ class Meeting(models.Model):
         verbose_name_plural = _("meetings")
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "number"],
+                fields=["region", "year", "number"],
                 name="meeting_unique_number",
                 violation_error_message=_("A meeting with this number already exists that year."),
             ),
@@ -57,16 +61,28 @@ class Meeting(models.Model):
 
     def month_lock(self):
         """The lock on the month this meeting reviewed, or None."""
-        return MonthLock.on(self.year, self.month).select_related("locked_by").first()
+        return (
+            MonthLock.on(self.year, self.month, self.region_id).select_related("locked_by").first()
+        )
 
     @property
     def period(self):
         return Period(self.year, self.month)
 
+    def submitted(self):
+        """Whether the reviewed month of the meeting's region is submitted to the level
+        above (报送) and not returned: it stays locked."""
+        return self.region.submissions.filter(
+            year=self.year, month=self.month, state__in=["submitted", "accepted"]
+        ).exists()
+
     @classmethod
-    def next_number(cls, year):
-        """Meetings are numbered from 1 within each year."""
-        last = cls.objects.filter(year=year).aggregate(models.Max("number"))["number__max"]
+    def next_number(cls, year, region=None):
+        """Meetings are numbered from 1 within each year and region."""
+        meetings = cls.objects.filter(year=year)
+        if region is not None:
+            meetings = meetings.filter(region=region)
+        last = meetings.aggregate(models.Max("number"))["number__max"]
         return (last or 0) + 1
 
 
@@ -181,6 +197,8 @@ class ProblemUpdate(models.Model):
     )
     created_at = models.DateTimeField(_("at"), default=timezone.now)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["problem", "created_at", "pk"]
         verbose_name = _("problem update")
@@ -267,10 +285,13 @@ class MeetingSnapshot(models.Model):
         return _("Correction %(n)s") % {"n": self.issue}
 
     @classmethod
-    def of_period(cls, period):
-        """The latest issue of the latest frozen meeting that reviewed `period`, or None."""
+    def of_period(cls, period, region):
+        """The latest issue of the latest frozen meeting of `region` that reviewed `period`,
+        or None."""
         return (
-            cls.objects.filter(meeting__year=period.year, meeting__month=period.month)
+            cls.objects.filter(
+                meeting__region=region, meeting__year=period.year, meeting__month=period.month
+            )
             .select_related("meeting")
             .order_by("-meeting__date", "-meeting__pk", "-issue")
             .first()

@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from projects.scope import RestrictedQuerySet
+
 from .base import MONEY, MONTH_VALIDATORS, Versioned, non_negative, project_of
 from .register import Project
 
@@ -27,6 +29,8 @@ class AnnualPlan(Versioned):
     )
     target = models.TextField(_("annual target"), blank=True)
     history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "year"]
@@ -93,6 +97,8 @@ class MonthlyPlan(models.Model):
     amount = models.DecimalField(
         _("planned investment (10k yuan)"), validators=[non_negative], **MONEY
     )
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["annual_plan", "month"]

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from projects.progress import store
+from projects.scope import RestrictedQuerySet
 
 from .base import MONEY
 from .register import Official, Project, Zone
@@ -79,6 +80,8 @@ class ProjectProgress(models.Model):
     )
     total_investment = models.DecimalField(**MONEY)
     report_missing = models.BooleanField()  # owes the month's report and has none
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("project progress")
@@ -190,8 +193,8 @@ def _refresh_after(projects_of):
 def watch():
     """Connect the writes that change a figure to the progress table (from AppConfig.ready)."""
     from .meetings import Meeting, Problem
+    from .milestones import Milestone
     from .plans import AnnualPlan, MonthlyPlan
-    from .register import Milestone
     from .reporting import MonthlyReport
 
     watched = [

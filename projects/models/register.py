@@ -9,9 +9,45 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.progress.querysets import ProjectQuerySet
+from projects.scope import RestrictedQuerySet
 
-from .base import MONEY, Light, Versioned, non_negative, not_in_future, project_of
+from .base import MONEY, Light, Versioned, non_negative, not_in_future
+from .regions import Region, default_region
 from .webhooks import SendingErrors, validate_webhook_url
+
+
+def region_field(related_name):
+    """The region a zone, unit, official, project or meeting belongs to (the single district
+    by default, so that an instance with one district never has to name it)."""
+    return models.ForeignKey(
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        default=default_region,
+        blank=True,
+        related_name=related_name,
+    )
+
+
+class RegionBound(models.Model):
+    """A row of one region: left blank, the single district's (forms, imports and the admin
+    of a single-district instance never ask); with several districts it must be chosen."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.region_id is None:
+            self.region_id = default_region()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.region_id is None:
+            self.region_id = default_region()
+        if self.region_id is None:
+            raise ValidationError({"region": _("Choose the region it belongs to.")})
+
 
 # 全国投资项目在线审批监管平台 code: year-region(6)-industry(2)-type(2)-serial(6), 24 characters.
 national_code_validator = RegexValidator(
@@ -20,22 +56,41 @@ national_code_validator = RegexValidator(
 )
 
 
-class Zone(models.Model):
+def validate_levels(value):
+    """Levels are the codes of Project.Level, separated by commas."""
+    known = {"district", "city", "province"}
+    if any(level not in known for level in value.split(",") if value):
+        raise ValidationError(
+            _("Levels are district, city or province, separated by commas."), code="levels"
+        )
+
+
+class Zone(RegionBound):
     """One of the four "四区联建" development zones."""
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=50)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    region = region_field("zones")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
         verbose_name = _("zone")
         verbose_name_plural = _("zones")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="zone_unique_name",
+                violation_error_message=_("The region already has a zone of this name."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
 
-class Official(SendingErrors):
+class Official(RegionBound, SendingErrors):
     """A district leader who leads (牵头分包) one or more key projects."""
 
     name = models.CharField(_("name"), max_length=50)
@@ -59,6 +114,10 @@ class Official(SendingErrors):
         ),
     )
 
+    region = region_field("officials")
+
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("lead official")
@@ -71,7 +130,7 @@ class Official(SendingErrors):
         return reverse("projects:official_detail", args=[self.pk])
 
 
-class Unit(SendingErrors):
+class Unit(RegionBound, SendingErrors):
     """A responsible department, a street office or another body."""
 
     class Kind(models.TextChoices):
@@ -79,8 +138,9 @@ class Unit(SendingErrors):
         STREET = "street", _("Street office")
         OTHER = "other", _("Other")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.DEPARTMENT)
+    region = region_field("units")
     contacts = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("contacts"),
@@ -99,16 +159,25 @@ class Unit(SendingErrors):
         ),
     )
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "name"],
+                name="unit_unique_name",
+                violation_error_message=_("The region already has a unit of this name."),
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
 
-class Project(Versioned):
+class Project(RegionBound, Versioned):
     """A key project (重点项目) with its investment, leadership and dates."""
 
     class Category(models.TextChoices):
@@ -117,6 +186,11 @@ class Project(Versioned):
         TOURISM = "tourism", _("Culture and tourism")
         INFRASTRUCTURE = "infrastructure", _("Infrastructure")
         SOCIAL = "social", _("Social and livelihood")
+
+    class Level(models.TextChoices):
+        DISTRICT = "district", "区重点"
+        CITY = "city", "市重点"
+        PROVINCE = "province", "省重点"
 
     class Status(models.TextChoices):
         PLANNING = "planning", _("Planning")
@@ -134,6 +208,15 @@ class Project(Versioned):
         help_text=_("The 24-character code of the national online approval platform."),
     )
     name = models.CharField(_("project name"), max_length=200)
+    region = region_field("projects")
+    levels = models.CharField(
+        _("levels"),
+        max_length=40,
+        default=Level.DISTRICT,
+        blank=True,
+        validators=[validate_levels],
+        help_text=_("区重点, 市重点, 省重点: one or several, as district,city,province."),
+    )
     zone = models.ForeignKey(
         Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="projects"
     )
@@ -214,8 +297,15 @@ class Project(Versioned):
     def get_absolute_url(self):
         return reverse("projects:project_detail", args=[self.pk])
 
+    @property
+    def level_labels(self):
+        """The project's levels in words (区重点, 市重点)."""
+        return [self.Level(level).label for level in self.levels.split(",") if level]
+
     def clean(self):
         super().clean()
+        if self.zone_id and self.region_id and self.zone.region_id != self.region_id:
+            raise ValidationError({"zone": _("The zone belongs to another region.")})
         if (
             self.planned_start
             and self.planned_completion
@@ -255,146 +345,3 @@ class Project(Versioned):
                 return _("No annual plan; no milestone overdue")
             return _("Keeps pace with the time schedule")
         return "; ".join(str(reason) for reason in reasons)
-
-
-class Milestone(Versioned):
-    """A dated step of a project (时间节点); the baseline keeps the first planned date."""
-
-    class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        OVERDUE = "overdue", _("Overdue")
-        ON_TIME = "on_time", _("Done on time")
-        LATE = "late", _("Done late")
-
-    class Kind(models.TextChoices):
-        CONSTRUCTION = "construction", _("Construction")
-        PREPARATION = "preparation", _("Pre-construction approval")
-
-    project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="milestones"
-    )
-    name = models.CharField(_("milestone"), max_length=100)
-    kind = models.CharField(
-        _("kind"), max_length=20, choices=Kind, default=Kind.CONSTRUCTION, db_index=True
-    )
-    approval_number = models.CharField(
-        _("approval number"), max_length=100, blank=True, help_text=_("批复文号, for approvals.")
-    )
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    baseline_date = models.DateField(
-        _("baseline date"),
-        null=True,
-        blank=True,
-        help_text=_("The first planned date; kept when the milestone is re-planned."),
-    )
-    planned_date = models.DateField(_("planned date"))
-    actual_date = models.DateField(
-        _("actual date"), null=True, blank=True, validators=[not_in_future]
-    )
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["project", "order", "planned_date"]
-        verbose_name = _("milestone")
-        verbose_name_plural = _("milestones")
-        indexes = [models.Index(fields=["project", "planned_date"], name="milestone_project_date")]
-
-    def __str__(self):
-        return f"{project_of(self, with_code=False)} · {self.name}"
-
-    def save(self, *args, **kwargs):
-        if self.baseline_date is None:
-            self.baseline_date = self.planned_date
-        super().save(*args, **kwargs)
-
-    def clean(self):
-        super().clean()
-        # Approvals (前期手续) come before construction starts; construction steps do not.
-        start = self.project.actual_start if self.project_id else None
-        if (
-            self.kind == self.Kind.CONSTRUCTION
-            and self.actual_date
-            and start
-            and self.actual_date < start
-        ):
-            raise ValidationError(
-                {"actual_date": _("The actual date cannot be before the project started.")}
-            )
-
-    @staticmethod
-    def state_of(planned, actual, as_of):
-        """(state, delay in days) of a milestone planned for `planned`, judged at `as_of`.
-
-        Done late keeps its delay as history; open and past due counts up to `as_of`.
-        The rows-at-a-time exports call this directly on plain values.
-        """
-        if actual is not None and actual <= as_of:
-            delay = max((actual - planned).days, 0)
-            return (Milestone.State.LATE if delay else Milestone.State.ON_TIME), delay
-        if planned < as_of:
-            return Milestone.State.OVERDUE, (as_of - planned).days
-        return Milestone.State.PENDING, 0
-
-    def status_at(self, as_of):
-        return self.state_of(self.planned_date, self.actual_date, as_of)[0]
-
-    def delay_at(self, as_of):
-        return self.state_of(self.planned_date, self.actual_date, as_of)[1]
-
-    def is_overdue_at(self, as_of):
-        """Past its planned date at `as_of` and not done by then."""
-        return self.status_at(as_of) == self.State.OVERDUE
-
-    @property
-    def slip_days(self):
-        """How far re-planning moved the date from the baseline."""
-        if self.baseline_date is None:
-            return 0
-        return (self.planned_date - self.baseline_date).days
-
-
-class MilestoneTemplate(models.Model):
-    """A named sequence of milestones for reverse scheduling (倒排工期)."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    kind = models.CharField(
-        _("kind"),
-        max_length=20,
-        choices=Milestone.Kind,
-        default=Milestone.Kind.CONSTRUCTION,
-        help_text=_("The kind of the milestones it plans."),
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("milestone template")
-        verbose_name_plural = _("milestone templates")
-
-    def __str__(self):
-        return self.name
-
-
-class MilestoneTemplateItem(models.Model):
-    """One step of a template; its duration is the time from the previous step to this one."""
-
-    template = models.ForeignKey(
-        MilestoneTemplate,
-        verbose_name=_("template"),
-        on_delete=models.CASCADE,
-        related_name="items",
-    )
-    name = models.CharField(_("milestone"), max_length=100)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-    duration_days = models.PositiveIntegerField(
-        _("duration (days)"),
-        help_text=_("Days needed from the previous milestone to this one."),
-    )
-
-    class Meta:
-        ordering = ["template", "order"]
-        verbose_name = _("template milestone")
-        verbose_name_plural = _("template milestones")
-
-    def __str__(self):
-        return self.name

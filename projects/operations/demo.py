@@ -35,6 +35,8 @@ from projects.models import (
 )
 from projects.progress.period import Period
 
+from . import city_demo
+
 STORY = Period(2013, 5)
 STORY_NOW = datetime.date(2013, 5, 31)
 PROJECT_DATES = ["planned_start", "planned_completion", "actual_start", "actual_completion"]
@@ -43,9 +45,10 @@ MILESTONE_DATES = ["baseline_date", "planned_date", "actual_date"]
 
 @cache
 def demo_codes():
-    """The codes of the demo's projects, as fixtures/demo.json holds them."""
+    """The codes of the demo's projects: fixtures/demo.json's, and the city demo's second
+    district's (setup_demo --city)."""
     with open(settings.BASE_DIR / "fixtures" / "demo.json", encoding="utf-8") as handle:
-        return frozenset(
+        return city_demo.CODES | frozenset(
             row["fields"]["code"] for row in json.load(handle) if row["model"] == "projects.project"
         )
 

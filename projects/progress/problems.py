@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import BooleanField, Case, IntegerField, Q, Value, When
 from django.utils import timezone
 
+from projects.scope import RestrictedQuerySet
+
 # Escalation levels of an overdue problem (see Escalation in models): 提醒 when it passes its
 # deadline, 催办 one week later, 督办 after two weeks. Each level is (level, days overdue).
 NOT_DUE, REMIND, URGE, SUPERVISE = 0, 1, 2, 3
@@ -36,7 +38,7 @@ def _flag(condition):
     )
 
 
-class ProblemQuerySet(models.QuerySet):
+class ProblemQuerySet(RestrictedQuerySet):
     """The problem register's states, judged at a date: the one definition of open and overdue."""
 
     def raised_by(self, as_of):

@@ -25,6 +25,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, Round
 
+from projects.scope import RestrictedQuerySet
+
 from . import store
 from .expressions import (
     MONEY,
@@ -43,7 +45,7 @@ from .relations import as_period, related
 from .totals import TotalsMixin
 
 
-class ProjectQuerySet(TotalsMixin, models.QuerySet):
+class ProjectQuerySet(TotalsMixin, RestrictedQuerySet):
     def with_progress(self, year, month=None):
         """Annotate each project with its progress as of the end of `month` of `year`.
 
@@ -225,7 +227,7 @@ def _expected_to_report(period):
     )
 
 
-class ReportQuerySet(models.QuerySet):
+class ReportQuerySet(RestrictedQuerySet):
     """Monthly reports."""
 
     def filter_before(self, period):

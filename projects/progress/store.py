@@ -260,9 +260,10 @@ def deleted(project_ids):
     _deleting().difference_update(project_ids)
 
 
-def month_sums(project_model, year):
-    """{month: (planned_to_date, month_amount)} of every project, for the months of `year`
-    the table holds as of their day (from the totals)."""
+def month_sums(project_model, year, region=None):
+    """{month: (planned_to_date, month_amount)} of every project (of `region` and beneath
+    it, when given), for the months of `year` the table holds as of their day (from the
+    totals)."""
     _rows, periods = _models(project_model)
     current = [
         month
@@ -273,8 +274,7 @@ def month_sums(project_model, year):
     ]
     sums = dict.fromkeys(current, (0, 0))  # a month held with no project at all adds up to 0
     for row in (
-        ledger.model(project_model)
-        .objects.filter(year=year, month__in=current)
+        _in_region(ledger.model(project_model).objects.filter(year=year, month__in=current), region)
         .order_by()
         .values("month")
         .annotate(planned=Sum("planned_to_date"), completed=Sum("month_amount"))
@@ -283,10 +283,17 @@ def month_sums(project_model, year):
     return sums
 
 
-def totals(project_model, period):
-    """The month's totals per zone and lead official, built first when missing or stale."""
+def totals(project_model, period, region=None):
+    """The month's totals per zone and lead official (of `region` and beneath it, when
+    given: a zone belongs to one region), built first when missing or stale."""
     ensure(project_model, period)
-    return ledger.model(project_model).objects.filter(year=period.year, month=period.month)
+    return _in_region(
+        ledger.model(project_model).objects.filter(year=period.year, month=period.month), region
+    )
+
+
+def _in_region(totals, region):
+    return totals if region is None else totals.filter(zone__region__path__startswith=region.path)
 
 
 def clear(project_model):

@@ -19,13 +19,16 @@ from projects.models import (
     MilestoneTemplateItem,
     MonthlyPlan,
     Official,
+    Profile,
     Project,
+    Region,
     Unit,
     Zone,
     refresh_progress,
 )
 from projects.models.base import person_name
 from projects.progress.period import Period
+from projects.scope import restrict_choices
 from projects.templatetags.jiefang import light_badge
 from projects.web.forms import VersionedModelForm
 
@@ -63,15 +66,52 @@ class PeopleMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+class RegionScopedAdmin:
+    """The admin of a model of a region, scoped as every page is (projects/scope.py): an
+    account sees, changes and chooses only rows of its region and the regions beneath it."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None:
+            restrict_choices({db_field.name: field}, request.user)
+        return field
+
+
+def related_only(*names):
+    """List filters offering only the values the account's rows use (not every region's)."""
+    return [(name, admin.RelatedOnlyFieldListFilter) for name in names]
+
+
+@admin.register(Region)
+class RegionAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "parent", "reporting_unit"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Profile)
+class ProfileAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    """Which region each account acts in (and every region beneath it)."""
+
+    list_display = ["user", "region"]
+    list_select_related = ["user", "region"]
+    list_filter = related_only("region")
+    search_fields = ["user__username", "user__first_name", "region__name"]
+    autocomplete_fields = ["user"]
+
+
 @admin.register(Zone)
-class ZoneAdmin(admin.ModelAdmin):
+class ZoneAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]
 
 
 @admin.register(Official)
-class OfficialAdmin(admin.ModelAdmin):
+class OfficialAdmin(RegionScopedAdmin, admin.ModelAdmin):
     # The last reminder that could not reach the official's address shows in the list.
     list_display = ["name", "position", "user", "delivery_error", "delivery_error_at"]
     list_select_related = ["user"]
@@ -82,11 +122,19 @@ class OfficialAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(PeopleMixin, admin.ModelAdmin):
+class UnitAdmin(RegionScopedAdmin, PeopleMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "delivery_error", "delivery_error_at"]
     list_filter = ["kind"]
     search_fields = ["name"]
-    fields = ["name", "kind", "contacts", "webhook_url", "delivery_error", "delivery_error_at"]
+    fields = [
+        "name",
+        "kind",
+        "region",
+        "contacts",
+        "webhook_url",
+        "delivery_error",
+        "delivery_error_at",
+    ]
     readonly_fields = ["delivery_error", "delivery_error_at"]
     filter_horizontal = ["contacts"]
     people_roles = {"contacts": "unit_contact"}  # 责任单位联系人
@@ -203,7 +251,7 @@ class VersionedAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(PeopleMixin, VersionedAdmin):
+class ProjectAdmin(RegionScopedAdmin, PeopleMixin, VersionedAdmin):
     list_display = [
         "code",
         "name",
@@ -217,7 +265,8 @@ class ProjectAdmin(PeopleMixin, VersionedAdmin):
         "light_display",
     ]
     list_display_links = ["code", "name"]
-    list_filter = [LightFilter, "zone", "status", "category", "lead_official"]
+    list_filter = [LightFilter, *related_only("zone"), "status", "category"]
+    list_filter += related_only("lead_official")
     list_select_related = ["zone", "lead_official", "responsible_unit"]
     search_fields = ["code", "name", "owner", "national_code"]
     autocomplete_fields = ["lead_official", "responsible_unit", "street_office"]
@@ -273,12 +322,12 @@ class ProjectAdmin(PeopleMixin, VersionedAdmin):
 
 
 @admin.register(AnnualPlan)
-class AnnualPlanAdmin(SimpleHistoryAdmin):
+class AnnualPlanAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     """An annual plan with its twelve months inline, or four quarters spread evenly."""
 
     form = AnnualPlanForm
     list_display = ["project", "year", "planned_investment", "target"]
-    list_filter = ["year", "project__zone"]
+    list_filter = ["year", *related_only("project__zone")]
     list_select_related = ["project"]
     search_fields = ["project__code", "project__name"]
     autocomplete_fields = ["project"]
@@ -305,9 +354,9 @@ class AnnualPlanAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(VersionedAdmin):
+class MilestoneAdmin(RegionScopedAdmin, VersionedAdmin):
     list_display = ["project", "name", "baseline_date", "planned_date", "actual_date"]
-    list_filter = ["project__zone"]
+    list_filter = related_only("project__zone")
     list_select_related = ["project"]
     search_fields = ["project__code", "project__name", "name"]
     autocomplete_fields = ["project"]

@@ -9,6 +9,7 @@ from projects.exchange.xlsx import append_table_rows, new_workbook
 from projects.exports import jobs
 from projects.models import Project
 from projects.progress.period import Period
+from projects.scope import heading_region
 
 from .filters import ProjectFilterSet
 from .tables import ProjectTable
@@ -16,25 +17,29 @@ from .tables import ProjectTable
 CHUNK = 2000  # project list rows read and written at a time
 
 
-def selected(period, query):
-    """The projects the project list shows for these filters (its query string)."""
+def selected(period, query, user):
+    """The projects the project list shows `user` for these filters (its query string)."""
     return ProjectFilterSet(
-        QueryDict(query), queryset=Project.objects.with_stored_progress(period)
+        QueryDict(query), queryset=Project.objects.restrict(user).with_stored_progress(period)
     ).qs
 
 
 @jobs.builder("progress", "重点项目进展情况表")
 def progress_workbook(job, progress):
     period = Period(job.year, job.month)
-    projects = Project.objects.filter(pk__in=selected(period, job.query).values("pk"))
-    return ProgressWorkbook(projects, period, job.unit, progress=progress).build()
+    projects = Project.objects.filter(
+        pk__in=selected(period, job.query, job.requested_by).values("pk")
+    )
+    return ProgressWorkbook(
+        projects, period, job.unit, progress=progress, region=heading_region(job.requested_by)
+    ).build()
 
 
 @jobs.builder("list", "projects")
 def project_list(job, progress):
     """The project list's table, every row, in the list's order, CHUNK rows at a time."""
     period = Period(job.year, job.month)
-    projects = selected(period, job.query).select_related("zone", "lead_official")
+    projects = selected(period, job.query, job.requested_by).select_related("zone", "lead_official")
     table = ProjectTable(projects, period=period, order_by=QueryDict(job.query).get("sort"))
     ordered = table.data.data
     ordered = ordered.order_by(*ordered.query.order_by, "pk")  # ties stay in one order

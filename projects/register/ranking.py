@@ -45,6 +45,7 @@ GROUPS = {
     "official": ("lead_official", "lead_official__name", "project__lead_official"),
     "zone": ("zone", "zone__name", "project__zone"),
     "unit": (None, "responsible_unit__name", "responsible_unit"),
+    "district": ("region", "region__name", "project__region"),
 }
 
 
@@ -88,6 +89,8 @@ class Ranking:
     zones: list
     units: list
     notes: list
+    # A city's (or any region's above districts): its districts on the same measures.
+    districts: list = field(default_factory=list)
 
 
 def weights():
@@ -106,10 +109,11 @@ def _previous(period):
         return None
 
 
-def ranking(period, with_movement=True, today=None):
-    """The ranking of `period` as it stands on `today` (default today), with each entry's
-    rank of the month before. Reports on time are scored once the month's due date has
-    passed: before it no report is late."""
+def ranking(period, projects=None, with_movement=True, today=None):
+    """The ranking of `period` among `projects` (a Project queryset, all by default) as it
+    stands on `today` (default today), with each entry's rank of the month before. Reports
+    on time are scored once the month's due date has passed: before it no report is late."""
+    projects = Project.objects.all() if projects is None else projects
     notes = []
     use = weights()
     if "reports" in use and not period.due_passed(today):
@@ -122,7 +126,9 @@ def ranking(period, with_movement=True, today=None):
             % {"period": period.label, "due": period.due_date.isoformat()}
         )
     elif "reports" in use and not (
-        MonthlyReport.objects.filter(year=period.year, month=period.month).exists()
+        MonthlyReport.objects.of_projects(projects)
+        .filter(year=period.year, month=period.month)
+        .exists()
     ):
         del use["reports"]
         notes.append(
@@ -134,18 +140,21 @@ def ranking(period, with_movement=True, today=None):
         )
     result = Ranking(
         period,
-        officials=_rank(_project_groups(period, "official", use), use),
-        zones=_rank(_project_groups(period, "zone", use), use),
-        units=_rank(_unit_groups(period, use), use),
+        officials=_rank(_project_groups(period, "official", use, projects), use),
+        zones=_rank(_project_groups(period, "zone", use, projects), use),
+        units=_rank(_unit_groups(period, use, projects), use),
         notes=notes,
     )
+    if projects.values("region").distinct().count() > 1:
+        result.districts = _rank(_project_groups(period, "district", use, projects), use)
     previous = _previous(period)
     if with_movement and previous is not None:
-        before = ranking(previous, with_movement=False, today=today)
+        before = ranking(previous, projects, with_movement=False, today=today)
         for current, earlier in (
             (result.officials, before.officials),
             (result.zones, before.zones),
             (result.units, before.units),
+            (result.districts, before.districts),
         ):
             ranks = {entry.key: entry.rank for entry in earlier}
             for entry in current:
@@ -153,11 +162,12 @@ def ranking(period, with_movement=True, today=None):
     return result
 
 
-def _problem_scores(period, path):
+def _problem_scores(period, path, projects):
     """{group: (due by the month's end, closed by their deadline)} of problems with one."""
     as_of = period.as_of
     due = (
-        Problem.objects.raised_by(as_of)
+        Problem.objects.of_projects(projects)
+        .raised_by(as_of)
         .filter(deadline__isnull=False, deadline__lte=as_of)
         .values_list(path, "deadline", "closed_at")
     )
@@ -169,9 +179,9 @@ def _problem_scores(period, path):
     return counts
 
 
-def _project_groups(period, kind, use):
+def _project_groups(period, kind, use, projects):
     key, name, problem_path = GROUPS[kind]
-    projects = Project.objects.filter(**{f"{key}__isnull": False})
+    projects = projects.filter(**{f"{key}__isnull": False})
     rows, _total = projects.summary(period, by=key)
     # Reports on time: of the projects that owe the month's report (the one rule of
     # 填报情况, 我的项目, the packet and the bulletin), those in by the end of the due date
@@ -200,7 +210,7 @@ def _project_groups(period, kind, use):
             .values_list(key, "n", "on_time")
         )
     }
-    problems = _problem_scores(period, problem_path) if "problems" in use else {}
+    problems = _problem_scores(period, problem_path, projects) if "problems" in use else {}
     entries = []
     for row in rows:
         group = row[key]
@@ -238,11 +248,11 @@ def _project_groups(period, kind, use):
     return entries
 
 
-def _unit_groups(period, use):
+def _unit_groups(period, use, projects):
     """Responsible units, on their problems only (the one measure that is theirs)."""
     if "problems" not in use:
         return []
-    problems = _problem_scores(period, "responsible_unit")
+    problems = _problem_scores(period, "responsible_unit", projects)
     names = dict(
         Problem.objects.filter(responsible_unit__in=[k for k in problems if k])
         .values_list("responsible_unit", "responsible_unit__name")
@@ -307,17 +317,19 @@ COLUMNS = [
 ]
 
 
-def ranking_workbook(result):
-    """The ranking as .xlsx bytes: one sheet each for officials, zones and units."""
+def ranking_workbook(result, region):
+    """The ranking as .xlsx bytes: one sheet each for officials, zones and units, headed
+    with `region`'s name."""
     book = new_workbook()
     for title, entries in (
         ("牵头领导", result.officials),
         ("功能区", result.zones),
         ("责任单位", result.units),
+        *([("区县", result.districts)] if result.districts else []),
     ):
         sheet = book.create_sheet(title)
         setup_sheet(sheet, [column[2] for column in COLUMNS], header_rows=3, title_rows=2)
-        append_title(sheet, f"{settings.JIEFANG_DISTRICT}重点项目推进排名({title})", len(COLUMNS))
+        append_title(sheet, f"{region.name}重点项目推进排名({title})", len(COLUMNS))
         append(sheet, [cell(sheet, f"统计期:{result.period.label}", border=None, alignment=None)])
         append(
             sheet,
@@ -351,6 +363,9 @@ def _decimal(value):
     return None if value is None else Decimal(value)
 
 
+BOARDS = ("officials", "zones", "units", "districts")
+
+
 def ranking_to_json(result):
     """The ranking as JSON, to be kept with a held meeting (scores as exact decimal text)."""
     return {
@@ -373,7 +388,7 @@ def ranking_to_json(result):
                 }
                 for entry in getattr(result, board)
             ]
-            for board in ("officials", "zones", "units")
+            for board in BOARDS
         },
     }
 
@@ -391,8 +406,8 @@ def ranking_from_json(data):
                 previous_rank=entry["previous_rank"],
                 figures=entry["figures"],
             )
-            for entry in data[board]
+            for entry in data.get(board, [])
         ]
-        for board in ("officials", "zones", "units")
+        for board in BOARDS
     }
     return Ranking(Period(data["year"], data["month"]), notes=data["notes"], **boards)

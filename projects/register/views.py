@@ -31,7 +31,8 @@ from projects.models import (
     Problem,
     Project,
 )
-from projects.permissions import ReadMixin, is_office, reportable_projects
+from projects.permissions import ReadMixin, is_office
+from projects.scope import chosen_region, heading_region, region_of
 from projects.web.mixins import ObjectListView, PeriodMixin, TableExportMixin
 from projects.web.pagination import CountedPaginator
 
@@ -49,8 +50,10 @@ class ProjectListView(ObjectListView):
     extra_context = {"my_exports": True}  # large downloads are kept there
 
     def get_queryset(self):
-        projects = Project.objects.with_stored_progress(self.period).select_related(
-            "zone", "lead_official"
+        projects = (
+            Project.objects.restrict(self.request.user)
+            .with_stored_progress(self.period)
+            .select_related("zone", "lead_official")
         )
         if self.request.GET.get("sort", "").lstrip("-") == "light":
             # Every project has its row: saying so lets the database read the month's light
@@ -68,7 +71,7 @@ class ProjectListView(ObjectListView):
         chosen = {name: value for name, value in filters.form.cleaned_data.items() if value}
         if set(chosen) - {"light", "zone", "lead_official"}:
             return paginate
-        count = Project.objects.stored_count(
+        count = Project.objects.restrict(self.request.user).stored_count(
             self.period,
             lights=[Light(light) for light in chosen.get("light", Light.values)],
             zone=chosen.get("zone"),
@@ -103,8 +106,10 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
     template_name = "projects/register/project_detail.html"
 
     def get_queryset(self):
-        return Project.objects.with_progress(self.period).select_related(
-            "zone", "lead_official", "responsible_unit", "street_office"
+        return (
+            Project.objects.restrict(self.request.user)
+            .with_progress(self.period)
+            .select_related("zone", "lead_official", "responsible_unit", "street_office")
         )
 
     def get_context_data(self, **kwargs):
@@ -136,9 +141,9 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
             reports=reports,
             photo_reports=[report for report in reports if report.photos.all()],
             history=project_history(project),
-            can_report=reportable_projects(
-                Project.objects.filter(pk=project.pk), self.request.user
-            ).exists(),
+            can_report=Project.objects.filter(pk=project.pk)
+            .restrict(self.request.user, "change")
+            .exists(),
         )
         return context
 
@@ -166,12 +171,12 @@ class ProgressWorkbookView(ReadMixin, PeriodMixin, View):
         if unit not in UNITS:
             unit = "万元"
         query = request.GET.urlencode()
-        filtered = exports.selected(self.period, query)
+        filtered = exports.selected(self.period, query, request.user)
         count = filtered.count()
         if jobs.in_background(count):
             return queued(request, "progress", self.period, query, count, unit)
         projects = Project.objects.filter(pk__in=filtered.values("pk"))
-        content = progress_workbook(self.period, projects, unit)
+        content = progress_workbook(self.period, projects, unit, heading_region(request.user))
         return xlsx_response(content, f"重点项目进展情况表-{self.period.label}")
 
 
@@ -181,7 +186,9 @@ class OfficialListView(TableExportMixin, ReadMixin, PeriodMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows, _total = Project.objects.summary(self.period, by="lead_official")
+        rows, _total = Project.objects.restrict(self.request.user).summary(
+            self.period, by="lead_official"
+        )
         table = OfficialTable([row for row in rows if row["lead_official"]], period=self.period)
         RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
         context.update(title=_("Lead officials"), table=table)
@@ -189,12 +196,14 @@ class OfficialListView(TableExportMixin, ReadMixin, PeriodMixin, TemplateView):
 
 
 class OfficialDetailView(ReadMixin, PeriodMixin, DetailView):
-    model = Official
     template_name = "projects/register/official_detail.html"
+
+    def get_queryset(self):
+        return Official.objects.restrict(self.request.user)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        projects = Project.objects.filter(lead_official=self.object)
+        projects = Project.objects.restrict(self.request.user).filter(lead_official=self.object)
         table = ProjectTable(
             projects.with_stored_progress(self.period).select_related("zone", "lead_official"),
             period=self.period,
@@ -204,7 +213,8 @@ class OfficialDetailView(ReadMixin, PeriodMixin, DetailView):
         context.update(
             table=table,
             total=total,
-            problems=Problem.objects.open_at(self.period.as_of)
+            problems=Problem.objects.restrict(self.request.user)
+            .open_at(self.period.as_of)
             .filter(project__lead_official=self.object)
             .with_overdue(self.period.as_of)
             .select_related("project", "meeting", "responsible_unit")
@@ -219,7 +229,7 @@ class ZoneListView(TableExportMixin, ReadMixin, PeriodMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows, total = Project.objects.summary(self.period)
+        rows, total = Project.objects.restrict(self.request.user).summary(self.period)
         table = ZoneSummaryTable(rows, period=self.period)
         RequestConfig(self.request, paginate=False).configure(table)
         context.update(title=_("Zones"), table=table, total=total)
@@ -246,18 +256,24 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         period = self.period
-        zones, total = Project.objects.summary(period)
-        planned, completed = Project.objects.pace(period)
+        user, region = self.request.user, chosen_region(self.request)
+        projects = Project.objects.restrict(user, region=region)
+        problems = Problem.objects.restrict(user, region=region)
+        zones, total = projects.summary(period)
+        planned, completed = projects.pace(period)
         points = completed[1:]
         red = (
-            Project.objects.with_stored_progress(period)
+            projects.with_stored_progress(period)
             .filter(light_rank=Light.RED.rank)
             .select_related("lead_official", "zone")
             .order_by("-gap", "code")[:20]
         )
-        missing = Project.objects.missing_reports(period)
+        missing = projects.missing_reports(period)
         context.update(
-            title=_("Dashboard"),
+            title=_("Dashboard") if region is None else f"{region.name} · {_('Dashboard')}",
+            region=region,
+            # Above districts: the districts side by side are a click away.
+            districts=region is None and getattr(region_of(user), "kind", "") != "district",
             zones=zones,
             total=total,
             zone_chart=charts.zone_bars(zones),
@@ -265,14 +281,14 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
             planned=planned[1 : period.month + 1],
             points=points,
             red=red,
-            overdue=Problem.objects.most_overdue(period.as_of).select_related(
+            overdue=problems.most_overdue(period.as_of).select_related(
                 "project__lead_official", "responsible_unit"
             )[:20],
             escalations=[
                 (level, count)
                 for level, count in zip(
                     list(Escalation)[1:],
-                    Problem.objects.escalation_counts(period.as_of),
+                    problems.escalation_counts(period.as_of),
                     strict=True,
                 )
             ],
@@ -333,12 +349,13 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
     template_name = "projects/register/ranking.html"
 
     def get_context_data(self, **kwargs):
-        # A month whose meeting is held keeps the ranking printed for it.
-        frozen = MeetingSnapshot.of_period(self.period)
+        # A district's month whose meeting is held keeps the ranking printed for it.
+        region = region_of(self.request.user)
+        frozen = MeetingSnapshot.of_period(self.period, region) if region is not None else None
         result = (
             ranking.ranking_from_json(frozen.ranking)
             if frozen is not None
-            else ranking.ranking(self.period)
+            else ranking.ranking(self.period, Project.objects.restrict(self.request.user))
         )
         boards = [
             (title, entries, *ranking.top_and_bottom(entries))
@@ -346,6 +363,7 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
                 (_("Lead officials"), result.officials),
                 (_("Zones"), result.zones),
                 (_("Responsible units (problems closed by their deadline)"), result.units),
+                *([(_("Districts"), result.districts)] if result.districts else []),
             )
         ]
         return super().get_context_data(**kwargs) | {
@@ -360,6 +378,7 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
     def render_to_response(self, context, **response_kwargs):
         if self.request.GET.get("export") == "xlsx":
             return xlsx_response(
-                ranking.ranking_workbook(context["ranking"]), f"排名通报-{self.period.label}"
+                ranking.ranking_workbook(context["ranking"], heading_region(self.request.user)),
+                f"排名通报-{self.period.label}",
             )
         return super().render_to_response(context, **response_kwargs)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from projects.models import ReminderItem
 from projects.models.base import person_name
 from projects.permissions import OFFICE
+from projects.scope import acting_over
 
 from .schedule import Reminder, notify
 
@@ -31,8 +32,11 @@ def answerers(problem):
     )
 
 
-def office():
-    return get_user_model().objects.filter(groups__name=OFFICE, is_active=True).distinct()
+def office(region):
+    """The offices over `region` (its own and those above it)."""
+    return acting_over(
+        get_user_model().objects.filter(groups__name=OFFICE, is_active=True), region
+    ).distinct()
 
 
 def problem_step(problem, update, actor):
@@ -40,7 +44,7 @@ def problem_step(problem, update, actor):
     kind, recipients, subject, text = {
         update.Kind.CLOSURE_REQUESTED: (
             Kind.CLOSURE_REQUESTED,
-            office(),
+            office(problem.project.region),
             _("Closure requested: %(project)s"),
             _("%(who)s asks to close “%(problem)s” (%(project)s): %(note)s"),
         ),

@@ -26,6 +26,7 @@ from projects.models import (
 from projects.models.base import person_name
 from projects.permissions import OFFICE
 from projects.progress.period import Period
+from projects.scope import acting_over
 
 from . import channels
 from .deadlines import date_label, late_from, problem_soon_until, reminder_date
@@ -41,6 +42,9 @@ ORDER = [
     Kind.CLOSURE_REQUESTED,
     Kind.CLOSURE_RETURNED,
     Kind.PROBLEM_CLOSED,
+    Kind.MONTH_SUBMITTED,
+    Kind.MONTH_ACCEPTED,
+    Kind.MONTH_RETURNED,
 ]
 
 
@@ -147,7 +151,7 @@ def problem_holders(problem, office=()):
 def problem_reminders(today):
     User = get_user_model()
     problems = Problem.objects.select_related(
-        "project__lead_official__user", "responsible_unit"
+        "project__lead_official__user", "project__region", "responsible_unit"
     ).prefetch_related("responsible_unit__contacts")
     soon = problems.open_at(today).filter(
         deadline__gte=today, deadline__lte=problem_soon_until(today)
@@ -167,7 +171,7 @@ def problem_reminders(today):
                 problem.deadline.isoformat(),
                 text,
             )
-    office = list(User.objects.filter(groups__name=OFFICE, is_active=True))
+    offices = {}  # per region: the offices over it, who hear of its problems' 督办
     overdue = problems.with_overdue(today).filter(escalation__gte=Escalation.REMIND)
     for problem in overdue.order_by("deadline", "pk"):
         level = Escalation(problem.escalation)
@@ -183,7 +187,15 @@ def problem_reminders(today):
             "deadline": date_label(problem.deadline),
         }
         # 督办 is the office's to print and chase: it hears of it too.
-        for person in problem_holders(problem, office if level == Escalation.SUPERVISE else ()):
+        office = ()
+        if level == Escalation.SUPERVISE:
+            region = problem.project.region
+            if region.pk not in offices:
+                offices[region.pk] = list(
+                    acting_over(User.objects.filter(groups__name=OFFICE, is_active=True), region)
+                )
+            office = offices[region.pk]
+        for person in problem_holders(problem, office):
             yield Reminder(
                 person,
                 Kind.PROBLEM_OVERDUE,
@@ -211,6 +223,9 @@ KIND_PAGES = {
     Kind.CLOSURE_REQUESTED: ("projects:problem_list", "?state=open"),
     Kind.CLOSURE_RETURNED: ("projects:my_problems", ""),
     Kind.PROBLEM_CLOSED: ("projects:problem_list", "?state=closed"),
+    Kind.MONTH_SUBMITTED: ("projects:submissions", ""),
+    Kind.MONTH_ACCEPTED: ("projects:submissions", ""),
+    Kind.MONTH_RETURNED: ("projects:submissions", ""),
 }
 
 

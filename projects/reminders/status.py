@@ -46,13 +46,15 @@ class Reporter:
         return (-len(self.missing), -self.days_late, self.role != LEAD, self.name)
 
 
-def report_status(period, today=None):
-    """(due date, reporters sorted with the most missing first, projects expected)."""
+def report_status(period, today=None, projects=None):
+    """(due date, reporters sorted with the most missing first, projects expected) of
+    `projects` (all by default)."""
     today = today or timezone.localdate()
     due = period.due_date
     User = get_user_model()
     projects = list(
-        Project.objects.expected_to_report(period)
+        (Project.objects.all() if projects is None else projects)
+        .expected_to_report(period)
         .with_report_status(period)
         .select_related("lead_official__user")
         .prefetch_related(Prefetch("liaisons", queryset=User.objects.order_by("username")))

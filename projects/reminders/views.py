@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView, TemplateView, View
 
-from projects.models import Notification, ReminderItem
+from projects.models import Notification, Project, ReminderItem
 from projects.models.base import person_name
 from projects.permissions import OfficeMixin
 from projects.web.mixins import PeriodMixin
@@ -100,7 +100,9 @@ class ReportStatusView(OfficeMixin, PeriodMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        due, reporters, projects = report_status(self.period)
+        due, reporters, projects = report_status(
+            self.period, projects=Project.objects.restrict(self.request.user)
+        )
         missing = sum(1 for project in projects if project.report_id is None)
         return context | {
             "title": _("Reporting status"),
@@ -119,7 +121,9 @@ class ReportStatusView(OfficeMixin, PeriodMixin, TemplateView):
             get_user_model(), pk=int(value) if value.isascii() and value.isdigit() else -1
         )
         url = f"{reverse('projects:report_status')}?{self.period.query_string()}"
-        _due, reporters, _projects = report_status(self.period)
+        _due, reporters, _projects = report_status(
+            self.period, projects=Project.objects.restrict(self.request.user)
+        )
         missing = {
             project.pk: project
             for reporter in reporters

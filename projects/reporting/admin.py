@@ -6,13 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from projects.meetings import record
 from projects.models import MonthLock, MonthlyReport
 from projects.models.base import person_name
-from projects.register.admin import VersionedAdmin
+from projects.register.admin import RegionScopedAdmin, VersionedAdmin, related_only
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(VersionedAdmin):
+class MonthlyReportAdmin(RegionScopedAdmin, VersionedAdmin):
     list_display = ["project", "year", "month", "amount", "submitted_by_name", "submitted_at"]
-    list_filter = ["year", "month", "project__zone"]
+    list_filter = ["year", "month", *related_only("project__zone")]
     list_select_related = ["project", "submitted_by"]
     search_fields = ["project__code", "project__name", "physical_progress"]
     autocomplete_fields = ["project"]
@@ -24,7 +24,7 @@ class MonthlyReportAdmin(VersionedAdmin):
 
 
 @admin.register(MonthLock)
-class MonthLockAdmin(admin.ModelAdmin):
+class MonthLockAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["year", "month", "locked_by_name", "locked_at"]
     list_select_related = ["locked_by"]
     list_filter = ["year"]
@@ -38,4 +38,4 @@ class MonthLockAdmin(admin.ModelAdmin):
         obj.locked_by = request.user
         super().save_model(request, obj, form, change)
         # Locking a month holds its meetings: their documents are frozen as they stand.
-        record.freeze_month(obj.year, obj.month, request.user)
+        record.freeze_month(obj.region, obj.year, obj.month, request.user)

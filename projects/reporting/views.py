@@ -25,8 +25,9 @@ from projects.models import (
     ReportStatus,
     StaleVersion,
 )
-from projects.permissions import ReadMixin, is_office, reportable_projects
+from projects.permissions import ReadMixin, is_office
 from projects.progress.period import Period
+from projects.scope import region_of
 from projects.templatetags.jiefang import money, pct
 from projects.web.mixins import PeriodMixin
 
@@ -53,14 +54,18 @@ class MyProjectsView(ReportMixin, PeriodMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         period = self.period
-        projects = reportable_projects(Project.objects.all(), self.request.user)
+        projects = Project.objects.restrict(self.request.user, "change")
         rows = list(
             projects.with_progress(period)
             .with_report_status(period)
             .select_related("zone", "lead_official")
             .order_by("code")
         )
-        lock = MonthLock.on(period.year, period.month).select_related("locked_by").first()
+        lock = (
+            MonthLock.on(period.year, period.month, region_of(self.request.user))
+            .select_related("locked_by")
+            .first()
+        )
         locked = lock is not None
         # Missing only where a report is owed: the one rule of 填报情况, the ranking, the
         # packet and the bulletin.
@@ -163,7 +168,7 @@ class ReportCreateView(ReportFormMixin, CreateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.has_permission():
             self.project = get_object_or_404(
-                reportable_projects(Project.objects.all(), request.user), pk=kwargs["pk"]
+                Project.objects.restrict(request.user, "change"), pk=kwargs["pk"]
             )
             self.months = ReportableMonths(self.project, request.user)
         return super().dispatch(request, *args, **kwargs)
@@ -204,15 +209,15 @@ class ReportEditView(ReportFormMixin, UpdateView):
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.has_permission():
             self.object = get_object_or_404(
-                MonthlyReport.objects.filter(
-                    project__in=reportable_projects(Project.objects.all(), request.user)
-                ),
+                MonthlyReport.objects.of_projects(Project.objects.restrict(request.user, "change")),
                 pk=kwargs["pk"],
             )
             self.project = self.object.project
             if self.object.is_locked and not is_office(request.user):
                 # The one true reason, shown by the 403 page in place of the role text.
-                lock = MonthLock.on(self.object.year, self.object.month).first()
+                lock = MonthLock.on(
+                    self.object.year, self.object.month, self.project.region_id
+                ).first()
                 raise PermissionDenied(
                     lock_reason(lock)
                     if lock
@@ -233,7 +238,7 @@ class ReportProjectionView(ReportMixin, View):
     the report form's script; the same figures the form shows after 计算."""
 
     def get(self, request, pk):
-        project = get_object_or_404(reportable_projects(Project.objects.all(), request.user), pk=pk)
+        project = get_object_or_404(Project.objects.restrict(request.user, "change"), pk=pk)
         text = request.GET.get("amount", "").strip()
         try:
             period = Period.from_params(request.GET)
@@ -263,7 +268,7 @@ class PhotoView(ReadMixin, View):
     thumbnail = False
 
     def get(self, request, pk):
-        photo = get_object_or_404(ReportPhoto, pk=pk)
+        photo = get_object_or_404(ReportPhoto.objects.restrict(request.user), pk=pk)
         name = photo.thumbnail.name if self.thumbnail else photo.image.name
         if not default_storage.exists(name):
             raise Http404(_("The photo file is missing."))

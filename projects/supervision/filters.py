@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Escalation, Meeting, Official, Problem, Unit, Zone
-from projects.permissions import sees_whole_register, visible_problems
+from projects.scope import restrict_choices
 
 
 class ProblemFilterSet(django_filters.FilterSet):
@@ -67,12 +67,13 @@ class ProblemFilterSet(django_filters.FilterSet):
             self.limit_options(user)
 
     def limit_options(self, user):
-        """Offer only the units, officials, zones and meetings of the problems `user` may see:
-        the names of others are not a unit contact's to read (the rows and the export are
-        scoped by the view)."""
-        if sees_whole_register(user):
+        """Offer the units, officials, zones and meetings of `user`'s regions, and of those
+        only the ones of the problems `user` may see: the names of others are not a unit
+        contact's to read (the rows and the export are scoped by the view)."""
+        restrict_choices(self.filters, user)
+        if user.has_perm("projects.view_project"):  # reads the whole register of its region
             return
-        visible = visible_problems(Problem.objects.all(), user)
+        visible = Problem.objects.restrict(user)
         for name, lookup in self.OPTIONS.items():
             choice = self.filters[name]
             choice.queryset = choice.queryset.filter(pk__in=visible.values(lookup))

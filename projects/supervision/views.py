@@ -2,12 +2,10 @@
 page with its steps, my problems (phone first), progress notes and requests for closure,
 the office's closing or sending back, and the 督办单."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,13 +13,7 @@ from django.views.generic import DetailView, ListView, UpdateView, View
 
 from projects.meetings.pdf import pdf_response
 from projects.models import DocumentNumber, Escalation, Problem, ProblemUpdate, StaleVersion
-from projects.permissions import (
-    OfficeMixin,
-    ReadMixin,
-    answerable_problems,
-    is_office,
-    visible_problems,
-)
+from projects.permissions import OfficeMixin, ReadMixin, is_office
 from projects.progress.workdays import add_working_days
 from projects.reminders.events import problem_step
 from projects.web.mixins import ObjectListView
@@ -36,10 +28,11 @@ NOTICE_REPLY_WORKDAYS = 3
 
 def register(user, as_of=None):
     """The problems `user` may see, each judged overdue and escalated as of today."""
-    problems = Problem.objects.with_overdue(as_of or timezone.localdate()).select_related(
-        "project__lead_official", "meeting", "responsible_unit"
+    return (
+        Problem.objects.restrict(user)
+        .with_overdue(as_of or timezone.localdate())
+        .select_related("project__lead_official", "meeting", "responsible_unit")
     )
-    return visible_problems(problems, user)
 
 
 class ProblemListView(ObjectListView):
@@ -76,7 +69,7 @@ class ProblemDetailView(ReadMixin, DetailView):
             )
             if problem.closure_requested_at:
                 context["return_form"] = ReturnForm()
-        if is_open and answerable_problems(Problem.objects.filter(pk=problem.pk), user).exists():
+        if is_open and Problem.objects.filter(pk=problem.pk).restrict(user, "change").exists():
             context["answer_form"] = AnswerForm()
         context["updates"] = problem.updates.select_related("author")
         context["may_print_notice"] = problem.escalation == Escalation.SUPERVISE and user.has_perm(
@@ -110,9 +103,13 @@ class MyProblemsView(PermissionRequiredMixin, ListView):
 
     def get_queryset(self):
         latest = ProblemUpdate.objects.filter(problem=OuterRef("pk")).order_by("-created_at", "-pk")
-        problems = answerable_problems(register(self.request.user), self.request.user).annotate(
-            last_step=Subquery(latest.values("kind")[:1]),
-            last_note=Subquery(latest.values("note")[:1]),
+        problems = (
+            register(self.request.user)
+            .restrict(self.request.user, "change")
+            .annotate(
+                last_step=Subquery(latest.values("kind")[:1]),
+                last_note=Subquery(latest.values("note")[:1]),
+            )
         )
         if self.show_closed:
             return problems.filter(status=Problem.Status.CLOSED).order_by("-closed_at", "-pk")
@@ -139,13 +136,9 @@ class AnswerMixin(PermissionRequiredMixin):
     raise_exception = True
     http_method_names = ["post"]
 
-    def problem(self, pk, may_act):
-        problem = get_object_or_404(
-            visible_problems(Problem.objects.all(), self.request.user), pk=pk
-        )
-        if not may_act(Problem.objects.filter(pk=pk), self.request.user).exists():
-            raise Http404
-        return problem
+    def problem(self, pk):
+        """The problem, when the user may act on it (404 otherwise: not theirs to know of)."""
+        return get_object_or_404(Problem.objects.restrict(self.request.user, "change"), pk=pk)
 
     def refuse(self, problem, message):
         messages.error(self.request, message)
@@ -158,7 +151,7 @@ class ProblemAnswerView(AnswerMixin, View):
     permission_required = "projects.add_problemupdate"
 
     def post(self, request, pk):
-        problem = self.problem(pk, answerable_problems)
+        problem = self.problem(pk)
         form = AnswerForm(request.POST)
         if problem.status != Problem.Status.OPEN:
             return self.refuse(problem, _("This problem is closed; nothing was recorded."))
@@ -199,7 +192,7 @@ class ProblemReturnView(AnswerMixin, View):
     permission_required = "projects.change_problem"
 
     def post(self, request, pk):
-        problem = self.problem(pk, lambda queryset, user: queryset)
+        problem = self.problem(pk)
         form = ReturnForm(request.POST)
         if problem.status != Problem.Status.OPEN or not problem.closure_requested_at:
             return self.refuse(problem, _("No request for closure is waiting on this problem."))
@@ -234,6 +227,9 @@ class ProblemCloseView(OfficeMixin, UpdateView):
     form_class = ProblemCloseForm
     template_name = "projects/form.html"
     http_method_names = ["post"]
+
+    def get_queryset(self):
+        return Problem.objects.restrict(self.request.user, "change")
 
     def post(self, request, *args, **kwargs):
         problem = self.get_object()
@@ -286,7 +282,7 @@ class ProblemNoticeView(OfficeMixin, DetailView):
             "title": _("Supervision notice"),
             "number": _("%(prefix)s supervision [%(year)s] no. %(number)s")
             % {
-                "prefix": settings.JIEFANG_DISTRICT[:1],
+                "prefix": problem.project.region.name[:1],
                 "year": number.year,
                 "number": number.serial,
             },
@@ -294,7 +290,7 @@ class ProblemNoticeView(OfficeMixin, DetailView):
             "reply_by": add_working_days(today, NOTICE_REPLY_WORKDAYS, strict=False),
             "days_overdue": (today - problem.deadline).days,
             "updates": problem.updates.select_related("author"),
-            "issuer": settings.JIEFANG_REPORTING_UNIT,
+            "issuer": problem.project.region.reporting_unit_name,
         }
 
     def render_to_response(self, context, **response_kwargs):

@@ -125,3 +125,13 @@ def test_the_inbox_costs_the_same_queries_for_more_lines(client, world, today):
     overdue(world, 80)
     run(TODAY, deliver=False)
     assert count() == few
+
+
+def test_every_kind_of_reminder_has_a_page_that_lists_it():
+    """A digest cut at 等N项 names a page for every kind, 报送 and 退回 included."""
+    from projects.models import ReminderItem
+    from projects.reminders.schedule import ORDER, kind_page
+
+    for kind in ReminderItem.Kind:
+        assert kind in ORDER
+        assert kind_page(kind).startswith("/")
