@@ -3,13 +3,14 @@ Every progress figure comes from the progress engine: with_progress for one proj
 its table (with_stored_progress) for lists and totals."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import markdown
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -28,14 +29,18 @@ from projects.models import (
     Official,
     Problem,
     Project,
+    Region,
+    StaleVersion,
+    Zone,
 )
-from projects.permissions import ReadMixin
+from projects.permissions import OfficeMixin, ReadMixin
 from projects.scope import heading_region
 from projects.web.mixins import ObjectListView, PeriodMixin, TableExportMixin
 from projects.web.pagination import CountedPaginator
 
 from . import charts, exports, ranking
 from .filters import ProjectFilterSet
+from .forms import LocationForm
 from .tables import OfficialTable, ProjectTable, ZoneSummaryTable
 from .timeline import milestone_timeline
 
@@ -143,7 +148,32 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
             .restrict(self.request.user, "change")
             .exists(),
         )
+        context.update(self.location_context(project))
         return context
+
+    def location_context(self, project):
+        """The project's place: a small map for every reader; the office's form to set it."""
+        placed = project.latitude is not None
+        config = {
+            "point": [float(project.latitude), float(project.longitude)] if placed else None,
+            "light": project.light.value,
+            "tiles": settings.JIEFANG_MAP_TILES,
+            "attribution": settings.JIEFANG_MAP_ATTRIBUTION,
+            "outlines": outlines(self.request.user),
+        }
+        user = self.request.user
+        form = None
+        if user.has_perm("projects.change_project"):
+            form = LocationForm(instance=project)
+            config["editable"] = True
+        return {"location_config": config, "location_form": form}
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        origin = tile_origin()
+        if origin:
+            response._csp_update = {"img-src": [origin]}
+        return response
 
     def month_rows(self):
         """Month by month of the period's year, each month through the progress engine."""
@@ -346,3 +376,151 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
                 f"排名通报-{self.period.label}",
             )
         return super().render_to_response(context, **response_kwargs)
+
+
+def map_figures(projects):
+    """The map's pins: the located projects of `projects` (restricted and filtered, with the
+    progress table's figures) as a GeoJSON FeatureCollection, read as plain values in one
+    query."""
+    url = reverse("projects:project_detail", args=[0]).removesuffix("0/")
+    rows = projects.filter(latitude__isnull=False, longitude__isnull=False).values_list(
+        "pk",
+        "code",
+        "name",
+        "zone__name",
+        "latitude",
+        "longitude",
+        "light_rank",
+        "completion_rate",
+        "gap",
+        "annual_plan",
+        "ytd",
+    )
+    number = lambda value: None if value is None else float(value)  # noqa: E731
+    features = []
+    for pk, code, name, zone, lat, lon, rank, rate, gap, plan, ytd in rows:
+        light = Light.from_rank(rank) if rank is not None else Light.NONE
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+                "properties": {
+                    "code": code,
+                    "name": name,
+                    "zone": zone,
+                    "light": light.value,
+                    "light_label": str(light.label),
+                    "rate": number(rate),
+                    "gap": number(gap),
+                    "annual_plan": number(plan),
+                    "ytd": number(ytd),
+                    "url": f"{url}{pk}/",
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def outlines(user):
+    """The outlines of the regions and zones `user` may see, as GeoJSON Features named."""
+    features = []
+    for kind, model in (("region", Region), ("zone", Zone)):
+        rows = model.objects.restrict(user).filter(outline__isnull=False)
+        for pk, name, outline in rows.values_list("pk", "name", "outline"):
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": outline,
+                    "properties": {"kind": kind, "id": pk, "name": name},
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def tile_origin():
+    """The origin of the intranet tile server (a {s} subdomain as a wildcard), or None when
+    the tiles come from this server or there are none."""
+    template = settings.JIEFANG_MAP_TILES
+    parts = urlsplit(template.replace("{s}", "*"))
+    if not template or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme else f"//{parts.netloc}"
+
+
+class MapView(ProjectListView):
+    """挂图作战: the projects the user may see, as pins coloured and shaped by their light on
+    the outlines of zones and regions, filtered as the project list; below the map, the same
+    projects as the project list's table (the map's accessible alternative)."""
+
+    template_name = "projects/register/map.html"
+    title = _("Project map")
+    export_name = "map"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("sort", None)
+        query.update({"year": self.period.year, "month": self.period.month})
+        filtered = self.object_list
+        context["unplaced"] = filtered.filter(latitude__isnull=True).count()
+        context["map_config"] = {
+            "pins": f"{reverse('projects:map_geojson')}?{query.urlencode()}",
+            "outlines": outlines(self.request.user),
+            "tiles": settings.JIEFANG_MAP_TILES,
+            "attribution": settings.JIEFANG_MAP_ATTRIBUTION,
+            "period": self.period.query_string(),
+            "lights": {light.value: str(light.label) for light in Light},
+            "labels": {
+                "rate": str(_("completion rate (%)")),
+                "gap": str(_("gap (points)")),
+                "zone": str(_("zone")),
+                "plan": str(_("annual plan")),
+                "ytd": str(_("completed this year")),
+                "open": str(_("Open the project's page")),
+            },
+        }
+        context["lights"] = list(Light)
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        origin = tile_origin()
+        if origin:
+            response._csp_update = {"img-src": [origin]}
+        return response
+
+
+class MapGeoJSONView(ReadMixin, PeriodMixin, View):
+    """The map's pins as GeoJSON (properties code, name, light, rate, gap, url), filtered as
+    the project list and scoped as every page."""
+
+    def get(self, request):
+        projects = Project.objects.restrict(request.user).with_stored_progress(self.period)
+        filterset = ProjectFilterSet(request.GET, queryset=projects, request=request)
+        projects = filterset.qs if filterset.is_valid() else projects.none()
+        return JsonResponse(map_figures(projects), content_type="application/geo+json")
+
+
+class ProjectLocationView(OfficeMixin, View):
+    """The office places a project: latitude and longitude, typed, clicked on the map or
+    taken from the phone; both empty takes the project off the map."""
+
+    permission_required = "projects.change_project"
+
+    def post(self, request, pk):
+        project = get_object_or_404(Project.objects.restrict(request.user, "change"), pk=pk)
+        form = LocationForm(request.POST, instance=project)
+        if form.is_valid():
+            try:
+                form.save()
+            except StaleVersion:
+                messages.error(
+                    request, _("Someone changed this project just now; please try again.")
+                )
+            else:
+                messages.success(request, _("The project's place on the map is saved."))
+        else:
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            messages.error(request, " ".join(dict.fromkeys(errors)))
+        return redirect(f"{project.get_absolute_url()}#location")
