@@ -25,12 +25,13 @@ from .reading import (
     read_rows,
     silent,
     to_code,
+    to_coordinate,
     to_date,
     to_decimal,
     to_int,
     to_text,
 )
-from .template import MONTH_HEADERS, NATIONAL_CODE
+from .template import LATITUDE, LONGITUDE, MONTH_HEADERS, NATIONAL_CODE
 
 
 class Importer(ProgressRows):
@@ -195,6 +196,11 @@ class Importer(ProgressRows):
             ("计划开工", "planned_start", to_date, None),
             ("计划竣工", "planned_completion", to_date, None),
         ]
+        if LATITUDE in row:
+            optional += [
+                (LATITUDE, "latitude", to_coordinate, None),
+                (LONGITUDE, "longitude", to_coordinate, None),
+            ]
         for heading, key, convert, empty in optional:
             try:
                 value = optional_cell(row[heading], convert, empty)
@@ -313,6 +319,8 @@ class Importer(ProgressRows):
         "lead_official": "牵头领导",
         "responsible_unit": "责任单位",
         "national_code": NATIONAL_CODE,
+        "latitude": LATITUDE,
+        "longitude": LONGITUDE,
     }
 
     def plan_project(self, number, code, fields, project):

@@ -9,6 +9,7 @@ import markdown
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -421,20 +422,38 @@ def map_figures(projects):
     return {"type": "FeatureCollection", "features": features}
 
 
-def outlines(user):
-    """The outlines of the regions and zones `user` may see, as GeoJSON Features named."""
+def outlines(user, period=None):
+    """The outlines of the regions and zones `user` may see, as GeoJSON Features named; with
+    a period, each region's count of projects and of red ones (the city's map shades its
+    districts by their share of red projects)."""
     features = []
+    counts = red_counts(user, period) if period is not None else []
     for kind, model in (("region", Region), ("zone", Zone)):
         rows = model.objects.restrict(user).filter(outline__isnull=False)
-        for pk, name, outline in rows.values_list("pk", "name", "outline"):
-            features.append(
-                {
-                    "type": "Feature",
-                    "geometry": outline,
-                    "properties": {"kind": kind, "id": pk, "name": name},
-                }
-            )
+        fields = ["pk", "name", "outline", *(["path"] if kind == "region" else [])]
+        for pk, name, outline, *path in rows.values_list(*fields):
+            properties = {"kind": kind, "id": pk, "name": name}
+            if path and counts:
+                inside = [row for row in counts if row[0].startswith(path[0])]
+                properties["projects"] = sum(row[1] for row in inside)
+                properties["red"] = sum(row[2] for row in inside)
+            features.append({"type": "Feature", "geometry": outline, "properties": properties})
     return {"type": "FeatureCollection", "features": features}
+
+
+def red_counts(user, period):
+    """(region path, projects, red projects) of each region `user` sees projects of."""
+    return list(
+        Project.objects.restrict(user)
+        .with_stored_progress(period)
+        .order_by()
+        .values("region__path")
+        .annotate(
+            projects=Count("pk"),
+            red=Count("pk", filter=Q(light_rank=Light.RED.rank)),
+        )
+        .values_list("region__path", "projects", "red")
+    )
 
 
 def tile_origin():
@@ -466,7 +485,7 @@ class MapView(ProjectListView):
         context["unplaced"] = filtered.filter(latitude__isnull=True).count()
         context["map_config"] = {
             "pins": f"{reverse('projects:map_geojson')}?{query.urlencode()}",
-            "outlines": outlines(self.request.user),
+            "outlines": outlines(self.request.user, self.period),
             "tiles": settings.JIEFANG_MAP_TILES,
             "attribution": settings.JIEFANG_MAP_ATTRIBUTION,
             "period": self.period.query_string(),
@@ -478,6 +497,7 @@ class MapView(ProjectListView):
                 "plan": str(_("annual plan")),
                 "ytd": str(_("completed this year")),
                 "open": str(_("Open the project's page")),
+                "red": str(_("%(red)s of %(projects)s projects seriously behind")),
             },
         }
         context["lights"] = list(Light)

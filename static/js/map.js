@@ -48,21 +48,29 @@
     return map;
   }
 
-  function drawOutlines(map, outlines) {
+  function drawOutlines(map, outlines, redLabel) {
     return L.geoJSON(outlines, {
       interactive: false,
       style: function (feature) {
-        var region = feature.properties.kind === "region";
+        var p = feature.properties;
+        var region = p.kind === "region";
+        // A region is shaded by its share of red projects (the count is in its label).
+        var share = region && p.projects ? p.red / p.projects : 0;
         return {
           color: region ? "#1f3b63" : "#5b6b7d",
           weight: region ? 3 : 2,
           dashArray: region ? null : "6 4",
-          fillColor: region ? "#dfe7f1" : "#eef2f6",
-          fillOpacity: region ? 0.35 : 0.5,
+          fillColor: share ? "#c4281c" : region ? "#dfe7f1" : "#eef2f6",
+          fillOpacity: share ? 0.08 + 0.4 * share : region ? 0.35 : 0.5,
         };
       },
       onEachFeature: function (feature, layer) {
-        layer.bindTooltip(feature.properties.name, {
+        var p = feature.properties;
+        var label = p.name;
+        if (redLabel && p.projects) {
+          label += " · " + redLabel.replace("%(red)s", p.red).replace("%(projects)s", p.projects);
+        }
+        layer.bindTooltip(label, {
           permanent: true,
           direction: "center",
           className: "outline-label outline-" + feature.properties.kind,
@@ -126,7 +134,7 @@
   function projectMap(element) {
     var settings = config("map-config");
     var map = baseMap(element, settings);
-    var outlines = drawOutlines(map, settings.outlines);
+    var outlines = drawOutlines(map, settings.outlines, settings.labels.red);
     map.setView(HOME, 11);
     fetch(settings.pins, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
       .then(function (response) {

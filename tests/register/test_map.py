@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -95,6 +96,22 @@ def test_a_district_sees_none_of_its_siblings_pins_or_outlines(client):
     city, outlines, _html = seen["jiaozuo"]
     assert city == sorted(own + sibling)
     assert outlines == {"解放区", "山阳区"} | jiefang_zones | shanyang_zones
+    # The city's districts are shaded by their share of red projects, the count in words.
+    page = client.get(reverse("projects:map"), PERIOD)
+    shares = {
+        f["properties"]["name"]: (f["properties"]["red"], f["properties"]["projects"])
+        for f in page.context["map_config"]["outlines"]["features"]
+        if f["properties"]["kind"] == "region"
+    }
+    for code, name in (("410802", "解放区"), ("410811", "山阳区")):
+        lights = [
+            f["properties"]["light"]
+            for f in pins(client)["features"]
+            if Project.objects.get(code=f["properties"]["code"]).region.code == code
+        ]
+        assert shares[name] == (lights.count("red"), len(lights))
+    assert shares["解放区"][0] > 0
+    assert page.context["map_config"]["labels"]["red"] == "%(projects)s 个项目中 %(red)s 个严重滞后"
 
 
 def test_the_map_filters_as_the_project_list(client, demo_users):
@@ -314,3 +331,47 @@ def test_the_admin_takes_an_outline_pasted_or_uploaded(client, demo_users):
     assert response.status_code == 302, response.content.decode()[:2000]
     region.refresh_from_db()
     assert region.outline == REGIONS["410802"]
+
+
+def test_the_register_workbook_carries_the_place_in_its_last_two_columns(demo_users):
+    """Exported: 纬度 and 经度 after every column the offices already fill in; imported back,
+    nothing changes; a new place is written, a bad one refused in Chinese against its column."""
+    from projects.exchange.template import PROJECT_HEADERS, export_projects
+    from projects.exchange.writing import run_import
+
+    office = User.objects.get(username="office")
+    book = openpyxl.load_workbook(io.BytesIO(export_projects(office)))
+    sheet = book.worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    headers = rows[0]
+    assert headers[: len(PROJECT_HEADERS)] == PROJECT_HEADERS
+    assert headers[-2:] == ["纬度", "经度"]
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code["JF2013-002"][-2:] == [35.2663, 113.1952]
+    data = io.BytesIO()
+    book.save(data)
+    result = run_import("projects", data.getvalue(), user=office, dry_run=True)
+    assert result.ok and not result.update, [str(p) for p in result.errors]
+
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "JF2013-002":
+            row[-2].value, row[-1].value = "35.250001", 113.2
+    data = io.BytesIO()
+    book.save(data)
+    result = run_import("projects", data.getvalue(), user=office, dry_run=False)
+    assert result.written, [str(p) for p in result.errors]
+    project = Project.objects.get(code="JF2013-002")
+    assert (str(project.latitude), str(project.longitude)) == ("35.250001", "113.200000")
+
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "JF2013-002":
+            row[-2].value, row[-1].value = 113.2, 35.25  # swapped
+    data = io.BytesIO()
+    book.save(data)
+    with translation.override("zh-hans"):
+        result = run_import("projects", data.getvalue(), user=office, dry_run=False)
+        errors = [str(problem) for problem in result.errors]
+    assert not result.written
+    assert any("纬度" in e and "纬度须在中国境内，北纬 3.8 至 53.6 度之间。" in e for e in errors)
+    project.refresh_from_db()
+    assert str(project.latitude) == "35.250001"
