@@ -31,6 +31,7 @@ NATIONAL_CODE = "全国投资项目代码"
 MONTH_HEADERS = [f"{month}月计划" for month in range(1, 13)]
 # The project's place on the map (WGS-84 degrees), after every other column.
 LATITUDE, LONGITUDE = "纬度", "经度"
+PLACE = {"latitude": LATITUDE, "longitude": LONGITUDE}
 OPTIONAL_HEADERS = {
     "projects": [NATIONAL_CODE, *MONTH_HEADERS, LATITUDE, LONGITUDE],
     "progress": [],

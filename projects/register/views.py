@@ -3,15 +3,13 @@ Every progress figure comes from the progress engine: with_progress for one proj
 its table (with_stored_progress) for lists and totals."""
 
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import markdown
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.db.models import Count, Q
-from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -30,11 +28,8 @@ from projects.models import (
     Official,
     Problem,
     Project,
-    Region,
-    StaleVersion,
-    Zone,
 )
-from projects.permissions import OfficeMixin, ReadMixin
+from projects.permissions import ReadMixin
 from projects.scope import heading_region
 from projects.web.mixins import ObjectListView, PeriodMixin, TableExportMixin
 from projects.web.pagination import CountedPaginator
@@ -42,6 +37,7 @@ from projects.web.pagination import CountedPaginator
 from . import charts, exports, ranking
 from .filters import ProjectFilterSet
 from .forms import LocationForm
+from .geojson import outlines, tile_origin
 from .tables import OfficialTable, ProjectTable, ZoneSummaryTable
 from .timeline import milestone_timeline
 
@@ -377,170 +373,3 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
                 f"排名通报-{self.period.label}",
             )
         return super().render_to_response(context, **response_kwargs)
-
-
-def map_figures(projects):
-    """The map's pins: the located projects of `projects` (restricted and filtered, with the
-    progress table's figures) as a GeoJSON FeatureCollection, read as plain values in one
-    query."""
-    url = reverse("projects:project_detail", args=[0]).removesuffix("0/")
-    rows = projects.filter(latitude__isnull=False, longitude__isnull=False).values_list(
-        "pk",
-        "code",
-        "name",
-        "zone__name",
-        "latitude",
-        "longitude",
-        "light_rank",
-        "completion_rate",
-        "gap",
-        "annual_plan",
-        "ytd",
-    )
-    number = lambda value: None if value is None else float(value)  # noqa: E731
-    features = []
-    for pk, code, name, zone, lat, lon, rank, rate, gap, plan, ytd in rows:
-        light = Light.from_rank(rank) if rank is not None else Light.NONE
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
-                "properties": {
-                    "code": code,
-                    "name": name,
-                    "zone": zone,
-                    "light": light.value,
-                    "light_label": str(light.label),
-                    "rate": number(rate),
-                    "gap": number(gap),
-                    "annual_plan": number(plan),
-                    "ytd": number(ytd),
-                    "url": f"{url}{pk}/",
-                },
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
-
-
-def outlines(user, period=None):
-    """The outlines of the regions and zones `user` may see, as GeoJSON Features named; with
-    a period, each region's count of projects and of red ones (the city's map shades its
-    districts by their share of red projects)."""
-    features = []
-    counts = red_counts(user, period) if period is not None else []
-    for kind, model in (("region", Region), ("zone", Zone)):
-        rows = model.objects.restrict(user).filter(outline__isnull=False)
-        fields = ["pk", "name", "outline", *(["path"] if kind == "region" else [])]
-        for pk, name, outline, *path in rows.values_list(*fields):
-            properties = {"kind": kind, "id": pk, "name": name}
-            if path and counts:
-                inside = [row for row in counts if row[0].startswith(path[0])]
-                properties["projects"] = sum(row[1] for row in inside)
-                properties["red"] = sum(row[2] for row in inside)
-            features.append({"type": "Feature", "geometry": outline, "properties": properties})
-    return {"type": "FeatureCollection", "features": features}
-
-
-def red_counts(user, period):
-    """(region path, projects, red projects) of each region `user` sees projects of."""
-    return list(
-        Project.objects.restrict(user)
-        .with_stored_progress(period)
-        .order_by()
-        .values("region__path")
-        .annotate(
-            projects=Count("pk"),
-            red=Count("pk", filter=Q(light_rank=Light.RED.rank)),
-        )
-        .values_list("region__path", "projects", "red")
-    )
-
-
-def tile_origin():
-    """The origin of the intranet tile server (a {s} subdomain as a wildcard), or None when
-    the tiles come from this server or there are none."""
-    template = settings.JIEFANG_MAP_TILES
-    parts = urlsplit(template.replace("{s}", "*"))
-    if not template or not parts.netloc:
-        return None
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme else f"//{parts.netloc}"
-
-
-class MapView(ProjectListView):
-    """挂图作战: the projects the user may see, as pins coloured and shaped by their light on
-    the outlines of zones and regions, filtered as the project list; below the map, the same
-    projects as the project list's table (the map's accessible alternative)."""
-
-    template_name = "projects/register/map.html"
-    title = _("Project map")
-    export_name = "map"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        query.pop("sort", None)
-        query.update({"year": self.period.year, "month": self.period.month})
-        filtered = self.object_list
-        context["unplaced"] = filtered.filter(latitude__isnull=True).count()
-        context["map_config"] = {
-            "pins": f"{reverse('projects:map_geojson')}?{query.urlencode()}",
-            "outlines": outlines(self.request.user, self.period),
-            "tiles": settings.JIEFANG_MAP_TILES,
-            "attribution": settings.JIEFANG_MAP_ATTRIBUTION,
-            "period": self.period.query_string(),
-            "lights": {light.value: str(light.label) for light in Light},
-            "labels": {
-                "rate": str(_("completion rate (%)")),
-                "gap": str(_("gap (points)")),
-                "zone": str(_("zone")),
-                "plan": str(_("annual plan")),
-                "ytd": str(_("completed this year")),
-                "open": str(_("Open the project's page")),
-                "red": str(_("%(red)s of %(projects)s projects seriously behind")),
-            },
-        }
-        context["lights"] = list(Light)
-        return context
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        origin = tile_origin()
-        if origin:
-            response._csp_update = {"img-src": [origin]}
-        return response
-
-
-class MapGeoJSONView(ReadMixin, PeriodMixin, View):
-    """The map's pins as GeoJSON (properties code, name, light, rate, gap, url), filtered as
-    the project list and scoped as every page."""
-
-    def get(self, request):
-        projects = Project.objects.restrict(request.user).with_stored_progress(self.period)
-        filterset = ProjectFilterSet(request.GET, queryset=projects, request=request)
-        projects = filterset.qs if filterset.is_valid() else projects.none()
-        return JsonResponse(map_figures(projects), content_type="application/geo+json")
-
-
-class ProjectLocationView(OfficeMixin, View):
-    """The office places a project: latitude and longitude, typed, clicked on the map or
-    taken from the phone; both empty takes the project off the map."""
-
-    permission_required = "projects.change_project"
-
-    def post(self, request, pk):
-        project = get_object_or_404(Project.objects.restrict(request.user, "change"), pk=pk)
-        form = LocationForm(request.POST, instance=project)
-        if form.is_valid():
-            try:
-                form.save()
-            except StaleVersion:
-                messages.error(
-                    request, _("Someone changed this project just now; please try again.")
-                )
-            else:
-                messages.success(request, _("The project's place on the map is saved."))
-        else:
-            errors = [str(error) for errors in form.errors.values() for error in errors]
-            messages.error(request, " ".join(dict.fromkeys(errors)))
-        return redirect(f"{project.get_absolute_url()}#location")

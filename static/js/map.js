@@ -49,6 +49,8 @@
   }
 
   function drawOutlines(map, outlines, redLabel) {
+    // The names of zones and regions lie under the pins (the tooltip pane is above them).
+    map.createPane("outlineLabels").classList.add("outline-labels");
     return L.geoJSON(outlines, {
       interactive: false,
       style: function (feature) {
@@ -71,6 +73,7 @@
           label += " · " + redLabel.replace("%(red)s", p.red).replace("%(projects)s", p.projects);
         }
         layer.bindTooltip(label, {
+          pane: "outlineLabels",
           permanent: true,
           direction: "center",
           className: "outline-label outline-" + feature.properties.kind,
