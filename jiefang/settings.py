@@ -280,6 +280,8 @@ JIEFANG_PACKET_PHOTOS = env_bool("JIEFANG_PACKET_PHOTOS", True)
 # Reminders (催报, 督办; projects/reminders/). Reports of month N are due on this working day
 # of month N+1 (working days from chinese-calendar).
 JIEFANG_REPORT_DUE_WORKDAY = int(os.environ.get("JIEFANG_REPORT_DUE_WORKDAY", "3"))
+# A district's month is due at the level above (报送) on this working day of the next month.
+JIEFANG_SUBMISSION_DUE_WORKDAYS = int(os.environ.get("JIEFANG_SUBMISSION_DUE_WORKDAYS", "5"))
 # The address users open the tracker at, for the links in e-mails and group-robot posts.
 JIEFANG_SITE_URL = os.environ.get("JIEFANG_SITE_URL", "").rstrip("/")
 

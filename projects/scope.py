@@ -18,6 +18,8 @@ reads the models through the app registry: the querysets below the models use it
 from django.apps import apps
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from projects.permissions import is_office
 
@@ -30,6 +32,8 @@ REGION = {
     "official": "region",
     "project": "region",
     "meeting": "region",
+    "monthlock": "region",
+    "regionsubmission": "region",
     "annualplan": "project__region",
     "monthlyplan": "annual_plan__project__region",
     "milestone": "project__region",
@@ -104,14 +108,15 @@ def answerable_filter(user):
     )
 
 
-def restrict(queryset, user, action="view"):
-    """The rows of `queryset` that `user` may `action` ('view' or 'change')."""
+def restrict(queryset, user, action="view", region=None):
+    """The rows of `queryset` that `user` may `action` ('view' or 'change'); of `region`
+    (one of `user`'s, from `chosen_region`) instead of all of the user's when given."""
     if user is None or not user.is_authenticated:
         return queryset.none()
     role = role_filter(queryset.model, user, action)
     if role is not None:
         queryset = queryset.filter(role)
-    region = region_of(user)
+    region = region or region_of(user)
     if region is None:
         return queryset if user.is_superuser else queryset.none()
     return queryset.in_region(region)
@@ -126,8 +131,8 @@ class RestrictedQuerySet(models.QuerySet):
 
     _scope_region = None
 
-    def restrict(self, user, action="view"):
-        return restrict(self, user, action)
+    def restrict(self, user, action="view", region=None):
+        return restrict(self, user, action, region)
 
     def in_region(self, region):
         """The rows of `region` and every region beneath it (an output made for a region)."""
@@ -176,3 +181,16 @@ def acting_over(users, region):
     if apps.get_model("projects", "Region").objects.single_district() is not None:
         condition |= Q(profile__isnull=True)
     return users.filter(condition)
+
+
+def chosen_region(request):
+    """The region a page is asked about (?region=<code>): one of the user's regions, 404
+    beyond them; None when none is asked for (the user's own)."""
+    code = request.GET.get("region", "")
+    if not code:
+        return None
+    regions = apps.get_model("projects", "Region").objects.restrict(request.user)
+    region = regions.filter(code=code).first()
+    if region is None:
+        raise Http404(_("No such region."))
+    return region

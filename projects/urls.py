@@ -12,4 +12,5 @@ urlpatterns = [
     path("", include("projects.exchange.urls")),
     path("", include("projects.exports.urls")),
     path("", include("projects.operations.urls")),
+    path("", include("projects.regions.urls")),
 ]

@@ -73,6 +73,7 @@ def make_projects(zone, count, year=2013, month=5, official=None, unit=None, pre
             code=f"{prefix}-{i:04d}",
             name=f"项目{i}",
             zone=zone,
+            region_id=zone.region_id,  # named, not looked up for each of many rows
             owner=f"业主{i}",
             total_investment=Decimal(10000 + i),
             lead_official=official,

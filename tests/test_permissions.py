@@ -190,7 +190,28 @@ def office_export():
     return {"pk": job.pk}
 
 
+def submitted_month():
+    """解放区's May 2013, submitted by its office: the level above accepts or returns it."""
+    from projects.models import Region, RegionSubmission
+
+    submission = RegionSubmission.objects.create(
+        region=Region.objects.get(code="410802"),
+        year=2013,
+        month=5,
+        submitted_by=User.objects.get(username="office"),
+    )
+    return {"pk": submission.pk}
+
+
+def submission_history():
+    from projects.models import RegionSubmission
+
+    return RegionSubmission.history
+
+
 OFFICE = {"office"}
+# Steps of the level above: the office may use the page, but not on its own region's month.
+ABOVE_ONLY = {"projects:submission_accept", "projects:submission_return"}
 PREVIEW_ONLY = {"projects:import"}  # an allowed POST shows a preview and writes nothing
 # Pages about one user's own object: a role that may use the page gets 404 for another's.
 OWN_ONLY = {"projects:notification_read"}
@@ -360,6 +381,23 @@ MATRIX = {
     ),
     # Unlocking is recorded in the admin's log (LogEntry), with who did it.
     "projects:lockouts": (dict, OFFICE, OFFICE, locked_attempt, log_entries()),
+    "projects:regions": (dict, EVERYONE, None, None, None),
+    "projects:submissions": (dict, OFFICE, None, None, None),
+    "projects:submission_submit": (
+        dict,
+        None,
+        OFFICE,
+        lambda: {"year": 2013, "month": 5},
+        submission_history(),
+    ),
+    "projects:submission_accept": (submitted_month, None, set(), dict, submission_history()),
+    "projects:submission_return": (
+        submitted_month,
+        None,
+        set(),
+        lambda: {"reason": "数据有误"},
+        submission_history(),
+    ),
     "projects:problem_close": (
         lambda: {"pk": open_problem().pk},
         None,
@@ -409,7 +447,11 @@ def test_role_matrix(client, demo_users, name, role):
 
     status = client.get(url, follow=True).status_code
     if get_roles is None:  # POST-only: the allowed get 405, the others 403 first
-        allowed = role in post_roles or (name in OWN_ONLY and role != "nobody")
+        allowed = (
+            role in post_roles
+            or (name in OWN_ONLY and role != "nobody")
+            or (name in ABOVE_ONLY and role == "office")
+        )
         assert status == (405 if allowed else 403), ("GET", name, role)
     elif name in OWN_GET and role in get_roles and role != "office":
         assert status == 404, ("GET", name, role)

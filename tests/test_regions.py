@@ -236,3 +236,166 @@ def test_the_region_tree_reads_ancestors_and_descendants_in_one_query(
         assert [r.code for r in deeper.ancestors()] == ["410000", CITY, JIEFANG]
     with django_assert_num_queries(1):
         assert {r.code for r in province.descendants()} == {CITY, JIEFANG, "410899"}
+
+
+def test_the_city_sees_its_districts_side_by_side(client, city):
+    """The districts page: one row per district with its own figures, adding up to the
+    city's total; each row opens the district's own dashboard."""
+    client.force_login(User.objects.get(username="jiaozuo"))
+    context = client.get(reverse("projects:regions"), PERIOD).context
+    rows = {row["region"].name: row for row in context["rows"]}
+    assert {name: row["total"]["count"] for name, row in rows.items()} == {
+        "解放区": 10,
+        "山阳区": 12,
+    }
+    for name in ("ytd", "annual_plan", "total_investment"):
+        assert sum(row["total"][name] for row in rows.values()) == context["total"][name]
+    for code, count in ((JIEFANG, 10), (SHANYANG, 12)):
+        dashboard = client.get(reverse("projects:dashboard"), {"region": code, **PERIOD})
+        assert dashboard.context["total"]["count"] == count
+    # 山阳区's two slowest projects have not reported May.
+    assert rows["山阳区"]["missing"] == 2
+    assert rows["解放区"]["missing"] + 2 == context["missing"]
+
+
+def test_a_district_cannot_open_its_siblings_figures(client, city):
+    """?region= of a sibling answers 404, on the districts page and the dashboard."""
+    client.force_login(User.objects.get(username="office"))
+    for name in ("projects:regions", "projects:dashboard"):
+        assert client.get(reverse(name), {"region": SHANYANG}).status_code == 404
+
+
+def test_the_districts_page_costs_the_same_for_more_districts(client, city):
+    """One grouped query over the progress table's totals for all the districts: a third
+    district adds no query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(User.objects.get(username="jiaozuo"))
+    url = reverse("projects:regions")
+    client.get(url, PERIOD)  # the month's table is built on first read
+    with CaptureQueriesContext(connection) as two:
+        client.get(url, PERIOD)
+    Region.objects.create(
+        name="中站区", code="410803", kind="district", parent=Region.objects.get(code=CITY)
+    )
+    with CaptureQueriesContext(connection) as three:
+        client.get(url, PERIOD)
+    assert len(three.captured_queries) == len(two.captured_queries)
+
+
+def test_the_city_filters_the_project_list_by_district(client, city):
+    """The city's project list and its workbook take a district; a district's list offers
+    no such choice."""
+    client.force_login(User.objects.get(username="jiaozuo"))
+    shanyang = Region.objects.get(code=SHANYANG)
+    url = reverse("projects:project_list")
+    response = client.get(url, {"region": shanyang.pk, "per_page": 50, **PERIOD})
+    codes = {row.record.code for row in response.context["table"].paginated_rows}
+    assert len(codes) == 12 and all(code.startswith("SY") for code in codes)
+    workbook = client.get(url, {"region": shanyang.pk, "export": "xlsx", **PERIOD})
+    assert "北山生态修复工程" in text_of(workbook)
+    assert "翰林国际" not in text_of(workbook)
+    client.force_login(User.objects.get(username="office"))
+    assert "region" not in client.get(url, PERIOD).context["filter"].form.fields
+
+
+ADMIN_LISTS = [
+    "projects_project",
+    "projects_zone",
+    "projects_official",
+    "projects_unit",
+    "projects_meeting",
+    "projects_problem",
+    "projects_monthlyreport",
+    "projects_annualplan",
+    "projects_milestone",
+    "projects_region",
+    "projects_profile",
+]
+
+
+def test_the_admin_is_scoped_as_every_page(client, city):
+    """In the admin, 山阳区's office lists and opens nothing of 解放区 (its list filters
+    included), and the city lists both."""
+    client.force_login(User.objects.get(username="shanyang"))
+    foreign = foreign_names(SHANYANG, JIEFANG)
+    leaks = []
+    for name in ADMIN_LISTS:
+        text = client.get(reverse(f"admin:{name}_changelist")).content.decode()
+        if leaked := sorted(word for word in foreign if word in text):
+            leaks.append((name, leaked))
+    assert not leaks
+    jiefang_project = Project.objects.get(code="JF2013-001")
+    response = client.get(reverse("admin:projects_project_change", args=[jiefang_project.pk]))
+    assert response.status_code == 302  # "doesn't exist": back to the admin's index
+    add = client.get(reverse("admin:projects_project_add")).context["adminform"].form
+    assert set(add.fields["zone"].queryset.values_list("region__code", flat=True)) == {SHANYANG}
+    assert set(add.fields["region"].queryset.values_list("code", flat=True)) == {SHANYANG}
+    client.force_login(User.objects.get(username="jiaozuo"))
+    text = client.get(reverse("admin:projects_project_changelist")).content.decode()
+    assert "北山生态修复工程" in text and "翰林国际旅游度假区一期" in text
+
+
+def test_the_citys_progress_workbook_groups_each_district(client, city):
+    """The city's 重点项目进展情况表: its total counts both districts, then each district's
+    zones as groups named with the district, 解放区's first; a district's table is as before."""
+    client.force_login(User.objects.get(username="jiaozuo"))
+    response = client.get(reverse("projects:progress_xlsx"), PERIOD)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["进展情况"]
+    labels = [
+        row[1]
+        for row in sheet.iter_rows(values_only=True)
+        if isinstance(row[1], str) and row[1][1:2] == "、"
+    ]
+    assert [label.split("、")[1].split("·")[0] for label in labels] == ["解放区"] * 4 + [
+        "山阳区"
+    ] * 2
+    assert sheet.cell(1, 1).value.startswith("焦作市")
+    client.force_login(User.objects.get(username="office"))
+    response = client.get(reverse("projects:progress_xlsx"), PERIOD)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content))["进展情况"]
+    assert sheet.cell(1, 1).value.startswith("解放区")
+    assert not any("·" in str(row[1]) for row in sheet.iter_rows(values_only=True) if row[1])
+
+
+def test_the_city_ranks_its_districts(client, city):
+    """The city's ranking has a board of districts on the ranking's measures (and a sheet in
+    its workbook); a district's ranking has none."""
+    client.force_login(User.objects.get(username="jiaozuo"))
+    result = client.get(reverse("projects:ranking"), PERIOD).context["ranking"]
+    assert sorted(entry.name for entry in result.districts) == ["山阳区", "解放区"]
+    assert all(entry.score is not None for entry in result.districts)
+    counts = {entry.name: entry.figures["count"] for entry in result.districts}
+    assert counts == {"解放区": 10, "山阳区": 12}
+    workbook = client.get(reverse("projects:ranking"), {"export": "xlsx", **PERIOD})
+    assert "区县" in openpyxl.load_workbook(io.BytesIO(workbook.content)).sheetnames
+    client.force_login(User.objects.get(username="office"))
+    assert client.get(reverse("projects:ranking"), PERIOD).context["ranking"].districts == []
+
+
+def test_setup_demo_city_again_changes_nothing(city):
+    """`make run` again: the city demo is built once; its codes count as the demo's, so the
+    demo's own second district never reads as a real register."""
+    from projects.operations.demo import holds_a_real_register
+
+    assert not holds_a_real_register()
+    before = (Project.objects.count(), Region.objects.count(), User.objects.count())
+    setup_demo(year=2013, city=True)
+    assert (Project.objects.count(), Region.objects.count(), User.objects.count()) == before
+
+
+def test_the_offices_hear_of_their_own_regions_problems_only(city):
+    """督办 reaches the office of the problem's district and the city's, never the sibling's."""
+    from django.utils import timezone
+
+    from projects.reminders.schedule import due_reminders
+
+    by_person = due_reminders(timezone.localdate())  # the story's problems are long overdue
+    texts = {
+        person.username: " ".join(r.text for r in items) for person, items in by_person.items()
+    }
+    assert "北山生态修复工程" in texts["shanyang"] and "北山生态修复工程" in texts["jiaozuo"]
+    assert "北山生态修复工程" not in texts["office"]
+    assert "商户过渡安置场地不足" in texts["office"] and "商户过渡安置场地不足" in texts["jiaozuo"]
+    assert "商户过渡安置场地不足" not in texts["shanyang"]

@@ -6,7 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from projects.models import Light, Project, Region
+from projects.models import Light, Project, Region, Zone
 
 from .sheets import INFO_HEIGHT, AnnexSheets
 from .xlsx import (
@@ -95,6 +95,7 @@ class ProgressWorkbook(AnnexSheets):
     def build(self):
         workbook = new_workbook()
         rows, total = self.projects.summary(self.period)
+        rows = self.by_district(rows)
         self.write_progress(workbook.create_sheet("进展情况"), rows, total)
         self.write_summary(workbook.create_sheet("汇总"), rows, total)
         self.write_problems(workbook.create_sheet("问题清单"))
@@ -203,12 +204,29 @@ class ProgressWorkbook(AnnexSheets):
         "light_rank",
     ]
 
+    def by_district(self, zone_rows):
+        """The zones of several districts (a city's table) grouped per district, each named
+        with its district (解放区·特色商业区); one district's as they are."""
+        regions = dict(
+            Zone.objects.filter(pk__in=[row["zone"] for row in zone_rows]).values_list(
+                "pk", "region__path"
+            )
+        )
+        self.several = len(set(regions.values())) > 1
+        if not self.several:
+            return zone_rows
+        names = dict(Region.objects.filter(path__in=regions.values()).values_list("path", "name"))
+        for row in zone_rows:
+            row["zone__name"] = f"{names[regions[row['zone']]]}·{row['zone__name']}"
+        return sorted(zone_rows, key=lambda row: regions[row["zone"]])
+
     def project_rows(self):
         """Plain rows (no model instances: this runs for every project of the district)."""
+        order = ("zone__region__path",) if getattr(self, "several", False) else ()
         return (
             self.projects.with_stored_progress(self.period)
             .with_report_text(self.period)
-            .order_by("zone__order", "zone__name", "code")
+            .order_by(*order, "zone__order", "zone__name", "code")
             .values(*self.PROJECT_FIELDS)
             .iterator(chunk_size=2000)
         )

@@ -106,15 +106,24 @@ class MeetingLockView(OfficeMixin, View):
         action = request.POST.get("action")
         if action == "lock":
             MonthLock.objects.get_or_create(
-                year=meeting.year, month=meeting.month, defaults={"locked_by": request.user}
+                region=meeting.region,
+                year=meeting.year,
+                month=meeting.month,
+                defaults={"locked_by": request.user},
             )
             messages.success(
                 request,
                 _("%(period)s is locked: lead officials can no longer add or change its reports.")
                 % {"period": label},
             )
+        elif action == "unlock" and meeting.submitted():
+            messages.error(
+                request,
+                _("%(period)s is submitted to the level above: it unlocks only when returned.")
+                % {"period": label},
+            )
         elif action == "unlock":
-            MonthLock.on(meeting.year, meeting.month).delete()
+            MonthLock.on(meeting.year, meeting.month, meeting.region).delete()
             messages.success(
                 request,
                 _("%(period)s is unlocked: lead officials can add and change its reports again.")

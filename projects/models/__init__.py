@@ -14,6 +14,7 @@ from .base import (
 from .documents import DocumentNumber
 from .exports import ExportJob
 from .meetings import DocumentTemplate, Meeting, Problem, ProblemUpdate
+from .milestones import Milestone, MilestoneTemplate, MilestoneTemplateItem
 from .plans import AnnualPlan, MonthlyPlan
 from .progress import (
     ProgressPeriod,
@@ -22,11 +23,8 @@ from .progress import (
     clear_progress,
     refresh_progress,
 )
-from .regions import Profile, Region, default_region
+from .regions import Profile, Region, RegionSubmission, default_region
 from .register import (
-    Milestone,
-    MilestoneTemplate,
-    MilestoneTemplateItem,
     Official,
     Project,
     Unit,
@@ -45,6 +43,7 @@ __all__ = [
     "ProblemUpdate",
     "Profile",
     "Region",
+    "RegionSubmission",
     "default_region",
     "ProgressPeriod",
     "ProgressTotal",

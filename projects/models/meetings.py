@@ -61,11 +61,20 @@ class Meeting(RegionBound):
 
     def month_lock(self):
         """The lock on the month this meeting reviewed, or None."""
-        return MonthLock.on(self.year, self.month).select_related("locked_by").first()
+        return (
+            MonthLock.on(self.year, self.month, self.region_id).select_related("locked_by").first()
+        )
 
     @property
     def period(self):
         return Period(self.year, self.month)
+
+    def submitted(self):
+        """Whether the reviewed month of the meeting's region is submitted to the level
+        above (报送) and not returned: it stays locked."""
+        return self.region.submissions.filter(
+            year=self.year, month=self.month, state__in=["submitted", "accepted"]
+        ).exists()
 
     @classmethod
     def next_number(cls, year, region=None):

@@ -193,8 +193,8 @@ def _refresh_after(projects_of):
 def watch():
     """Connect the writes that change a figure to the progress table (from AppConfig.ready)."""
     from .meetings import Meeting, Problem
+    from .milestones import Milestone
     from .plans import AnnualPlan, MonthlyPlan
-    from .register import Milestone
     from .reporting import MonthlyReport
 
     watched = [

@@ -9,7 +9,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from projects.scope import RestrictedQuerySet
 
@@ -160,3 +162,56 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.region}"
+
+
+class RegionSubmission(models.Model):
+    """A district's month sent up to the level above (报送): submitted once its meeting is
+    held, then accepted, or returned (退回) with a reason; the history keeps every step."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Sent up")
+        ACCEPTED = "accepted", _("Accepted")
+        RETURNED = "returned", _("Returned")
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="submissions"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    state = models.CharField(_("state"), max_length=10, choices=State, default=State.SUBMITTED)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    history = HistoricalRecords()
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-month", "region__path"]
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "year", "month"],
+                name="regionsubmission_unique_month",
+                violation_error_message=_("This month of the region is already submitted."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.region} {self.year}-{self.month:02d}"

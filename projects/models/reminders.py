@@ -66,6 +66,9 @@ class ReminderItem(models.Model):
         CLOSURE_REQUESTED = "closure_requested", _("Closure requested")
         CLOSURE_RETURNED = "closure_returned", _("Request for closure sent back")
         PROBLEM_CLOSED = "problem_closed", _("Problem closed")
+        MONTH_SUBMITTED = "month_submitted", _("Month submitted")
+        MONTH_ACCEPTED = "month_accepted", _("Month accepted")
+        MONTH_RETURNED = "month_returned", _("Month returned")
 
     notification = models.ForeignKey(
         Notification,
@@ -113,6 +116,8 @@ class ReminderItem(models.Model):
             if year.isdigit() and month.isdigit():
                 url = reverse("projects:report_create", args=[pk])
                 return f"{url}?year={int(year)}&month={int(month)}"
+        if kind == "submission":
+            return reverse("projects:submissions")
         names = {"project": "projects:project_detail", "problem": "projects:problem_detail"}
         return reverse(names[kind], args=[pk]) if kind in names else ""
 

@@ -13,7 +13,7 @@ from projects.progress.querysets import ReportQuerySet
 from projects.scope import RestrictedQuerySet
 
 from .base import MONEY, MONTH_VALIDATORS, Versioned, non_negative, project_of
-from .register import Project
+from .register import Project, RegionBound, region_field
 
 # 形象进度 and 存在问题 fit in a cell of the printed table.
 TEXT_LIMIT = 500
@@ -100,12 +100,14 @@ class MonthlyReport(Versioned):
 
     @property
     def is_locked(self):
-        return MonthLock.on(self.year, self.month).exists()
+        return MonthLock.on(self.year, self.month, self.project.region_id).exists()
 
 
-class MonthLock(models.Model):
-    """A month closed by the project office: its reports can then be changed only by the office."""
+class MonthLock(RegionBound):
+    """A month of a region closed by its project office (or by its submission, 报送, to the
+    level above): its reports can then be changed only by the office."""
 
+    region = region_field("month_locks")
     year = models.PositiveSmallIntegerField(_("year"))
     month = models.PositiveSmallIntegerField(
         _("month"), validators=[MinValueValidator(1), MaxValueValidator(12)]
@@ -120,13 +122,15 @@ class MonthLock(models.Model):
     )
     locked_at = models.DateTimeField(_("locked at"), default=timezone.now)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year", "-month"]
         verbose_name = _("locked month")
         verbose_name_plural = _("locked months")
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "month"],
+                fields=["region", "year", "month"],
                 name="monthlock_unique_month",
                 violation_error_message=_("That month is already locked."),
             ),
@@ -136,9 +140,11 @@ class MonthLock(models.Model):
         return f"{self.year}-{self.month:02d}"
 
     @classmethod
-    def on(cls, year, month):
-        """The lock on a month, as a queryset (empty when the month is open)."""
-        return cls.objects.filter(year=year, month=month)
+    def on(cls, year, month, region=None):
+        """The lock on a region's month (any region's when None), as a queryset (empty when
+        the month is open)."""
+        locks = cls.objects.filter(year=year, month=month)
+        return locks if region is None else locks.filter(region=region)
 
 
 class ReportPhoto(models.Model):

@@ -12,11 +12,13 @@ from projects.models import (
     AnnualPlan,
     Meeting,
     Milestone,
+    MonthLock,
     MonthlyReport,
     Official,
     Problem,
     Project,
     Region,
+    RegionSubmission,
     Unit,
     Zone,
     clear_progress,
@@ -54,8 +56,7 @@ CODES = frozenset(row[0] for row in PROJECTS)
 
 
 def city_regions():
-    """焦作市 and its two demo districts (created when missing): (city, 解放区, 山阳区)."""
-    district = Region.objects.single_district() or Region.objects.get(parent__code=CITY_CODE)
+    """焦作市 and its second demo district, 山阳区 (created when missing): (city, 山阳区)."""
     city, _created = Region.objects.get_or_create(
         code=CITY_CODE, defaults={"name": CITY_NAME, "kind": Region.Kind.CITY}
     )
@@ -68,14 +69,14 @@ def city_regions():
             "reporting_unit": "山阳区重点项目建设办公室",
         },
     )
-    return city, district, shanyang
+    return city, shanyang
 
 
 @transaction.atomic
 def add_shanyang(period):
     """山阳区's register, reported through `period` (the month 解放区's story stands at), with
     its meeting of that month and two problems raised there."""
-    _city, _district, region = city_regions()
+    _city, region = city_regions()
     if Project.objects.filter(region=region).exists():
         return region
     zones = [Zone.objects.create(name=name, order=i, region=region) for i, name in enumerate(ZONES)]
@@ -163,3 +164,22 @@ def last_month(today=None):
     """The month 解放区's demo story stands at once brought to `today`."""
     today = today or timezone.localdate()
     return Period(today.year, today.month).shifted(-1)
+
+
+def accepted_month(district, period, office, city_office):
+    """`district`'s `period` submitted by its office and accepted by the city's (locked)."""
+    submission, created = RegionSubmission.objects.get_or_create(
+        region=district,
+        year=period.year,
+        month=period.month,
+        defaults={
+            "submitted_by": office,
+            "state": RegionSubmission.State.ACCEPTED,
+            "decided_by": city_office,
+            "decided_at": timezone.now(),
+        },
+    )
+    MonthLock.objects.get_or_create(
+        region=district, year=period.year, month=period.month, defaults={"locked_by": office}
+    )
+    return submission

@@ -16,6 +16,7 @@ from projects.models import (
     Official,
     Problem,
     Project,
+    Region,
     Unit,
     Zone,
     clear_progress,
@@ -47,23 +48,27 @@ class Command(BaseCommand):
         if Project.objects.exists():
             raise CommandError("数据库中已有项目;请在空数据库上运行 seed_scale。")
         rng = random.Random(seed)
+        # Every row names its region: a default looked up per row would cost a query each.
+        region = Region.objects.single_district() or Region.objects.heading()
         zones = [
-            Zone.objects.get_or_create(name=name, defaults={"order": i})[0]
+            Zone.objects.get_or_create(name=name, region=region, defaults={"order": i})[0]
             for i, name in enumerate(ZONES, 1)
         ]
         units = Unit.objects.bulk_create(
-            [Unit(name=f"部门{i:02d}", kind=Unit.Kind.DEPARTMENT) for i in range(30)]
-            + [Unit(name=f"街道{i:02d}", kind=Unit.Kind.STREET) for i in range(8)]
+            [Unit(name=f"部门{i:02d}", kind=Unit.Kind.DEPARTMENT, region=region) for i in range(30)]
+            + [Unit(name=f"街道{i:02d}", kind=Unit.Kind.STREET, region=region) for i in range(8)]
         )
         departments, streets = units[:30], units[30:]
         officials = Official.objects.bulk_create(
-            Official(name=f"领导{i:03d}", position="副区长") for i in range(max(projects // 50, 1))
+            Official(name=f"领导{i:03d}", position="副区长", region=region)
+            for i in range(max(projects // 50, 1))
         )
         items = Project.objects.bulk_create(
             (
                 Project(
                     code=f"S{i:06d}",
                     name=f"合成项目{i}",
+                    region=region,
                     zone=zones[i % 4],
                     owner=f"建设单位{i % 997}",
                     scope="新建综合体",
@@ -139,7 +144,7 @@ class Command(BaseCommand):
             batch_size=BATCH,
         )
         meeting = Meeting.objects.create(
-            number=12, date=datetime.date(2013, 12, 20), year=2013, month=12
+            number=12, date=datetime.date(2013, 12, 20), year=2013, month=12, region=region
         )
         Problem.objects.bulk_create(
             (

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q, Value
+from django.db.models.functions import Substr
 
 from . import store
 from .expressions import start_month
@@ -24,6 +25,8 @@ SUMMARY_GROUPS = {
         ("lead_official", "lead_official__name", "lead_official__position"),
         ("lead_official__name",),
     ),
+    # Of a set of projects only (the progress table's totals are per zone and official).
+    "region": (("region", "region__name", "region__code"), ("region__code",)),
 }
 
 SUMMED = ("total_investment", "annual_plan", "month_amount", "ytd", "cumulative", "planned_to_date")
@@ -143,6 +146,24 @@ class TotalsMixin:
             .order_by("-count", "lead_official__name")
         )
 
+    @staticmethod
+    def empty_total():
+        """The totals of no project (a region without any yet), as summary() gives them."""
+        return _empty_totals() | {"completion_rate": None, "time_schedule": None, "gap": None}
+
+    def missing_reports_beneath(self, year, month, region):
+        """{path of a region beneath `region`: projects owing the month's report and
+        without one}, from the progress table's totals of a whole region's register."""
+        period = as_period(year, month)
+        return dict(
+            store.totals(self.model, period, self.whole_register()[1])
+            .annotate(region_path=Substr("zone__region__path", 1, len(region.path) + 7))
+            .order_by()
+            .values("region_path")
+            .annotate(count=models.Sum("missing_reports"))
+            .values_list("region_path", "count")
+        )
+
     def stored_count(self, year, month=None, lights=(), **groups):
         """How many projects have one of these lights (Light members, or their ranks) in
         the month, within a zone and/or of a lead official (groups: zone=, lead_official=,
@@ -162,19 +183,28 @@ class TotalsMixin:
         return sum(value or 0 for value in sums.values())
 
     def summary(self, year, month=None, by="zone"):
-        """Totals per zone (or per lead official) and overall, from the same figures as the rows.
+        """Totals per zone (or per lead official, or per region beneath a region `by`) and
+        overall, from the same figures as the rows.
 
         Returns (rows, total): one dict per group that has projects, and the overall dict,
         each with count, total_investment, annual_plan, ytd, cumulative, completion_rate,
-        time_schedule and the number of projects per light (none, green, yellow, red).
+        time_schedule and the number of projects per light (none, green, yellow, red); per
+        region, each row's `region_path` is the path of the region beneath `by`.
         """
         period = as_period(year, month)
-        fields, ordering = SUMMARY_GROUPS[by]
         whole, region = self.whole_register()
+        if isinstance(by, str):
+            fields, ordering = SUMMARY_GROUPS[by]
+            beneath = {}
+        else:
+            fields = ordering = ("region_path",)
+            path = "region__path" if not whole else "zone__region__path"
+            beneath = {"region_path": Substr(path, 1, len(by.path) + 7)}
         if not whole:
             # Some projects: added up in SQL over their rows of the progress table, one
             # grouped join.
-            groups = self.with_stored_progress(period).order_by().values(*fields)
+            groups = self.with_stored_progress(period).annotate(**beneath)
+            groups = groups.order_by().values(*fields)
             groups = groups.annotate(
                 count=models.Count("pk"),
                 **{f"sum_{name}": models.Sum(name) for name in SUMMED},
@@ -185,12 +215,20 @@ class TotalsMixin:
             )
         else:
             # Every project: the table's totals per zone and lead official, a few rows.
-            groups = store.totals(self.model, period, region).order_by().values(*fields)
-            groups = groups.annotate(
-                count=models.Sum("projects"),
-                **{f"sum_{name}": models.Sum(name) for name in SUMMED},
-                **{f"light_{name}": models.Sum(f"lights_{name}") for name in LIGHT_NAMES.values()},
-            ).filter(count__gt=0)
+            groups = store.totals(self.model, period, region).annotate(**beneath)
+            groups = (
+                groups.order_by()
+                .values(*fields)
+                .annotate(
+                    count=models.Sum("projects"),
+                    **{f"sum_{name}": models.Sum(name) for name in SUMMED},
+                    **{
+                        f"light_{name}": models.Sum(f"lights_{name}")
+                        for name in LIGHT_NAMES.values()
+                    },
+                )
+                .filter(count__gt=0)
+            )
         groups = groups.order_by(*ordering)
         rows = []
         for group in groups:

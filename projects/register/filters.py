@@ -5,13 +5,19 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Light, Milestone, Official, Project, Unit, Zone
+from projects.models import Light, Milestone, Official, Project, Region, Unit, Zone
 from projects.scope import restrict_choices
 from projects.web.forms import QuickSelect, QuickSelectMultiple
 
 
 class ProjectFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("search"), method="search")
+    region = django_filters.ModelChoiceFilter(
+        label=_("region"),
+        queryset=Region.objects.districts(),
+        method="filter_region",
+        widget=QuickSelect,
+    )
     zone = django_filters.ModelChoiceFilter(queryset=Zone.objects.all(), widget=QuickSelect)
     lead_official = django_filters.ModelChoiceFilter(
         queryset=Official.objects.all(), widget=QuickSelect
@@ -40,6 +46,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         model = Project
         fields = [
             "q",
+            "region",
             "zone",
             "lead_official",
             "responsible_unit",
@@ -54,6 +61,11 @@ class ProjectFilterSet(django_filters.FilterSet):
         user = getattr(self.request, "user", None)
         if user is not None:
             restrict_choices(self.filters, user)
+            if self.filters["region"].queryset.count() < 2:
+                del self.filters["region"]  # a district's own list: nothing to choose
+
+    def filter_region(self, queryset, name, value):
+        return queryset.in_region(value)
 
     def search(self, queryset, name, value):
         return queryset.filter(

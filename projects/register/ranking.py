@@ -45,6 +45,7 @@ GROUPS = {
     "official": ("lead_official", "lead_official__name", "project__lead_official"),
     "zone": ("zone", "zone__name", "project__zone"),
     "unit": (None, "responsible_unit__name", "responsible_unit"),
+    "district": ("region", "region__name", "project__region"),
 }
 
 
@@ -88,6 +89,8 @@ class Ranking:
     zones: list
     units: list
     notes: list
+    # A city's (or any region's above districts): its districts on the same measures.
+    districts: list = field(default_factory=list)
 
 
 def weights():
@@ -142,6 +145,8 @@ def ranking(period, projects=None, with_movement=True, today=None):
         units=_rank(_unit_groups(period, use, projects), use),
         notes=notes,
     )
+    if projects.values("region").distinct().count() > 1:
+        result.districts = _rank(_project_groups(period, "district", use, projects), use)
     previous = _previous(period)
     if with_movement and previous is not None:
         before = ranking(previous, projects, with_movement=False, today=today)
@@ -149,6 +154,7 @@ def ranking(period, projects=None, with_movement=True, today=None):
             (result.officials, before.officials),
             (result.zones, before.zones),
             (result.units, before.units),
+            (result.districts, before.districts),
         ):
             ranks = {entry.key: entry.rank for entry in earlier}
             for entry in current:
@@ -319,6 +325,7 @@ def ranking_workbook(result, region):
         ("牵头领导", result.officials),
         ("功能区", result.zones),
         ("责任单位", result.units),
+        *([("区县", result.districts)] if result.districts else []),
     ):
         sheet = book.create_sheet(title)
         setup_sheet(sheet, [column[2] for column in COLUMNS], header_rows=3, title_rows=2)

@@ -30,7 +30,7 @@ from projects.models import (
     Project,
 )
 from projects.permissions import ReadMixin
-from projects.scope import heading_region
+from projects.scope import chosen_region, heading_region, region_of
 from projects.web.mixins import ObjectListView, PeriodMixin, TableExportMixin
 from projects.web.pagination import CountedPaginator
 
@@ -281,8 +281,9 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         period = self.period
-        projects = Project.objects.restrict(self.request.user)
-        problems = Problem.objects.restrict(self.request.user)
+        user, region = self.request.user, chosen_region(self.request)
+        projects = Project.objects.restrict(user, region=region)
+        problems = Problem.objects.restrict(user, region=region)
         zones, total = projects.summary(period)
         planned, completed = projects.pace(period)
         points = completed[1:]
@@ -294,7 +295,10 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
         )
         missing = projects.missing_reports(period)
         context.update(
-            title=_("Dashboard"),
+            title=_("Dashboard") if region is None else f"{region.name} · {_('Dashboard')}",
+            region=region,
+            # Above districts: the districts side by side are a click away.
+            districts=region is None and getattr(region_of(user), "kind", "") != "district",
             zones=zones,
             total=total,
             zone_chart=charts.zone_bars(zones),
@@ -356,6 +360,7 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
                 (_("Lead officials"), result.officials),
                 (_("Zones"), result.zones),
                 (_("Responsible units (problems closed by their deadline)"), result.units),
+                *([(_("Districts"), result.districts)] if result.districts else []),
             )
         ]
         return super().get_context_data(**kwargs) | {

@@ -23,7 +23,7 @@ class MonthlyReportAdmin(RegionScopedAdmin, VersionedAdmin):
 
 
 @admin.register(MonthLock)
-class MonthLockAdmin(admin.ModelAdmin):
+class MonthLockAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_display = ["year", "month", "locked_by_name", "locked_at"]
     list_select_related = ["locked_by"]
     list_filter = ["year"]

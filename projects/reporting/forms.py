@@ -133,7 +133,7 @@ class MonthlyReportForm(VersionedModelForm):
         if (
             not self.may_change_locked
             and not self.instance.pk
-            and MonthLock.on(year, month).exists()
+            and MonthLock.on(year, month, self.project.region_id).exists()
         ):
             self.add_error(
                 "month",
@@ -228,7 +228,8 @@ class MonthlyReportForm(VersionedModelForm):
         if self.may_change_locked:
             return
         year, month = self.instance.year, self.instance.month
-        if MonthLock.on(year, month).select_for_update().first() is None:
+        locks = MonthLock.on(year, month, self.project.region_id)
+        if locks.select_for_update().first() is None:
             return
         if new:
             message = _(

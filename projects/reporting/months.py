@@ -21,6 +21,7 @@ class ReportableMonths:
         self.first = self.current.shifted(-(WINDOW - 1))
         self.window = [self.current.shifted(-back) for back in range(WINDOW)]
         self.office = is_office(user)
+        self.region = project.region_id
         self.reported = {
             (year, month): pk
             for pk, year, month in project.reports.values_list("pk", "year", "month")
@@ -28,15 +29,15 @@ class ReportableMonths:
         # Every lock from the window's first year on, in one query; older months on demand.
         self.locks = {
             (lock.year, lock.month): lock
-            for lock in MonthLock.objects.filter(year__gte=self.first.year).select_related(
-                "locked_by"
-            )
+            for lock in MonthLock.objects.filter(
+                year__gte=self.first.year, region=project.region_id
+            ).select_related("locked_by")
         }
 
     def _lock(self, period):
         key = (period.year, period.month)
         if key not in self.locks and period.year < self.first.year:
-            self.locks[key] = MonthLock.on(*key).select_related("locked_by").first()
+            self.locks[key] = MonthLock.on(*key, self.region).select_related("locked_by").first()
         return self.locks.get(key)
 
     def reason_closed(self, period):

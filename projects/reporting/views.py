@@ -27,6 +27,7 @@ from projects.models import (
 )
 from projects.permissions import ReadMixin, is_office
 from projects.progress.period import Period
+from projects.scope import region_of
 from projects.templatetags.jiefang import money, pct
 from projects.web.mixins import PeriodMixin
 
@@ -60,7 +61,11 @@ class MyProjectsView(ReportMixin, PeriodMixin, TemplateView):
             .select_related("zone", "lead_official")
             .order_by("code")
         )
-        lock = MonthLock.on(period.year, period.month).select_related("locked_by").first()
+        lock = (
+            MonthLock.on(period.year, period.month, region_of(self.request.user))
+            .select_related("locked_by")
+            .first()
+        )
         locked = lock is not None
         # Missing only where a report is owed: the one rule of 填报情况, the ranking, the
         # packet and the bulletin.
@@ -210,7 +215,9 @@ class ReportEditView(ReportFormMixin, UpdateView):
             self.project = self.object.project
             if self.object.is_locked and not is_office(request.user):
                 # The one true reason, shown by the 403 page in place of the role text.
-                lock = MonthLock.on(self.object.year, self.object.month).first()
+                lock = MonthLock.on(
+                    self.object.year, self.object.month, self.project.region_id
+                ).first()
                 raise PermissionDenied(
                     lock_reason(lock)
                     if lock

@@ -111,5 +111,13 @@ class Command(BaseCommand):
         liaison = User.objects.get(username="liaison")
         for project in Project.objects.filter(code__in=["JF2013-001", "JF2013-003"]):
             project.liaisons.add(liaison)
+        if options["city"]:
+            # Last month: 解放区 submitted it and the city accepted it; 山阳区 has not yet.
+            city_demo.accepted_month(
+                district,
+                STORY if options["year"] else city_demo.last_month(),
+                User.objects.get(username="office"),
+                User.objects.get(username="jiaozuo"),
+            )
         self.stdout.write("演示账号(仅供本机演示使用):")
         self.stdout.write("\n".join(lines))

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0031_regions_required'),
+        ('projects', '0032_month_submissions'),
     ]
 
     operations = [
