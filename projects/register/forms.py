@@ -62,13 +62,13 @@ class OutlineFormMixin(forms.ModelForm):
 class ZoneForm(OutlineFormMixin):
     class Meta:
         model = Zone
-        fields = ["name", "order", "region", "outline"]
+        fields = "__all__"
 
 
 class RegionForm(OutlineFormMixin):
     class Meta:
         model = Region
-        fields = ["name", "code", "parent", "kind", "reporting_unit", "outline"]
+        fields = "__all__"
 
 
 class LocationForm(VersionedModelForm):

@@ -94,4 +94,4 @@ def tile_origin():
     parts = urlsplit(template.replace("{s}", "*"))
     if not template or not parts.netloc:
         return None
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme else f"//{parts.netloc}"
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme else parts.netloc

@@ -375,3 +375,19 @@ def test_the_register_workbook_carries_the_place_in_its_last_two_columns(demo_us
     assert any("纬度" in e and "纬度须在中国境内，北纬 3.8 至 53.6 度之间。" in e for e in errors)
     project.refresh_from_db()
     assert str(project.latitude) == "35.250001"
+
+
+@pytest.mark.parametrize(
+    "template, origin",
+    [
+        ("", None),
+        ("/tiles/{z}/{x}/{y}.png", None),  # this server: the policy already allows it
+        ("https://{s}.tianditu.intranet/vec_w/{z}/{x}/{y}", "https://*.tianditu.intranet"),
+        ("http://10.1.2.3:8080/{z}/{x}/{y}.png", "http://10.1.2.3:8080"),
+    ],
+)
+def test_the_tile_servers_origin_is_what_the_policy_allows(settings, template, origin):
+    from projects.register.geojson import tile_origin
+
+    settings.JIEFANG_MAP_TILES = template
+    assert tile_origin() == origin
