@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import MilestoneTemplate, Project, Region, Zone
+from projects.models import MilestoneTemplate, Project
 from projects.models.geo import OUTLINE_MAX_BYTES, validate_outline
 from projects.web.forms import DateInput, VersionedModelForm
 
@@ -21,9 +21,10 @@ class ApplyTemplateForm(forms.Form):
     target_date = forms.DateField(label=_("target completion date"), widget=DateInput())
 
 
-class OutlineFormMixin(forms.ModelForm):
-    """The outline of a zone or a region, pasted as GeoJSON or uploaded as a .geojson file
-    (the file, when given, replaces what is pasted)."""
+class OutlineForm(forms.ModelForm):
+    """The admin's form of a zone or a region (the admin names the model and its fields): the
+    outline pasted as GeoJSON or uploaded as a .geojson file (the file, when given, replaces
+    what is pasted)."""
 
     outline_file = forms.FileField(
         label=_("outline file"),
@@ -57,18 +58,6 @@ class OutlineFormMixin(forms.ModelForm):
                 return cleaned
             self.instance.outline = cleaned["outline"]
         return cleaned
-
-
-class ZoneForm(OutlineFormMixin):
-    class Meta:
-        model = Zone
-        fields = "__all__"
-
-
-class RegionForm(OutlineFormMixin):
-    class Meta:
-        model = Region
-        fields = "__all__"
 
 
 class LocationForm(VersionedModelForm):
