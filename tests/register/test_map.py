@@ -288,6 +288,9 @@ def test_the_admin_takes_an_outline_pasted_or_uploaded(client, demo_users):
     login(client, "office")
     zone = Zone.objects.get(name="新型城市社区")
     url = reverse("admin:projects_zone_change", args=[zone.pk])
+    page = client.get(url).content.decode()
+    assert 'enctype="multipart/form-data"' in page and "边界文件" in page
+    assert client.get(reverse("admin:projects_zone_changelist")).status_code == 200
     form = {"name": zone.name, "order": zone.order, "region": zone.region_id}
     feature = {"type": "Feature", "properties": {}, "geometry": ring(*SQUARE)}
     response = client.post(url, {**form, "outline": json.dumps(feature)})
