@@ -32,7 +32,7 @@ class MapView(ProjectListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("sort", None)
-        query.update({"year": self.period.year, "month": self.period.month})
+        query["year"], query["month"] = self.period.year, self.period.month
         filtered = self.object_list
         context["unplaced"] = filtered.filter(latitude__isnull=True).count()
         context["map_config"] = {

@@ -133,6 +133,8 @@ def test_the_map_page_lists_the_same_projects_in_its_table(client, demo_users):
     response = client.get(reverse("projects:map"), {**PERIOD, "light": "red"})
     rows = sorted(row.record.code for row in response.context["table"].page.object_list)
     assert rows == codes(pins(client, light="red"))
+    # The page asks for its pins with its own filters and period.
+    assert codes(client.get(response.context["map_config"]["pins"]).json()) == rows
     html = response.content.decode()
     assert '<div class="table-scroll" tabindex="0" role="region"' in html
     for code in rows:
