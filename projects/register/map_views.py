@@ -10,6 +10,7 @@ from django.views.generic import View
 
 from projects.models import Light, Project, StaleVersion
 from projects.permissions import OfficeMixin, ReadMixin
+from projects.progress.period import Period
 from projects.web.mixins import PeriodMixin
 
 from .filters import ProjectFilterSet
@@ -99,4 +100,8 @@ class ProjectLocationView(OfficeMixin, View):
         else:
             errors = [str(error) for errors in form.errors.values() for error in errors]
             messages.error(request, " ".join(dict.fromkeys(errors)))
-        return redirect(f"{project.get_absolute_url()}#location")
+        try:  # back to the page at the period it was shown for
+            period = Period.from_params(request.POST)
+        except ValueError:
+            period = Period.collecting()
+        return redirect(f"{project.get_absolute_url()}?{period.query_string()}#location")

@@ -199,9 +199,16 @@ def test_the_office_places_a_project(client, demo_users):
     project = Project.objects.get(code="JF2013-003")
     url = reverse("projects:project_location", args=[project.pk])
     response = client.post(
-        url, {"latitude": "35.241234", "longitude": "113.232345", "loaded_version": project.version}
+        url,
+        {
+            "latitude": "35.241234",
+            "longitude": "113.232345",
+            "loaded_version": project.version,
+            **PERIOD,
+        },
     )
-    assert response.status_code == 302 and response.url.endswith("#location")
+    assert response.status_code == 302
+    assert response.url.endswith("?year=2013&month=5#location")
     project.refresh_from_db()
     assert (str(project.latitude), str(project.longitude)) == ("35.241234", "113.232345")
     page = client.get(response.url.split("#")[0]).content.decode()
