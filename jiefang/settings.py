@@ -261,6 +261,13 @@ JIEFANG_DOCUMENT_COPY_TO = os.environ.get(
     "JIEFANG_DOCUMENT_COPY_TO", "区委办公室，区人大常委会办公室，区政府办公室，区政协办公室"
 )
 
+# The map (挂图作战) draws outlines on a plain background, asking no server outside. An
+# intranet tile server (e.g. a 天地图 mirror) can lay a base layer under them: its URL template
+# ({z}/{x}/{y}, optionally {s}), allowed by the map page's Content-Security-Policy only, and
+# its 审图号 shown bottom-left (docs/deployment.md).
+JIEFANG_MAP_TILES = os.environ.get("JIEFANG_MAP_TILES", "").strip()
+JIEFANG_MAP_ATTRIBUTION = os.environ.get("JIEFANG_MAP_ATTRIBUTION", "").strip()
+
 # Pace light thresholds (DOMAIN.md): gap in percentage points, delay in days.
 JIEFANG_LIGHT_YELLOW_GAP = 10
 JIEFANG_LIGHT_RED_GAP = 30

@@ -237,6 +237,11 @@ OWN_GET = {
 }
 
 
+def location_data():
+    project = own_project()
+    return {"latitude": "35.2400", "longitude": "113.2300", "loaded_version": project.version}
+
+
 def import_upload():
     return {"kind": "projects", "file": SimpleUploadedFile("p.xlsx", export_projects())}
 
@@ -254,6 +259,16 @@ MATRIX = {
     "projects:help_screenshot": (lambda: {"name": "dashboard"}, ROLES, None, None, None),
     "projects:project_list": (dict, EVERYONE, None, None, None),
     "projects:project_detail": (lambda: {"pk": own_project().pk}, EVERYONE, None, None, None),
+    "projects:map": (dict, EVERYONE, None, None, None),
+    "projects:map_geojson": (dict, EVERYONE, None, None, None),
+    # The office places a project on the map (POST only, from the project's page).
+    "projects:project_location": (
+        lambda: {"pk": own_project().pk},
+        None,
+        OFFICE,
+        location_data,
+        Project.history,
+    ),
     "projects:official_list": (dict, EVERYONE, None, None, None),
     "projects:official_detail": (
         lambda: {"pk": Official.objects.get(name="陈立新").pk},

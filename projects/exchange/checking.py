@@ -25,12 +25,13 @@ from .reading import (
     read_rows,
     silent,
     to_code,
+    to_coordinate,
     to_date,
     to_decimal,
     to_int,
     to_text,
 )
-from .template import MONTH_HEADERS, NATIONAL_CODE
+from .template import MONTH_HEADERS, NATIONAL_CODE, PLACE
 
 
 class Importer(ProgressRows):
@@ -195,6 +196,8 @@ class Importer(ProgressRows):
             ("计划开工", "planned_start", to_date, None),
             ("计划竣工", "planned_completion", to_date, None),
         ]
+        if PLACE["latitude"] in row:  # the place on the map, in the last two columns
+            optional += [(heading, key, to_coordinate, None) for key, heading in PLACE.items()]
         for heading, key, convert, empty in optional:
             try:
                 value = optional_cell(row[heading], convert, empty)
@@ -313,6 +316,7 @@ class Importer(ProgressRows):
         "lead_official": "牵头领导",
         "responsible_unit": "责任单位",
         "national_code": NATIONAL_CODE,
+        **PLACE,
     }
 
     def plan_project(self, number, code, fields, project):

@@ -276,6 +276,18 @@ def to_decimal(value, notes, place):
         raise ValueError(_("“%(text)s” is not a number.") % {"text": text}) from None
 
 
+def to_coordinate(value):
+    """Degrees (WGS-84), to six places (about 0.1 m); the range is the model's to check."""
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    try:
+        number = None if isinstance(value, bool) else Decimal(text)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        raise ValueError(_("“%(text)s” is not a number.") % {"text": text})
+    return number.quantize(Decimal("0.000001")) if abs(number) < 1000 else number
+
+
 def to_int(value):
     if value is None or value == "":
         return None

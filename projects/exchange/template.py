@@ -29,7 +29,13 @@ HEADERS = {"projects": PROJECT_HEADERS, "progress": PROGRESS_HEADERS}
 # platform and the plan's twelve months (all blank: a linear plan).
 NATIONAL_CODE = "全国投资项目代码"
 MONTH_HEADERS = [f"{month}月计划" for month in range(1, 13)]
-OPTIONAL_HEADERS = {"projects": [NATIONAL_CODE, *MONTH_HEADERS], "progress": []}
+# The project's place on the map (WGS-84 degrees), after every other column.
+LATITUDE, LONGITUDE = "纬度", "经度"
+PLACE = {"latitude": LATITUDE, "longitude": LONGITUDE}
+OPTIONAL_HEADERS = {
+    "projects": [NATIONAL_CODE, *MONTH_HEADERS, LATITUDE, LONGITUDE],
+    "progress": [],
+}
 EXPLANATIONS = {
     "项目编号": "必填。项目的唯一编号;已有编号则更新该项目,否则新建。",
     "项目名称": "必填。",
@@ -52,6 +58,14 @@ EXPLANATIONS = {
         "；已有的分月计划也随之取消，预览中以红色标出。"
         for heading in MONTH_HEADERS
     },
+    "纬度": (
+        "选填。项目位置的纬度(WGS-84,北纬度数,如 35.240512;手机定位即此坐标),须在中国境内,"
+        "与经度同时填写。已有项目留空则保留系统中的原值；要清空原值，请填写“（清空）”。"
+    ),
+    "经度": (
+        "选填。项目位置的经度(WGS-84,东经度数,如 113.231027),须在中国境内,与纬度同时填写。"
+        "已有项目留空则保留系统中的原值；要清空原值，请填写“（清空）”。"
+    ),
     "年": "必填。如 2013。",
     "月": "必填。1 到 12。",
     "本月完成投资(万元)": "必填。数字,单位万元,不能为负。",
@@ -126,8 +140,9 @@ def export_projects(user=None):
     for project in projects:
         base = register_row(project)
         plans = sorted(project.annual_plans.all(), key=lambda plan: plan.year)
+        place = [project.latitude, project.longitude]
         if not plans:
-            rows.append([*base, None, None, project.national_code or None])
+            rows.append([*base, None, None, project.national_code or None, *[None] * 12, *place])
         for plan in plans:
             months = {month.month: month.amount for month in plan.months.all()}
             rows.append(
@@ -137,6 +152,7 @@ def export_projects(user=None):
                     plan.planned_investment,
                     project.national_code or None,
                     *(months.get(month) for month in range(1, 13)),
+                    *place,
                 ]
             )
     return template_workbook("projects", rows)

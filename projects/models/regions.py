@@ -15,6 +15,8 @@ from simple_history.models import HistoricalRecords
 
 from projects.scope import RestrictedQuerySet
 
+from .geo import outline_geometry, validate_outline
+
 CITY_CODE = "410800"
 DISTRICT_CODE = "410802"
 CITY_NAME = "焦作市"
@@ -83,6 +85,13 @@ class Region(models.Model):
         blank=True,
         help_text=_("The office named as 填报单位 on exports; the region's name when blank."),
     )
+    outline = models.JSONField(
+        _("outline"),
+        null=True,
+        blank=True,
+        validators=[validate_outline],
+        help_text=_("The region's boundary on the map: a GeoJSON Polygon or MultiPolygon."),
+    )
 
     objects = RegionQuerySet.as_manager()
 
@@ -104,6 +113,11 @@ class Region(models.Model):
                 path=Concat(Value(self.path), Substr("path", len(old) + 1))
             )
 
+    def clean(self):
+        super().clean()
+        if self.outline:
+            self.outline = outline_geometry(self.outline)
+
     @property
     def reporting_unit_name(self):
         return self.reporting_unit or self.name
@@ -119,7 +133,12 @@ class Region(models.Model):
 
 def default_region():
     """The default region of new zones, units, officials, projects and meetings: the single
-    district; none (so a row must name its region) when the instance has several."""
+    district; none (so a row must name its region) when the instance has several. Reads the
+    keys only: a migration's default runs on the table as that migration leaves it, which
+    may lack a later field of Region."""
+    districts = list(Region.objects.districts().values_list("pk", flat=True)[:2])
+    if districts:
+        return districts[0] if len(districts) == 1 else None
     district = Region.objects.single_district()
     return district.pk if district else None
 

@@ -12,6 +12,14 @@ from projects.progress.querysets import ProjectQuerySet
 from projects.scope import RestrictedQuerySet
 
 from .base import MONEY, Light, Versioned, non_negative, not_in_future
+from .geo import (
+    COORDINATE,
+    check_point,
+    outline_geometry,
+    validate_latitude,
+    validate_longitude,
+    validate_outline,
+)
 from .regions import Region, default_region
 from .webhooks import SendingErrors, validate_webhook_url
 
@@ -71,6 +79,13 @@ class Zone(RegionBound):
     name = models.CharField(_("name"), max_length=50)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     region = region_field("zones")
+    outline = models.JSONField(
+        _("outline"),
+        null=True,
+        blank=True,
+        validators=[validate_outline],
+        help_text=_("The zone's boundary on the map: a GeoJSON Polygon or MultiPolygon."),
+    )
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -88,6 +103,11 @@ class Zone(RegionBound):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.outline:
+            self.outline = outline_geometry(self.outline)
 
 
 class Official(RegionBound, SendingErrors):
@@ -221,6 +241,18 @@ class Project(RegionBound, Versioned):
         Zone, verbose_name=_("zone"), on_delete=models.PROTECT, related_name="projects"
     )
     owner = models.CharField(_("owner"), max_length=200, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        validators=[validate_latitude],
+        help_text=_("WGS-84 degrees north, as a phone's position gives them."),
+        **COORDINATE,
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        validators=[validate_longitude],
+        help_text=_("WGS-84 degrees east."),
+        **COORDINATE,
+    )
     scope = models.TextField(_("scope and scale"), blank=True)
     total_investment = models.DecimalField(
         _("total investment (10k yuan)"), validators=[non_negative], **MONEY
@@ -304,6 +336,7 @@ class Project(RegionBound, Versioned):
 
     def clean(self):
         super().clean()
+        check_point(self.latitude, self.longitude)
         if self.zone_id and self.region_id and self.zone.region_id != self.region_id:
             raise ValidationError({"zone": _("The zone belongs to another region.")})
         if (

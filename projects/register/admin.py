@@ -32,7 +32,7 @@ from projects.scope import restrict_choices
 from projects.templatetags.jiefang import light_badge
 from projects.web.forms import VersionedModelForm
 
-from .forms import ApplyTemplateForm
+from .forms import ApplyTemplateForm, OutlineForm
 from .scheduling import apply_milestone_template
 
 
@@ -87,6 +87,7 @@ def related_only(*names):
 
 @admin.register(Region)
 class RegionAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    form = OutlineForm
     list_display = ["name", "code", "kind", "parent", "reporting_unit"]
     list_filter = ["kind"]
     search_fields = ["name", "code"]
@@ -105,6 +106,7 @@ class ProfileAdmin(RegionScopedAdmin, admin.ModelAdmin):
 
 @admin.register(Zone)
 class ZoneAdmin(RegionScopedAdmin, admin.ModelAdmin):
+    form = OutlineForm
     list_display = ["name", "order"]
     list_editable = ["order"]
     search_fields = ["name"]

@@ -1,12 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import map_views, views
 
 urlpatterns = [
     path("exports/progress.xlsx", views.ProgressWorkbookView.as_view(), name="progress_xlsx"),
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("projects/", views.ProjectListView.as_view(), name="project_list"),
     path("projects/<int:pk>/", views.ProjectDetailView.as_view(), name="project_detail"),
+    path(
+        "projects/<int:pk>/location/",
+        map_views.ProjectLocationView.as_view(),
+        name="project_location",
+    ),
+    path("map/", map_views.MapView.as_view(), name="map"),
+    path("map/projects.geojson", map_views.MapGeoJSONView.as_view(), name="map_geojson"),
     path("officials/", views.OfficialListView.as_view(), name="official_list"),
     path("officials/<int:pk>/", views.OfficialDetailView.as_view(), name="official_detail"),
     path("zones/", views.ZoneListView.as_view(), name="zone_list"),

@@ -38,6 +38,8 @@ from projects.web.pagination import CountedPaginator
 
 from . import charts, exports, ranking
 from .filters import ProjectFilterSet
+from .forms import LocationForm
+from .geojson import outlines, tile_origin
 from .tables import OfficialTable, ProjectTable, ZoneSummaryTable
 from .timeline import milestone_timeline
 
@@ -145,7 +147,32 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
             .restrict(self.request.user, "change")
             .exists(),
         )
+        context.update(self.location_context(project))
         return context
+
+    def location_context(self, project):
+        """The project's place: a small map for every reader; the office's form to set it."""
+        placed = project.latitude is not None
+        config = {
+            "point": [float(project.latitude), float(project.longitude)] if placed else None,
+            "light": project.light.value,
+            "tiles": settings.JIEFANG_MAP_TILES,
+            "attribution": settings.JIEFANG_MAP_ATTRIBUTION,
+            "outlines": outlines(self.request.user),
+        }
+        user = self.request.user
+        form = None
+        if user.has_perm("projects.change_project"):
+            form = LocationForm(instance=project)
+            config["editable"] = True
+        return {"location_config": config, "location_form": form}
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        origin = tile_origin()
+        if origin:
+            response._csp_update = {"img-src": [origin]}
+        return response
 
     def month_rows(self):
         """Month by month of the period's year, each month through the progress engine."""

@@ -12,6 +12,7 @@ from django.db import transaction
 from projects.models import Official, Profile, Project, Region, Unit
 from projects.operations import city_demo
 from projects.operations.demo import STORY, bring_to_today, holds_a_real_register
+from projects.operations.demo_places import place_demo
 from projects.roles import ensure_roles
 
 PASSWORD = "jiefang-demo-2013"
@@ -106,6 +107,7 @@ class Command(BaseCommand):
         for username, unit_name in UNIT_CONTACTS.items():
             for unit in Unit.objects.filter(name=unit_name):
                 unit.contacts.add(User.objects.get(username=username))
+        place_demo()
         liaison = User.objects.get(username="liaison")
         for project in Project.objects.filter(code__in=["JF2013-001", "JF2013-003"]):
             project.liaisons.add(liaison)

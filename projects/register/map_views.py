@@ -1,0 +1,107 @@
+"""挂图作战: the project map, its GeoJSON, and the office placing a project."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import View
+
+from projects.models import Light, Project, StaleVersion
+from projects.permissions import OfficeMixin, ReadMixin
+from projects.progress.period import Period
+from projects.web.mixins import PeriodMixin
+
+from .filters import ProjectFilterSet
+from .forms import LocationForm
+from .geojson import map_figures, outlines, tile_origin
+from .views import ProjectListView
+
+
+class MapView(ProjectListView):
+    """挂图作战: the projects the user may see, as pins coloured and shaped by their light on
+    the outlines of zones and regions, filtered as the project list; below the map, the same
+    projects as the project list's table (the map's accessible alternative)."""
+
+    template_name = "projects/register/map.html"
+    title = _("Project map")
+    export_name = "map"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("sort", None)
+        query["year"], query["month"] = self.period.year, self.period.month
+        filtered = self.object_list
+        context["unplaced"] = filtered.filter(latitude__isnull=True).count()
+        context["map_config"] = {
+            "pins": f"{reverse('projects:map_geojson')}?{query.urlencode()}",
+            "outlines": outlines(self.request.user, self.period),
+            "tiles": settings.JIEFANG_MAP_TILES,
+            "attribution": settings.JIEFANG_MAP_ATTRIBUTION,
+            "period": self.period.query_string(),
+            "lights": {light.value: str(light.label) for light in Light},
+            "labels": {
+                "rate": str(_("completion rate (%)")),
+                "gap": str(_("gap (points)")),
+                "zone": str(_("zone")),
+                "plan": str(_("annual plan")),
+                "ytd": str(_("completed this year")),
+                "open": str(_("Open the project's page")),
+                "red": str(_("%(red)s of %(projects)s projects seriously behind")),
+            },
+        }
+        context["lights"] = list(Light)
+        # The filters fold away (the map first, on a phone) unless some are in use.
+        context["filtered"] = any(
+            value for key, value in self.request.GET.items() if key in self.filterset.filters
+        )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        origin = tile_origin()
+        if origin:
+            response._csp_update = {"img-src": [origin]}
+        return response
+
+
+class MapGeoJSONView(ReadMixin, PeriodMixin, View):
+    """The map's pins as GeoJSON (properties code, name, light, rate, gap, url), filtered as
+    the project list and scoped as every page."""
+
+    def get(self, request):
+        projects = Project.objects.restrict(request.user).with_stored_progress(self.period)
+        filterset = ProjectFilterSet(request.GET, queryset=projects, request=request)
+        projects = filterset.qs if filterset.is_valid() else projects.none()
+        return JsonResponse(map_figures(projects), content_type="application/geo+json")
+
+
+class ProjectLocationView(OfficeMixin, View):
+    """The office places a project: latitude and longitude, typed, clicked on the map or
+    taken from the phone; both empty takes the project off the map."""
+
+    permission_required = "projects.change_project"
+
+    def post(self, request, pk):
+        project = get_object_or_404(Project.objects.restrict(request.user, "change"), pk=pk)
+        form = LocationForm(request.POST, instance=project)
+        if form.is_valid():
+            try:
+                form.save()
+            except StaleVersion:
+                messages.error(
+                    request, _("Someone changed this project just now; please try again.")
+                )
+            else:
+                messages.success(request, _("The project's place on the map is saved."))
+        else:
+            errors = [str(error) for errors in form.errors.values() for error in errors]
+            messages.error(request, " ".join(dict.fromkeys(errors)))
+        try:  # back to the page at the period it was shown for
+            period = Period.from_params(request.POST)
+        except ValueError:
+            period = Period.collecting()
+        return redirect(f"{project.get_absolute_url()}?{period.query_string()}#location")

@@ -1,0 +1,78 @@
+"""挂图作战 in Chromium: the map draws every demo project and the outlines from this server
+alone (the Watched page fails on any request to another host, any CSP violation or script
+error), a pin opens its popup with the light in words, the phone's map fills the screen with
+pins big enough to tap, and the office places a project by clicking its page's map.
+Screenshots: docs/screenshots/map.png and phone-map.png."""
+
+from axe_playwright_python.sync_playwright import Axe
+
+from projects.models import Project
+
+from .conftest import overflow, wait_until
+
+PINS = "document.querySelectorAll('.leaflet-marker-icon.pin').length"
+
+
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def violations(page):
+    """axe-core's WCAG 2.1 A and AA findings, of any impact."""
+    return [
+        (violation["id"], [node["target"] for node in violation["nodes"]][:3])
+        for violation in Axe().run(page, options=WCAG).response["violations"]
+    ]
+
+
+def test_the_map_draws_every_project_from_this_server(site):
+    site.login("office")
+    site.goto("/map/?year=2013&month=5")
+    wait_until(site.page, f"{PINS} === 10")
+    assert site.page.locator(".outline-label").count() == 5  # 解放区 and its four zones
+    assert site.page.locator("table.data tbody tr").count() == 10
+    site.screenshot("map")
+    site.page.locator(".leaflet-marker-icon.pin-red").first.click()
+    popup = site.page.locator(".leaflet-popup-content")
+    site.page.wait_for_timeout(400)  # the popup fades in
+    assert "严重滞后" in popup.inner_text() and "打开项目页面" in popup.inner_text()
+    assert violations(site.page) == []
+
+
+def test_the_map_fills_a_phone_with_tappable_pins(phone):
+    phone.login("observer")
+    phone.goto("/map/?year=2013&month=5")
+    wait_until(phone.page, f"{PINS} === 10")
+    box = phone.page.locator("#map").bounding_box()
+    assert box["width"] >= 370 and box["height"] >= 600
+    sizes = phone.page.evaluate(
+        "[...document.querySelectorAll('.leaflet-marker-icon.pin')]"
+        ".map(e => Math.round(Math.min(e.getBoundingClientRect().width, e.getBoundingClientRect().height)))"
+    )
+    assert min(sizes) >= 44
+    assert overflow(phone.page) <= 0
+    phone.screenshot("phone-map")
+    assert violations(phone.page) == []
+    phone.page.locator(".leaflet-marker-icon.pin").first.tap()
+    popup = phone.page.locator(".leaflet-popup")
+    popup.wait_for()
+    assert popup.bounding_box()["width"] <= 390
+
+
+def test_the_office_places_a_project_by_clicking_its_map(site):
+    project = Project.objects.get(code="JF2013-003")
+    site.login("office")
+    site.goto(f"/projects/{project.pk}/?year=2013&month=5")
+    wait_until(site.page, "document.querySelector('#location-map .leaflet-marker-icon') !== null")
+    secure = site.page.evaluate("window.isSecureContext")
+    assert site.page.locator(".use-position").is_visible() == secure
+    assert violations(site.page) == []
+    site.page.locator("#location-map").click(position={"x": 60, "y": 60})
+    latitude = site.page.locator("#id_latitude").input_value()
+    assert latitude and latitude != "35.240500"
+    site.page.locator("#location").scroll_into_view_if_needed()
+    site.screenshot("project-location")
+    site.page.locator(".location-form button[type=submit]").click()
+    site.page.wait_for_url("**#location")
+    assert "项目位置已保存" in site.page.content()
+    project.refresh_from_db()
+    assert str(project.latitude) == latitude

@@ -1,0 +1,405 @@
+"""挂图作战: the project map, its GeoJSON, the places of projects and the outlines of zones
+and regions."""
+
+import io
+import json
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from projects.models import Project, Region, Zone
+from projects.models.geo import validate_outline
+from projects.operations.demo_places import REGIONS, ZONES
+from tests.conftest import make_projects, setup_demo
+
+pytestmark = pytest.mark.django_db
+
+PERIOD = {"year": 2013, "month": 5}
+STATIC = Path(settings.BASE_DIR) / "static"
+
+
+def pins(client, **query):
+    response = client.get(reverse("projects:map_geojson"), {**PERIOD, **query})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/geo+json"
+    return response.json()
+
+
+def codes(collection):
+    return sorted(feature["properties"]["code"] for feature in collection["features"])
+
+
+def login(client, username):
+    client.force_login(User.objects.get(username=username))
+
+
+def test_the_pins_carry_the_project_lists_figures(client, demo_users):
+    """Every demo project is a pin with the light, rate and gap the project list shows, and a
+    link to its page."""
+    login(client, "observer")
+    collection = pins(client)
+    assert collection["type"] == "FeatureCollection"
+    listed = client.get(reverse("projects:project_list"), PERIOD).context["table"]
+    expected = {
+        row.record.code: (
+            row.record.light.value,
+            None if row.record.completion_rate is None else float(row.record.completion_rate),
+            None if row.record.gap is None else float(row.record.gap),
+            row.record.get_absolute_url(),
+        )
+        for row in listed.page.object_list
+    }
+    assert len(expected) == 10
+    got = {}
+    for feature in collection["features"]:
+        p = feature["properties"]
+        got[p["code"]] = (p["light"], p["rate"], p["gap"], p["url"])
+        assert feature["geometry"]["type"] == "Point"
+        longitude, latitude = feature["geometry"]["coordinates"]
+        assert 113 < longitude < 114 and 35 < latitude < 36  # 焦作
+    assert got == expected
+    assert got["JF2013-002"][0] == "red"
+
+
+def test_a_district_sees_none_of_its_siblings_pins_or_outlines(client):
+    """解放区's office sees only 解放区's pins and outlines, 山阳区's only its own; the city
+    sees both districts'."""
+    setup_demo(year=2013, city=True)
+    jiefang_zones = set(Zone.objects.filter(region__code="410802").values_list("name", flat=True))
+    shanyang_zones = set(Zone.objects.filter(region__code="410811").values_list("name", flat=True))
+    seen = {}
+    for username in ("office", "shanyang", "jiaozuo"):
+        login(client, username)
+        page = client.get(reverse("projects:map"), PERIOD)
+        outlines = {
+            f["properties"]["name"] for f in page.context["map_config"]["outlines"]["features"]
+        }
+        seen[username] = (codes(pins(client)), outlines, page.content.decode())
+    own, outlines, html = seen["office"]
+    assert own and all(code.startswith("JF") for code in own)
+    assert outlines == {"解放区"} | jiefang_zones
+    assert not any(name in html for name in shanyang_zones | {"山阳区", "SY2013-"})
+    sibling, outlines, html = seen["shanyang"]
+    assert sibling and all(code.startswith("SY") for code in sibling)
+    assert outlines == {"山阳区"} | shanyang_zones
+    assert "JF2013-" not in html and "解放区" not in outlines
+    city, outlines, _html = seen["jiaozuo"]
+    assert city == sorted(own + sibling)
+    assert outlines == {"解放区", "山阳区"} | jiefang_zones | shanyang_zones
+    # The city's districts are shaded by their share of red projects, the count in words.
+    page = client.get(reverse("projects:map"), PERIOD)
+    shares = {
+        f["properties"]["name"]: (f["properties"]["red"], f["properties"]["projects"])
+        for f in page.context["map_config"]["outlines"]["features"]
+        if f["properties"]["kind"] == "region"
+    }
+    for code, name in (("410802", "解放区"), ("410811", "山阳区")):
+        lights = [
+            f["properties"]["light"]
+            for f in pins(client)["features"]
+            if Project.objects.get(code=f["properties"]["code"]).region.code == code
+        ]
+        assert shares[name] == (lights.count("red"), len(lights))
+    assert shares["解放区"][0] > 0
+    assert page.context["map_config"]["labels"]["red"] == "%(projects)s 个项目中 %(red)s 个严重滞后"
+
+
+def test_the_map_filters_as_the_project_list(client, demo_users):
+    login(client, "office")
+    red = codes(pins(client, light="red"))
+    listed = client.get(reverse("projects:project_list"), {**PERIOD, "light": "red"})
+    assert red == sorted(row.record.code for row in listed.context["table"].page.object_list)
+    assert red and "JF2013-002" in red
+    zone = Zone.objects.get(name="解放工业园区")
+    assert codes(pins(client, zone=zone.pk)) == sorted(
+        Project.objects.filter(zone=zone).values_list("code", flat=True)
+    )
+    assert codes(pins(client, q="动漫")) == ["JF2013-002"]
+
+
+def test_the_map_page_lists_the_same_projects_in_its_table(client, demo_users):
+    """Below the map, the table (keyboard-reachable) lists the projects the pins show."""
+    login(client, "observer")
+    response = client.get(reverse("projects:map"), {**PERIOD, "light": "red"})
+    rows = sorted(row.record.code for row in response.context["table"].page.object_list)
+    assert rows == codes(pins(client, light="red"))
+    # The page asks for its pins with its own filters and period.
+    assert codes(client.get(response.context["map_config"]["pins"]).json()) == rows
+    html = response.content.decode()
+    assert '<div class="table-scroll" tabindex="0" role="region"' in html
+    for code in rows:
+        assert code in html
+    # Each light is told by its word and its own symbol in the legend, not by colour alone.
+    legend = html[html.index('class="map-legend"') : html.index('id="map"')]
+    for word in ("正常", "滞后", "严重滞后", "无计划"):
+        assert word in legend
+    assert legend.count("<svg") == 4 and "<circle" in legend and "<rect" in legend
+
+
+def test_the_map_asks_no_other_server(client, demo_users):
+    """The page, its script and the vendored Leaflet are served here; no external URL."""
+    login(client, "office")
+    html = client.get(reverse("projects:map"), PERIOD).content.decode()
+    for url in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert not re.match(r"(https?:)?//", url), url
+    assert "/static/vendor/leaflet/leaflet.js" in html
+    assert not re.search(r"https?://", (STATIC / "js" / "map.js").read_text())
+    css = (STATIC / "vendor" / "leaflet" / "leaflet.css").read_text()
+    assert not re.search(r"url\((['\"]?)(https?:)?//", css)
+    assert "BSD 2-Clause" in (STATIC / "vendor" / "leaflet" / "LICENSE").read_text()
+    config = json.loads(re.search(r'id="map-config"[^>]*>(.*?)</script>', html, re.S).group(1))
+    assert config["tiles"] == "" and config["attribution"] == ""
+
+
+def test_a_tile_server_is_allowed_only_when_set(client, demo_users, settings):
+    login(client, "office")
+    response = client.get(reverse("projects:map"), PERIOD)
+    assert "tiles.intranet" not in response["Content-Security-Policy"]
+    settings.JIEFANG_MAP_TILES = "https://tiles.intranet.local/{z}/{x}/{y}.png"
+    settings.JIEFANG_MAP_ATTRIBUTION = "审图号：豫S(2026)001号"
+    response = client.get(reverse("projects:map"), PERIOD)
+    img = re.search(r"img-src ([^;]+)", response["Content-Security-Policy"]).group(1).split()
+    assert "https://tiles.intranet.local" in img
+    config = response.context["map_config"]
+    assert config["attribution"] == "审图号：豫S(2026)001号"  # shown bottom-left by map.js
+    assert config["tiles"] == settings.JIEFANG_MAP_TILES
+    assert (
+        "tiles.intranet" not in client.get(reverse("projects:dashboard"))["Content-Security-Policy"]
+    )
+
+
+def test_the_geojson_costs_the_same_for_5_and_25_projects(client, office_user, zone):
+    counts = []
+    client.force_login(office_user)
+    for count, prefix in ((5, "A"), (25, "B")):
+        Project.objects.all().delete()
+        make_projects(zone, count, prefix=prefix)
+        Project.objects.update(latitude="35.25", longitude="113.23")
+        pins(client)  # the progress table filled for the month
+        with CaptureQueriesContext(connection) as queries:
+            assert len(pins(client)["features"]) == count
+            page = client.get(reverse("projects:map"), PERIOD)
+            assert page.status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_office_places_a_project(client, demo_users):
+    login(client, "office")
+    project = Project.objects.get(code="JF2013-003")
+    url = reverse("projects:project_location", args=[project.pk])
+    response = client.post(
+        url,
+        {
+            "latitude": "35.241234",
+            "longitude": "113.232345",
+            "loaded_version": project.version,
+            **PERIOD,
+        },
+    )
+    assert response.status_code == 302
+    assert response.url.endswith("?year=2013&month=5#location")
+    project.refresh_from_db()
+    assert (str(project.latitude), str(project.longitude)) == ("35.241234", "113.232345")
+    page = client.get(response.url.split("#")[0]).content.decode()
+    assert "纬度 35.241234，经度 113.232345" in page
+    # Both empty: off the map.
+    client.post(url, {"latitude": "", "longitude": "", "loaded_version": project.version})
+    project.refresh_from_db()
+    assert project.latitude is None and project.longitude is None
+    assert "JF2013-003" not in codes(pins(client))
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({"latitude": "60", "longitude": "113.2"}, "纬度须在中国境内，北纬 3.8 至 53.6 度之间。"),
+        (
+            {"latitude": "35.2", "longitude": "13.2"},
+            "经度须在中国境内，东经 73.5 至 135.1 度之间。",
+        ),
+        ({"latitude": "35.2", "longitude": ""}, "请同时填写纬度和经度，或都不填。"),
+        ({"latitude": "北纬35", "longitude": "113.2"}, "输入一个数字。"),
+    ],
+)
+def test_a_bad_place_is_refused_in_chinese(client, demo_users, data, message):
+    login(client, "office")
+    project = Project.objects.get(code="JF2013-003")
+    before = (project.latitude, project.longitude, Project.history.count())
+    response = client.post(
+        reverse("projects:project_location", args=[project.pk]),
+        {**data, "loaded_version": project.version},
+        follow=True,
+    )
+    assert message in response.content.decode()
+    project.refresh_from_db()
+    assert (project.latitude, project.longitude, Project.history.count()) == before
+
+
+def test_the_admin_refuses_a_half_place(client, demo_users):
+    with translation.override("zh-hans"):
+        project = Project.objects.get(code="JF2013-003")
+        project.longitude = None
+        with pytest.raises(ValidationError) as refused:
+            project.full_clean()
+    assert refused.value.message_dict["longitude"] == ["请同时填写纬度和经度，或都不填。"]
+
+
+def ring(*points):
+    return {"type": "Polygon", "coordinates": [[list(p) for p in points]]}
+
+
+SQUARE = [[113.2, 35.2], [113.3, 35.2], [113.3, 35.3], [113.2, 35.3], [113.2, 35.2]]
+
+
+@pytest.mark.parametrize(
+    "outline, message",
+    [
+        ("{not json", "边界不是 GeoJSON：无法按 JSON 读取。"),
+        (
+            {"type": "Point", "coordinates": [113.2, 35.2]},
+            "边界须为 GeoJSON 的 Polygon 或 MultiPolygon。",
+        ),
+        (ring(*SQUARE[:-1]), "边界的每个环须回到起点闭合。"),
+        (ring(*SQUARE[:2]), "边界的每个环至少需要四个点。"),
+        (ring((35.2, 113.2), *SQUARE[1:-1], (35.2, 113.2)), "边界上的点 35.2, 113.2 在中国境外"),
+        (ring(("113.2", 35.2), *SQUARE[1:]), "边界上的每个点是一对数字：经度、纬度。"),
+        (ring(*([[113, 35], [114, 36]] * 5_001 + [[113, 35]])), "边界超过 10000 个点：请先简化。"),
+        (ring(*([[113.123456789, 35.123456789]] * 9_000)), "边界超过 200 KB：请先简化。"),
+    ],
+)
+def test_bad_outlines_are_refused_in_chinese(outline, message):
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+        validate_outline(outline)
+    assert message in refused.value.messages[0]
+
+
+def test_good_outlines_pass():
+    for outline in [*REGIONS.values(), *ZONES.values()]:
+        validate_outline(outline)
+    validate_outline({"type": "Feature", "properties": {}, "geometry": ring(*SQUARE)})
+    validate_outline({"type": "MultiPolygon", "coordinates": [[SQUARE], [SQUARE]]})
+
+
+def test_the_admin_takes_an_outline_pasted_or_uploaded(client, demo_users):
+    """A pasted Feature is kept as its geometry; a bad upload is refused in Chinese and
+    changes nothing."""
+    login(client, "office")
+    zone = Zone.objects.get(name="新型城市社区")
+    url = reverse("admin:projects_zone_change", args=[zone.pk])
+    page = client.get(url).content.decode()
+    assert 'enctype="multipart/form-data"' in page and "边界文件" in page
+    assert client.get(reverse("admin:projects_zone_changelist")).status_code == 200
+    form = {"name": zone.name, "order": zone.order, "region": zone.region_id}
+    feature = {"type": "Feature", "properties": {}, "geometry": ring(*SQUARE)}
+    response = client.post(url, {**form, "outline": json.dumps(feature)})
+    assert response.status_code == 302
+    zone.refresh_from_db()
+    assert zone.outline == ring(*SQUARE)
+    bad = io.BytesIO(json.dumps(ring(*SQUARE[:-1])).encode())
+    response = client.post(
+        url,
+        {
+            **form,
+            "outline": json.dumps(ring(*SQUARE)),
+            "outline_file": SimpleUploadedFile("z.geojson", bad.read()),
+        },
+    )
+    assert response.status_code == 200
+    assert "边界的每个环须回到起点闭合。" in response.content.decode()
+    response = client.post(url, {**form, "outline": "[1, 2"})
+    assert response.status_code == 200
+    zone.refresh_from_db()
+    assert zone.outline == ring(*SQUARE)
+    # Regions are the administrators' (an account above every district).
+    User.objects.create_superuser("admin", password="pw-for-tests-only")
+    login(client, "admin")
+    region = Region.objects.get(code="410802")
+    upload = SimpleUploadedFile("r.geojson", json.dumps(REGIONS["410802"]).encode())
+    region.outline = None
+    region.save()
+    response = client.post(
+        reverse("admin:projects_region_change", args=[region.pk]),
+        {
+            "name": region.name,
+            "code": region.code,
+            "parent": region.parent_id,
+            "kind": region.kind,
+            "reporting_unit": region.reporting_unit,
+            "outline": "",
+            "outline_file": upload,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    region.refresh_from_db()
+    assert region.outline == REGIONS["410802"]
+
+
+def test_the_register_workbook_carries_the_place_in_its_last_two_columns(demo_users):
+    """Exported: 纬度 and 经度 after every column the offices already fill in; imported back,
+    nothing changes; a new place is written, a bad one refused in Chinese against its column."""
+    from projects.exchange.template import PROJECT_HEADERS, export_projects
+    from projects.exchange.writing import run_import
+
+    office = User.objects.get(username="office")
+    book = openpyxl.load_workbook(io.BytesIO(export_projects(office)))
+    sheet = book.worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    headers = rows[0]
+    assert headers[: len(PROJECT_HEADERS)] == PROJECT_HEADERS
+    assert headers[-2:] == ["纬度", "经度"]
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code["JF2013-002"][-2:] == [35.2663, 113.1952]
+    data = io.BytesIO()
+    book.save(data)
+    result = run_import("projects", data.getvalue(), user=office, dry_run=True)
+    assert result.ok and not result.update, [str(p) for p in result.errors]
+
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "JF2013-002":
+            row[-2].value, row[-1].value = "35.250001", 113.2
+    data = io.BytesIO()
+    book.save(data)
+    result = run_import("projects", data.getvalue(), user=office, dry_run=False)
+    assert result.written, [str(p) for p in result.errors]
+    project = Project.objects.get(code="JF2013-002")
+    assert (str(project.latitude), str(project.longitude)) == ("35.250001", "113.200000")
+
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "JF2013-002":
+            row[-2].value, row[-1].value = 113.2, 35.25  # swapped
+    data = io.BytesIO()
+    book.save(data)
+    with translation.override("zh-hans"):
+        result = run_import("projects", data.getvalue(), user=office, dry_run=False)
+        errors = [str(problem) for problem in result.errors]
+    assert not result.written
+    assert any("纬度" in e and "纬度须在中国境内，北纬 3.8 至 53.6 度之间。" in e for e in errors)
+    project.refresh_from_db()
+    assert str(project.latitude) == "35.250001"
+
+
+@pytest.mark.parametrize(
+    "template, origin",
+    [
+        ("", None),
+        ("/tiles/{z}/{x}/{y}.png", None),  # this server: the policy already allows it
+        ("https://{s}.tianditu.intranet/vec_w/{z}/{x}/{y}", "https://*.tianditu.intranet"),
+        ("http://10.1.2.3:8080/{z}/{x}/{y}.png", "http://10.1.2.3:8080"),
+    ],
+)
+def test_the_tile_servers_origin_is_what_the_policy_allows(settings, template, origin):
+    from projects.register.geojson import tile_origin
+
+    settings.JIEFANG_MAP_TILES = template
+    assert tile_origin() == origin
