@@ -6,8 +6,6 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from projects.models import (
     AnnualPlan,
@@ -54,8 +52,7 @@ class RegionField(forms.CharField):
         return region
 
 
-@extend_schema_field(OpenApiTypes.STR)
-class RegionFilter(django_filters.Filter):
+class RegionFilter(django_filters.CharFilter):
     field_class = RegionField
 
     def filter(self, queryset, value):

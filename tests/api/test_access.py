@@ -128,7 +128,7 @@ def test_the_command_makes_a_read_only_account_of_the_region_and_prints_the_toke
     call_command(
         "api_token", "create", "--region", JIEFANG, "--name", "焦作市发改委平台", stdout=out
     )
-    key = next(word for word in out.getvalue().split() if word.startswith("jf_"))
+    key = re.search(r"jf_[-\w]+", out.getvalue()).group()
     token = ApiToken.objects.get(name="焦作市发改委平台")
     assert token.user.profile.region.code == JIEFANG
     assert list(token.user.groups.values_list("name", flat=True)) == ["observer"]

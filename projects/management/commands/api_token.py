@@ -55,7 +55,7 @@ class Command(BaseCommand):
             Profile.objects.create(user=account, region=place)
         token, key = ApiToken.objects.create_token(account, name)
         self.stdout.write(
-            _("Token of %(name)s (account %(user)s): %(key)s\nCopy it now: it is not shown again.")
+            _("Token of %(name)s (account %(user)s): %(key)s — copy it now: it is not shown again.")
             % {"name": name, "user": account.username, "key": key}
         )
 
