@@ -150,3 +150,17 @@ def test_the_office_creates_a_token_in_the_admin_and_sees_it_once(client, city):
     assert key not in client.get(reverse("admin:projects_apitoken_changelist")).content.decode()
     client.logout()
     assert client.get(reverse("api:project_list"), **bearer(key)).status_code == 200
+
+
+def test_a_token_polling_too_fast_is_told_to_wait(client, tokens, monkeypatch):
+    """The rate is per token: another system's token is not held back."""
+    from projects.api.throttling import TokenRateThrottle
+
+    monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", {"api": "2/hour"})
+    url = reverse("api:project_list")
+    assert client.get(url, **bearer(tokens[JIEFANG])).status_code == 200
+    assert client.get(url, **bearer(tokens[JIEFANG])).status_code == 200
+    response = client.get(url, **bearer(tokens[JIEFANG]))
+    assert response.status_code == 429 and "Retry-After" in response
+    assert any("\u4e00" <= char <= "\u9fff" for char in response.json()["detail"])
+    assert client.get(url, **bearer(tokens["410811"])).status_code == 200

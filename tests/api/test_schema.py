@@ -53,6 +53,9 @@ def test_the_schema_describes_the_fields_and_parameters_in_chinese(client, key):
         parameters
     )
     assert "行政区划代码" in parameters["region"]["description"]
+    assert schema["paths"]["/api/v1/progress/"]["get"]["summary"] == (
+        "各项目当月进度（与重点项目进展情况表一致）"
+    )
 
 
 @pytest.mark.parametrize("name", ["api:swagger_ui", "api:redoc"])

@@ -115,3 +115,20 @@ def test_the_city_totals_add_up_its_districts(client, tokens):
     assert rows[JIEFANG]["projects"] == Project.objects.filter(region__code=JIEFANG).count()
     assert rows[JIEFANG]["parent"] == CITY and rows[CITY]["parent"] is None
     assert Region.objects.get(code=CITY).kind == rows[CITY]["kind"]
+
+
+def test_a_siblings_photo_answers_404(client, tokens, tmp_path, settings):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from projects.models import ReportPhoto
+
+    report = Project.objects.filter(region__code=SHANYANG).first().reports.first()
+    name = default_storage.save("photos/site.jpg", ContentFile(b"\xff\xd8\xff\xd9"))
+    photo = ReportPhoto.objects.create(report=report, image=name, thumbnail=name, width=1, height=1)
+    url = reverse("api:photo", args=[photo.pk])
+    assert client.get(url, **bearer(tokens[JIEFANG])).status_code == 404
+    response = client.get(url, **bearer(tokens[SHANYANG]))
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert b"".join(response.streaming_content) == b"\xff\xd8\xff\xd9"
+    assert client.get(url, **bearer(tokens[CITY])).status_code == 200
