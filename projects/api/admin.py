@@ -3,23 +3,28 @@ made, revoked with an action; only the key's SHA-256 is kept."""
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from projects.models import ApiToken
+from projects.models import ApiToken, Region
 from projects.models.api import new_key
 from projects.scope import region_of
 
 
 def accounts_of(user):
-    """The accounts whose tokens `user` manages: those of their region and beneath it (every
-    account for a superuser above every region)."""
+    """The accounts whose tokens `user` manages: those of their region and beneath it (with
+    a single district, the accounts without a profile too: they act in it); every account
+    for a superuser above every region."""
     accounts = get_user_model().objects.all()
     region = region_of(user)
     if region is None:
         return accounts if user.is_superuser else accounts.none()
-    return accounts.filter(profile__region__path__startswith=region.path)
+    condition = Q(profile__region__path__startswith=region.path)
+    if Region.objects.single_district() is not None:
+        condition |= Q(profile__isnull=True)
+    return accounts.filter(condition)
 
 
 @admin.register(ApiToken)

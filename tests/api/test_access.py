@@ -164,3 +164,17 @@ def test_a_token_polling_too_fast_is_told_to_wait(client, tokens, monkeypatch):
     assert response.status_code == 429 and "Retry-After" in response
     assert any("\u4e00" <= char <= "\u9fff" for char in response.json()["detail"])
     assert client.get(url, **bearer(tokens["410811"])).status_code == 200
+
+
+def test_the_office_manages_only_its_regions_tokens_in_the_admin(client, tokens):
+    """解放区's office sees and makes tokens of 解放区's accounts, never of 山阳区's."""
+    client.force_login(User.objects.get(username="office"))
+    changelist = client.get(reverse("admin:projects_apitoken_changelist")).content.decode()
+    assert "系统410802" in changelist
+    assert "系统410811" not in changelist and "系统410800" not in changelist
+    sibling = User.objects.get(username="shanyang")
+    response = client.post(
+        reverse("admin:projects_apitoken_add"), {"name": "越权", "user": sibling.pk}
+    )
+    assert response.status_code == 200  # the form again, with the choice refused
+    assert not ApiToken.objects.filter(name="越权").exists()
