@@ -2,6 +2,8 @@
 nothing of its sibling on any endpoint, a direct URL to a sibling's project answers 404,
 and the city's token reads both."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -106,8 +108,6 @@ def test_the_city_totals_add_up_its_districts(client, tokens):
     response = client.get(reverse("api:region_list"), PERIOD, **bearer(tokens[CITY]))
     rows = {row["code"]: row for row in response.json()["results"]}
     for figure in ("total_investment", "annual_plan", "ytd", "cumulative", "month_amount"):
-        from decimal import Decimal
-
         assert Decimal(rows[CITY][figure]) == Decimal(rows[JIEFANG][figure]) + Decimal(
             rows[SHANYANG][figure]
         )
@@ -115,6 +115,14 @@ def test_the_city_totals_add_up_its_districts(client, tokens):
     assert rows[JIEFANG]["projects"] == Project.objects.filter(region__code=JIEFANG).count()
     assert rows[JIEFANG]["parent"] == CITY and rows[CITY]["parent"] is None
     assert Region.objects.get(code=CITY).kind == rows[CITY]["kind"]
+    # A district's totals are those its dashboard and workbook show (the engine's summary).
+    from projects.progress.period import Period
+
+    district = Region.objects.get(code=JIEFANG)
+    _rows, total = Project.objects.in_region(district).summary(Period(2013, 5))
+    for figure in ("ytd", "annual_plan", "completion_rate", "time_schedule", "gap"):
+        assert Decimal(rows[JIEFANG][figure]) == total[figure], figure
+    assert rows[JIEFANG]["lights"]["red"] == total["red"]
 
 
 def test_a_siblings_photo_answers_404(client, tokens, tmp_path, settings):
