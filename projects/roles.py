@@ -40,6 +40,10 @@ ROLES = {
             "view_reminderitem",
             "view_delivery",
             "change_delivery",
+            # The API's tokens of the office's own region (projects/api/admin.py).
+            "view_apitoken",
+            "add_apitoken",
+            "change_apitoken",
         ],
         "axes": [
             "view_accessattempt",

@@ -1,5 +1,6 @@
 """The models of the tracker, one module per concern; imported from here by everything else."""
 
+from .api import ApiToken
 from .base import (
     MONEY,
     MONTH_VALIDATORS,
@@ -34,6 +35,7 @@ from .reminders import Delivery, Notification, ReminderItem
 from .reporting import MAX_PHOTOS, TEXT_LIMIT, MonthLock, MonthlyReport, ReportPhoto
 
 __all__ = [
+    "ApiToken",
     "Delivery",
     "DocumentNumber",
     "DocumentTemplate",
