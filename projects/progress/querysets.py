@@ -221,7 +221,7 @@ class ProjectQuerySet(TotalsMixin, models.QuerySet):
         late = (
             self.filter(_expected_to_report(period))
             ._with_month_report(period)
-            .filter(month_report__submitted_at__gte=period.due_by)
+            .filter(month_report__submitted_at__gte=period.due_by, **{f"{by}__isnull": False})
             .order_by()
             .values(by)
             .annotate(last=models.Max("month_report__submitted_at"))

@@ -138,7 +138,8 @@ class TotalsMixin:
         the due date)} per value of `by`. For the whole register per zone or lead official
         from the progress table's totals (a few rows whatever the number of projects: the
         ranking's 按时填报, 填报情况's lead officials); otherwise (some projects, or per
-        liaison: by="liaisons") by one grouped join on these projects' rows of the table."""
+        liaison: by="liaisons") by one grouped join on these projects' rows of the table,
+        leaving out projects with no value (no liaison)."""
         period = as_period(year, month)
         if not self.query.where and by in ("zone", "lead_official"):
             groups = (
@@ -154,7 +155,7 @@ class TotalsMixin:
         else:
             groups = (
                 self.with_stored_progress(period)
-                .filter(report_expected=True)
+                .filter(report_expected=True, **{f"{by}__isnull": False})
                 .order_by()
                 .values(by)
                 .annotate(

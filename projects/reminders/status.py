@@ -126,14 +126,17 @@ def report_status(period, today=None):
     today = today or timezone.localdate()
     people = {}
     official_counts = Project.objects.report_counts(period, by="lead_official")
-    officials = Official.objects.filter(pk__in=[pk for pk in official_counts if pk is not None])
-    for pk, name, user_id in officials.values_list("pk", "name", "user"):
+    # Every official and liaison read once, rather than a list of thousands of keys sent back.
+    for pk, name, user_id in Official.objects.values_list("pk", "name", "user"):
+        if pk not in official_counts:
+            continue
         people[(OFFICIAL, pk)] = Reporter(
             OFFICIAL, pk, name, LEAD, period, today, user_id, *official_counts[pk]
         )
     liaison_counts = Project.objects.report_counts(period, by="liaisons")
-    users = get_user_model().objects.filter(pk__in=[pk for pk in liaison_counts if pk is not None])
-    for user in users:
+    for user in get_user_model().objects.filter(liaison_projects__isnull=False).distinct():
+        if user.pk not in liaison_counts:
+            continue
         people[(LIAISON_KIND, user.pk)] = Reporter(
             LIAISON_KIND,
             user.pk,
