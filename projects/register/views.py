@@ -8,6 +8,7 @@ import markdown
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -308,11 +309,19 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
     and the movement since last month; ?export=xlsx downloads it."""
 
     template_name = "projects/register/ranking.html"
+    # Each table shows this many places a page (a city's 2,000 officials would otherwise be
+    # drawn at once); the Excel download has every one.
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
         result = ranking.ranking(self.period)
+        number = self.request.GET.get("page")
         boards = [
-            (title, entries, *ranking.top_and_bottom(entries))
+            (
+                title,
+                Paginator(entries, self.paginate_by).get_page(number),
+                *ranking.top_and_bottom(entries),
+            )
             for title, entries in (
                 (_("Lead officials"), result.officials),
                 (_("Zones"), result.zones),

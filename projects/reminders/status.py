@@ -133,7 +133,10 @@ def report_status(period, today=None):
         people[(OFFICIAL, pk)] = Reporter(
             OFFICIAL, pk, name, LEAD, period, today, user_id, *official_counts[pk]
         )
-    liaison_counts = Project.objects.report_counts(period, by="liaisons")
+    # Only the projects that have a liaison, found from the liaisons' side (SQLite would
+    # otherwise walk every project to find the few that have one).
+    liaised = Project.objects.filter(pk__in=Project.liaisons.through.objects.values("project"))
+    liaison_counts = liaised.report_counts(period, by="liaisons")
     for user in get_user_model().objects.filter(liaison_projects__isnull=False).distinct():
         if user.pk not in liaison_counts:
             continue
@@ -147,8 +150,11 @@ def report_status(period, today=None):
             user.pk,
             *liaison_counts[user.pk],
         )
-    for kind, by in ((OFFICIAL, "lead_official"), (LIAISON_KIND, "liaisons")):
-        for pk, last in Project.objects.last_late_reports(period, by=by).items():
+    for kind, projects, by in (
+        (OFFICIAL, Project.objects.all(), "lead_official"),
+        (LIAISON_KIND, liaised, "liaisons"),
+    ):
+        for pk, last in projects.last_late_reports(period, by=by).items():
             if (kind, pk) in people:
                 people[(kind, pk)].last_late = last
     chased = dict(

@@ -278,3 +278,37 @@ def test_a_problem_closed_on_its_deadline_in_beijing_time_is_in_time(zone):
         e.name: (e.scores["problems"], e.figures["problems_on_time"]) for e in result.officials
     }
     assert scores == {"当天": (Decimal(100), 1), "次日": (Decimal(0), 0)}
+
+
+def test_the_page_shows_fifty_places_a_table_and_the_download_has_all(client, demo_users):
+    """With 60 officials ranked, the officials' table shows places 1–50 and the next page the
+    other ten, its link keeping the month; the red and black lists and the Excel download
+    stay whole."""
+    import io
+
+    import openpyxl
+
+    from projects.models import Zone
+
+    zone = Zone.objects.create(name="测试功能区", order=9)
+    for index in range(56):  # with the demo's four: 60 officials
+        official = Official.objects.create(name=f"排名领导{index:02d}")
+        project = make_project(zone, f"Q-{index:03d}", lead_official=official)
+        plan(project, 2013, "1200.00")
+        report(project, 2013, 5, f"{index}.00")
+    client.force_login(User.objects.get(username="observer"))
+    url = reverse("projects:ranking")
+    first = client.get(url, {"year": 2013, "month": 5})
+    officials = [entry.name for entry in ranking(MAY).officials]
+    assert len(officials) == 60
+    _title, page, _top, bottom = first.context["boards"][0]
+    assert [e.name for e in page] == officials[:50] and bottom[-1].name == officials[-1]
+    html = first.content.decode()
+    assert 'href="?year=2013&amp;month=5&amp;page=2#ranking-1"' in html
+    second = client.get(url, {"year": 2013, "month": 5, "page": 2})
+    assert [e.name for e in second.context["boards"][0][1]] == officials[50:]
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(url, {"year": 2013, "month": 5, "export": "xlsx"}).content)
+    )
+    names = [row[1] for row in book["牵头领导"].iter_rows(min_row=4, values_only=True)]
+    assert names == officials
