@@ -150,10 +150,14 @@ def report_status(period, today=None):
             user.pk,
             *liaison_counts[user.pk],
         )
+    # The days late of a reporter with nothing missing come from their latest late report
+    # (with one missing, they count up to today): asked only when someone needs them.
     for kind, projects, by in (
         (OFFICIAL, Project.objects.all(), "lead_official"),
         (LIAISON_KIND, liaised, "liaisons"),
     ):
+        if not any(r.kind == kind and r.late and not r.missing_count for r in people.values()):
+            continue
         for pk, last in projects.last_late_reports(period, by=by).items():
             if (kind, pk) in people:
                 people[(kind, pk)].last_late = last
