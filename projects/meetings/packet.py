@@ -108,6 +108,9 @@ def reports_late_at(projects, period, day):
     for project in (
         projects.expected_to_report(period)
         .with_report_status(period)
+        # Only those not in by the due date can be late on `day` (a report in by then is on
+        # time, whenever the meeting is): the rest are never loaded.
+        .filter(Q(report_id__isnull=True) | Q(report_submitted_at__gte=period.due_by))
         .select_related("lead_official")
         .prefetch_related("liaisons")
         .order_by("lead_official__name", "code")

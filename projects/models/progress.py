@@ -80,6 +80,8 @@ class ProjectProgress(models.Model):
     )
     total_investment = models.DecimalField(**MONEY)
     report_missing = models.BooleanField()  # owes the month's report and has none
+    report_expected = models.BooleanField()  # owes the month's report
+    report_on_time = models.BooleanField()  # owes it, and it came in by its due date
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -129,6 +131,8 @@ class ProgressTotal(models.Model):
     lights_yellow = models.IntegerField(default=0)
     lights_red = models.IntegerField(default=0)
     missing_reports = models.IntegerField(default=0)
+    reports_expected = models.IntegerField(default=0)
+    reports_on_time = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("progress total")

@@ -20,6 +20,8 @@ COUNTED = {
     "projects": Q(),
     **{f"lights_{name}": Q(light_rank=rank) for rank, name in LIGHT_NAMES.items()},
     "missing_reports": Q(report_missing=True),
+    "reports_expected": Q(report_expected=True),
+    "reports_on_time": Q(report_on_time=True),
 }
 
 

@@ -88,6 +88,14 @@ class Period:
         year, month = (self.year + 1, 1) if self.month == 12 else (self.year, self.month + 1)
         return nth_working_day(year, month, settings.JIEFANG_REPORT_DUE_WORKDAY)
 
+    @property
+    def due_by(self):
+        """The instant the month's reports must be in by: the start of the day after the due
+        date, in the site's time zone (a report submitted before it is on time)."""
+        return timezone.make_aware(
+            datetime.datetime.combine(self.due_date + datetime.timedelta(days=1), datetime.time())
+        )
+
     def days_late(self, day):
         """Calendar days `day` is past the due date (0 when on time)."""
         return max((day - self.due_date).days, 0)

@@ -173,16 +173,17 @@ class ProjectQuerySet(TotalsMixin, RestrictedQuerySet):
         """Those with no report for the month (an anti-join, not a lookup per project)."""
         return self.exclude(self._has_report(as_period(year, month)))
 
-    def with_report_missing(self, year, month=None):
-        """Annotate report_missing: the project owes the month's report and has none (what
-        the progress table keeps for the dashboard's count of missing reports)."""
+    def with_report_state(self, year, month=None):
+        """Annotate what the progress table keeps of the month's report beside the figures:
+        report_expected (the project owes it), report_missing (owes it and has none) and
+        report_on_time (owes it and it came in by the end of its due date, Period.due_by:
+        the ranking's 按时填报). The dashboard, 填报情况 and the ranking add these up."""
         period = as_period(year, month)
-        return self.annotate(
-            report_missing=Case(
-                When(_expected_to_report(period) & ~self._has_report(period), then=Value(True)),
-                default=Value(False),
-                output_field=models.BooleanField(),
-            )
+        expected = _expected_to_report(period)
+        return self._with_month_report(period).annotate(
+            report_expected=_flag(expected),
+            report_missing=_flag(expected & Q(month_report__isnull=True)),
+            report_on_time=_flag(expected & Q(month_report__submitted_at__lt=period.due_by)),
         )
 
     def _has_report(self, period):
@@ -195,19 +196,45 @@ class ProjectQuerySet(TotalsMixin, RestrictedQuerySet):
             project=OuterRef("pk"), year=period.year, month=period.month
         )
 
-    def with_report_status(self, year, month=None):
-        """Annotate report_id and report_submitted_at: the project's report for that month
-        and when it came in, or None."""
-        report = self._report(as_period(year, month))
-        return self.annotate(
-            report_id=Subquery(report.values("pk")[:1]),
-            report_submitted_at=Subquery(report.values("submitted_at")[:1]),
+    def _with_month_report(self, period):
+        """Join each project to its report of the period's month, if any (one at most: the
+        report's (project, year, month) is unique)."""
+        return self.alias(
+            month_report=FilteredRelation(
+                "reports",
+                condition=Q(reports__year=period.year, reports__month=period.month),
+            )
         )
 
+    def with_report_status(self, year, month=None):
+        """Annotate report_id and report_submitted_at: the project's report for that month
+        and when it came in, or None (a join on the report's unique key, not a subquery per
+        project)."""
+        return self._with_month_report(as_period(year, month)).annotate(
+            report_id=F("month_report__pk"),
+            report_submitted_at=F("month_report__submitted_at"),
+        )
+
+    def last_late_reports(self, year, month=None, by="lead_official"):
+        """{group: when the latest of the month's reports that came in after the due date came
+        in}, per value of `by` (lead_official, liaisons), over these projects that owe it:
+        填报情况's days late of a reporter with nothing missing."""
+        period = as_period(year, month)
+        late = (
+            self.filter(_expected_to_report(period))
+            ._with_month_report(period)
+            .filter(month_report__submitted_at__gte=period.due_by, **{f"{by}__isnull": False})
+            .order_by()
+            .values(by)
+            .annotate(last=models.Max("month_report__submitted_at"))
+        )
+        return dict(late.values_list(by, "last"))
+
     def with_stored_progress(self, year, month=None):
-        """The figures of with_progress, read from the progress table (see store.py): a join
-        rather than subqueries per project, for pages that judge every project at once.
-        Builds the month in the table first when it is missing or stale."""
+        """The figures of with_progress and the month's report state (with_report_state), read
+        from the progress table (see store.py): a join rather than subqueries per project, for
+        pages that judge every project at once. Builds the month in the table first when it is
+        missing or stale."""
         period = as_period(year, month)
         store.ensure(self.model, period)
         return self.alias(
@@ -215,7 +242,14 @@ class ProjectQuerySet(TotalsMixin, RestrictedQuerySet):
                 "progress_rows",
                 condition=Q(progress_rows__year=period.year, progress_rows__month=period.month),
             )
-        ).annotate(**{name: F(f"stored__{name}") for name in store.FIGURES})
+        ).annotate(**{name: F(f"stored__{name}") for name in (*store.FIGURES, *store.REPORT_STATE)})
+
+
+def _flag(condition):
+    """True or False (never NULL) for a condition on the row."""
+    return Case(
+        When(condition, then=Value(True)), default=Value(False), output_field=models.BooleanField()
+    )
 
 
 def _expected_to_report(period):

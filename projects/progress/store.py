@@ -61,8 +61,10 @@ FIGURES = (
     "overdue_problems",
     "light_rank",
 )
+# What the table keeps of the month's report (ProjectQuerySet.with_report_state).
+REPORT_STATE = ("report_expected", "report_missing", "report_on_time")
 # Beside the figures, each row keeps what the totals group by and add up.
-KEPT = ("zone_id", "lead_official_id", "total_investment", "report_missing")
+KEPT = ("zone_id", "lead_official_id", "total_investment", *REPORT_STATE)
 LOCK_KEY = 7_190_219  # the advisory lock of the progress table, on PostgreSQL
 UNUSED_DAYS = 7  # `prune` drops months no page has read for this long
 
@@ -101,14 +103,19 @@ def _models(project_model):
 
 
 # The engine's own rules change with the code: a month built by an earlier version is rebuilt.
-# 2: no 序时进度 without a plan for the year.
-ENGINE_VERSION = 2
+# 2: no 序时进度 without a plan for the year. 3: the month's report state (expected, on time).
+ENGINE_VERSION = 3
 
 
 def rules():
-    """The thresholds the lights were judged by and the engine's version: a month built
-    with others is rebuilt."""
-    return f"red_gap={settings.JIEFANG_LIGHT_RED_GAP}; yellow_gap={settings.JIEFANG_LIGHT_YELLOW_GAP}; red_delay_days={settings.JIEFANG_LIGHT_RED_DELAY_DAYS}; engine={ENGINE_VERSION}"
+    """The thresholds the lights were judged by, the working day reports are due on (what is
+    on time) and the engine's version: a month built with others is rebuilt."""
+    return (
+        f"red_gap={settings.JIEFANG_LIGHT_RED_GAP}; "
+        f"yellow_gap={settings.JIEFANG_LIGHT_YELLOW_GAP}; "
+        f"red_delay_days={settings.JIEFANG_LIGHT_RED_DELAY_DAYS}; "
+        f"due_workday={settings.JIEFANG_REPORT_DUE_WORKDAY}; engine={ENGINE_VERSION}"
+    )
 
 
 def _lock(shared):
@@ -146,7 +153,7 @@ def _engine(project_model, period):
     if key not in _compiled:
         select = (
             project_model.objects.with_progress(period)
-            .with_report_missing(period)
+            .with_report_state(period)
             .annotate(
                 stored_project=F("pk"),
                 stored_year=Value(period.year),
@@ -336,7 +343,7 @@ def disagreements(project_model, period):
     found = []
     engine = (
         project_model.objects.with_progress(period)
-        .with_report_missing(period)
+        .with_report_state(period)
         .values_list("pk", *FIGURES, *KEPT)
     )
     for pk, *figures in engine.iterator(chunk_size=5000):

@@ -164,6 +164,46 @@ class TotalsMixin:
             .values_list("region_path", "count")
         )
 
+    def report_counts(self, year, month=None, by="zone"):
+        """{group: (projects that owe the month's report, of them with none, of them in by
+        the due date)} per value of `by`. For the whole register (or a region's) per zone or lead official
+        from the progress table's totals (a few rows whatever the number of projects: the
+        ranking's 按时填报, 填报情况's lead officials); otherwise (some projects, or per
+        liaison: by="liaisons") by one grouped join on these projects' rows of the table,
+        leaving out projects with no value (no liaison)."""
+        period = as_period(year, month)
+        whole, region = self.whole_register()
+        if whole and by in ("zone", "lead_official"):
+            groups = (
+                store.totals(self.model, period, region)
+                .order_by()
+                .values(by)
+                .annotate(
+                    expected=models.Sum("reports_expected"),
+                    missing=models.Sum("missing_reports"),
+                    on_time=models.Sum("reports_on_time"),
+                )
+            )
+        else:
+            groups = (
+                self.with_stored_progress(period)
+                .filter(report_expected=True, **{f"{by}__isnull": False})
+                .order_by()
+                .values(by)
+                .annotate(
+                    expected=models.Count("pk"),
+                    missing=models.Count("pk", filter=Q(report_missing=True)),
+                    on_time=models.Count("pk", filter=Q(report_on_time=True)),
+                )
+            )
+        return {
+            group: (expected, missing, on_time)
+            for group, expected, missing, on_time in groups.values_list(
+                by, "expected", "missing", "on_time"
+            )
+            if expected
+        }
+
     def stored_count(self, year, month=None, lights=(), **groups):
         """How many projects have one of these lights (Light members, or their ranks) in
         the month, within a zone and/or of a lead official (groups: zone=, lead_official=,

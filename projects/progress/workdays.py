@@ -8,6 +8,7 @@ dates never move (元旦, 劳动节, 国庆节); `covered` says which years are 
 """
 
 import datetime
+import functools
 
 import chinese_calendar
 from django.utils.translation import gettext as _
@@ -54,8 +55,10 @@ def add_working_days(start, days, strict=True):
     return date
 
 
+@functools.cache
 def nth_working_day(year, month, n):
-    """The n-th working day of a month (1 = its first)."""
+    """The n-th working day of a month (1 = its first); remembered, as the calendar of a
+    month never changes within a run (a page asks for a month's due date once per project)."""
     return add_working_days(datetime.date(year, month, 1) - ONE_DAY, n, strict=False)
 
 

@@ -7,13 +7,11 @@ measures that apply to it (settings.JIEFANG_RANKING_WEIGHTS; a weight of 0 leave
 out). Equal scores share a rank (1, 1, 3).
 """
 
-import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q
-from django.utils import timezone
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from projects.exchange.xlsx import (
@@ -163,52 +161,38 @@ def ranking(period, projects=None, with_movement=True, today=None):
 
 
 def _problem_scores(period, path, projects):
-    """{group: (due by the month's end, closed by their deadline)} of problems with one."""
+    """{group: (due by the month's end, closed by their deadline)} of problems with one,
+    counted in SQL (closed on the deadline's day, in the site's time zone, is in time)."""
     as_of = period.as_of
     due = (
         Problem.objects.of_projects(projects)
         .raised_by(as_of)
         .filter(deadline__isnull=False, deadline__lte=as_of)
-        .values_list(path, "deadline", "closed_at")
+        .order_by()
+        .values(path)
+        .annotate(
+            total=Count("pk"),
+            on_time=Count("pk", filter=Q(closed_at__date__lte=F("deadline"))),
+        )
+        .values_list(path, "total", "on_time")
     )
-    counts = {}
-    for group, deadline, closed_at in due:
-        total, on_time = counts.get(group, (0, 0))
-        in_time = closed_at is not None and timezone.localtime(closed_at).date() <= deadline
-        counts[group] = (total + 1, on_time + in_time)
-    return counts
+    return {group: (total, on_time) for group, total, on_time in due}
 
 
 def _project_groups(period, kind, use, projects):
     key, name, problem_path = GROUPS[kind]
-    projects = projects.filter(**{f"{key}__isnull": False})
+    # Every group's figures from the progress table's totals per zone and lead official (a
+    # few rows, whatever the number of projects, for the whole register or a region's);
+    # projects with no lead official are no official's.
     rows, _total = projects.summary(period, by=key)
+    rows = [row for row in rows if row[key] is not None]
     # Reports on time: of the projects that owe the month's report (the one rule of
     # 填报情况, 我的项目, the packet and the bulletin), those in by the end of the due date
-    # (Period.due_date, as the reminders count it).
-    in_by = timezone.make_aware(
-        datetime.datetime.combine(period.due_date + datetime.timedelta(days=1), datetime.time())
-    )
+    # (Period.due_by, as the reminders count it), kept per project in the table and added up
+    # in its totals.
     owing = {
-        group: (n, in_time)
-        for group, n, in_time in (
-            projects.expected_to_report(period)
-            .order_by()
-            .values(key)
-            .annotate(
-                n=Count("pk", distinct=True),
-                on_time=Count(
-                    "reports",
-                    filter=Q(
-                        reports__year=period.year,
-                        reports__month=period.month,
-                        reports__submitted_at__lt=in_by,
-                    ),
-                    distinct=True,
-                ),
-            )
-            .values_list(key, "n", "on_time")
-        )
+        group: (expected, on_time)
+        for group, (expected, _missing, on_time) in projects.report_counts(period, by=key).items()
     }
     problems = _problem_scores(period, problem_path, projects) if "problems" in use else {}
     entries = []
@@ -255,6 +239,7 @@ def _unit_groups(period, use, projects):
     problems = _problem_scores(period, "responsible_unit", projects)
     names = dict(
         Problem.objects.filter(responsible_unit__in=[k for k in problems if k])
+        .order_by()  # DISTINCT over the unit alone, not the register's default ordering
         .values_list("responsible_unit", "responsible_unit__name")
         .distinct()
     )

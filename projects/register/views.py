@@ -9,6 +9,7 @@ import markdown
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -374,6 +375,9 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
     and the movement since last month; ?export=xlsx downloads it."""
 
     template_name = "projects/register/ranking.html"
+    # Each table shows this many places a page (a city's 2,000 officials would otherwise be
+    # drawn at once); the Excel download has every one.
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
         # A district's month whose meeting is held keeps the ranking printed for it.
@@ -384,8 +388,13 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
             if frozen is not None
             else ranking.ranking(self.period, Project.objects.restrict(self.request.user))
         )
+        number = self.request.GET.get("page")
         boards = [
-            (title, entries, *ranking.top_and_bottom(entries))
+            (
+                title,
+                Paginator(entries, self.paginate_by).get_page(number),
+                *ranking.top_and_bottom(entries),
+            )
             for title, entries in (
                 (_("Lead officials"), result.officials),
                 (_("Zones"), result.zones),

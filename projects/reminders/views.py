@@ -4,6 +4,7 @@ action, a reminder sent now."""
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -16,7 +17,15 @@ from projects.models.base import person_name
 from projects.permissions import OfficeMixin
 from projects.web.mixins import PeriodMixin
 
-from .status import chase, report_status
+from .status import (
+    LIAISON_KIND,
+    OFFICIAL,
+    chase,
+    missing_for,
+    name_missing,
+    report_counts,
+    report_status,
+)
 
 
 class InboxMixin(PermissionRequiredMixin):
@@ -93,25 +102,47 @@ class NotificationOpenView(InboxMixin, View):
 
 
 class ReportStatusView(OfficeMixin, PeriodMixin, TemplateView):
-    """填报情况: who has reported for a month, who is late and by how many days."""
+    """填报情况: who has reported for a month, who is late and by how many days: the
+    reporters with something missing or late first, a page at a time; ?official= or
+    ?liaison= lists one reporter's projects."""
 
     permission_required = "projects.add_notification"
     template_name = "projects/reminders/report_status.html"
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        due, reporters, projects = report_status(
-            self.period, projects=Project.objects.restrict(self.request.user)
-        )
-        missing = sum(1 for project in projects if project.report_id is None)
+        projects = Project.objects.restrict(self.request.user)
+        due, reporters = report_status(self.period, projects=projects)
+        expected, missing, late = report_counts(self.period, projects)
+        chosen = self.chosen(reporters)
+        page = Paginator(reporters, self.paginate_by).get_page(self.request.GET.get("page"))
+        shown = [chosen] if chosen else list(page)
+        name_missing(self.period, shown, projects)
         return context | {
             "title": _("Reporting status"),
             "due": due,
-            "reporters": reporters,
-            "expected": len(projects),
+            "reporters": shown,
+            "chosen": chosen,
+            "page_obj": page,
+            "is_paginated": chosen is None and page.has_other_pages(),
+            "expected": expected,
             "missing": missing,
-            "late": sum(1 for project in projects if project.report_id and project.days_late),
+            "late": late,
         }
+
+    def chosen(self, reporters):
+        """The reporter whose projects ?official= or ?liaison= asks for; when nobody by that
+        number owes a report this month, the page says so and lists every reporter."""
+        for kind in (OFFICIAL, LIAISON_KIND):
+            value = self.request.GET.get(kind)
+            if value is None:
+                continue
+            for reporter in reporters:
+                if reporter.kind == kind and str(reporter.pk) == value:
+                    return reporter
+            messages.error(self.request, _("Nobody by that number owes a report for this month."))
+        return None
 
     def post(self, request):
         """Remind one reporter of their missing reports now: in the tracker at once, by e-mail
@@ -121,22 +152,15 @@ class ReportStatusView(OfficeMixin, PeriodMixin, TemplateView):
             get_user_model(), pk=int(value) if value.isascii() and value.isdigit() else -1
         )
         url = f"{reverse('projects:report_status')}?{self.period.query_string()}"
-        _due, reporters, _projects = report_status(
-            self.period, projects=Project.objects.restrict(self.request.user)
-        )
-        missing = {
-            project.pk: project
-            for reporter in reporters
-            if reporter.user == user
-            for project in reporter.missing
-        }
+        # Only the projects this office may see: a sibling district's are never chased.
+        missing = list(missing_for(user, self.period, Project.objects.restrict(self.request.user)))
         if not missing:
             messages.info(
                 request,
                 _("%(name)s has nothing missing for this month.") % {"name": person_name(user)},
             )
             return redirect(url)
-        notification = chase(user, self.period, list(missing.values()))
+        notification = chase(user, self.period, missing)
         if notification is None:
             messages.info(
                 request,

@@ -179,11 +179,14 @@ def test_a_submitted_month_freezes_the_districts_meeting_only(client, city):
     snapshot = meeting.snapshots.get()
     assert snapshot.bulletin["district"] == "山阳区"
     assert "山阳区" in snapshot.packet
-    assert set(
-        Meeting.objects.filter(region__code="410802", snapshots__isnull=False).values_list(
-            "pk", flat=True
+    assert (
+        set(
+            Meeting.objects.filter(region__code="410802", snapshots__isnull=False).values_list(
+                "pk", flat=True
+            )
         )
-    ) == jiefang_before
+        == jiefang_before
+    )
     # A later change does not reach 山阳区's frozen 通报.
     report = MonthlyReport.objects.filter(project__code="SY2013-001", **MAY).get()
     MonthlyReport.objects.filter(pk=report.pk).update(amount=report.amount + 1000)

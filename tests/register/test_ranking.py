@@ -205,3 +205,110 @@ def test_the_page_shows_no_unit_with_nothing_on_the_red_list(client, demo_users)
     units = page["boards"][2]
     assert units[1] and all(entry.score == 0 for entry in units[1])
     assert units[2] == []  # nobody on the 红榜
+
+
+def test_the_ranking_costs_the_same_queries_for_5_projects_as_for_25(client, demo_users):
+    """More projects, each of its own official, some in on time, some late, some missing and
+    some with problems, cost the ranking no query more; and 按时填报 never joins projects to
+    their reports (it adds up the progress table's totals): the reports are read only to
+    see whether the month has any."""
+    import datetime
+    import zoneinfo
+
+    from projects.models import Problem, Zone
+
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    zone = Zone.objects.create(name="测试功能区", order=9)
+    client.force_login(User.objects.get(username="observer"))
+    url = reverse("projects:ranking")
+
+    def add(start, count):
+        for index in range(start, start + count):
+            official = Official.objects.create(name=f"规模领导{index:02d}")
+            project = make_project(
+                zone, f"S-{index:03d}", lead_official=official, status="under_construction"
+            )
+            plan(project, 2013, "1200.00")
+            if index % 3 < 2:
+                day = datetime.datetime(2013, 6, 4 + 3 * (index % 3), 9, tzinfo=shanghai)
+                report(project, 2013, 5, "100.00", submitted_at=day)
+            Problem.objects.create(
+                project=project, description="需协调", deadline=datetime.date(2013, 5, 20)
+            )
+
+    def count():
+        client.get(url, {"year": 2013, "month": 5})  # the months are in the progress table
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"year": 2013, "month": 5}).status_code == 200
+        return queries
+
+    add(0, 5)
+    few = count()
+    add(5, 20)
+    many = count()
+    assert len(many) == len(few)
+    reading_reports = [q["sql"] for q in many if "projects_monthlyreport" in q["sql"]]
+    assert len(reading_reports) == 2  # this month and last: any report at all?
+    assert all("LIMIT 1" in sql for sql in reading_reports)
+
+
+def test_a_problem_closed_on_its_deadline_in_beijing_time_is_in_time(zone):
+    """A problem due on 20 May closed at 23:30 that day (Beijing time, 15:30 UTC) counts as
+    closed by its deadline; one closed at 00:30 the next day does not."""
+    import datetime
+    import zoneinfo
+
+    from projects.models import Problem
+
+    shanghai = zoneinfo.ZoneInfo("Asia/Shanghai")
+    for name, closed in (
+        ("当天", datetime.datetime(2013, 5, 20, 23, 30, tzinfo=shanghai)),
+        ("次日", datetime.datetime(2013, 5, 21, 0, 30, tzinfo=shanghai)),
+    ):
+        project = make_project(zone, f"P-{name}", lead_official=Official.objects.create(name=name))
+        Problem.objects.create(
+            project=project,
+            description="需协调",
+            deadline=datetime.date(2013, 5, 20),
+            status="closed",
+            closed_at=closed,
+        )
+    result = ranking(MAY)
+    scores = {
+        e.name: (e.scores["problems"], e.figures["problems_on_time"]) for e in result.officials
+    }
+    assert scores == {"当天": (Decimal(100), 1), "次日": (Decimal(0), 0)}
+
+
+def test_the_page_shows_fifty_places_a_table_and_the_download_has_all(client, demo_users):
+    """With 60 officials ranked, the officials' table shows places 1–50 and the next page the
+    other ten, its link keeping the month; the red and black lists and the Excel download
+    stay whole."""
+    import io
+
+    import openpyxl
+
+    from projects.models import Zone
+
+    zone = Zone.objects.create(name="测试功能区", order=9)
+    for index in range(56):  # with the demo's four: 60 officials
+        official = Official.objects.create(name=f"排名领导{index:02d}")
+        project = make_project(zone, f"Q-{index:03d}", lead_official=official)
+        plan(project, 2013, "1200.00")
+        report(project, 2013, 5, f"{index}.00")
+    client.force_login(User.objects.get(username="observer"))
+    url = reverse("projects:ranking")
+    first = client.get(url, {"year": 2013, "month": 5})
+    officials = [entry.name for entry in ranking(MAY).officials]
+    assert len(officials) == 60
+    _title, page, _top, bottom = first.context["boards"][0]
+    assert [e.name for e in page] == officials[:50] and bottom[-1].name == officials[-1]
+    html = first.content.decode()
+    assert 'href="?year=2013&amp;month=5&amp;page=2#ranking-1"' in html
+    second = client.get(url, {"year": 2013, "month": 5, "page": 2})
+    assert [e.name for e in second.context["boards"][0][1]] == officials[50:]
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(url, {"year": 2013, "month": 5, "export": "xlsx"}).content)
+    )
+    names = [row[1] for row in book["牵头领导"].iter_rows(min_row=4, values_only=True)]
+    assert names == officials

@@ -162,6 +162,7 @@ def test_report_status_costs_the_same_queries_for_more_projects(client, world, m
     client.force_login(world.office)
 
     def count():
+        client.get(reverse("projects:report_status"), SEPTEMBER)  # the month is in the table
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse("projects:report_status"), SEPTEMBER).status_code == 200
         return len(queries)
