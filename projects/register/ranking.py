@@ -184,6 +184,10 @@ def _project_groups(period, kind, use, projects):
     # Every group's figures from the progress table's totals per zone and lead official (a
     # few rows, whatever the number of projects, for the whole register or a region's);
     # projects with no lead official are no official's.
+    if key == "region":
+        # The progress table's totals are per zone and lead official: districts are added up
+        # over their projects' rows (a grouped join).
+        projects = projects.filter(region__isnull=False)
     rows, _total = projects.summary(period, by=key)
     rows = [row for row in rows if row[key] is not None]
     # Reports on time: of the projects that owe the month's report (the one rule of
