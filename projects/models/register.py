@@ -254,7 +254,7 @@ class Project(Versioned):
             if self.gap is None:
                 return _("No annual plan; no milestone overdue")
             return _("Keeps pace with the time schedule")
-        return "; ".join(str(reason) for reason in reasons)
+        return _("; ").join(str(reason) for reason in reasons)
 
 
 class Milestone(Versioned):

@@ -17,7 +17,7 @@ PASSWORD = "jiefang-demo-2013"
 ACCOUNTS = [
     # username, full name, group, official name (for lead officials)
     ("office", "项目办", "project_office", None),
-    ("observer", "区领导(只读)", "observer", None),
+    ("observer", "区领导（只读）", "observer", None),
     ("chenlixin", "陈立新", "lead_official", "陈立新"),
     ("liuweidong", "刘卫东", "lead_official", "刘卫东"),
     ("wanghongmei", "王红梅", "lead_official", "王红梅"),
@@ -49,22 +49,22 @@ class Command(BaseCommand):
         # beside a real register (the office account of the demo has every right).
         if not settings.DEBUG:
             raise CommandError(
-                "演示数据和演示账号只用于本机演示:DEBUG 关闭(生产环境)时拒绝运行 setup_demo。"
+                "演示数据和演示账号只用于本机演示：DEBUG 关闭（生产环境）时拒绝运行 setup_demo。"
             )
         if holds_a_real_register():
             raise CommandError(
-                "项目库中已有非演示项目:拒绝导入演示数据和创建演示账号(演示账号的密码是公开的)。"
+                "项目库中已有非演示项目：拒绝导入演示数据和创建演示账号（演示账号的密码是公开的）。"
             )
         ensure_roles()
         if Project.objects.exists():
-            self.stdout.write("项目库已有数据,未重复导入演示数据。")
+            self.stdout.write("项目库已有数据，未重复导入演示数据。")
         else:
             call_command("loaddata", "demo", verbosity=0)
             if options["year"] is None:
                 bring_to_today()
             # A first history record for each demo row, so that later changes show old → new.
             call_command("populate_history", auto=True, stdout=StringIO())
-            self.stdout.write(f"已导入演示数据:{Project.objects.count()} 个项目。")
+            self.stdout.write(f"已导入演示数据：{Project.objects.count()} 个项目。")
         lines = []
         for username, full_name, group, official_name in ACCOUNTS:
             user, created = User.objects.get_or_create(
@@ -84,5 +84,5 @@ class Command(BaseCommand):
         liaison = User.objects.get(username="liaison")
         for project in Project.objects.filter(code__in=["JF2013-001", "JF2013-003"]):
             project.liaisons.add(liaison)
-        self.stdout.write("演示账号(仅供本机演示使用):")
+        self.stdout.write("演示账号（仅供本机演示使用）：")
         self.stdout.write("\n".join(lines))
