@@ -99,7 +99,7 @@ def open_problem():
 
 def supervised_problem():
     """Due 2013-05-30 and open: at the 督办 level today."""
-    return Problem.objects.get(description="项目用地指标尚未落实,影响开工")
+    return Problem.objects.get(description="项目用地指标尚未落实，影响开工")
 
 
 def closure_requested():

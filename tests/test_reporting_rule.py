@@ -137,7 +137,7 @@ def test_nobody_is_late_before_the_due_date(client, living_demo):
     december = Period(2026, 12)
     assert december.due_date == datetime.date(2027, 1, 6)
     text, late = bulletin(client, december)
-    assert "截至2026年12月4日," in text and "12月底" not in text
+    assert "截至2026年12月4日，" in text and "12月底" not in text
     assert late == []
     result = ranking(december)
     assert all("reports" not in entry.scores for entry in result.officials)
@@ -152,7 +152,7 @@ def test_after_the_due_date_the_late_are_named(client, living_demo):
     """November's reports were due on 3 December: on the 4th the bulletin, worded “截至2026年
     11月底”, names the official whose report is missing, with the days it is late."""
     text, late = bulletin(client, Period(2026, 11))
-    assert "截至2026年11月底," in text
+    assert "截至2026年11月底，" in text
     assert late == [["赵志强", "锦江五星级酒店（未报，已逾期1天）"]]
     scores = {entry.name: entry.scores["reports"] for entry in ranking(Period(2026, 11)).officials}
     assert scores["赵志强"] == 50  # one of the two projects that owe a report (not three)

@@ -37,4 +37,4 @@ class ImportRefused(Exception):
 
     def __init__(self, problems):
         self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
+        super().__init__(_("; ").join(str(p) for p in problems))

@@ -242,9 +242,9 @@ def minutes_template():
     _heading(document, "一、总体情况")
     _paragraph(
         document,
-        "全区{{ figures.count }}个重点项目,年度计划投资{{ figures.annual_plan }}万元,"
-        "{{ figures.ytd_label }}完成投资{{ figures.ytd }}万元,完成率{{ figures.rate }}%,"
-        "序时进度{{ figures.schedule }}%;正常{{ figures.green }}个、滞后{{ figures.yellow }}个、"
+        "全区{{ figures.count }}个重点项目，年度计划投资{{ figures.annual_plan }}万元，"
+        "{{ figures.ytd_label }}完成投资{{ figures.ytd }}万元，完成率{{ figures.rate }}%，"
+        "序时进度{{ figures.schedule }}%；正常{{ figures.green }}个、滞后{{ figures.yellow }}个、"
         "严重滞后{{ figures.red }}个、无计划{{ figures.none }}个。",
     )
     _heading(document, "二、各牵头领导分包项目进展")
@@ -286,14 +286,14 @@ def bulletin_template():
     _heading(document, "一、总体情况")
     _paragraph(
         document,
-        "截至{{ as_of }},全区{{ figures.count }}个重点项目{{ figures.ytd_label }}完成投资"
-        "{{ figures.ytd }}万元,占年度计划{{ figures.annual_plan }}万元的{{ figures.rate }}%,"
-        "序时进度{{ figures.schedule }}%;正常{{ figures.green }}个、滞后{{ figures.yellow }}个、"
+        "截至{{ as_of }}，全区{{ figures.count }}个重点项目{{ figures.ytd_label }}完成投资"
+        "{{ figures.ytd }}万元，占年度计划{{ figures.annual_plan }}万元的{{ figures.rate }}%，"
+        "序时进度{{ figures.schedule }}%；正常{{ figures.green }}个、滞后{{ figures.yellow }}个、"
         "严重滞后{{ figures.red }}个、无计划{{ figures.none }}个。",
     )
     _heading(document, "二、排名情况")
     _paragraph(document, "{{ ranking_note }}")
-    for title, loop in (("(一)牵头领导", "officials"), ("(二)功能区", "zones")):
+    for title, loop in (("（一）牵头领导", "officials"), ("（二）功能区", "zones")):
         _paragraph(document, title, SUB_FONT, 16)
         _table(
             document,
@@ -302,7 +302,7 @@ def bulletin_template():
             loop,
             [18, 80, 28, 30],
         )
-    _paragraph(document, "(三)责任单位(问题按期销号)", SUB_FONT, 16)
+    _paragraph(document, "（三）责任单位（问题按期销号）", SUB_FONT, 16)
     _table(
         document,
         ["名次", "单位", "得分"],

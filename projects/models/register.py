@@ -377,4 +377,4 @@ class Project(RegionBound, Versioned):
             if self.gap is None:
                 return _("No annual plan; no milestone overdue")
             return _("Keeps pace with the time schedule")
-        return "; ".join(str(reason) for reason in reasons)
+        return _("; ").join(str(reason) for reason in reasons)

@@ -41,7 +41,7 @@ class PeopleField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj):
         name = person_name(obj)
-        return name if name == obj.username else f"{name}({obj.username})"
+        return name if name == obj.username else f"{name}（{obj.username}）"
 
 
 # A webhook typed without its scheme is taken as https (Django 6's default).

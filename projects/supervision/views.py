@@ -127,7 +127,7 @@ class MyProblemsView(PermissionRequiredMixin, ListView):
 
 def form_errors(form):
     """A refused form's messages, for the message shown on the problem's page."""
-    return "; ".join(str(error) for errors in form.errors.values() for error in errors)
+    return _("; ").join(str(error) for errors in form.errors.values() for error in errors)
 
 
 class AnswerMixin(PermissionRequiredMixin):

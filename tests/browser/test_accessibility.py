@@ -125,7 +125,7 @@ def test_chart_text_is_readable_on_a_phone(phone):
         assert [t for t in texts if t["cut"]] == [], path
         assert overflow(page) <= 0
     phone.goto("/?year=2013&month=5")
-    chart = page.get_by_role("img", name="分功能区年度计划与完成投资(万元)")
+    chart = page.get_by_role("img", name="分功能区年度计划与完成投资（万元）")
     expect(chart).to_be_visible()
     assert page.locator("#zone-chart-table tbody th").first.inner_text() == "特色商业区"
     page.locator("#zone-chart").scroll_into_view_if_needed()
@@ -225,7 +225,7 @@ def test_stacked_tables_keep_their_headers_for_screen_readers(phone):
     phone.goto("/my/?year=2013&month=6")
     assert page.locator("#my-projects thead").is_hidden()
     tree = page.locator("#my-projects tbody tr").first.aria_snapshot()
-    for header in ["项目编号", "完成率(%)", "进度状态", "本月填报"]:
+    for header in ["项目编号", "完成率（%）", "进度状态", "本月填报"]:
         assert header in tree, (header, tree)
 
 

@@ -35,9 +35,9 @@ def test_filter_and_sort_the_project_list(site):
     page.wait_for_load_state()
     rows = page.locator("table.data tbody tr")
     assert rows.count() == 5
-    page.click("th >> text=落后序时(百分点)")
+    page.click("th >> text=落后序时（百分点）")
     page.wait_for_load_state()
-    page.click("th >> text=落后序时(百分点)")  # second click: largest gap first
+    page.click("th >> text=落后序时（百分点）")  # second click: largest gap first
     page.wait_for_load_state()
     assert "sort=-gap" in page.url
     assert rows.first.inner_text().startswith("JF2013-006")

@@ -168,7 +168,7 @@ def test_a_lead_official_reports_june_with_two_photos_from_the_phone(phone, tmp_
     expect(page.locator("#projection-rate")).to_have_text("35.00")
     # The demo's June plan: 51 % of the year due (its monthly split), 35 % done.
     assert page.locator("#projection-gap").inner_text() == "16.00"
-    page.fill("#id_physical_progress", "酒店主体施工至6层,会所装修")
+    page.fill("#id_physical_progress", "酒店主体施工至6层，会所装修")
     photos = []
     for index, color in enumerate([(200, 80, 40), (40, 120, 200)]):
         path = tmp_path / f"site-{index}.jpg"

@@ -38,7 +38,7 @@ def test_absurd_amounts_are_refused_by_cell(demo, amount):
 
 def test_a_number_in_a_date_column_is_not_a_date(demo):
     text = refused(workbook([project_row(计划开工=2013)]))
-    assert "「2013」是数字,不是日期" in text
+    assert "「2013」是数字，不是日期" in text
 
 
 def hidden_first(state, formula=False):

@@ -100,7 +100,7 @@ def test_dry_run_writes_nothing_and_the_real_run_writes_with_the_user(demo, offi
     data = workbook(
         [
             project_row(),
-            project_row("JF2013-001", "翰林国际旅游度假区一期(改)", 200000, 2013, 30000),
+            project_row("JF2013-001", "翰林国际旅游度假区一期（改）", 200000, 2013, 30000),
         ]
     )
     before = (Project.objects.count(), AnnualPlan.objects.count(), Project.history.count())
@@ -116,7 +116,7 @@ def test_dry_run_writes_nothing_and_the_real_run_writes_with_the_user(demo, offi
     assert new.annual_plans.get().planned_investment == Decimal("1200.00")
     assert new.planned_start == datetime.date(2013, 6, 1)
     changed = Project.objects.get(code="JF2013-001")
-    assert changed.name == "翰林国际旅游度假区一期(改)"
+    assert changed.name == "翰林国际旅游度假区一期（改）"
     assert changed.history.latest("history_date").history_user == office
 
 
@@ -131,9 +131,9 @@ def test_one_bad_row_among_good_ones_writes_nothing_and_names_the_row(demo, offi
     assert not result.written
     assert not Project.objects.filter(code__startswith="JF2013-20").exists()
     text = messages(result)
-    assert "工作表「项目」第 3 行「功能区」列:系统中没有名为「不存在区」的功能区。" in text
-    assert "工作表「项目」第 4 行「牵头领导」列:系统中没有名为「张三」的牵头领导。" in text
-    assert "工作表「项目」第 5 行「计划竣工」列:计划竣工日期不能早于计划开工日期。" in text
+    assert "工作表「项目」第 3 行「功能区」列：系统中没有名为「不存在区」的功能区。" in text
+    assert "工作表「项目」第 4 行「牵头领导」列：系统中没有名为「张三」的牵头领导。" in text
+    assert "工作表「项目」第 5 行「计划竣工」列：计划竣工日期不能早于计划开工日期。" in text
 
 
 def test_command_exits_non_zero_on_errors_and_writes_nothing(demo, tmp_path):
@@ -182,10 +182,10 @@ def test_progress_errors_are_all_listed(demo):
         ]
     )
     text = messages(run_import("progress", data, dry_run=True))
-    assert "工作表「项目」第 2 行「项目编号」列:系统中没有编号为「JF9999」的项目。" in text
-    assert "工作表「项目」第 3 行「月」列:月份必须在 1 到 12 之间。" in text
-    assert "工作表「项目」第 4 行「本月完成投资(万元)」列:金额不能为负数。" in text
-    assert "工作表「项目」第 5 行「月」列:该月份尚未开始,不能填报。" in text
+    assert "工作表「项目」第 2 行「项目编号」列：系统中没有编号为「JF9999」的项目。" in text
+    assert "工作表「项目」第 3 行「月」列：月份必须在 1 到 12 之间。" in text
+    assert "工作表「项目」第 4 行「本月完成投资(万元)」列：金额不能为负数。" in text
+    assert "工作表「项目」第 5 行「月」列：该月份尚未开始，不能填报。" in text
 
 
 # -- hostile files ------------------------------------------------------------------------
@@ -214,7 +214,7 @@ def rezip(data, change):
 
 
 def test_not_an_xlsx(demo):
-    assert "不是 Excel 工作簿" in refused("项目编号,项目名称\nA,B".encode())
+    assert "不是 Excel 工作簿" in refused("项目编号，项目名称\nA，B".encode())
 
 
 def test_corrupt_zip(demo):
@@ -305,13 +305,13 @@ def test_bad_date_text_is_refused(demo):
 def test_missing_or_renamed_header(demo):
     headers = ["编号" if h == "项目编号" else h for h in PROJECT_HEADERS]
     text = refused(workbook([project_row()], headers=headers))
-    assert "缺少或改动了表头:项目编号" in text
+    assert "缺少或改动了表头：项目编号" in text
 
 
 def test_extra_columns_are_ignored_with_a_note(demo):
     data = workbook([[*project_row(), "备注内容"]], headers=[*PROJECT_HEADERS, "备注"])
     result = run_import("projects", data, dry_run=True)
-    assert result.ok and "已忽略多余的列:备注。" in result.notes
+    assert result.ok and "已忽略多余的列：备注。" in result.notes
 
 
 def test_memory_stays_under_200_mib_for_a_large_upload(tmp_path):
@@ -380,7 +380,7 @@ def test_the_command_prints_progress_on_a_terminal(demo, tmp_path, monkeypatch):
     call_command("import_projects", str(path), "--dry-run", stdout=out)
     lines = out.getvalue().splitlines()
     assert lines[:3] == ["已读取 1000 / 1500 行", "共读取 1500 行", "已检查 1000 / 1500 行"]
-    assert "试运行:未写入任何数据。" in lines
+    assert "试运行：未写入任何数据。" in lines
 
 
 # -- the web: upload, preview, confirm ------------------------------------------------------
@@ -394,13 +394,13 @@ def test_web_upload_previews_then_confirms(client, demo, office):
     upload = SimpleUploadedFile("项目.xlsx", workbook([project_row()]))
     response = client.post(reverse("projects:import"), {"kind": "projects", "file": upload})
     html = response.content.decode()
-    assert "预览:尚未写入任何数据" in html and "JF2013-101" in html
+    assert "预览：尚未写入任何数据" in html and "JF2013-101" in html
     assert not Project.objects.filter(code="JF2013-101").exists()
     token = response.context["token"]
     response = client.post(
         reverse("projects:import"), {"kind": "projects", "token": token}, follow=True
     )
-    assert "已导入:新建 2" in response.content.decode()
+    assert "已导入：新建 2" in response.content.decode()
     project = Project.objects.get(code="JF2013-101")
     assert project.history.get().history_user == office
 
@@ -428,7 +428,7 @@ def test_a_row_saved_by_someone_else_during_the_import_fails_it_and_writes_nothi
     data = workbook(
         [
             project_row(),
-            project_row("JF2013-001", "翰林国际旅游度假区一期(改)", 200000, 2013, 30000),
+            project_row("JF2013-001", "翰林国际旅游度假区一期（改）", 200000, 2013, 30000),
         ]
     )
     checked = checking.Importer.run
@@ -444,7 +444,7 @@ def test_a_row_saved_by_someone_else_during_the_import_fails_it_and_writes_nothi
     history = Project.history.count()
     result = run_import("projects", data, user=office, dry_run=False)
     assert not result.written
-    assert messages(result) == ["导入期间有记录被他人修改,未写入任何数据。请重新导入。"]
+    assert messages(result) == ["导入期间有记录被他人修改，未写入任何数据。请重新导入。"]
     assert not Project.objects.filter(code="JF2013-101").exists()
     kept = Project.objects.get(code="JF2013-001")
     assert (kept.name, kept.owner) == ("翰林国际旅游度假区一期", "同事改的建设单位")
@@ -458,7 +458,7 @@ def test_updates_are_checked_like_new_rows(demo):
     long_name = project_row("JF2013-002", "名" * 300, year=None, plan=None)
     result = run_import("projects", workbook([late, long_name]), dry_run=True)
     text = messages(result)
-    assert "工作表「项目」第 2 行「计划竣工」列:计划竣工日期不能早于计划开工日期。" in text
+    assert "工作表「项目」第 2 行「计划竣工」列：计划竣工日期不能早于计划开工日期。" in text
     assert any(t.startswith("工作表「项目」第 2 行「年度计划投资(万元)」列") for t in text), text
     assert any(t.startswith("工作表「项目」第 3 行「项目名称」列") for t in text), text
     assert [r[2] for r in result.update] == []
@@ -508,7 +508,7 @@ def test_the_preview_says_what_changes_in_words_and_lists_at_most_500_rows(
     first.annual_plans.get(year=2013).months.all().delete()  # a linear plan may change freely
     changed = project_row(
         "JF2013-001",
-        "翰林国际(改)",
+        "翰林国际（改）",
         first.total_investment,
         2013,
         plan_2013 + 1,
@@ -532,17 +532,17 @@ def test_the_preview_says_what_changes_in_words_and_lists_at_most_500_rows(
         "2",
         "JF2013-001",
         "更新",
-        f"项目名称:{first.name} → 翰林国际(改);"
-        f'<strong class="import-cleared">【清空】 牵头领导:{first.lead_official.name} → —</strong>',
+        f"项目名称：{first.name} → 翰林国际（改）；"
+        f'<strong class="import-cleared">【清空】 牵头领导：{first.lead_official.name} → —</strong>',
     ]
     assert listed[1] == [
         "2",
         "JF2013-001 · 2013 年度计划",
         "更新",
-        f"年度计划投资(万元):{plan_2013} → {plan_2013 + 1}",
+        f"年度计划投资(万元)：{plan_2013} → {plan_2013 + 1}",
     ]
     assert [row[1] for row in listed[2:]] == ["JF2013-101", "JF2013-101 · 2013 年度计划"]
-    assert "另有 2 条未在此列出;确认后全部写入。" in response.content.decode()
+    assert "另有 2 条未在此列出；确认后全部写入。" in response.content.decode()
 
 
 def test_unconfirmed_uploads_expire_and_belong_to_their_uploader(client, demo, office, settings):
@@ -689,7 +689,7 @@ def blank_optional_row(project, plan, **over):
     }
     row = project_row(
         project.code,
-        f"{project.name}(改)",
+        f"{project.name}（改）",
         project.total_investment,
         plan.year,
         plan.planned_investment,
@@ -726,7 +726,7 @@ def test_blank_optional_cells_keep_what_an_existing_project_holds(demo, office):
     ((*_entry, changes),) = [entry for entry in result.update if entry[0] == "project"]
     assert list(changes) == ["name"] and not changes["name"].cleared
     project.refresh_from_db()
-    assert project.name.endswith("(改)")
+    assert project.name.endswith("（改）")
     assert {name: getattr(project, name) for name in kept} == kept
 
 
@@ -741,16 +741,16 @@ def test_the_clearing_marker_empties_a_value_and_the_preview_marks_it_in_red(cli
     owner, unit = project.owner, project.responsible_unit.name
     plan = project.annual_plans.get(year=2013)
     row = blank_optional_row(
-        project, plan, 建设单位="（清空）", 责任单位="( 清空 )", 计划竣工="(清空)"
+        project, plan, 建设单位="（清空）", 责任单位="（ 清空 ）", 计划竣工="（清空）"
     )
     upload = SimpleUploadedFile("项目.xlsx", workbook([row]))
     response = client.post(reverse("projects:import"), {"kind": "projects", "file": upload})
     html = response.content.decode()
-    assert f'<strong class="import-cleared">【清空】 建设单位:{owner} → —</strong>' in html
-    assert f'<strong class="import-cleared">【清空】 责任单位:{unit} → —</strong>' in html
-    assert '<strong class="import-cleared">【清空】 计划竣工:' in html
+    assert f'<strong class="import-cleared">【清空】 建设单位：{owner} → —</strong>' in html
+    assert f'<strong class="import-cleared">【清空】 责任单位：{unit} → —</strong>' in html
+    assert '<strong class="import-cleared">【清空】 计划竣工：' in html
     assert "本次导入将清空系统中已有的 3 项内容（下表以【清空】标出）。" in html
-    assert f"项目名称:{project.name} → {project.name}(改)" in html  # not marked
+    assert f"项目名称：{project.name} → {project.name}（改）" in html  # not marked
     assert "【清空】 项目名称" not in html
     token = response.context["token"]
     assert (
@@ -767,13 +767,13 @@ def test_a_required_column_cannot_be_cleared(demo):
     plan = project.annual_plans.get(year=2013)
     row = blank_optional_row(project, plan)
     row[PROJECT_HEADERS.index("功能区")] = "（清空）"
-    row[PROJECT_HEADERS.index("项目名称")] = "(清空)"
+    row[PROJECT_HEADERS.index("项目名称")] = "（清空）"
     result = run_import("projects", workbook([row]), dry_run=False)
     assert not result.written
-    assert "工作表「项目」第 2 行「功能区」列:功能区为必填项，不能清空。" in messages(result)
-    assert "工作表「项目」第 2 行「项目名称」列:项目名称为必填项，不能清空。" in messages(result)
+    assert "工作表「项目」第 2 行「功能区」列：功能区为必填项，不能清空。" in messages(result)
+    assert "工作表「项目」第 2 行「项目名称」列：项目名称为必填项，不能清空。" in messages(result)
     project.refresh_from_db()
-    assert project.zone.name != "（清空）" and project.name != "(清空)"
+    assert project.zone.name != "（清空）" and project.name != "（清空）"
 
 
 def test_the_template_says_blank_keeps_and_how_to_clear(client, demo, office):

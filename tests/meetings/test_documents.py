@@ -19,7 +19,7 @@ from tests.libreoffice import printed_pages
 
 pytestmark = pytest.mark.django_db
 
-TYPED = '第一条:<加快> & "按期"\n第二条:下月再议'
+TYPED = '第一条：<加快> & "按期"\n第二条：下月再议'
 
 
 @pytest.fixture
@@ -151,10 +151,10 @@ def test_a_broken_template_falls_back_to_the_default_and_says_why(office, broken
 
 
 def test_an_office_template_that_renders_is_used(office):
-    response = upload(office, minutes_with("本区自定义落款:{{ reporting_unit }}"))
+    response = upload(office, minutes_with("本区自定义落款：{{ reporting_unit }}"))
     assert response.status_code == 302
     content = office.get(reverse("projects:meeting_minutes_docx", args=[meeting().pk])).content
-    assert "本区自定义落款:解放区“四区联建”办公室" in text_of(read(content))
+    assert "本区自定义落款：解放区“四区联建”办公室" in text_of(read(content))
 
 
 def test_the_minutes_print_in_libreoffice(office, tmp_path):

@@ -46,7 +46,7 @@ def test_packet_has_every_official_every_project_once_and_the_engines_totals(off
     assert response.context["zones"] == zones and response.context["total"] == total
     assert "54,600.00" in html and "953,700.00" in html
     # 形象进度 and 存在问题 come from the month's reports.
-    assert "施工许可办理中" in html and "项目用地指标尚未落实,影响开工" in html
+    assert "施工许可办理中" in html and "项目用地指标尚未落实，影响开工" in html
 
 
 def test_packet_marks_overdue_problems(office):
@@ -64,18 +64,18 @@ def test_open_items_from_earlier_meetings_are_carried_until_closed(office):
     response = office.get(reverse("projects:meeting_print", args=[current.pk]))
     carried = {p.description for p in response.context["earlier_open"]}
     assert carried == {
-        "项目用地指标尚未落实,影响开工",
+        "项目用地指标尚未落实，影响开工",
         "商户过渡安置场地不足",
         "施工许可证办理进度缓慢",
     }
-    problem = Problem.objects.get(description="项目用地指标尚未落实,影响开工")
+    problem = Problem.objects.get(description="项目用地指标尚未落实，影响开工")
     response = office.post(
         reverse("projects:problem_close", args=[problem.pk]),
         {"closing_note": "土地指标已落实", "loaded_version": problem.version},
     )
     assert response.status_code == 302
     response = office.get(reverse("projects:meeting_print", args=[current.pk]))
-    assert "项目用地指标尚未落实,影响开工" not in {
+    assert "项目用地指标尚未落实，影响开工" not in {
         p.description for p in response.context["earlier_open"]
     }
 
@@ -108,7 +108,7 @@ def test_the_official_printouts_pdf_is_their_part_only(office, tmp_path):
 
 def test_a_look_back_keeps_an_item_open_as_it_was_then(demo_users):
     """Closed today, the item was still open at the end of June 2013."""
-    problem = Problem.objects.get(description="项目用地指标尚未落实,影响开工")
+    problem = Problem.objects.get(description="项目用地指标尚未落实，影响开工")
     problem.status, problem.closing_note = Problem.Status.CLOSED, "已落实"
     problem.save()
     assert problem in Problem.objects.open_at(datetime.date(2013, 6, 30))
@@ -117,7 +117,7 @@ def test_a_look_back_keeps_an_item_open_as_it_was_then(demo_users):
 
 def test_deadline_day_itself_is_not_overdue(demo_users):
     problem = Problem.objects.get(
-        description="项目用地指标尚未落实,影响开工"
+        description="项目用地指标尚未落实，影响开工"
     )  # deadline 2013-05-30
     on_the_day = Problem.objects.overdue_at(datetime.date(2013, 5, 30))
     day_after = Problem.objects.overdue_at(datetime.date(2013, 5, 31))
@@ -181,7 +181,7 @@ def test_solved_on_the_spot_is_recorded_closed_with_its_note(office):
         ({"disposition": "deadline", "deadline": "2013-05-01"}, "解决时限不能早于例会日期。"),
         (
             {"disposition": "deadline", "deadline": "2013-06-10", "working_days": 3},
-            "解决时限请填写日期或工作日天数,不要同时填写。",
+            "解决时限请填写日期或工作日天数，不要同时填写。",
         ),
         ({"disposition": "on_spot"}, "请填写现场解决的情况。"),
         ({"disposition": "deadline", "working_days": 0}, "确保该值大于或等于1。"),
@@ -249,11 +249,11 @@ def test_office_opens_a_meeting_numbered_within_the_year(office):
     [
         (
             {"state": "overdue"},
-            {"项目用地指标尚未落实,影响开工", "商户过渡安置场地不足", "施工许可证办理进度缓慢"},
+            {"项目用地指标尚未落实，影响开工", "商户过渡安置场地不足", "施工许可证办理进度缓慢"},
         ),
         ({"state": "closed"}, {"施工临时用电接入需协调供电部门"}),
         ({"disposition": "on_spot"}, {"施工临时用电接入需协调供电部门"}),
-        ({"zone": 2}, {"项目用地指标尚未落实,影响开工"}),
+        ({"zone": 2}, {"项目用地指标尚未落实，影响开工"}),
         ({"q": "商户"}, {"商户过渡安置场地不足"}),
     ],
 )
@@ -309,7 +309,7 @@ def test_the_office_locks_and_unlocks_the_month_a_meeting_reviewed(client, demo_
     office = User.objects.get(username="office")
     client.force_login(office)
     page = client.get(meeting.get_absolute_url()).content.decode()
-    assert "未锁定:牵头领导仍可补报和修改" in page and "锁定2013年5月" in page
+    assert "未锁定：牵头领导仍可补报和修改" in page and "锁定2013年5月" in page
 
     response = client.post(reverse("projects:meeting_lock", args=[meeting.pk]), {"action": "lock"})
     assert response.status_code == 302
@@ -387,7 +387,7 @@ def test_the_packet_names_the_reports_not_in_by_the_due_date(office):
         "JF2013-003": ("联络员小李", None, 9),
     }
     html = response.content.decode()
-    assert "填报截止日期:2013-06-05。" in html
+    assert "填报截止日期：2013-06-05。" in html
     assert html.count('class="late-report overdue"') == 1  # the one never in
     # Problems are judged at the month's end: the one due on 30 May is a day overdue, 提醒.
     assert "逾期·提醒" in html

@@ -303,7 +303,7 @@ def test_a_bulletin_template_that_divides_by_a_count_falls_back_for_a_month_with
     client.force_login(User.objects.get(username="observer"))
     office = Client()
     office.force_login(User.objects.get(username="office"))
-    data = with_paragraph("红色项目占比:{{ 100 / (red_projects|length) }}", bulletin_template)
+    data = with_paragraph("红色项目占比：{{ 100 / (red_projects|length) }}", bulletin_template)
     assert upload(office, data, kind="bulletin").status_code == 302
 
     def bulletin(month):
@@ -312,7 +312,7 @@ def test_a_bulletin_template_that_divides_by_a_count_falls_back_for_a_month_with
         document = docx.Document(io.BytesIO(response.content))
         return "\n".join(p.text for p in document.paragraphs)
 
-    assert "红色项目占比:50.0" in bulletin(5)
+    assert "红色项目占比：50.0" in bulletin(5)
     january = bulletin(1)
     assert "2013年1月" in january and "红色项目占比" not in january
     meeting = Meeting.objects.get(year=2013, number=5)

@@ -275,9 +275,9 @@ def test_reminders_go_out_on_schedule_beside_two_servers(two_servers):
         assert len(recipients) == len(set(recipients)) == notifications
         (mail,) = smtp.mailbox.to("jiaobei@jf.test")  # the unit's contact: due on the 20th
         assert "商户过渡安置场地不足" in mail.get_content()
-        assert "须于2013年6月20日(星期四)前办结" in mail.get_content()
+        assert "须于2013年6月20日（星期四）前办结" in mail.get_content()
         (mail,) = smtp.mailbox.to("office@jf.test")  # 督办: the office hears of it
-        assert "【督办】动漫产业园:“项目用地指标尚未落实,影响开工”" in mail.get_content()
+        assert "【督办】动漫产业园：“项目用地指标尚未落实，影响开工”" in mail.get_content()
         # A third run later that day sends nothing new.
         manage(env, "send_reminders", "--date", "2013-06-17")
         assert len(smtp.mailbox.messages) == notifications

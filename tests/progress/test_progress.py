@@ -240,12 +240,12 @@ def test_no_time_schedule_without_a_plan_and_zero_before_the_start(client, zone,
     client.force_login(office_user)
     for project, shown in ((unplanned, "—"), (later, "0.00")):
         page = client.get(project.get_absolute_url(), {"year": 2013, "month": 10})
-        assert f"序时进度(%)</span><strong>{shown}</strong>" in page.content.decode()
+        assert f"序时进度（%）</span><strong>{shown}</strong>" in page.content.decode()
         official = client.get(
             reverse("projects:official_detail", args=[project.lead_official_id]),
             {"year": 2013, "month": 10},
         )
-        assert f"序时进度(%)</span><strong>{shown}</strong>" in official.content.decode()
+        assert f"序时进度（%）</span><strong>{shown}</strong>" in official.content.decode()
 
     sheet = openpyxl.load_workbook(io.BytesIO(progress_workbook(october)))["进展情况"]
     rows = {r[1].value: r for r in sheet.iter_rows(min_row=5) if isinstance(r[0].value, int)}

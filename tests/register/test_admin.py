@@ -157,7 +157,7 @@ def test_milestone_inline_refuses_to_overwrite_a_newer_save(admin_client):
     response = admin_client.post(url, data)
 
     assert response.status_code == 200
-    assert "未保存:在您打开后" in response.content.decode()
+    assert "未保存：在您打开后" in response.content.decode()
     milestone.refresh_from_db()
     assert milestone.actual_date == datetime.date(2013, 5, 30)
     assert milestone.note != "项目办的备注"
@@ -192,7 +192,7 @@ def test_the_office_saving_the_project_does_not_blank_a_date_the_lead_set(admin_
     milestone.actual_date = datetime.date(2013, 5, 30)
     milestone.save()
     response = admin_client.post(url, data)
-    assert response.status_code == 200 and "未保存:在您打开后" in response.content.decode()
+    assert response.status_code == 200 and "未保存：在您打开后" in response.content.decode()
     milestone.refresh_from_db()
     assert milestone.actual_date == datetime.date(2013, 5, 30)
     assert Project.objects.get(pk=5).name != "改名后的项目"
@@ -253,7 +253,7 @@ def test_the_reminders_sent_are_records_the_office_reads(admin_client, demo):
         assert "Claimed" not in html and "fingerprint" not in html.lower()
         assert admin_client.get(reverse(f"admin:projects_{model}_add")).status_code == 403
     html = admin_client.get(reverse("admin:projects_delivery_change", args=[delivery.pk])).content
-    assert "失败,将重发" in html.decode() and "ConnectionRefusedError" in html.decode()
+    assert "失败，将重发" in html.decode() and "ConnectionRefusedError" in html.decode()
 
 
 def test_history_pages_of_a_deleted_projects_rows_open_and_name_the_project(admin_client):
@@ -349,7 +349,7 @@ def test_every_admin_page_refuses_a_stale_save_of_a_versioned_row(admin_client, 
         history = type(row).history.filter(id=row.pk).count()
         response = admin_client.post(url, data)
         assert response.status_code == 200, admin_
-        assert "未保存:在您打开后" in response.content.decode(), admin_
+        assert "未保存：在您打开后" in response.content.decode(), admin_
         row.refresh_from_db()
         assert row.version == version, admin_
         assert type(row).history.filter(id=row.pk).count() == history, admin_
@@ -374,7 +374,7 @@ def test_the_annual_plan_page_does_not_put_back_a_plan_changed_since_it_was_open
     response = admin_client.post(url, a_data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "未保存:在您打开后" in html and "31000" in html
+    assert "未保存：在您打开后" in html and "31000" in html
     plan.refresh_from_db()
     assert plan.planned_investment == Decimal("31000.00")
     assert plan.target != "主体封顶"
@@ -409,5 +409,5 @@ def test_an_import_of_a_plans_months_refuses_an_annual_plan_page_opened_before(a
     ]
     months = list(plan.months.values_list("amount", flat=True))
     response = admin_client.post(url, data)
-    assert response.status_code == 200 and "未保存:在您打开后" in response.content.decode()
+    assert response.status_code == 200 and "未保存：在您打开后" in response.content.decode()
     assert list(plan.months.values_list("amount", flat=True)) == months

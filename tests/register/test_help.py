@@ -17,12 +17,12 @@ OFFICE_ONLY = [
     "模板中可用的变量",
     "meeting.title",
     "db_worker",
-    "项目办:登记、例会与督办",
+    "项目办：登记、例会与督办",
     "督办单",
 ]
 # What each role's own part says (a heading or a page they use).
 OWN = {
-    "office": ["用手机每月填报", "我的问题", "月度排名通报", "项目办:Word 模板"],
+    "office": ["用手机每月填报", "我的问题", "月度排名通报", "项目办：Word 模板"],
     "chenlixin": ["用手机每月填报", "我的问题", "月度排名通报", "区领导和上级"],
     "liaison": ["用手机每月填报", "我的问题", "月度排名通报"],
     "observer": ["月度排名通报", "区领导和上级", "填报截止日"],
@@ -50,7 +50,7 @@ def test_each_role_reads_its_own_part_of_the_guide(client, demo_users, username)
     """Every role reads the introduction and its own parts; the office part (administration,
     settings, template variables) is absent for every role but the office."""
     text = guide(client, username)
-    assert "进度状态(红黄绿灯)" in text
+    assert "进度状态（红黄绿灯）" in text
     for phrase in OWN[username]:
         assert phrase in text, (username, phrase)
     for phrase in OFFICE_ONLY:

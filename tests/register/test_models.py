@@ -186,7 +186,7 @@ def test_duplicate_report_month_gets_a_chinese_message(zone):
         "submitted_at": "2013-06-01 09:00",
     }
     errors = form_errors(MonthlyReport, data)
-    assert errors["__all__"] == ["该项目该月的进展已填报,请修改原记录。"]
+    assert errors["__all__"] == ["该项目该月的进展已填报，请修改原记录。"]
     assert MonthlyReport.objects.count() == 1
 
 

@@ -23,8 +23,8 @@ def test_the_liaison_picker_lists_reporters_by_name(office):
     html = office.get(reverse("admin:projects_project_change", args=[project.pk])).content
     select = re.search(r'<select name="liaisons".*?</select>', html.decode(), re.S).group(0)
     options = re.findall(r"<option[^>]*>([^<]+)</option>", select)
-    assert "联络员小李(liaison)" in options and "陈立新(chenlixin)" in options
-    assert not any(name in options for name in ("office", "observer", "项目办(office)"))
+    assert "联络员小李（liaison）" in options and "陈立新（chenlixin）" in options
+    assert not any(name in options for name in ("office", "observer", "项目办（office）"))
 
 
 def test_a_lock_names_the_person_who_locked(office, client):

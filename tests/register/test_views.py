@@ -181,11 +181,11 @@ def test_filtered_list_exports_to_xlsx(client, demo, observer_user):
         "项目名称",
         "功能区",
         "牵头领导",
-        "总投资(万元)",
+        "总投资（万元）",
         "年度计划投资",
         "1-5月完成投资",
-        "完成率(%)",
-        "落后序时(百分点)",
+        "完成率（%）",
+        "落后序时（百分点）",
         "进度状态",
         "下一节点",
     )
@@ -227,7 +227,7 @@ def test_official_page_shows_their_projects_and_open_problems(client, demo, obse
     codes = {row.record.code for row in response.context["table"].page.object_list}
     assert codes == {"JF2013-002", "JF2013-006"}
     assert response.context["total"]["count"] == 2
-    assert "项目用地指标尚未落实,影响开工" in html
+    assert "项目用地指标尚未落实，影响开工" in html
 
 
 def test_zone_summary_matches_the_engine(client, demo, observer_user):

@@ -29,10 +29,10 @@ def test_digests_arrive_by_email(world, smtp):
     (liaison_mail,) = smtp.mailbox.to("liaison@jf.test")
     assert liaison_mail["To"] == "liaison@jf.test"
     # Django folds the encoded subject onto the next line; unfolded, it reads:
-    assert liaison_mail["Subject"].strip() == "重点项目提醒:2025年10月9日(星期四) 待办 1 项"
+    assert liaison_mail["Subject"].strip() == "重点项目提醒：2025年10月9日（星期四） 待办 1 项"
     body = liaison_mail.get_content()
-    assert body.startswith("小李:")
-    assert "JF-001 翰林国际旅游度假区:2025年9月进展须于2025年10月11日(星期六)前填报。" in body
+    assert body.startswith("小李：")
+    assert "JF-001 翰林国际旅游度假区：2025年9月进展须于2025年10月11日（星期六）前填报。" in body
     assert "唐人中心" not in body
     (lead_mail,) = smtp.mailbox.to("lead@jf.test")
     assert "翰林国际旅游度假区" in lead_mail.get_content()
@@ -49,7 +49,7 @@ def test_a_link_to_the_tracker_ends_the_mail_when_the_site_address_is_set(world,
     # Each line with the address that opens the report form on its month, then the inbox.
     form = f"http://xm.jiefang.example/projects/{world.late.pk}/reports/new/?year=2025&month=9"
     assert f"前填报。\n  {form}\n" in body
-    assert "请登录重点项目跟踪系统办理:http://xm.jiefang.example/notifications/" in body
+    assert "请登录重点项目跟踪系统办理：http://xm.jiefang.example/notifications/" in body
 
 
 def test_no_email_while_email_host_is_unset(world, settings):
@@ -95,10 +95,10 @@ def test_group_robots_receive_the_json_that_wecom_and_dingtalk_accept(world, rob
     assert content_type == "application/json; charset=utf-8"
     assert set(body) == {"msgtype", "text"} and body["msgtype"] == "text"
     # The lead had not been told of the late report: it comes in the same digest.
-    assert body["text"]["content"].startswith("重点项目提醒:2025年10月15日(星期三) 待办 2 项")
-    assert "已逾期4天未报(联络员:小李)" in body["text"]["content"]
+    assert body["text"]["content"].startswith("重点项目提醒：2025年10月15日（星期三） 待办 2 项")
+    assert "已逾期4天未报（联络员：小李）" in body["text"]["content"]
     assert (
-        "【提醒】翰林国际旅游度假区:“商户过渡安置场地不足”(焦北街道办事处)"
+        "【提醒】翰林国际旅游度假区：“商户过渡安置场地不足”（焦北街道办事处）"
         in (body["text"]["content"])
     )
     _content_type, body = posts["/robot/send?access_token=unit"]

@@ -69,7 +69,7 @@ def test_each_step_reaches_the_other_side_in_the_bell_by_mail_and_to_the_robot(
     item = problem()
     client.post(
         reverse("projects:problem_close", args=[item.pk]),
-        {"closing_note": "安置协议已签,同意销号", "loaded_version": item.version},
+        {"closing_note": "安置协议已签，同意销号", "loaded_version": item.version},
     )
     closed = bell("jiaobei")[-1]
     assert "销号" in closed.subject and "安置协议已签" in closed.body

@@ -37,7 +37,7 @@ def test_the_bell_counts_unread_and_the_inbox_marks_them_read(client, world, mon
     client.force_login(world.lead)
     html = client.get(reverse("projects:notification_list")).content.decode()
     assert '<span class="badge">2</span>' in html
-    assert "JF-001 翰林国际旅游度假区:2025年9月进展须于2025年10月11日(星期六)前填报。" in html
+    assert "JF-001 翰林国际旅游度假区：2025年9月进展须于2025年10月11日（星期六）前填报。" in html
     # Each line leads to where it is acted on (the report form on its month, the problem),
     # through a link that marks its notification read.
     items = ReminderItem.objects.filter(recipient=world.lead)
@@ -89,8 +89,8 @@ def test_report_status_names_who_is_late_and_by_how_many_days(client, world, mon
     client.force_login(world.office)
     response = client.get(reverse("projects:report_status"), SEPTEMBER)
     html = response.content.decode()
-    assert "2025年9月进展填报截止日期:2025-10-11 星期六" in html
-    assert "应报项目 3 个:未报 1 个,迟报 1 个。" in html
+    assert "2025年9月进展填报截止日期：2025-10-11 星期六" in html
+    assert "应报项目 3 个：未报 1 个，迟报 1 个。" in html
     rows = {(r.name, str(r.role)): r for r in response.context["reporters"]}
     lead, liaison = rows[("陈立新", "牵头领导")], rows[("小李", "联络员")]
     assert [p.code for p in lead.missing] == ["JF-003"] and lead.reported == 2
@@ -109,7 +109,7 @@ def test_a_reminder_sent_now_reaches_the_reporter_once_a_day(client, world, mond
     client.force_login(world.office)
     url = reverse("projects:report_status") + "?year=2025&month=9"
     html = client.post(url, {"user": world.liaison.pk}, follow=True).content.decode()
-    assert "已向 小李 催报 1 个未报项目(系统内通知，外发 1 份随下一轮提醒发出)。" in html
+    assert "已向 小李 催报 1 个未报项目（系统内通知，外发 1 份随下一轮提醒发出）。" in html
     assert smtp.mailbox.messages == []  # the page does not wait on the mail server
     deliver_pending()  # the next pass of send_reminders
     (mail,) = smtp.mailbox.to("liaison@jf.test")
@@ -138,7 +138,7 @@ def test_chasing_a_reporter_does_not_wait_for_a_slow_robot(client, world, monday
     start = time.monotonic()
     html = client.post(url, {"user": world.lead.pk}, follow=True).content.decode()
     assert time.monotonic() - start < 1.5
-    assert "已向 陈立新 催报 1 个未报项目(系统内通知，外发 1 份随下一轮提醒发出)。" in html
+    assert "已向 陈立新 催报 1 个未报项目（系统内通知，外发 1 份随下一轮提醒发出）。" in html
     assert robot.posts == []
     (delivery,) = Delivery.objects.all()
     assert delivery.status == Delivery.Status.PENDING

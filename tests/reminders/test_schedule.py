@@ -79,7 +79,7 @@ def test_a_month_of_reminders_around_national_day(world):
     assert list(liaison) == [datetime.date(2025, 10, 9)]
     ((kind, text),) = liaison[datetime.date(2025, 10, 9)]
     assert kind == Kind.REPORT_DUE
-    assert "JF-001 翰林国际旅游度假区" in text and "2025年10月11日(星期六)" in text
+    assert "JF-001 翰林国际旅游度假区" in text and "2025年10月11日（星期六）" in text
     assert "唐人中心" not in text  # reported on time: not chased
 
     lead = received(world.lead)

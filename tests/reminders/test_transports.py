@@ -133,6 +133,6 @@ def test_the_messages_are_written_from_templates(world, robot, settings):
         send()
     content = robot.posts[0][2]["text"]["content"]
     subject, _blank, rest = content.partition("\n\n")
-    assert subject.startswith("重点项目提醒:")
+    assert subject.startswith("重点项目提醒：")
     assert rest.startswith("【")
     assert content.endswith("https://xm.jiefang.gov.cn" + reverse("projects:notification_list"))

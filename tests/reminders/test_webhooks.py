@@ -24,7 +24,7 @@ OVERDUE = datetime.date(2025, 10, 15)  # the unit's problem is overdue: its grou
 
 LOCAL = "群机器人地址不能指向本系统所在的服务器或仅限本机的地址"
 INTERNAL = "是内网地址：内网群机器人须先由系统管理员列入 JIEFANG_WEBHOOK_ALLOWED_HOSTS。"
-SCHEME = "群机器人地址须以 http:// 或 https:// 开头。"
+SCHEME = "群机器人地址须以 http：// 或 https：// 开头。"
 
 
 def send(day=OVERDUE):

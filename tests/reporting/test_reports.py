@@ -66,13 +66,13 @@ def test_bad_amounts_and_months_are_refused_in_chinese(lead, overrides, message)
 def test_a_month_that_has_not_begun_is_refused(lead):
     next_month = today().replace(day=1) + datetime.timedelta(days=32)
     response = lead.post(create_url(), data(year=next_month.year, month=next_month.month))
-    assert "尚未开始,不能填报。" in errors_of(response)
+    assert "尚未开始，不能填报。" in errors_of(response)
     assert not MonthlyReport.objects.filter(year=next_month.year, month=next_month.month).exists()
 
 
 def test_a_second_report_for_the_same_month_is_refused(lead):
     response = lead.post(create_url(), data(year=2013, month=5))
-    assert "2013年5月已填报,请修改已有的填报。" in errors_of(response)
+    assert "2013年5月已填报，请修改已有的填报。" in errors_of(response)
     assert MonthlyReport.objects.get(project=project(), year=2013, month=5).amount == 2300
 
 
@@ -238,7 +238,7 @@ def test_change_log_on_the_project_page(client, demo_users):
     client.force_login(User.objects.get(username="observer"))
     html = client.get(project().get_absolute_url(), {"year": 2013, "month": 5}).content.decode()
     assert "变更记录" in html
-    assert "本月完成投资(万元): 2300.00 → 2450.00" in html
+    assert "本月完成投资（万元）：2300.00 → 2450.00" in html
     assert "陈立新" in html
 
 

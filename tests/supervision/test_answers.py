@@ -14,7 +14,7 @@ from projects.supervision.filters import ProblemFilterSet
 pytestmark = pytest.mark.django_db
 
 MINE = "商户过渡安置场地不足"  # 焦北街道办事处's, on 陈立新's JF2013-003
-OTHERS = "项目用地指标尚未落实,影响开工"  # 区发展和改革委员会's, on 刘卫东's JF2013-002
+OTHERS = "项目用地指标尚未落实，影响开工"  # 区发展和改革委员会's, on 刘卫东's JF2013-002
 
 
 def problem(description):
@@ -58,7 +58,7 @@ def test_the_whole_round_unit_asks_office_sends_back_unit_asks_again_office_clos
     html = answer(client, MINE, "已与焦北街道协调临时安置点两处").content.decode()
     assert "处理进展已记录。" in html and "已与焦北街道协调临时安置点两处" in html
     html = answer(client, MINE, "商户已全部过渡安置", kind="closure_requested").content.decode()
-    assert "已申请销号,等待项目办审核。" in html
+    assert "已申请销号，等待项目办审核。" in html
     assert problem(MINE).closure_requested_at is not None
     # Asking twice changes nothing.
     html = answer(client, MINE, "再次申请", kind="closure_requested").content.decode()
@@ -84,7 +84,7 @@ def test_the_whole_round_unit_asks_office_sends_back_unit_asks_again_office_clos
     item = problem(MINE)
     client.post(
         reverse("projects:problem_close", args=[item.pk]),
-        {"closing_note": "安置协议已签,同意销号", "loaded_version": item.version},
+        {"closing_note": "安置协议已签，同意销号", "loaded_version": item.version},
     )
     item = problem(MINE)
     assert item.status == Problem.Status.CLOSED and item.closure_requested_at is None
@@ -94,7 +94,7 @@ def test_the_whole_round_unit_asks_office_sends_back_unit_asks_again_office_clos
         ("closure_requested", "jiaobei", "商户已全部过渡安置"),
         ("returned", "office", "请附安置协议"),
         ("closure_requested", "jiaobei", "已补充安置协议"),
-        ("closed", "office", "安置协议已签,同意销号"),
+        ("closed", "office", "安置协议已签，同意销号"),
     ]
     html = client.get(reverse("projects:problem_detail", args=[item.pk])).content.decode()
     for who in ("焦北街道联络人", "项目办"):
@@ -106,7 +106,7 @@ def test_the_whole_round_unit_asks_office_sends_back_unit_asks_again_office_clos
 
     login(client, "jiaobei")
     html = answer(client, MINE, "补充说明").content.decode()
-    assert "该问题已销号,未作记录。" in html
+    assert "该问题已销号，未作记录。" in html
     assert item.updates.count() == 5
 
 
@@ -198,7 +198,7 @@ def test_a_closed_problem_cannot_be_closed_again_and_keeps_its_closing_note(clie
     login(client, "office")
     item = problem(MINE)
     url = reverse("projects:problem_close", args=[item.pk])
-    client.post(url, {"closing_note": "安置协议已签,同意销号", "loaded_version": item.version})
+    client.post(url, {"closing_note": "安置协议已签，同意销号", "loaded_version": item.version})
     item = problem(MINE)
     assert item.status == Problem.Status.CLOSED
     closed_at, version = item.closed_at, item.version
@@ -209,7 +209,7 @@ def test_a_closed_problem_cannot_be_closed_again_and_keeps_its_closing_note(clie
 
     assert "该问题已销号" in html
     item = problem(MINE)
-    assert item.closing_note == "安置协议已签,同意销号"
+    assert item.closing_note == "安置协议已签，同意销号"
     assert (item.closed_at, item.version) == (closed_at, version)
     assert list(item.updates.values_list("kind", flat=True)) == ["closed"]
 

@@ -13,7 +13,7 @@ from projects.models import Problem, ProblemUpdate
 
 pytestmark = pytest.mark.django_db
 
-SUPERVISED = "项目用地指标尚未落实,影响开工"  # due 2013-05-30, still open
+SUPERVISED = "项目用地指标尚未落实，影响开工"  # due 2013-05-30, still open
 
 
 def office(client):
@@ -43,8 +43,8 @@ def test_the_notice_is_filled_from_the_data(client, demo_users):
         "2013-05-30",
         f"已逾期 {(today - datetime.date(2013, 5, 30)).days} 天",
         "已向市自然资源局报送用地指标申请",
-        "签发人(签字):",
-        "责任单位签收人(签字):",
+        "签发人（签字）：",
+        "责任单位签收人（签字）：",
     ):
         assert text in html, text
     # The problem page offers it to the office.

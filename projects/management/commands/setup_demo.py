@@ -19,7 +19,7 @@ PASSWORD = "jiefang-demo-2013"
 ACCOUNTS = [
     # username, full name, group, official name (for lead officials)
     ("office", "项目办", "project_office", None),
-    ("observer", "区领导(只读)", "observer", None),
+    ("observer", "区领导（只读）", "observer", None),
     ("chenlixin", "陈立新", "lead_official", "陈立新"),
     ("liuweidong", "刘卫东", "lead_official", "刘卫东"),
     ("wanghongmei", "王红梅", "lead_official", "王红梅"),
@@ -34,7 +34,7 @@ UNIT_CONTACTS = {"jiaobei": "焦北街道办事处"}
 CITY_ACCOUNTS = [
     ("shanyang", "山阳区项目办", "project_office", city_demo.SHANYANG_CODE),
     ("jiaozuo", "焦作市项目办", "project_office", city_demo.CITY_CODE),
-    ("jiaozuo_observer", "市领导(只读)", "observer", city_demo.CITY_CODE),
+    ("jiaozuo_observer", "市领导（只读）", "observer", city_demo.CITY_CODE),
 ]
 
 
@@ -63,25 +63,25 @@ class Command(BaseCommand):
         # beside a real register (the office account of the demo has every right).
         if not settings.DEBUG:
             raise CommandError(
-                "演示数据和演示账号只用于本机演示:DEBUG 关闭(生产环境)时拒绝运行 setup_demo。"
+                "演示数据和演示账号只用于本机演示：DEBUG 关闭（生产环境）时拒绝运行 setup_demo。"
             )
         if holds_a_real_register():
             raise CommandError(
-                "项目库中已有非演示项目:拒绝导入演示数据和创建演示账号(演示账号的密码是公开的)。"
+                "项目库中已有非演示项目：拒绝导入演示数据和创建演示账号（演示账号的密码是公开的）。"
             )
         ensure_roles()
         district = Region.objects.single_district()
         if district is None:  # already a city (setup_demo --city ran before)
             district = Region.objects.get(code="410802")
         if Project.objects.exists():
-            self.stdout.write("项目库已有数据,未重复导入演示数据。")
+            self.stdout.write("项目库已有数据，未重复导入演示数据。")
         else:
             call_command("loaddata", "demo", verbosity=0)
             if options["year"] is None:
                 bring_to_today()
             # A first history record for each demo row, so that later changes show old → new.
             call_command("populate_history", auto=True, stdout=StringIO())
-            self.stdout.write(f"已导入演示数据:{Project.objects.count()} 个项目。")
+            self.stdout.write(f"已导入演示数据：{Project.objects.count()} 个项目。")
         accounts = [(*account, district.code) for account in ACCOUNTS]
         if options["city"]:
             city_demo.add_shanyang(STORY if options["year"] else city_demo.last_month())
@@ -119,5 +119,5 @@ class Command(BaseCommand):
                 User.objects.get(username="office"),
                 User.objects.get(username="jiaozuo"),
             )
-        self.stdout.write("演示账号(仅供本机演示使用):")
+        self.stdout.write("演示账号（仅供本机演示使用）：")
         self.stdout.write("\n".join(lines))
