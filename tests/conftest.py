@@ -140,6 +140,17 @@ def demo(db):
 
 
 @pytest.fixture(autouse=True)
+def no_request_left_open():
+    """The progress table remembers, for one request, the months it has checked; a test
+    whose last response was never closed (a download not read to its end) would hand that
+    memory to the next test, whose rolled-back table is empty. Each test starts outside
+    any request, as a worker's task does."""
+    from projects.progress import store
+
+    store._end_request()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Tests log in a lot; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -176,7 +187,8 @@ def demo_users(db):
 def run_tasks(**options):
     """Run every task waiting, as `manage.py db_worker --batch` does, in this process. The
     worker closes the database connection between tasks, as a worker should; here the
-    connection holds the test's transaction, so it is kept."""
+    connection holds the test's transaction, so it is kept. Its signal handlers (for a
+    clean stop on SIGINT/SIGTERM) are left out: a browser test runs it in a thread."""
     from io import StringIO
     from unittest import mock
 
@@ -185,7 +197,10 @@ def run_tasks(**options):
     keep = mock.patch(
         "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
     )
-    with keep:
+    quiet = mock.patch(
+        "django_tasks_db.management.commands.db_worker.Worker.configure_signals", lambda self: None
+    )
+    with keep, quiet:
         call_command(
             "db_worker",
             "--batch",

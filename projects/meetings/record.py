@@ -12,7 +12,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from projects.models import Meeting, MeetingSnapshot, Official, Project
-from projects.register.ranking import ranking, ranking_to_json
+from projects.register.ranking import ranking
+from projects.register.ranking_record import ranking_to_json
 
 from . import documents
 from .packet import meeting_packet

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import map_views, views
+from . import help_views, map_views, views
 
 urlpatterns = [
     path("exports/progress.xlsx", views.ProgressWorkbookView.as_view(), name="progress_xlsx"),
@@ -18,6 +18,6 @@ urlpatterns = [
     path("officials/<int:pk>/", views.OfficialDetailView.as_view(), name="official_detail"),
     path("zones/", views.ZoneListView.as_view(), name="zone_list"),
     path("ranking/", views.RankingView.as_view(), name="ranking"),
-    path("help/", views.HelpView.as_view(), name="help"),
-    path("help/screenshots/<slug:name>.png", views.help_screenshot, name="help_screenshot"),
+    path("help/", help_views.HelpView.as_view(), name="help"),
+    path("help/screenshots/<slug:name>.png", help_views.help_screenshot, name="help_screenshot"),
 ]

@@ -2,20 +2,11 @@
 Every progress figure comes from the progress engine: with_progress for one project, and
 its table (with_stored_progress) for lists and totals."""
 
-import re
-from pathlib import Path
-
-import markdown
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, TemplateView, View
 from django_tables2 import RequestConfig
 
@@ -32,7 +23,7 @@ from projects.models import (
     Problem,
     Project,
 )
-from projects.permissions import ReadMixin, is_office
+from projects.permissions import ReadMixin
 from projects.scope import chosen_region, heading_region, region_of
 from projects.web.mixins import ObjectListView, PeriodMixin, TableExportMixin
 from projects.web.pagination import CountedPaginator
@@ -41,6 +32,7 @@ from . import charts, exports, ranking
 from .filters import ProjectFilterSet
 from .forms import LocationForm
 from .geojson import outlines, tile_origin
+from .ranking_record import ranking_from_json
 from .tables import OfficialTable, ProjectTable, ZoneSummaryTable
 from .timeline import milestone_timeline
 
@@ -325,51 +317,6 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
         return context
 
 
-# A part of the guide begins with a line `<!-- for: group group… -->` naming the roles (groups)
-# it is for; the text before the first such line is for everyone.
-GUIDE_PART = re.compile(r"^<!-- for: ([\w ]+) -->$", re.M)
-
-
-def guide_for(text, user):
-    """The parts of the guide `user` reads: those of their roles, and everything for the
-    project office (who answers everyone's questions)."""
-    pieces = GUIDE_PART.split(text)
-    office = is_office(user)
-    groups = set(user.groups.values_list("name", flat=True))
-    parts = [pieces[0]]
-    for roles, part in zip(pieces[1::2], pieces[2::2], strict=True):
-        if office or groups & set(roles.split()):
-            parts.append(part)
-    return "".join(parts)
-
-
-class HelpView(ReadMixin, TemplateView):
-    """The user guide (docs/user-guide.zh.md), each role reading its own parts (unit
-    contacts included: every role reads problems); the office reads all of it, with the
-    administration, the settings and the template variables."""
-
-    permission_required = "projects.view_problem"
-    template_name = "help.html"
-    guide = Path(settings.BASE_DIR) / "docs" / "user-guide.zh.md"
-
-    def get_context_data(self, **kwargs):
-        text = guide_for(self.guide.read_text(encoding="utf-8"), self.request.user)
-        html = markdown.markdown(text, extensions=["tables"])
-        html = html.replace('src="screenshots/', f'src="{reverse("projects:help")}screenshots/')
-        html = html.replace("<th>", '<th scope="col">')  # the guide's tables head columns
-        return super().get_context_data(**kwargs) | {"title": _("Help"), "guide": mark_safe(html)}
-
-
-@permission_required("projects.view_problem", raise_exception=True)
-@require_GET
-def help_screenshot(request, name):
-    """The guide's pictures, served from docs/screenshots."""
-    path = Path(settings.BASE_DIR) / "docs" / "screenshots" / f"{name}.png"
-    if not path.is_file():
-        raise Http404(name)
-    return FileResponse(path.open("rb"), content_type="image/png")
-
-
 class RankingView(ReadMixin, PeriodMixin, TemplateView):
     """The month's ranking of lead officials, zones and responsible units, with 红榜 and 黑榜
     and the movement since last month; ?export=xlsx downloads it."""
@@ -384,7 +331,7 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
         region = region_of(self.request.user)
         frozen = MeetingSnapshot.of_period(self.period, region) if region is not None else None
         result = (
-            ranking.ranking_from_json(frozen.ranking)
+            ranking_from_json(frozen.ranking)
             if frozen is not None
             else ranking.ranking(self.period, Project.objects.restrict(self.request.user))
         )

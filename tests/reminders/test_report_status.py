@@ -89,7 +89,7 @@ def test_the_counts_are_those_of_the_projects(client, world, monday):
     response = status_page(client)
     assert (response.context["expected"], response.context["missing"]) == (25, 7 + 1)
     assert response.context["late"] == 8
-    assert "应报项目 25 个:未报 8 个,迟报 8 个。" in response.content.decode()
+    assert "应报项目 25 个：未报 8 个，迟报 8 个。" in response.content.decode()
     rows = {(r.name, str(r.role)): r for r in response.context["reporters"]}
     late = rows[("领导01", "牵头领导")]
     assert (late.expected, late.reported, late.missing_count, late.days_late) == (1, 1, 0, 2)
@@ -134,7 +134,7 @@ def test_the_missing_and_late_come_first_a_page_at_a_time(client, world, monday)
     late = [r for r in reporters if not r.missing_count and r.days_late]
     assert len(missing) == 2 * 8 + 2 and len(late) == 2 * 8  # world: 陈立新 and 小李 miss JF-001
     html = first.content.decode()
-    assert "第 1 页,共 2 页" in html
+    assert "第 1 页，共 2 页" in html
     assert 'href="?year=2025&amp;month=9&amp;page=2"' in html
 
 
