@@ -34,6 +34,8 @@ REGION = {
     "meeting": "region",
     "monthlock": "region",
     "regionsubmission": "region",
+    "documenttemplate": "region",
+    "documentnumber": "region",
     "annualplan": "project__region",
     "monthlyplan": "annual_plan__project__region",
     "milestone": "project__region",

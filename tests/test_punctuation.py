@@ -33,6 +33,9 @@ def half_width(text):
         before, after = text[start - 1 : start], text[start + 1 : start + 2]
         if mark in ",:" and before.isdigit() and after.isdigit():
             continue  # 1,000 and 10:30
+        following = text[start + 1 :].lstrip(" ")[:1]
+        if mark in ",:" and not re.match(HAN, before) and not re.match(HAN, following):
+            continue  # Latin text or placeholders on both sides: Authorization: Bearer
         if mark in "()":
             inner = re.search(r"\(([^()]*)\)", text[start:] if mark == "(" else "")
             chinese = re.search(HAN, before + after) or (inner and re.search(HAN, inner.group(1)))

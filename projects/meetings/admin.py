@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext as _
 
-from projects.models import DocumentTemplate, Meeting, Problem, ProblemUpdate
+from projects.models import DocumentTemplate, Meeting, Problem, ProblemUpdate, Region
 from projects.register.admin import RecordInline, RegionScopedAdmin, VersionedAdmin, related_only
 from projects.web.forms import VersionedModelForm
 
@@ -66,20 +66,21 @@ class DocumentTemplateForm(forms.ModelForm):
 
     class Meta:
         model = DocumentTemplate
-        fields = ["kind", "file"]
+        fields = ["kind", "region", "file"]
 
     def clean(self):
         cleaned = super().clean()
         kind, upload = cleaned.get("kind"), cleaned.get("file")
+        region = cleaned.get("region") or Region.objects.single_district()
         if upload and hasattr(upload, "read") and upload.size > docx_file.MAX_UNPACKED:
             self.add_error(
                 "file",
                 _("The file is larger than %(limit)s MB, more than a Word template ever is.")
                 % {"limit": docx_file.MAX_UNPACKED // docx_file.MB},
             )
-        elif kind and upload and hasattr(upload, "read"):
+        elif kind and region and upload and hasattr(upload, "read"):
             upload.seek(0)
-            problem = documents.try_template(kind, upload.read())
+            problem = documents.try_template(kind, upload.read(), region)
             upload.seek(0)
             if problem:
                 self.add_error("file", problem)
@@ -87,6 +88,7 @@ class DocumentTemplateForm(forms.ModelForm):
 
 
 @admin.register(DocumentTemplate)
-class DocumentTemplateAdmin(admin.ModelAdmin):
+class DocumentTemplateAdmin(RegionScopedAdmin, admin.ModelAdmin):
     form = DocumentTemplateForm
-    list_display = ["kind", "file", "uploaded_at"]
+    list_display = ["kind", "region", "file", "uploaded_at"]
+    list_select_related = ["region"]

@@ -29,7 +29,6 @@ from projects.models import (
     MonthlyReport,
     Problem,
     Project,
-    Region,
 )
 from projects.models.base import clean_text
 from projects.register.ranking import ranking
@@ -87,14 +86,14 @@ def problem_row(problem):
 NUMBER_MARKS = {"minutes": "纪", "bulletin": "通"}
 
 
-def document_number(kind, key, year, issue):
-    """“解发改纪〔2026〕3号”: the number of the document `key` of `kind`, issued the first
-    time it is made (`issue`) and kept for every later copy; a sample shows ○ for the
-    serial."""
-    prefix = settings.JIEFANG_DOCUMENT_PREFIX + NUMBER_MARKS[kind]
+def document_number(region, kind, key, year, issue):
+    """“解发改纪〔2026〕3号”: the number of `region`'s document `key` of `kind`, with the
+    region's prefix, issued the first time it is made (`issue`) and kept for every later
+    copy; a sample shows ○ for the serial."""
+    prefix = region.document_prefix_or_default + NUMBER_MARKS[kind]
     if not issue:
         return f"{prefix}〔{year}〕○号"
-    number = DocumentNumber.issue(kind, key, year)
+    number = DocumentNumber.issue(region, kind, key, year)
     return f"{prefix}〔{number.year}〕{number.serial}号"
 
 
@@ -142,7 +141,9 @@ def minutes_context(meeting, issue=False):
                 ],
             }
         )
-    number = document_number("minutes", f"meeting:{meeting.pk}", meeting.date.year, issue)
+    number = document_number(
+        meeting.region, "minutes", f"meeting:{meeting.pk}", meeting.date.year, issue
+    )
     return _common(period, meeting.region, number) | {
         "meeting": {
             "title": str(meeting),
@@ -199,7 +200,7 @@ def bulletin_context(period, region, issue=False):
         .select_related("project", "responsible_unit")
         .order_by("-escalation", "deadline", "pk")
     )
-    number = document_number("bulletin", f"bulletin:{period.key}", today.year, issue)
+    number = document_number(region, "bulletin", f"bulletin:{period.key}", today.year, issue)
     return _common(period, region, number) | {
         "figures": figures(total, period),
         "ranking_note": "".join(str(note) for note in ranked.notes),
@@ -302,17 +303,18 @@ def why(error):
     return _("a tag cannot be computed with this document's figures")
 
 
-def sample_context(kind):
-    """The context of the latest meeting's minutes, or of the latest month's bulletin."""
+def sample_context(kind, region):
+    """The context of `region`'s latest meeting's minutes (of a region beneath it for a
+    region above districts), or of its latest month's bulletin."""
     if kind == "minutes":
-        meeting = Meeting.objects.order_by("-date").first()
+        meeting = Meeting.objects.in_region(region).order_by("-date").first()
         return minutes_context(meeting) if meeting else None
-    return bulletin_context(MonthlyReport.objects.latest_period(), Region.objects.heading())
+    return bulletin_context(MonthlyReport.objects.latest_period(), region)
 
 
-def try_template(kind, data):
-    """Why the template in `data` cannot fill its document, in Chinese, or None."""
-    context = sample_context(kind)
+def try_template(kind, data, region):
+    """Why the template in `data` cannot fill `region`'s document, in Chinese, or None."""
+    context = sample_context(kind, region)
     try:
         if context is None:
             sandbox.check(data)
@@ -323,10 +325,11 @@ def try_template(kind, data):
     return None
 
 
-def render(kind, context):
-    """(bytes of the document, the Chinese problem with the office's template or None)."""
+def render(kind, context, region):
+    """(bytes of `region`'s document, the Chinese problem with the office's template or
+    None): filled in the region's own template, or the nearest above it, or the default."""
     default = (DEFAULTS / f"{kind}.docx").read_bytes()
-    uploaded = DocumentTemplate.objects.filter(kind=kind).first()
+    uploaded = DocumentTemplate.for_region(kind, region)
     if uploaded is None:
         return _render(default, context), None
     try:

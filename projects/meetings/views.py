@@ -286,10 +286,11 @@ def docx_response(content, filename):
 
 
 class DocumentMixin(ReadMixin):
-    """A Word document; a problem with the office's own template is said on the next page."""
+    """A region's Word document; a problem with the office's own template is said on the next
+    page."""
 
-    def document(self, kind, context, filename):
-        content, problem = documents.render(kind, context)
+    def document(self, kind, context, filename, region):
+        content, problem = documents.render(kind, context, region)
         if problem:
             messages.warning(self.request, problem)
         return docx_response(content, filename)
@@ -311,7 +312,9 @@ class MeetingMinutesDocxView(DocumentMixin, View):
             if snapshot is not None
             else documents.minutes_context(meeting, issue=True)
         )
-        return self.document("minutes", context, f"{meeting}会议纪要{correction_mark(snapshot)}")
+        return self.document(
+            "minutes", context, f"{meeting}会议纪要{correction_mark(snapshot)}", meeting.region
+        )
 
 
 class MeetingBulletinDocxView(DocumentMixin, View):
@@ -330,6 +333,7 @@ class MeetingBulletinDocxView(DocumentMixin, View):
             "bulletin",
             context,
             f"{meeting.period.label}重点项目推进情况通报{correction_mark(snapshot)}",
+            meeting.region,
         )
 
 
@@ -347,7 +351,10 @@ class BulletinDocxView(DocumentMixin, PeriodMixin, View):
             else documents.bulletin_context(period, region, issue=True)
         )
         return self.document(
-            "bulletin", context, f"{period.label}重点项目推进情况通报{correction_mark(snapshot)}"
+            "bulletin",
+            context,
+            f"{period.label}重点项目推进情况通报{correction_mark(snapshot)}",
+            region,
         )
 
 

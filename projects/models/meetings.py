@@ -208,24 +208,45 @@ class ProblemUpdate(models.Model):
         return f"{self.problem} · {self.get_kind_display()}"
 
 
-class DocumentTemplate(models.Model):
-    """The office's own Word template for a document, used instead of templates/docx/ while
-    it renders (see projects/meetings/documents.py)."""
+class DocumentTemplate(RegionBound):
+    """A region's own Word template for a document, used for the region and the regions
+    beneath it that have none of their own, instead of templates/docx/ while it renders
+    (see projects/meetings/documents.py)."""
 
     class Kind(models.TextChoices):
         MINUTES = "minutes", _("Meeting minutes (会议纪要)")
         BULLETIN = "bulletin", _("Monthly bulletin (月度通报)")
 
-    kind = models.CharField(_("document"), max_length=20, choices=Kind, unique=True)
+    kind = models.CharField(_("document"), max_length=20, choices=Kind)
     file = models.FileField(_("Word template (.docx)"), upload_to="docx-templates/")
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
+    region = region_field("document_templates")
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("document template")
         verbose_name_plural = _("document templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "kind"],
+                name="document_template_per_region",
+                violation_error_message=_("The region already has a template for this document."),
+            ),
+        ]
 
     def __str__(self):
         return str(self.get_kind_display())
+
+    @classmethod
+    def for_region(cls, kind, region):
+        """The template `region` prints `kind` with: its own, else the nearest region's above
+        it that has one (a city's template serves its districts); None for the default."""
+        return (
+            cls.objects.filter(kind=kind, region__path__in=region.path_prefixes())
+            .order_by("-region__path")
+            .first()
+        )
 
 
 class MeetingSnapshot(models.Model):

@@ -85,6 +85,15 @@ class Region(models.Model):
         blank=True,
         help_text=_("The office named as 填报单位 on exports; the region's name when blank."),
     )
+    document_prefix = models.CharField(
+        _("document number prefix"),
+        max_length=20,
+        blank=True,
+        help_text=_(
+            "The issuing office's mark in 发文字号, as 解发改 in 解发改纪〔2026〕3号; the "
+            "site's setting JIEFANG_DOCUMENT_PREFIX when blank."
+        ),
+    )
     outline = models.JSONField(
         _("outline"),
         null=True,
@@ -121,6 +130,14 @@ class Region(models.Model):
     @property
     def reporting_unit_name(self):
         return self.reporting_unit or self.name
+
+    @property
+    def document_prefix_or_default(self):
+        return self.document_prefix or settings.JIEFANG_DOCUMENT_PREFIX
+
+    def path_prefixes(self):
+        """The paths of this region and every region above it."""
+        return [self.path[: index + 1] for index, c in enumerate(self.path) if c == "/"]
 
     def ancestors(self):
         """The regions above this one, from the top, in one query."""

@@ -28,7 +28,7 @@ from projects.models import (
 )
 from projects.models.base import person_name
 from projects.progress.period import Period
-from projects.scope import restrict_choices
+from projects.scope import region_of, restrict_choices
 from projects.templatetags.jiefang import light_badge
 from projects.web.forms import VersionedModelForm
 
@@ -78,6 +78,14 @@ class RegionScopedAdmin:
         if field is not None:
             restrict_choices({db_field.name: field}, request.user)
         return field
+
+    def get_changeform_initial_data(self, request):
+        """A new row of the account's own region, unless it chooses another beneath it."""
+        initial = super().get_changeform_initial_data(request)
+        region = region_of(request.user)
+        if region is not None and any(f.name == "region" for f in self.model._meta.fields):
+            initial.setdefault("region", region.pk)
+        return initial
 
 
 def related_only(*names):

@@ -277,7 +277,9 @@ class ProblemNoticeView(OfficeMixin, DetailView):
         problem = self.object
         today = timezone.localdate()
         # Numbered per year in the order first issued; printed again, it keeps its number.
-        number = DocumentNumber.issue(DocumentNumber.Kind.SUPERVISION, f"problem:{problem.pk}")
+        number = DocumentNumber.issue(
+            problem.project.region, DocumentNumber.Kind.SUPERVISION, f"problem:{problem.pk}"
+        )
         return super().get_context_data(**kwargs) | {
             "title": _("Supervision notice"),
             "number": _("%(prefix)s supervision [%(year)s] no. %(number)s")

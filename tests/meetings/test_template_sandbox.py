@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from projects.meetings import documents, docx_file, sandbox
 from projects.meetings.docx_layout import bulletin_template, minutes_template
-from projects.models import DocumentTemplate, Meeting
+from projects.models import DocumentTemplate, Meeting, Region
 from tests.conftest import make_projects, user_in
 
 pytestmark = pytest.mark.django_db
@@ -245,10 +245,12 @@ def test_a_docx_that_unpacks_to_a_hundred_megabytes_is_refused_before_it_is_read
     assert f"{docx_file.MAX_MEMBER // docx_file.MB} MB" in refusal(upload(office, data))
     assert not DocumentTemplate.objects.exists()
     started = time.monotonic()
-    assert documents.try_template("minutes", data)  # what the admin asks
+    assert documents.try_template(
+        "minutes", data, Region.objects.single_district()
+    )  # what the admin asks
     assert time.monotonic() - started < 2
     tracemalloc.start()
-    documents.try_template("minutes", data)
+    documents.try_template("minutes", data, Region.objects.single_district())
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 20 * 2**20, peak
