@@ -193,6 +193,16 @@ def acting_over(users, region):
     return users.filter(condition)
 
 
+def accounts_beneath(users, region):
+    """Of `users` (a User queryset), the accounts acting in `region` or a region beneath it
+    (with a single district, the accounts without a profile too): those its office looks
+    after."""
+    condition = Q(profile__region__path__startswith=region.path)
+    if apps.get_model("projects", "Region").objects.single_district() is not None:
+        condition |= Q(profile__isnull=True)
+    return users.filter(condition)
+
+
 def chosen_region(request):
     """The region a page is asked about (?region=<code>): one of the user's regions, 404
     beyond them; None when none is asked for (the user's own)."""

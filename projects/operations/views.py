@@ -5,16 +5,36 @@ from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.models import DELETION, LogEntry
+from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from projects.models import Region
+from projects.scope import accounts_beneath, region_of
+
+
+def visible_attempts(user):
+    """The failed log-ins `user`'s office looks after: those of the accounts acting in its
+    region or beneath it, never a sibling district's; a name that is nobody's account only
+    for the top of the tree (or the single district), which answers for the whole site."""
+    attempts = AccessAttempt.objects.all()
+    region = region_of(user)
+    if region is None:
+        return attempts if user.is_superuser else attempts.none()
+    User = get_user_model()
+    condition = Q(username__in=accounts_beneath(User.objects.all(), region).values("username"))
+    if region.parent_id is None or Region.objects.single_district() is not None:
+        condition |= ~Exists(User.objects.filter(username=OuterRef("username")))
+    return attempts.filter(condition)
+
 
 class LockoutView(PermissionRequiredMixin, TemplateView):
-    """Accounts with failed log-ins in the cool-off window; the locked ones can be unlocked.
-    Each unlock is recorded in the admin's log with who did it."""
+    """Accounts of the office's region with failed log-ins in the cool-off window; the locked
+    ones can be unlocked. Each unlock is recorded in the admin's log with who did it."""
 
     permission_required = "axes.delete_accessattempt"
     raise_exception = True
@@ -22,7 +42,11 @@ class LockoutView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         since = timezone.now() - settings.AXES_COOLOFF_TIME
-        attempts = AccessAttempt.objects.filter(attempt_time__gte=since).order_by("-attempt_time")
+        attempts = (
+            visible_attempts(self.request.user)
+            .filter(attempt_time__gte=since)
+            .order_by("-attempt_time")
+        )
         limit = settings.AXES_FAILURE_LIMIT
         for attempt in attempts:
             attempt.locked = attempt.failures_since_start >= limit
@@ -36,7 +60,8 @@ class LockoutView(PermissionRequiredMixin, TemplateView):
     def post(self, request):
         value = request.POST.get("attempt", "")
         attempt = get_object_or_404(
-            AccessAttempt, pk=int(value) if value.isascii() and value.isdigit() else -1
+            visible_attempts(request.user),
+            pk=int(value) if value.isascii() and value.isdigit() else -1,
         )
         LogEntry.objects.log_actions(
             user_id=request.user.pk,
