@@ -5,31 +5,17 @@ from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.models import DELETION, LogEntry
-from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db.models import Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from projects.models import Region
-from projects.scope import accounts_beneath, region_of
+from .access import by_username
 
 
 def visible_attempts(user):
-    """The failed log-ins `user`'s office looks after: those of the accounts acting in its
-    region or beneath it, never a sibling district's; a name that is nobody's account only
-    for the top of the tree (or the single district), which answers for the whole site."""
-    attempts = AccessAttempt.objects.all()
-    region = region_of(user)
-    if region is None:
-        return attempts if user.is_superuser else attempts.none()
-    User = get_user_model()
-    condition = Q(username__in=accounts_beneath(User.objects.all(), region).values("username"))
-    if region.parent_id is None or Region.objects.single_district() is not None:
-        condition |= ~Exists(User.objects.filter(username=OuterRef("username")))
-    return attempts.filter(condition)
+    return by_username(AccessAttempt.objects.all(), user)
 
 
 class LockoutView(PermissionRequiredMixin, TemplateView):

@@ -40,3 +40,26 @@ def test_each_office_sees_and_unlocks_its_own_accounts_only(client, city):
     response = client.post(reverse("projects:lockouts"), jiefang)
     assert response.status_code == 302
     assert not AccessAttempt.objects.filter(username="chenlixin").exists()
+
+
+@pytest.mark.parametrize("model", ["accessattempt", "accesslog", "accessfailurelog"])
+def test_the_admins_pages_of_log_ins_are_scoped_alike(client, city, model):
+    """The admin's pages of django-axes' records show a district's office its own accounts'
+    log-ins only: 山阳区's username and address never reach 解放区's office."""
+    from axes.models import AccessFailureLog, AccessLog
+
+    locked_attempt("shanyang")
+    locked_attempt("chenlixin")
+    for username in ("shanyang", "chenlixin"):
+        AccessLog.objects.create(username=username, ip_address="10.9.9.9", user_agent="")
+        AccessFailureLog.objects.create(
+            username=username, ip_address="10.9.9.9", user_agent="", locked_out=False
+        )
+    client.force_login(User.objects.get(username="office"))
+    page = client.get(reverse(f"admin:axes_{model}_changelist"))
+    assert page.status_code == 200
+    seen = {row.username for row in page.context["cl"].result_list}
+    assert "chenlixin" in seen and "shanyang" not in seen
+    client.force_login(User.objects.get(username="jiaozuo"))
+    page = client.get(reverse(f"admin:axes_{model}_changelist"))
+    assert {"chenlixin", "shanyang"} <= {row.username for row in page.context["cl"].result_list}
