@@ -216,6 +216,12 @@ def submitted_month():
     return {"pk": submission.pk}
 
 
+def notifications():
+    from projects.models import Notification
+
+    return Notification.objects
+
+
 def submission_history():
     from projects.models import RegionSubmission
 
@@ -224,7 +230,11 @@ def submission_history():
 
 OFFICE = {"office"}
 # Steps of the level above: the office may use the page, but not on its own region's month.
-ABOVE_ONLY = {"projects:submission_accept", "projects:submission_return"}
+ABOVE_ONLY = {
+    "projects:submission_accept",
+    "projects:submission_return",
+    "projects:submission_chase",
+}
 PREVIEW_ONLY = {"projects:import"}  # an allowed POST shows a preview and writes nothing
 # Pages about one user's own object: a role that may use the page gets 404 for another's.
 OWN_ONLY = {"projects:notification_read"}
@@ -426,6 +436,14 @@ MATRIX = {
         submission_history(),
     ),
     "projects:submission_accept": (submitted_month, None, set(), dict, submission_history()),
+    # 催报 of the office's own district: the level above reminds it, not itself.
+    "projects:submission_chase": (
+        dict,
+        None,
+        set(),
+        lambda: {"region": "410802", "year": 2013, "month": 5},
+        notifications(),
+    ),
     "projects:submission_return": (
         submitted_month,
         None,

@@ -69,6 +69,7 @@ class ReminderItem(models.Model):
         MONTH_SUBMITTED = "month_submitted", _("Month submitted")
         MONTH_ACCEPTED = "month_accepted", _("Month accepted")
         MONTH_RETURNED = "month_returned", _("Month returned")
+        MONTH_CHASED = "month_chased", _("Month to submit")
 
     notification = models.ForeignKey(
         Notification,
@@ -107,7 +108,8 @@ class ReminderItem(models.Model):
     @property
     def url(self):
         """Where to act on the reminder: a missing report opens the report form on its month,
-        anything else the project's or the problem's page."""
+        a month to submit 报送情况 of that month, anything else the project's or the
+        problem's page."""
         kind, _sep, pk = self.subject_key.partition(":")
         if not pk.isdigit():
             return ""
@@ -118,6 +120,9 @@ class ReminderItem(models.Model):
                 return f"{url}?year={int(year)}&month={int(month)}"
         if kind == "submission":
             return reverse("projects:submissions")
+        if kind == "region":  # 催报 of a district's month: 报送情况 of that month
+            year, _dash, month = self.period.partition(":")[0].partition("-")
+            return f"{reverse('projects:submissions')}?year={int(year)}&month={int(month)}"
         names = {"project": "projects:project_detail", "problem": "projects:problem_detail"}
         return reverse(names[kind], args=[pk]) if kind in names else ""
 

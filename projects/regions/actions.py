@@ -145,3 +145,44 @@ def send_back(submission, user, reason):
 
 def _label(submission):
     return Period(submission.year, submission.month).label
+
+
+def chase(region, period, user):
+    """催报: remind `region`'s office, now, to submit `period` (by the reminders' channels:
+    the bell at once, mail and group robot with the next pass). Refused once the month is
+    submitted or accepted, and a second time the same day. The district's offices reminded."""
+    submission = RegionSubmission.objects.filter(
+        region=region, year=period.year, month=period.month
+    ).first()
+    if submission is not None and submission.state != State.RETURNED:
+        raise Refused(_("%(region)s has already submitted this month.") % {"region": region.name})
+    today = timezone.localdate()
+    due = due_date(period)
+    values = {"region": region.name, "period": period.label, "due": due.isoformat()}
+    text = (
+        _(
+            "%(region)s: %(period)s is due at the level above by %(due)s; the office above asks "
+            "you to submit it now."
+        )
+        % values
+    )
+    reached = [
+        person
+        for person in offices(region, exactly=True)
+        if notify(
+            person,
+            [
+                Reminder(
+                    person, Kind.MONTH_CHASED, f"region:{region.pk}", f"{period.key}:{today}", text
+                )
+            ],
+            today,
+            source=Notification.Source.CHASE,
+            subject=_("Submit %(period)s of %(region)s") % values,
+        )
+    ]
+    if not reached:
+        raise Refused(
+            _("%(region)s's office was already reminded today, or has no account.") % values
+        )
+    return reached

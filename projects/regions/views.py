@@ -122,6 +122,33 @@ class SubmitView(SubmissionStepMixin):
         )
 
 
+class ChaseView(SubmissionStepMixin):
+    """催报: remind a district beneath the office's region to submit the month."""
+
+    def post(self, request):
+        try:
+            period = Period.from_params(request.POST)
+        except ValueError as error:
+            messages.error(request, str(error))
+            return redirect("projects:submissions")
+        region = get_object_or_404(
+            Region.objects.restrict(request.user).districts(), code=request.POST.get("region", "")
+        )
+        if region.pk == getattr(region_of(request.user), "pk", None):
+            raise PermissionDenied(
+                _("The level above reminds a district, not the district itself.")
+            )
+        return self.step(
+            period,
+            actions.chase,
+            region,
+            period,
+            request.user,
+            done=_("%(region)s's office is reminded to submit %(period)s.")
+            % {"region": region.name, "period": period.label},
+        )
+
+
 class AcceptView(SubmissionStepMixin):
     def post(self, request, pk):
         submission = self.submission(pk)

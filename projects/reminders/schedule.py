@@ -45,6 +45,7 @@ ORDER = [
     Kind.MONTH_SUBMITTED,
     Kind.MONTH_ACCEPTED,
     Kind.MONTH_RETURNED,
+    Kind.MONTH_CHASED,
 ]
 
 
@@ -226,6 +227,7 @@ KIND_PAGES = {
     Kind.MONTH_SUBMITTED: ("projects:submissions", ""),
     Kind.MONTH_ACCEPTED: ("projects:submissions", ""),
     Kind.MONTH_RETURNED: ("projects:submissions", ""),
+    Kind.MONTH_CHASED: ("projects:submissions", ""),
 }
 
 

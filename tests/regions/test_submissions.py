@@ -194,3 +194,33 @@ def test_a_submitted_month_freezes_the_districts_meeting_only(client, city):
     assert "山阳区" in shanyang and "解放区" not in shanyang
     jiefang = bulletin_text(as_user(client, "office"))
     assert "解放区" in jiefang and "山阳区" not in jiefang
+
+
+def chase(client, code="410811"):
+    return client.post(reverse("projects:submission_chase"), {"region": code, **MAY}, follow=True)
+
+
+def test_the_city_reminds_a_district_that_has_not_submitted(client, city):
+    """催报: the city's office reminds 山阳区's office to submit May, once a day; 解放区's
+    office cannot chase its sibling, and a submitted month is not chased."""
+    page = as_user(client, "jiaozuo").get(reverse("projects:submissions"), MAY)
+    assert "提醒山阳区" in page.content.decode()
+    response = chase(client)
+    assert "已提醒山阳区" in response.content.decode()
+    told = Notification.objects.get(recipient__username="shanyang")
+    assert "山阳区" in told.subject and "2013年5月" in told.subject
+    assert told.items.get().url == reverse("projects:submissions") + "?year=2013&month=5"
+    # Twice the same day: refused, nothing new.
+    assert "今天已" in chase(client).content.decode()
+    assert Notification.objects.filter(recipient__username="shanyang").count() == 1
+    # A sibling district's office cannot chase it (404), and nothing is sent.
+    assert (
+        as_user(client, "office")
+        .post(reverse("projects:submission_chase"), {"region": "410811", **MAY})
+        .status_code
+        == 404
+    )
+    # Once submitted, the month is not chased.
+    submit(as_user(client, "shanyang"))
+    assert "已报送" in chase(as_user(client, "jiaozuo")).content.decode()
+    assert Notification.objects.filter(recipient__username="shanyang").count() == 1
