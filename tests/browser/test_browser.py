@@ -151,7 +151,7 @@ def test_office_imports_a_large_workbook_and_sees_how_far_the_check_has_got(site
     assert "预览" in page.locator("#preview h2").inner_text()
     existing = Project.objects.count() + AnnualPlan.objects.count()
     assert (
-        f"共 {sheet.max_row - 1} 行:新建 16000,更新 0,不变 {existing}。"
+        f"共 {sheet.max_row - 1} 行：新建 16000，更新 0，不变 {existing}。"
         in page.locator("#preview").inner_text()
     )
     texts = [state["text"] for state in polled if state["text"]]
