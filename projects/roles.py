@@ -75,12 +75,23 @@ def ensure_roles():
     """Create any missing role group and give each exactly its permissions.
 
     A flush that did not run the post-migrate handlers (as some test set-ups do) leaves no
-    content types or permissions at all: they are put back first, or the roles would be empty.
+    content types or permissions at all: they are put back first, or the roles would be empty
+    (looked for in one query: setup_demo calls this, and the tests call setup_demo often).
     """
     ContentType.objects.clear_cache()
-    for app_config in apps.get_app_configs():
-        create_contenttypes(app_config, verbosity=0)
-        create_permissions(app_config, verbosity=0)
+    wanted = {
+        (label, codename)
+        for role in ROLES.values()
+        for label, codes in role.items()
+        for codename in codes
+    }
+    condition = Q()
+    for label, codename in wanted:
+        condition |= Q(content_type__app_label=label, codename=codename)
+    if Permission.objects.filter(condition).count() < len(wanted):
+        for app_config in apps.get_app_configs():
+            create_contenttypes(app_config, verbosity=0)
+            create_permissions(app_config, verbosity=0)
     for name in ROLES:
         group, _created = Group.objects.get_or_create(name=name)
         group.permissions.set(role_permissions(name))

@@ -187,7 +187,7 @@ def _of_meeting(instance):
 def _refresh_after(projects_of):
     def receiver(sender, instance, raw=False, **kwargs):
         if raw:  # loading fixtures: the rows' relations may not be there yet
-            store.clear(Project)
+            store.clear_once(Project)
             return
         store.refresh(Project, projects_of(instance))
 

@@ -77,11 +77,13 @@ _request = threading.local()
 def _begin_request(**kwargs):
     _request.checked = set()
     _request.deleting = set()
+    _request.cleared = False
 
 
 def _end_request(**kwargs):
     _request.checked = None
     _request.deleting = set()
+    _request.cleared = False
 
 
 def _deleting():
@@ -217,6 +219,7 @@ def ensure(project_model, period):
             ["year", "month", "zone_id", "lead_official_id", *ledger.TOTALLED, *ledger.COUNTED],
             ledger.added_up(month),
         )
+        _request.cleared = False  # something is held again
         record = {"as_of": period.as_of, "rules": rules(), "used_on": today}
         if not held.update(**record):
             periods.objects.create(year=period.year, month=period.month, **record)
@@ -311,6 +314,14 @@ def clear(project_model):
         _models(project_model)[0].objects.all().delete()
         ledger.model(project_model).objects.all().delete()
         periods.objects.all().delete()
+
+
+def clear_once(project_model):
+    """clear(), for each row a fixture loads: the first row forgets every month, and the
+    rest find nothing built since (until a month is built again)."""
+    if not getattr(_request, "cleared", False):
+        clear(project_model)
+        _request.cleared = True
 
 
 def build(project_model, months):
