@@ -310,9 +310,18 @@ class MeetingSerializer(serializers.ModelSerializer):
     """A monthly meeting (例会) and its documents."""
 
     region = RegionRefSerializer(help_text=_("The region whose meeting it is."))
+    frozen_at = serializers.DateTimeField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "When the meeting's record was frozen (its latest issue); null while it is not "
+            "held: its documents then show today's figures."
+        ),
+    )
     documents = serializers.SerializerMethodField(
         help_text=_(
-            "The meeting's documents: packet (PDF) and minutes (Word), for a signed-in user."
+            "The meeting's documents, as frozen once it is held: packet (PDF), minutes and "
+            "bulletin (Word), downloaded with the same token."
         )
     )
 
@@ -328,6 +337,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "title",
             "venue",
             "chair",
+            "frozen_at",
             "documents",
         ]
         extra_kwargs = {
@@ -345,6 +355,7 @@ class MeetingSerializer(serializers.ModelSerializer):
     def get_documents(self, meeting):
         request = self.context["request"]
         return {
-            "packet_pdf": absolute(request, "projects:meeting_pdf", meeting.pk),
-            "minutes_docx": absolute(request, "projects:meeting_minutes_docx", meeting.pk),
+            "packet_pdf": absolute(request, "api:meeting_packet", meeting.pk),
+            "minutes_docx": absolute(request, "api:meeting_minutes", meeting.pk),
+            "bulletin_docx": absolute(request, "api:meeting_bulletin", meeting.pk),
         }

@@ -19,6 +19,17 @@ urlpatterns = [
     path("regions/", views.RegionListView.as_view(), name="region_list"),
     path("problems/", views.ProblemListView.as_view(), name="problem_list"),
     path("meetings/", views.MeetingListView.as_view(), name="meeting_list"),
+    path("meetings/<int:pk>/packet.pdf", views.MeetingPacketView.as_view(), name="meeting_packet"),
+    path(
+        "meetings/<int:pk>/minutes.docx",
+        views.MeetingMinutesView.as_view(),
+        name="meeting_minutes",
+    ),
+    path(
+        "meetings/<int:pk>/bulletin.docx",
+        views.MeetingBulletinView.as_view(),
+        name="meeting_bulletin",
+    ),
     path("photos/<int:pk>/", views.PhotoView.as_view(), name="photo"),
     path("schema/", views.SchemaView.as_view(), name="schema"),
     path(
@@ -26,6 +37,7 @@ urlpatterns = [
     ),
     # Redoc styles itself with inline <style> elements (a nonce would make browsers ignore
     # unsafe-inline) and searches in a blob: worker: this page only.
+    path("redoc/redoc.standalone.js", views.redoc_script, name="redoc_js"),
     path(
         "redoc/",
         login_required(

@@ -1,14 +1,18 @@
 """The API's endpoints: every queryset starts from `Model.objects.restrict(user)`, so that a
 token of a district reads nothing of a sibling and the city's reads both."""
 
+import functools
 from collections import defaultdict
 from decimal import Decimal
 
 from django import forms
+from django.contrib.staticfiles import finders
 from django.core.files.storage import default_storage
-from django.db.models import Sum
-from django.http import FileResponse, Http404
+from django.db.models import Max, Sum
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +28,7 @@ from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from projects.meetings import issued
 from projects.models import Meeting, Problem, Project, Region, ReportPhoto
 from projects.progress import store
 from projects.progress.lights import LIGHT_NAMES
@@ -241,7 +246,56 @@ class MeetingListView(ReadOnly, generics.ListAPIView):
     pagination_class = Cursor
 
     def get_queryset(self):
-        return Meeting.objects.restrict(self.request.user).select_related("region")
+        return (
+            Meeting.objects.restrict(self.request.user)
+            .select_related("region")
+            .annotate(frozen_at=Max("snapshots__taken_at"))
+        )
+
+
+class MeetingDocumentView(ReadOnly, APIView):
+    """One of a meeting's documents, as the meeting page gives it: frozen once the meeting is
+    held (?issue=N for an earlier issue, the latest by default)."""
+
+    build = None
+
+    def get(self, request, pk):
+        meeting = get_object_or_404(Meeting.objects.restrict(request.user), pk=pk)
+        return issued.respond(type(self).build, meeting, request.GET.get("issue"))
+
+
+ISSUE = OpenApiParameter(
+    "issue",
+    OpenApiTypes.INT,
+    description=gettext_lazy("Issue of the frozen record (0 the original); the latest if absent."),
+)
+
+
+@described(
+    gettext_lazy("A meeting's packet (PDF)"),
+    parameters=[ISSUE],
+    responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+)
+class MeetingPacketView(MeetingDocumentView):
+    build = issued.packet_pdf
+
+
+@described(
+    gettext_lazy("A meeting's minutes (Word)"),
+    parameters=[ISSUE],
+    responses={(200, issued.DOCX): OpenApiTypes.BINARY},
+)
+class MeetingMinutesView(MeetingDocumentView):
+    build = issued.minutes_docx
+
+
+@described(
+    gettext_lazy("The bulletin of the month a meeting reviewed (Word)"),
+    parameters=[ISSUE],
+    responses={(200, issued.DOCX): OpenApiTypes.BINARY},
+)
+class MeetingBulletinView(MeetingDocumentView):
+    build = issued.bulletin_docx
 
 
 @described(
@@ -276,3 +330,28 @@ class RedocView(SpectacularRedocView):
     """Redoc from this server, without the web fonts its default page fetches."""
 
     template_name = "api/redoc.html"
+
+    @staticmethod
+    def _redoc_standalone():
+        return reverse("api:redoc_js")
+
+
+# Redoc's footer always shows Redocly's logo from their CDN, with no option to leave it out;
+# on an intranet that is a request that never answers. The same image, drawn from here.
+REDOC_BUNDLE = "drf_spectacular_sidecar/redoc/bundles/redoc.standalone.js"
+REDOC_LOGO = "https://cdn.redoc.ly/redoc/logo-mini.svg"
+
+
+@functools.cache
+def redoc_bundle():
+    path = finders.find(REDOC_BUNDLE)
+    with open(path, encoding="utf-8") as handle:
+        bundle = handle.read()
+    return bundle.replace(REDOC_LOGO, static("api/redoc-logo-mini.svg"))
+
+
+def redoc_script(request):
+    """Redoc's script from this server, its logo too."""
+    response = HttpResponse(redoc_bundle(), content_type="text/javascript; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response

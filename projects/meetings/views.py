@@ -1,26 +1,23 @@
 """Pages of the monthly meeting: meetings, the problem register, the packet and its PDF."""
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, View
 
-from projects.models import Meeting, MeetingSnapshot, MonthLock, Official
+from projects.models import Meeting, MonthLock, Official
 from projects.permissions import OfficeMixin, ReadMixin
 from projects.progress.period import Period
 from projects.scope import heading_region, region_of
 from projects.web.mixins import ObjectListView, PeriodMixin
 
-from . import documents, record
+from . import issued, record
 from .forms import MeetingForm, ProblemForm
 from .packet import meeting_packet
 from .pdf import pdf_response
@@ -192,63 +189,34 @@ class ProblemCreateView(OfficeMixin, CreateView):
         return redirect(self.meeting.get_absolute_url())
 
 
-def snapshot_or_404(meeting, issue):
-    """The record of `meeting` asked for by ?issue=, its latest issue when none is asked for,
-    None when the meeting is not frozen; 404 for an issue that does not exist."""
-    snapshot = record.chosen(meeting, issue)
-    if snapshot is None and issue not in (None, ""):
-        raise Http404(_("This meeting has no such issue."))
-    return snapshot
-
-
-def frozen_packet(snapshot, body):
-    """The context of packet.html for a frozen record: its stored body, and when it was
-    taken."""
-    return {
-        "meeting": snapshot.meeting,
-        "official": None,
-        "frozen": snapshot,
-        "body": mark_safe(body),  # rendered (and escaped) by packet_body.html when frozen
-    }
-
-
 class PacketMixin(ReadMixin):
     """The meeting packet, as HTML for printing or as PDF: as frozen once the meeting is
     held, from today's figures before."""
 
     permission_required = "projects.view_meeting"
 
-    def packet(self):
-        meeting = get_object_or_404(
-            Meeting.objects.restrict(self.request.user), pk=self.kwargs["pk"]
-        )
-        snapshot = snapshot_or_404(meeting, self.request.GET.get("issue"))
-        if snapshot is not None:
-            return frozen_packet(snapshot, snapshot.packet)
-        return meeting_packet(meeting)
+    def meeting(self):
+        return get_object_or_404(Meeting.objects.restrict(self.request.user), pk=self.kwargs["pk"])
 
 
 class MeetingPrintView(PacketMixin, TemplateView):
-    template_name = "projects/meetings/packet.html"
+    template_name = issued.PACKET
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | self.packet()
+        context = super().get_context_data(**kwargs)
+        return context | issued.packet_context(self.meeting(), self.request.GET.get("issue"))
 
 
 class MeetingPdfView(PacketMixin, View):
     def get(self, request, pk):
-        context = self.packet()
-        mark = correction_mark(context.get("frozen"))
-        return pdf_response(
-            "projects/meetings/packet.html", context, request, f"{context['meeting']}{mark}.pdf"
-        )
+        return issued.respond(issued.packet_pdf, self.meeting(), request.GET.get("issue"), request)
 
 
 class OfficialPrintView(ReadMixin, TemplateView):
     """One official's part of the packet, for the latest meeting (or ?meeting=pk); ?pdf=1
     answers that part as a PDF. A frozen meeting's part is printed as it was frozen."""
 
-    template_name = "projects/meetings/packet.html"
+    template_name = issued.PACKET
 
     def render_to_response(self, context, **response_kwargs):
         if self.request.GET.get("pdf") == "1":
@@ -269,35 +237,21 @@ class OfficialPrintView(ReadMixin, TemplateView):
         if meeting is None:
             raise Http404(_("No meeting has been opened yet."))
         context = super().get_context_data(**kwargs)
-        snapshot = snapshot_or_404(meeting, self.request.GET.get("issue"))
+        snapshot = issued.snapshot_or_404(meeting, self.request.GET.get("issue"))
         part = snapshot.parts.get(str(official.pk)) if snapshot is not None else None
         if part is not None:
-            return context | frozen_packet(snapshot, part) | {"official": official}
+            return context | issued.frozen_packet(snapshot, part) | {"official": official}
         return context | meeting_packet(meeting, official)
-
-
-def docx_response(content, filename):
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}.docx"
-    return response
 
 
 class DocumentMixin(ReadMixin):
     """A region's Word document; a problem with the office's own template is said on the next
     page."""
 
-    def document(self, kind, context, filename, region):
-        content, problem = documents.render(kind, context, region)
-        if problem:
-            messages.warning(self.request, problem)
-        return docx_response(content, filename)
-
-
-def correction_mark(snapshot):
-    return f"（{snapshot.label}）" if snapshot is not None and snapshot.is_correction else ""
+    def send(self, document):
+        if document.problem:
+            messages.warning(self.request, document.problem)
+        return document.response()
 
 
 class MeetingMinutesDocxView(DocumentMixin, View):
@@ -306,15 +260,7 @@ class MeetingMinutesDocxView(DocumentMixin, View):
 
     def get(self, request, pk):
         meeting = get_object_or_404(Meeting.objects.restrict(request.user), pk=pk)
-        snapshot = snapshot_or_404(meeting, request.GET.get("issue"))
-        context = (
-            documents.thawed(snapshot.minutes)
-            if snapshot is not None
-            else documents.minutes_context(meeting, issue=True)
-        )
-        return self.document(
-            "minutes", context, f"{meeting}会议纪要{correction_mark(snapshot)}", meeting.region
-        )
+        return self.send(issued.minutes_docx(meeting, request.GET.get("issue")))
 
 
 class MeetingBulletinDocxView(DocumentMixin, View):
@@ -323,18 +269,7 @@ class MeetingBulletinDocxView(DocumentMixin, View):
 
     def get(self, request, pk):
         meeting = get_object_or_404(Meeting.objects.restrict(request.user), pk=pk)
-        snapshot = snapshot_or_404(meeting, request.GET.get("issue"))
-        context = (
-            documents.thawed(snapshot.bulletin)
-            if snapshot is not None
-            else documents.bulletin_context(meeting.period, meeting.region, issue=True)
-        )
-        return self.document(
-            "bulletin",
-            context,
-            f"{meeting.period.label}重点项目推进情况通报{correction_mark(snapshot)}",
-            meeting.region,
-        )
+        return self.send(issued.bulletin_docx(meeting, request.GET.get("issue")))
 
 
 class BulletinDocxView(DocumentMixin, PeriodMixin, View):
@@ -342,20 +277,7 @@ class BulletinDocxView(DocumentMixin, PeriodMixin, View):
     meeting of that month, or today's figures when no meeting of it is held."""
 
     def get(self, request):
-        period = self.period
-        region = heading_region(request.user)
-        snapshot = MeetingSnapshot.of_period(period, region)
-        context = (
-            documents.thawed(snapshot.bulletin)
-            if snapshot is not None
-            else documents.bulletin_context(period, region, issue=True)
-        )
-        return self.document(
-            "bulletin",
-            context,
-            f"{period.label}重点项目推进情况通报{correction_mark(snapshot)}",
-            region,
-        )
+        return self.send(issued.month_bulletin_docx(self.period, heading_region(request.user)))
 
 
 class MeetingReissueView(OfficeMixin, View):

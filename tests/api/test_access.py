@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from projects.models import ApiToken, Project, ReportPhoto
+from projects.models import ApiToken, Meeting, Project, ReportPhoto
 from tests.api.conftest import JIEFANG, bearer, token_of
 
 pytestmark = pytest.mark.django_db
@@ -23,9 +23,12 @@ ENDPOINTS = {
     "api:problem_list": lambda: [],
     "api:meeting_list": lambda: [],
     "api:photo": lambda: [photo().pk],
+    "api:meeting_packet": lambda: [meeting().pk],
+    "api:meeting_minutes": lambda: [meeting().pk],
+    "api:meeting_bulletin": lambda: [meeting().pk],
     "api:schema": lambda: [],
 }
-DOCS = {"api:swagger_ui", "api:redoc"}
+DOCS = {"api:swagger_ui", "api:redoc", "api:redoc_js"}
 
 
 def photo():
@@ -33,6 +36,10 @@ def photo():
     return ReportPhoto.objects.create(
         report=report, image="photos/a.jpg", thumbnail="photos/a-t.jpg", width=1, height=1
     )
+
+
+def meeting():
+    return Meeting.objects.get(region__code=JIEFANG, year=2013, month=5)
 
 
 def urls():

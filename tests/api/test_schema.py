@@ -34,6 +34,9 @@ def test_the_schema_is_valid_openapi_3_with_every_endpoint(client, key):
         "/api/v1/regions/",
         "/api/v1/problems/",
         "/api/v1/meetings/",
+        "/api/v1/meetings/{id}/packet.pdf",
+        "/api/v1/meetings/{id}/minutes.docx",
+        "/api/v1/meetings/{id}/bulletin.docx",
         "/api/v1/photos/{id}/",
     }
     assert all(set(operations) == {"get"} for operations in schema["paths"].values())
@@ -92,3 +95,15 @@ def test_the_docs_pages_send_an_anonymous_visitor_to_sign_in(client, key):
     for name in ("api:swagger_ui", "api:redoc"):
         response = client.get(reverse(name))
         assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_redocs_script_asks_nothing_of_another_host(client, key):
+    """Redoc's footer logo came from cdn.redoc.ly; the script this server hands out draws it
+    from here."""
+    client.force_login(User.objects.get(username="office"))
+    redoc = client.get(reverse("api:redoc")).text
+    script = client.get(reverse("api:redoc_js"))
+    assert reverse("api:redoc_js") in redoc
+    assert script.status_code == 200 and script["Content-Type"].startswith("text/javascript")
+    body = b"".join(script.streaming_content) if script.streaming else script.content
+    assert b"cdn.redoc.ly" not in body and b"redoc-logo-mini.svg" in body
