@@ -26,6 +26,7 @@ MODELS = [
     "milestonetemplateitem",
     "monthlock",
     "meetingsnapshot",
+    "projectlevel",
 ]
 ACTIONS = ("view", "add", "change", "delete")
 

@@ -44,6 +44,7 @@ REGION = {
     "problem": "project__region",
     "problemupdate": "problem__project__region",
     "projectprogress": "project__region",
+    "projectlevel": "project__region",
 }
 
 
@@ -186,8 +187,7 @@ def acting_over(users, region):
     """Of `users` (a User queryset), the accounts acting in `region` or a region above it:
     a district's office hears of its district's problems, never of a sibling's. With a
     single district, an account without a profile acts in it."""
-    prefixes = [region.path[: index + 1] for index, c in enumerate(region.path) if c == "/"]
-    condition = Q(profile__region__path__in=prefixes)
+    condition = Q(profile__region__path__in=region.path_prefixes())
     if apps.get_model("projects", "Region").objects.single_district() is not None:
         condition |= Q(profile__isnull=True)
     return users.filter(condition)

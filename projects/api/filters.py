@@ -19,6 +19,7 @@ from projects.models import (
     Region,
     ReportPhoto,
 )
+from projects.models.levels import of_level
 from projects.progress.lights import LIGHT_NAMES
 
 
@@ -97,13 +98,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         return queryset.filter(**{f"{self.prefix}{field}": value})
 
     def by_level(self, queryset, name, value):
-        field = f"{self.prefix}levels"
-        return queryset.filter(
-            Q(**{field: value})
-            | Q(**{f"{field}__startswith": f"{value},"})
-            | Q(**{f"{field}__endswith": f",{value}"})
-            | Q(**{f"{field}__contains": f",{value},"})
-        )
+        return queryset.filter(of_level(value, self.prefix))
 
     def by_change(self, queryset, name, since):
         return queryset.filter(

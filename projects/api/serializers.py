@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from projects.models import Escalation, Light, Meeting, Milestone, Problem, Project, Region
+from projects.models.levels import leads_by_level
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "coerce_to_string": True}
 PERCENT = {"max_digits": 9, "decimal_places": 2, "coerce_to_string": True}
@@ -117,13 +118,40 @@ class MilestoneSerializer(serializers.ModelSerializer):
         }
 
 
+class LevelLeadSerializer(serializers.Serializer):
+    """The lead official and responsible unit of one of the project's levels."""
+
+    level = serializers.ChoiceField(
+        choices=Project.Level.choices, help_text=_("Level: district, city or province.")
+    )
+    lead_official = serializers.CharField(
+        source="official.name",
+        allow_null=True,
+        default=None,
+        help_text=_("Lead official of the level (the city's is its 挂点领导)."),
+    )
+    responsible_unit = serializers.CharField(
+        source="unit.name",
+        allow_null=True,
+        default=None,
+        help_text=_("Responsible unit of the level."),
+    )
+
+
 class ProjectDetailSerializer(ProjectSerializer):
-    """A project with its milestones."""
+    """A project with its milestones and the leads of each of its levels."""
 
     milestones = MilestoneSerializer(many=True, read_only=True)
+    level_leads = serializers.SerializerMethodField(
+        help_text=_("Lead official and responsible unit per level (区重点, 市重点, 省重点).")
+    )
 
     class Meta(ProjectSerializer.Meta):
-        fields = [*ProjectSerializer.Meta.fields, "milestones"]
+        fields = [*ProjectSerializer.Meta.fields, "level_leads", "milestones"]
+
+    @extend_schema_field(LevelLeadSerializer(many=True))
+    def get_level_leads(self, project):
+        return LevelLeadSerializer(leads_by_level(project), many=True).data
 
 
 class ProgressSerializer(serializers.Serializer):

@@ -110,7 +110,9 @@ class ProjectDetailView(ReadOnly, generics.RetrieveAPIView):
         return (
             Project.objects.restrict(self.request.user)
             .select_related("region", "zone", "lead_official", "responsible_unit")
-            .prefetch_related("milestones")
+            .prefetch_related(
+                "milestones", "level_leads__lead_official", "level_leads__responsible_unit"
+            )
         )
 
 

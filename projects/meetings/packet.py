@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from projects.models import Milestone, Official, Problem, Project, ReportPhoto
 from projects.models.base import person_name
+from projects.models.levels import leads_by_level, meeting_level, of_level
 from projects.register.ranking import ranking
 
 
@@ -31,6 +32,9 @@ def meeting_packet(meeting, official=None, photos=True):
     period = meeting.period
     as_of = period.as_of
     projects = Project.objects.in_region(meeting.region)
+    level = meeting_level(meeting.region)
+    if level is not None:  # a city's meeting hears its 市重点 across its districts
+        projects = projects.filter(of_level(level))
     if official is not None:
         projects = projects.filter(lead_official=official)
     zones, total = projects.summary(period)
@@ -39,14 +43,18 @@ def meeting_packet(meeting, official=None, photos=True):
     rows = (
         projects.with_stored_progress(period)
         .with_report_text(period)
-        .select_related("zone", "lead_official", "responsible_unit")
+        .select_related("zone", "lead_official", "responsible_unit", "region")
         .order_by("lead_official__name", "zone__order", "code")
     )
+    if level is not None:
+        rows = rows.prefetch_related("level_leads__lead_official")
     rows = list(rows)
     photos = latest_photos(rows, period) if photos and settings.JIEFANG_PACKET_PHOTOS else {}
     sections = {}
     for project in rows:
         project.photo = photos.get(project.pk)
+        if level is not None:
+            project.level_leads_above = leads_by_level(project, above=True)
         key = project.lead_official_id
         if key not in sections:
             sections[key] = OfficialSection(
@@ -78,6 +86,7 @@ def meeting_packet(meeting, official=None, photos=True):
     ranked = ranking(period, projects) if official is None else None
     return {
         "meeting": meeting,
+        "level": Project.Level(level).label if level else None,
         "ranking": ranked,
         "ranking_boards": [(_("Lead officials"), ranked.officials), (_("Zones"), ranked.zones)]
         if ranked

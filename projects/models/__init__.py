@@ -14,6 +14,7 @@ from .base import (
 )
 from .documents import DocumentNumber
 from .exports import ExportJob
+from .levels import ProjectLevel
 from .meetings import DocumentTemplate, Meeting, MeetingSnapshot, Problem, ProblemUpdate
 from .milestones import Milestone, MilestoneTemplate, MilestoneTemplateItem
 from .plans import AnnualPlan, MonthlyPlan
@@ -48,6 +49,7 @@ __all__ = [
     "RegionSubmission",
     "default_region",
     "ProgressPeriod",
+    "ProjectLevel",
     "ProgressTotal",
     "ProjectProgress",
     "ReminderItem",

@@ -17,6 +17,7 @@ from projects.models import (
     Official,
     Problem,
     Project,
+    ProjectLevel,
     Region,
     RegionSubmission,
     Unit,
@@ -158,6 +159,40 @@ def add_shanyang(period):
     )
     clear_progress()  # the bulk writes above: pages rebuild the table when read
     return region
+
+
+# The city's own key projects (市重点): one of each district's, with the city's 挂点领导.
+CITY_OFFICIAL = ("李文博", "副市长")
+CITY_UNIT = "焦作市发展和改革委员会"
+CITY_PROJECTS = ("JF2013-001", "SY2013-006")
+
+
+@transaction.atomic
+def add_city_key_projects(period):
+    """焦作市's 市重点: a project of each district also a city key project, with the city's
+    挂点领导 and responsible unit, and the city's own meeting of `period` hearing them."""
+    city, _shanyang = city_regions()
+    if Meeting.objects.filter(region=city).exists():
+        return city
+    name, position = CITY_OFFICIAL
+    official = Official.objects.create(name=name, position=position, region=city)
+    unit = Unit.objects.create(name=CITY_UNIT, kind=Unit.Kind.DEPARTMENT, region=city)
+    for project in Project.objects.filter(code__in=CITY_PROJECTS):
+        project.levels = f"{Project.Level.DISTRICT},{Project.Level.CITY}"
+        project.save(update_fields=["levels"])
+        ProjectLevel.objects.create(
+            project=project, level=Project.Level.CITY, lead_official=official, responsible_unit=unit
+        )
+    Meeting.objects.create(
+        region=city,
+        number=period.month,
+        date=min(period.as_of, timezone.localdate()),
+        year=period.year,
+        month=period.month,
+        title=f"焦作市{period.year}年第{period.month}次市重点项目推进会",
+        chair=name,
+    )
+    return city
 
 
 def last_month(today=None):

@@ -33,6 +33,7 @@ from projects.templatetags.jiefang import light_badge
 from projects.web.forms import VersionedModelForm
 
 from .forms import ApplyTemplateForm, OutlineForm
+from .levels_admin import ProjectLevelInline
 from .scheduling import apply_milestone_template
 
 
@@ -282,7 +283,7 @@ class ProjectAdmin(RegionScopedAdmin, PeopleMixin, VersionedAdmin):
     autocomplete_fields = ["lead_official", "responsible_unit", "street_office"]
     filter_horizontal = ["liaisons"]
     show_full_result_count = False
-    inlines = [AnnualPlanInline, MilestoneInline]
+    inlines = [ProjectLevelInline, AnnualPlanInline, MilestoneInline]
     actions = ["apply_template"]
     # Liaisons report for the lead official: accounts of that role.
     people_roles = {"liaisons": "lead_official"}

@@ -23,6 +23,7 @@ from projects.models import (
     Problem,
     Project,
 )
+from projects.models.levels import leads_by_level
 from projects.permissions import ReadMixin
 from projects.scope import chosen_region, heading_region, region_of
 from projects.web.mixins import ObjectListView, PeriodMixin, TableExportMixin
@@ -136,6 +137,7 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
             reports=reports,
             photo_reports=[report for report in reports if report.photos.all()],
             history=project_history(project),
+            level_leads=leads_by_level(project, above=True),
             can_report=Project.objects.filter(pk=project.pk)
             .restrict(self.request.user, "change")
             .exists(),

@@ -84,7 +84,9 @@ class Command(BaseCommand):
             self.stdout.write(f"已导入演示数据：{Project.objects.count()} 个项目。")
         accounts = [(*account, district.code) for account in ACCOUNTS]
         if options["city"]:
-            city_demo.add_shanyang(STORY if options["year"] else city_demo.last_month())
+            period = STORY if options["year"] else city_demo.last_month()
+            city_demo.add_shanyang(period)
+            city_demo.add_city_key_projects(period)
             accounts += [
                 (username, name, group, None, code) for username, name, group, code in CITY_ACCOUNTS
             ]
