@@ -47,7 +47,10 @@ def test_a_project_shows_its_district_lead_and_the_citys(client, city):
 def test_leads_by_level_gives_each_level_its_own_people(city):
     project = Project.objects.get(code="SY2013-006")
     leads = leads_by_level(project)
-    assert [(lead.level, lead.label) for lead in leads] == [("district", "区重点"), ("city", "市重点")]
+    assert [(lead.level, lead.label) for lead in leads] == [
+        ("district", "区重点"),
+        ("city", "市重点"),
+    ]
     assert leads[0].official == project.lead_official and leads[0].unit == project.responsible_unit
     assert (leads[1].official.name, leads[1].unit.name) == ("李文博", "焦作市发展和改革委员会")
     assert [lead.level for lead in leads_by_level(project, above=True)] == ["city"]
@@ -138,6 +141,4 @@ def test_the_api_gives_the_leads_of_each_level(client, city):
 def test_the_city_region_owns_the_city_lead(city):
     official = Official.objects.get(name="李文博")
     assert official.region == Region.objects.get(code=CITY)
-    assert not Official.objects.restrict(User.objects.get(username="office")).filter(
-        pk=official.pk
-    )
+    assert not Official.objects.restrict(User.objects.get(username="office")).filter(pk=official.pk)
