@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from projects.models import Milestone, Official, Problem, Project, ReportPhoto
 from projects.models.base import person_name
+from projects.register.map_svg import packet_map
 from projects.register.ranking import ranking
 
 
@@ -96,6 +97,8 @@ def meeting_packet(meeting, official=None, photos=True):
             (_("Still open from earlier meetings"), earlier_open),
         ],
         "official": official,
+        # The map page: drawn here, so that a frozen packet keeps the map as it stood.
+        "map": packet_map(meeting.region, rows, period),
     }
 
 
