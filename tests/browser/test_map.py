@@ -118,3 +118,31 @@ def test_the_office_draws_a_zones_outline_in_the_admin(site):
     site.page.wait_for_url(f"**/admin/projects/zone/{zone.pk}/change/")
     zone.refresh_from_db()
     assert zone.outline is None
+
+
+def test_the_map_lays_a_local_pmtiles_base_layer(site, settings, tmp_path):
+    """With JIEFANG_MAP_PMTILES set, the vendored pmtiles.js reads the file from this server by
+    byte ranges and lays its tiles under the outlines (as blob: images, which the map page's
+    policy allows), still asking no other host. Screenshot: docs/screenshots/map-pmtiles.png."""
+    from tests.pmtiles_file import write_pmtiles
+
+    settings.JIEFANG_MAP_PMTILES = str(write_pmtiles(tmp_path / "base.pmtiles"))
+    settings.JIEFANG_MAP_ATTRIBUTION = "审图号：GS(2024)0000号"
+    ranges = []
+    site.page.on(
+        "request",
+        lambda request: (
+            request.url.endswith("/map/tiles.pmtiles")
+            and ranges.append(request.headers.get("range"))
+        ),
+    )
+    site.login("office")
+    site.goto("/map/?year=2013&month=5")
+    wait_until(site.page, f"{PINS} === 10")
+    tiles = "[...document.querySelectorAll('.leaflet-tile-pane img.leaflet-tile-loaded')]"
+    wait_until(site.page, f"{tiles}.length > 0")
+    assert site.page.evaluate(f"{tiles}.every(img => img.src.startsWith('blob:'))")
+    assert ranges and all(r and r.startswith("bytes=") for r in ranges)
+    assert "审图号" in site.page.locator(".leaflet-control-attribution").inner_text()
+    site.screenshot("map-pmtiles")
+    assert violations(site.page) == []
