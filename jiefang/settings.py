@@ -310,6 +310,10 @@ JIEFANG_DOCUMENT_COPY_TO = os.environ.get(
 # its 审图号 shown bottom-left (docs/deployment.md).
 JIEFANG_MAP_TILES = os.environ.get("JIEFANG_MAP_TILES", "").strip()
 JIEFANG_MAP_ATTRIBUTION = os.environ.get("JIEFANG_MAP_ATTRIBUTION", "").strip()
+# Or a local PMTiles file of raster tiles (PNG, JPEG or WebP), served by the app itself to its
+# signed-in users (byte ranges, /map/tiles.pmtiles) and read by the vendored pmtiles.js: the
+# path of the file on this server. It takes the place of JIEFANG_MAP_TILES when both are set.
+JIEFANG_MAP_PMTILES = os.environ.get("JIEFANG_MAP_PMTILES", "").strip()
 
 # Pace light thresholds (DOMAIN.md): gap in percentage points, delay in days.
 JIEFANG_LIGHT_YELLOW_GAP = 10

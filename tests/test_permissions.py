@@ -27,6 +27,7 @@ from projects.models import (
     ProblemUpdate,
     Project,
 )
+from tests.pmtiles_file import write_pmtiles
 
 pytestmark = pytest.mark.django_db
 
@@ -273,6 +274,8 @@ MATRIX = {
     "projects:project_detail": (lambda: {"pk": own_project().pk}, EVERYONE, None, None, None),
     "projects:map": (dict, EVERYONE, None, None, None),
     "projects:map_geojson": (dict, EVERYONE, None, None, None),
+    # The base layer's PMTiles file (set up in demo_users below).
+    "projects:map_pmtiles": (dict, EVERYONE, None, None, None),
     # The office places a project on the map (POST only, from the project's page).
     "projects:project_location": (
         lambda: {"pk": own_project().pk},
@@ -479,8 +482,9 @@ def test_every_url_pattern_has_an_entry_in_the_permission_matrix():
 
 
 @pytest.fixture
-def demo_users(demo_users):
+def demo_users(demo_users, settings, tmp_path):
     User.objects.create_user("nobody", password="pw-for-tests-only")
+    settings.JIEFANG_MAP_PMTILES = str(write_pmtiles(tmp_path / "base.pmtiles"))
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from projects.models import Milestone, Official, Problem, Project, ReportPhoto
 from projects.models.base import person_name
 from projects.models.levels import leads_by_level, meeting_level, of_level
+from projects.register.map_svg import packet_map
 from projects.register.ranking import ranking
 
 
@@ -105,6 +106,8 @@ def meeting_packet(meeting, official=None, photos=True):
             (_("Still open from earlier meetings"), earlier_open),
         ],
         "official": official,
+        # The map page: drawn here, so that a frozen packet keeps the map as it stood.
+        "map": packet_map(meeting.region, rows, period),
     }
 
 

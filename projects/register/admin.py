@@ -32,7 +32,8 @@ from projects.scope import region_of, restrict_choices
 from projects.templatetags.jiefang import light_badge
 from projects.web.forms import VersionedModelForm
 
-from .forms import ApplyTemplateForm, OutlineForm
+from .forms import ApplyTemplateForm, OutlineForm, OutlineWidget
+from .geojson import outlines
 from .levels_admin import ProjectLevelInline
 from .scheduling import apply_milestone_template
 
@@ -94,8 +95,18 @@ def related_only(*names):
     return [(name, admin.RelatedOnlyFieldListFilter) for name in names]
 
 
+class OutlineAdmin:
+    """The outline of a zone or a region: pasted, uploaded, or drawn on a map of the outlines
+    the account already sees."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "outline":
+            kwargs["widget"] = OutlineWidget(context=outlines(request.user))
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
 @admin.register(Region)
-class RegionAdmin(RegionScopedAdmin, admin.ModelAdmin):
+class RegionAdmin(OutlineAdmin, RegionScopedAdmin, admin.ModelAdmin):
     form = OutlineForm
     list_display = ["name", "code", "kind", "parent", "reporting_unit"]
     list_filter = ["kind"]
@@ -114,7 +125,7 @@ class ProfileAdmin(RegionScopedAdmin, admin.ModelAdmin):
 
 
 @admin.register(Zone)
-class ZoneAdmin(RegionScopedAdmin, admin.ModelAdmin):
+class ZoneAdmin(OutlineAdmin, RegionScopedAdmin, admin.ModelAdmin):
     form = OutlineForm
     list_display = ["name", "order"]
     list_editable = ["order"]

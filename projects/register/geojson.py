@@ -95,3 +95,23 @@ def tile_origin():
     if not template or not parts.netloc:
         return None
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme else parts.netloc
+
+
+def base_layer():
+    """The map's base layer, for the pages' map settings: a local PMTiles file served by this
+    app (its URL here), or an intranet tile server's URL template, or neither; and the 审图号."""
+    pmtiles = reverse("projects:map_pmtiles") if settings.JIEFANG_MAP_PMTILES else ""
+    return {
+        "pmtiles": pmtiles,
+        "tiles": "" if pmtiles else settings.JIEFANG_MAP_TILES,
+        "attribution": settings.JIEFANG_MAP_ATTRIBUTION,
+    }
+
+
+def base_layer_sources():
+    """What the map pages' img-src must allow beyond this server: the tile server's origin,
+    or blob: for the PMTiles reader's tiles (it hands each tile to an <img> as a blob)."""
+    if settings.JIEFANG_MAP_PMTILES:
+        return ["blob:"]
+    origin = tile_origin()
+    return [origin] if origin else []

@@ -1,8 +1,11 @@
 """挂图作战: the project map, its GeoJSON, and the office placing a project."""
 
+import re
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib import messages
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +18,7 @@ from projects.web.mixins import PeriodMixin
 
 from .filters import ProjectFilterSet
 from .forms import LocationForm
-from .geojson import map_figures, outlines, tile_origin
+from .geojson import base_layer, base_layer_sources, map_figures, outlines
 from .views import ProjectListView
 
 
@@ -39,8 +42,7 @@ class MapView(ProjectListView):
         context["map_config"] = {
             "pins": f"{reverse('projects:map_geojson')}?{query.urlencode()}",
             "outlines": outlines(self.request.user, self.period),
-            "tiles": settings.JIEFANG_MAP_TILES,
-            "attribution": settings.JIEFANG_MAP_ATTRIBUTION,
+            **base_layer(),
             "period": self.period.query_string(),
             "lights": {light.value: str(light.label) for light in Light},
             "labels": {
@@ -62,9 +64,9 @@ class MapView(ProjectListView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        origin = tile_origin()
-        if origin:
-            response._csp_update = {"img-src": [origin]}
+        sources = base_layer_sources()
+        if sources:
+            response._csp_update = {"img-src": sources}
         return response
 
 
@@ -77,6 +79,58 @@ class MapGeoJSONView(ReadMixin, PeriodMixin, View):
         filterset = ProjectFilterSet(request.GET, queryset=projects, request=request)
         projects = filterset.qs if filterset.is_valid() else projects.none()
         return JsonResponse(map_figures(projects), content_type="application/geo+json")
+
+
+class MapTilesView(ReadMixin, View):
+    """The map's base layer from a local PMTiles file (settings.JIEFANG_MAP_PMTILES), for
+    the signed-in users' maps: the whole file, or the byte range pmtiles.js asks for (206);
+    a range past the end is 416. 404 when no file is set."""
+
+    CHUNK = 8 * 1024 * 1024  # a header, a directory or a tile: far less than this
+
+    def get(self, request):
+        path = Path(settings.JIEFANG_MAP_PMTILES) if settings.JIEFANG_MAP_PMTILES else None
+        if path is None or not path.is_file():
+            raise Http404(_("No base layer is set up for the map."))
+        size = path.stat().st_size
+        asked = request.headers.get("Range")
+        if not asked:
+            response = FileResponse(path.open("rb"), content_type=PMTILES_TYPE)
+            response["Accept-Ranges"] = "bytes"
+            return response
+        span = byte_range(asked, size)
+        if span is None or span[1] - span[0] + 1 > self.CHUNK:
+            response = HttpResponse(status=416)
+            response["Content-Range"] = f"bytes */{size}"
+            return response
+        start, end = span
+        with path.open("rb") as handle:
+            handle.seek(start)
+            data = handle.read(end - start + 1)
+        response = HttpResponse(data, status=206, content_type=PMTILES_TYPE)
+        response["Content-Range"] = f"bytes {start}-{end}/{size}"
+        response["Accept-Ranges"] = "bytes"
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+PMTILES_TYPE = "application/vnd.pmtiles"
+
+
+def byte_range(header, size):
+    """(first, last) byte of a single `bytes=` range within a file of `size` bytes, or None
+    when it cannot be served (several ranges, bad syntax, or past the end)."""
+    match = re.fullmatch(r"\s*bytes=(\d*)-(\d*)\s*", header)
+    if not match or not any(match.groups()) or size == 0:
+        return None
+    first, last = match.groups()
+    if not first:  # the last N bytes
+        return (max(size - int(last), 0), size - 1) if int(last) else None
+    start = int(first)
+    end = min(int(last), size - 1) if last else size - 1
+    if start >= size or end < start:
+        return None
+    return start, end
 
 
 class ProjectLocationView(OfficeMixin, View):

@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("map/", map_views.MapView.as_view(), name="map"),
     path("map/projects.geojson", map_views.MapGeoJSONView.as_view(), name="map_geojson"),
+    path("map/tiles.pmtiles", map_views.MapTilesView.as_view(), name="map_pmtiles"),
     path("officials/", views.OfficialListView.as_view(), name="official_list"),
     path("officials/<int:pk>/", views.OfficialDetailView.as_view(), name="official_detail"),
     path("zones/", views.ZoneListView.as_view(), name="zone_list"),

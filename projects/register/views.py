@@ -2,7 +2,6 @@
 Every progress figure comes from the progress engine: with_progress for one project, and
 its table (with_stored_progress) for lists and totals."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
@@ -32,7 +31,7 @@ from projects.web.pagination import CountedPaginator
 from . import charts, exports, ranking
 from .filters import ProjectFilterSet
 from .forms import LocationForm
-from .geojson import outlines, tile_origin
+from .geojson import base_layer, base_layer_sources, outlines
 from .ranking_record import ranking_from_json
 from .tables import OfficialTable, ProjectTable, ZoneSummaryTable
 from .timeline import milestone_timeline
@@ -151,8 +150,7 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
         config = {
             "point": [float(project.latitude), float(project.longitude)] if placed else None,
             "light": project.light.value,
-            "tiles": settings.JIEFANG_MAP_TILES,
-            "attribution": settings.JIEFANG_MAP_ATTRIBUTION,
+            **base_layer(),
             "outlines": outlines(self.request.user),
         }
         user = self.request.user
@@ -164,9 +162,9 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        origin = tile_origin()
-        if origin:
-            response._csp_update = {"img-src": [origin]}
+        sources = base_layer_sources()
+        if sources:
+            response._csp_update = {"img-src": sources}
         return response
 
     def month_rows(self):

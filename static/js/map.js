@@ -1,6 +1,7 @@
 /* 挂图作战: the project map and a project's place, drawn with the vendored Leaflet.
    Nothing is asked of another server: outlines on a plain background unless the settings
-   name an intranet tile server. Data comes from JSON script tags and the GeoJSON URL. */
+   name a local PMTiles file (served here) or an intranet tile server. Data comes from JSON
+   script tags and the GeoJSON URL. */
 "use strict";
 
 (function () {
@@ -36,7 +37,17 @@
 
   function baseMap(element, settings) {
     var map = L.map(element, { attributionControl: false, zoomSnap: 0.5 });
-    if (settings.tiles) {
+    if (settings.pmtiles && window.pmtiles) {
+      // A local PMTiles file served by this app, read by byte ranges (vendor/pmtiles).
+      pmtiles
+        .leafletRasterLayer(new pmtiles.PMTiles(settings.pmtiles), { maxZoom: 18 })
+        .on("tileloadstart", function (event) {
+          // Decoration, as Leaflet's own tiles are: no alternative text to read out.
+          event.tile.alt = "";
+          event.tile.setAttribute("role", "presentation");
+        })
+        .addTo(map);
+    } else if (settings.tiles) {
       L.tileLayer(settings.tiles, { maxZoom: 18 }).addTo(map);
     }
     if (settings.attribution) {

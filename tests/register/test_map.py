@@ -403,3 +403,20 @@ def test_the_tile_servers_origin_is_what_the_policy_allows(settings, template, o
 
     settings.JIEFANG_MAP_TILES = template
     assert tile_origin() == origin
+
+
+def test_the_admin_offers_a_map_to_draw_an_outline_on(client, demo_users):
+    """The zone's page carries the drawing map (a static script, no inline one), its buttons
+    in Chinese, and the outlines the office sees to trace by, never a sibling's."""
+    login(client, "office")
+    zone = Zone.objects.get(name="新型城市社区")
+    page = client.get(reverse("admin:projects_zone_change", args=[zone.pk])).content.decode()
+    assert 'class="outline-draw" data-for="id_outline"' in page
+    assert "/static/js/outline-draw.js" in page and "/static/vendor/leaflet/leaflet.js" in page
+    assert "撤销上一个拐点" in page and "清除边界" in page and "已画 %(count)s 个拐点" in page
+    context = re.search(
+        r'<script id="id_outline-context" type="application/json">(.*?)</script>', page, re.S
+    )
+    names = {f["properties"]["name"] for f in json.loads(context.group(1))["features"]}
+    assert "解放区" in names and "新型城市社区" in names and "山阳区" not in names
+    assert not re.search(r"<script(?![^>]*(src=|application/json))[^>]*>", page)
