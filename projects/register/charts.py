@@ -11,14 +11,35 @@ WIDTH = 640
 NARROW = 360
 
 
+def text_width(text, size):
+    """About how wide `text` is at `size` units: a Chinese character is a square, a digit or a
+    Latin letter a little over half of one."""
+    return sum(size if ord(char) > 0x2E7F else size * 0.6 for char in str(text))
+
+
 def zone_bars(rows, height=240):
     """Annual plan against completed (1-N月) per zone, as pairs of bars with their values;
-    on a phone (`narrow`) as horizontal bars, one zone under another."""
+    on a phone (`narrow`) as horizontal bars, one zone under another. When the zones' names or
+    the values do not fit under and over their bars (many zones, long names: a city's), the
+    wide picture is drawn with horizontal bars too (`horizontal`), rather than names running
+    into each other and past the picture's edges."""
     top, bottom, left = 24, 40, 10
     peak = max([row["annual_plan"] for row in rows] + [row["ytd"] for row in rows] + [Decimal(1)])
     slot = (WIDTH - left * 2) / max(len(rows), 1)
     bar = min(slot * 0.32, 60)
     usable = height - top - bottom
+    fits = all(
+        text_width(row["zone__name"], 14) <= slot - 6
+        and max(text_width(f"{row['annual_plan']:.0f}", 13), text_width(f"{row['ytd']:.0f}", 13))
+        <= bar + 2
+        for row in rows
+    )
+    if not fits:
+        return {
+            "width": WIDTH,
+            "horizontal": _zone_bars_narrow(rows, peak, WIDTH),
+            "narrow": _zone_bars_narrow(rows, peak),
+        }
 
     def scaled(value):
         return round(float(value / peak) * usable, 1)
@@ -57,11 +78,11 @@ def zone_bars(rows, height=240):
     }
 
 
-def _zone_bars_narrow(rows, peak):
+def _zone_bars_narrow(rows, peak, width=NARROW):
     """The phone layout: per zone its name, then the plan bar and the completed bar, each
     with its value after it (room is kept for the longest value)."""
     left, value_room, row_height, bar = 2, 84, 64, 16
-    usable = NARROW - left - value_room
+    usable = width - left - value_room
     bars = []
     for index, row in enumerate(rows):
         y = 18 + index * row_height
@@ -80,7 +101,7 @@ def _zone_bars_narrow(rows, peak):
             item[part]["text_x"] = round(left + item[part]["w"] + 4, 1)
             item[part]["text_y"] = item[part]["y"] + bar - 3
     return {
-        "width": NARROW,
+        "width": width,
         "height": 18 + len(rows) * row_height,
         "left": left,
         "bar": bar,

@@ -49,7 +49,8 @@ class ProjectTable(PeriodTable):
         ]
         order_by = ("code",)
         per_page = 50
-        attrs = {"class": "data"}
+        # On a phone the rows stack into cards (static/css/app.css, table.stack).
+        attrs = {"class": "data stack", "id": "project-table"}
         # Rows are drawn by this template; the columns here define headers, sorting and export.
         template_name = "projects/register/project_table.html"
 

@@ -4,10 +4,8 @@ import datetime
 from dataclasses import dataclass
 
 WIDTH = 900
-NARROW = 360
 LABEL_WIDTH = 160
 ROW_HEIGHT = 28
-NARROW_ROW_HEIGHT = 46
 TOP = 30
 
 
@@ -30,20 +28,43 @@ def _month_starts(start, end):
 
 
 def milestone_timeline(milestones, as_of):
-    """Positions of baseline, planned and actual marks of each milestone, and of the as-of line:
-    the wide layout has the names in a column on the left; the narrow one (its `narrow` key,
-    for a phone, one unit about one CSS pixel) writes each name above its line."""
+    """Positions of baseline, planned and actual marks of each milestone, and of the as-of line,
+    with the names in a column on the left; for a phone (its `steps` key) the same milestones
+    as a list in the order of their dates, the as-of date in its place among them: a picture
+    900 units wide shrunk to a 390 px screen cannot be read."""
     milestones = list(milestones)
     if not milestones:
         return None
-    chart = _layout(milestones, as_of, WIDTH, LABEL_WIDTH, ROW_HEIGHT, ticks=12, label_above=False)
-    chart["narrow"] = _layout(
-        milestones, as_of, NARROW, 8, NARROW_ROW_HEIGHT, ticks=4, label_above=True
-    )
+    chart = _layout(milestones, as_of, WIDTH, LABEL_WIDTH, ROW_HEIGHT, ticks=12)
+    chart["steps"] = _steps(milestones, as_of)
     return chart
 
 
-def _layout(milestones, as_of, width, label_width, row_height, ticks, label_above):
+def _steps(milestones, as_of):
+    """Each milestone at its date (the actual one once done, else the planned one), in order,
+    with the as-of date as a step of its own before the first one after it."""
+    steps = []
+    for milestone in milestones:
+        state, delay = milestone.state_of(milestone.planned_date, milestone.actual_date, as_of)
+        done = milestone.actual_date is not None and milestone.actual_date <= as_of
+        steps.append(
+            {
+                "milestone": milestone,
+                "date": milestone.actual_date if done else milestone.planned_date,
+                "done": done,
+                "state": state,
+                "delay": delay,
+                "overdue": state == milestone.State.OVERDUE,
+                "moved": milestone.slip_days != 0,
+            }
+        )
+    steps.sort(key=lambda step: (step["date"], step["milestone"].order))
+    position = next((i for i, step in enumerate(steps) if step["date"] > as_of), len(steps))
+    steps.insert(position, {"as_of": True, "date": as_of})
+    return steps
+
+
+def _layout(milestones, as_of, width, label_width, row_height, ticks):
     dates = [as_of]
     for milestone in milestones:
         dates += [
@@ -52,14 +73,14 @@ def _layout(milestones, as_of, width, label_width, row_height, ticks, label_abov
     start = min(dates).replace(day=1)
     end = max(dates) + datetime.timedelta(days=15)
     span = max((end - start).days, 1)
-    right = 30 if label_above else 10
+    right = 10
 
     def x(date):
         if date is None:
             return None
         return round(label_width + (date - start).days / span * (width - label_width - right), 1)
 
-    top = TOP + (20 if label_above else 0)
+    top = TOP
     rows = [
         TimelineRow(
             milestone=milestone,
@@ -74,13 +95,12 @@ def _layout(milestones, as_of, width, label_width, row_height, ticks, label_abov
     ]
     months = list(_month_starts(start, end))
     step = max(1, -(-len(months) // ticks))
-    height = top + len(rows) * row_height + (20 if label_above else 16)
+    height = top + len(rows) * row_height + 16
     as_of_x = x(as_of)
     return {
         "width": width,
         "height": height,
         "label_width": label_width,
-        "label_above": label_above,
         "rows": rows,
         # (x of the line, label, x of the label kept inside the picture)
         "ticks": [

@@ -120,7 +120,7 @@ def test_chart_text_is_readable_on_a_phone(phone):
     for path in ["/?year=2013&month=5", f"/projects/{project.pk}/?year=2013&month=5"]:
         phone.goto(path)
         texts = page.evaluate(CHART_TEXT, "figure svg")
-        assert len(texts) > 10, path
+        assert len(texts) > 5, path  # the project page's timeline is a list on a phone
         assert [t for t in texts if t["px"] < 12] == [], path
         assert [t for t in texts if t["cut"]] == [], path
         assert overflow(page) <= 0
