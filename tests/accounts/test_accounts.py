@@ -194,7 +194,9 @@ def test_a_district_office_creates_no_office_account(client, city):
     form = client.get(reverse("projects:account_create")).context["form"]
     assert "office" not in dict(form.fields["role"].choices)
     assert create(client, **new_data(role="office")).status_code == 403
-    assert client.post(edit_url("observer"), {"name": "区领导", "role": "office"}).status_code == 403
+    assert (
+        client.post(edit_url("observer"), {"name": "区领导", "role": "office"}).status_code == 403
+    )
     assert not User.objects.filter(username="newcomer").exists()
     assert not User.objects.get(username="observer").groups.filter(name="project_office").exists()
     assert not LogEntry.objects.exists()
@@ -237,7 +239,9 @@ def test_a_unit_contact_answers_for_the_units_chosen(client, city):
     response = create(client, **new_data(role="unit"))
     assert errors(response) == ["请选择该联系人负责的单位。"]
     assert create(client, **new_data(role="unit", units=[unit.pk])).status_code == 302
-    assert list(unit.contacts.filter(username="newcomer")) == [User.objects.get(username="newcomer")]
+    assert list(unit.contacts.filter(username="newcomer")) == [
+        User.objects.get(username="newcomer")
+    ]
 
 
 def test_a_user_name_taken_is_refused(client, city):
@@ -351,6 +355,8 @@ def test_a_single_district_office_looks_after_accounts_without_a_profile(client,
     old = User.objects.create_user("old_hand", first_name="老同事")
     old.groups.add(*User.objects.get(username="observer").groups.all())
     assert "old_hand" in listed(client, "office")
-    response = client.post(edit_url("old_hand"), {"name": "老同事", "role": "liaison", "is_active": "on"})
+    response = client.post(
+        edit_url("old_hand"), {"name": "老同事", "role": "liaison", "is_active": "on"}
+    )
     assert response.status_code == 302
     assert not old.groups.filter(name="observer").exists()
