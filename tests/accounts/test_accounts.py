@@ -360,3 +360,15 @@ def test_a_single_district_office_looks_after_accounts_without_a_profile(client,
     )
     assert response.status_code == 302
     assert not old.groups.filter(name="observer").exists()
+
+
+def test_a_superuser_creates_the_first_office_of_a_district(client, city):
+    """After `createsuperuser` (no region): every account but superusers, every region and
+    role; the city's office account too."""
+    root = User.objects.create_superuser("root", password="pw-for-tests-only")
+    client.force_login(root)
+    assert "jiaozuo" in listed(client, "root") and "root" not in listed(client, "root")
+    response = create(client, **new_data(CITY, role="office", username="city2"))
+    assert response.status_code == 302
+    assert User.objects.get(username="city2").groups.get().name == "project_office"
+    assert client.get(edit_url("jiaozuo")).status_code == 200
