@@ -372,3 +372,23 @@ def test_a_superuser_creates_the_first_office_of_a_district(client, city):
     assert response.status_code == 302
     assert User.objects.get(username="city2").groups.get().name == "project_office"
     assert client.get(edit_url("jiaozuo")).status_code == 200
+
+
+def test_the_admins_choices_of_people_are_the_offices_region(client, city):
+    """A unit's contacts and a project's liaisons offer 山阳区's office its own accounts only,
+    never 解放区's (the admin is scoped as the page)."""
+    from projects.models import Project
+
+    unit = Unit.objects.get(name="艺新街道办事处")
+    project = Project.objects.get(code="SY2013-001")
+    as_user(client, "shanyang")
+    for url, field in [
+        (reverse("admin:projects_unit_change", args=[unit.pk]), "contacts"),
+        (reverse("admin:projects_project_change", args=[project.pk]), "liaisons"),
+    ]:
+        form = client.get(url).context["adminform"].form
+        assert not form.fields[field].queryset.filter(profile__region__code=JIEFANG).exists()
+    as_user(client, "office")
+    unit = Unit.objects.get(name="焦北街道办事处")
+    form = client.get(reverse("admin:projects_unit_change", args=[unit.pk])).context
+    assert "jiaobei" in {u.username for u in form["adminform"].form.fields["contacts"].queryset}
