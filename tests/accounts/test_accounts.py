@@ -392,3 +392,13 @@ def test_the_admins_choices_of_people_are_the_offices_region(client, city):
     unit = Unit.objects.get(name="焦北街道办事处")
     form = client.get(reverse("admin:projects_unit_change", args=[unit.pk])).context
     assert "jiaobei" in {u.username for u in form["adminform"].form.fields["contacts"].queryset}
+
+
+def test_an_office_account_without_a_profile_is_its_districts_own(client, db):
+    """With one district, an office account made before regions is of the district: not its
+    office's to change."""
+    setup_demo(year=2013)
+    old = User.objects.create_user("old_office", first_name="老项目办")
+    old.groups.add(*User.objects.get(username="office").groups.all())
+    assert "old_office" in listed(client, "office")
+    assert client.get(edit_url("old_office")).status_code == 404
