@@ -45,6 +45,8 @@ ROLES = {
             "view_apitoken",
             "add_apitoken",
             "change_apitoken",
+            # 账号管理: the accounts of the region and beneath (projects/accounts/rules.py).
+            "manage_accounts",
         ],
         "axes": [
             "view_accessattempt",

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("projects.exports.urls")),
     path("", include("projects.operations.urls")),
     path("", include("projects.regions.urls")),
+    path("", include("projects.accounts.urls")),
 ]

@@ -231,6 +231,18 @@ def submission_history():
     return RegionSubmission.history
 
 
+def new_account():
+    """A liaison of the office's own district (账号管理)."""
+    from projects.models import Region
+
+    region = Region.objects.get(code="410802")
+    return {"name": "新联络员", "username": "newliaison", "region": region.pk, "role": "liaison"}
+
+
+def liaison_account():
+    return {"pk": User.objects.get(username="liaison").pk}
+
+
 OFFICE = {"office"}
 # Steps of the level above: the office may use the page, but not on its own region's month.
 ABOVE_ONLY = {
@@ -456,6 +468,17 @@ MATRIX = {
         lambda: {"reason": "数据有误"},
         submission_history(),
     ),
+    # 账号管理: creating, changing and resetting are recorded in the admin's log (LogEntry).
+    "projects:accounts": (dict, OFFICE, None, None, None),
+    "projects:account_create": (dict, OFFICE, OFFICE, new_account, log_entries()),
+    "projects:account_edit": (
+        liaison_account,
+        OFFICE,
+        OFFICE,
+        lambda: {"name": "联络员小王", "role": "liaison", "is_active": "on"},
+        log_entries(),
+    ),
+    "projects:account_password": (liaison_account, None, OFFICE, dict, log_entries()),
     "projects:problem_close": (
         lambda: {"pk": open_problem().pk},
         None,

@@ -176,6 +176,8 @@ class Profile(models.Model):
     class Meta:
         verbose_name = _("profile")
         verbose_name_plural = _("profiles")
+        # The 账号管理 page: an office creates and changes the accounts beneath it.
+        permissions = [("manage_accounts", _("Can create and change the accounts beneath"))]
 
     def __str__(self):
         return f"{self.user} · {self.region}"

@@ -28,7 +28,7 @@ from projects.models import (
 )
 from projects.models.base import person_name
 from projects.progress.period import Period
-from projects.scope import region_of, restrict_choices
+from projects.scope import accounts_beneath, region_of, restrict_choices
 from projects.templatetags.jiefang import light_badge
 from projects.web.forms import VersionedModelForm
 
@@ -51,19 +51,20 @@ WEBHOOK_FIELD = {models.URLField: {"assume_scheme": "https"}}
 
 
 class PeopleMixin:
-    """Many-to-many fields of accounts offer the active accounts of one role, by name:
-    `people_roles` maps each field to its role."""
+    """Many-to-many fields of accounts offer the active accounts of one role, by name, of the
+    office's region and beneath (never a sibling district's): `people_roles` maps each field
+    to its role."""
 
     people_roles = {}
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         role = self.people_roles.get(db_field.name)
         if role:
-            kwargs["queryset"] = (
-                get_user_model()
-                .objects.filter(is_active=True, groups__name=role)
-                .order_by("first_name", "username")
-            )
+            people = get_user_model().objects.filter(is_active=True, groups__name=role)
+            region = region_of(request.user)
+            if region is not None:
+                people = accounts_beneath(people, region)
+            kwargs["queryset"] = people.order_by("first_name", "username")
             kwargs["form_class"] = PeopleField
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 

@@ -1,0 +1,1 @@
+"""账号管理: each level creates the accounts of the level below."""
