@@ -134,9 +134,10 @@ def nobody_user(db):
 
 @pytest.fixture
 def demo(db):
-    from django.core.management import call_command
+    """fixtures/demo.json as setup_demo loads it (without accounts or bringing it to today)."""
+    from projects.operations.demo import load_demo
 
-    call_command("loaddata", "demo", verbosity=0)
+    load_demo()
 
 
 @pytest.fixture(autouse=True)
@@ -212,3 +213,20 @@ def run_tasks(**options):
             stdout=StringIO(),
             verbosity=0,
         )
+
+
+def pytest_collection_modifyitems(items):
+    """Every test on a transactional database (a live server's) puts the migrated rows back
+    (serialized_rollback), as the browser tests mostly did: one flushed without it had
+    post_migrate create the content types again, and the next test that restores them
+    failed on their unique names, depending on which worker ran what before it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = "live_server" in item.fixturenames or "transactional_db" in (
+            item.fixturenames
+        )
+        if marker is not None and marker.kwargs.get("transaction"):
+            transactional = True
+        if transactional and not (marker and marker.kwargs.get("serialized_rollback")):
+            rollback = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+            item.add_marker(rollback, append=False)

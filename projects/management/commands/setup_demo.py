@@ -11,7 +11,7 @@ from django.db import transaction
 
 from projects.models import Official, Profile, Project, Region, Unit
 from projects.operations import city_demo
-from projects.operations.demo import STORY, bring_to_today, holds_a_real_register
+from projects.operations.demo import STORY, bring_to_today, holds_a_real_register, load_demo
 from projects.operations.demo_places import place_demo
 from projects.roles import ensure_roles
 
@@ -76,7 +76,7 @@ class Command(BaseCommand):
         if Project.objects.exists():
             self.stdout.write("项目库已有数据，未重复导入演示数据。")
         else:
-            call_command("loaddata", "demo", verbosity=0)
+            load_demo()
             if options["year"] is None:
                 bring_to_today()
             # A first history record for each demo row, so that later changes show old → new.
