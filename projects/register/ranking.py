@@ -26,7 +26,7 @@ from projects.exchange.xlsx import (
     setup_sheet,
     workbook_bytes,
 )
-from projects.models import MonthlyReport, Problem, Project
+from projects.models import MonthlyReport, Problem, Project, Region
 from projects.progress.period import Period, quantize
 
 MEASURES = {
@@ -143,8 +143,11 @@ def ranking(period, projects=None, with_movement=True, today=None):
         units=_rank(_unit_groups(period, use, projects), use),
         notes=notes,
     )
-    if projects.values("region").distinct().count() > 1:
-        result.districts = _rank(_project_groups(period, "district", use, projects), use)
+    if _several_districts(projects):
+        districts = _project_groups(period, "district", use, projects)
+        # Districts with projects, as the board counts them (none for a district's own).
+        if len(districts) > 1:
+            result.districts = _rank(districts, use)
     previous = _previous(period)
     if with_movement and previous is not None:
         before = ranking(previous, projects, with_movement=False, today=today)
@@ -158,6 +161,19 @@ def ranking(period, projects=None, with_movement=True, today=None):
             for entry in current:
                 entry.previous_rank = ranks.get(entry.key)
     return result
+
+
+def _several_districts(projects):
+    """Whether `projects` may span several districts: a whole region's register is asked of
+    the regions' tree (one indexed query, not a scan of the projects); other sets of
+    projects of their projects' regions."""
+    whole, region = projects.whole_register()
+    if not whole:
+        return projects.values("region").distinct().count() > 1
+    districts = Region.objects.districts()
+    if region is not None:
+        districts = districts.within(region)
+    return districts[:2].count() > 1
 
 
 def _problem_scores(period, path, projects):
@@ -184,10 +200,8 @@ def _project_groups(period, kind, use, projects):
     # Every group's figures from the progress table's totals per zone and lead official (a
     # few rows, whatever the number of projects, for the whole register or a region's);
     # projects with no lead official are no official's.
-    if key == "region":
-        # The progress table's totals are per zone and lead official: districts are added up
-        # over their projects' rows (a grouped join).
-        projects = projects.filter(region__isnull=False)
+    # A district's totals are its zones' (each zone belongs to one region): read from the
+    # progress table's totals for a whole region's register, as the other groups are.
     rows, _total = projects.summary(period, by=key)
     rows = [row for row in rows if row[key] is not None]
     # Reports on time: of the projects that owe the month's report (the one rule of
