@@ -29,7 +29,7 @@ def zone_bars(rows, height=240):
         plan_h, ytd_h = scaled(row["annual_plan"]), scaled(row["ytd"])
         bars.append(
             {
-                "label": row["zone__name"],
+                "label": row.get("label") or row["zone__name"],
                 "x": round(x, 1),
                 "plan": {
                     "x": round(x - bar - 2, 1),
@@ -69,7 +69,7 @@ def _zone_bars_narrow(rows, peak):
         ytd_w = round(float(row["ytd"] / peak) * usable, 1)
         bars.append(
             {
-                "label": row["zone__name"],
+                "label": row.get("label") or row["zone__name"],
                 "label_y": y,
                 "plan": {"y": y + 6, "w": plan_w, "value": row["annual_plan"]},
                 "ytd": {"y": y + 6 + bar + 2, "w": ytd_w, "value": row["ytd"]},
