@@ -339,7 +339,7 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
         groups, total = projects.summary(period, by=region)
         groups = {group["region_path"]: group for group in groups}
         missing = projects.missing_reports_beneath(period.year, period.month, region)
-        children = list(region.children.order_by("code").only("name", "path"))
+        children = list(region.children.order_by("code"))
         rows = [
             groups[child.path] | {"label": child.name} for child in children if child.path in groups
         ]
