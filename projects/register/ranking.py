@@ -176,23 +176,30 @@ def _several_districts(projects):
     return districts[:2].count() > 1
 
 
-def _problem_scores(period, path, projects):
-    """{group: (due by the month's end, closed by their deadline)} of problems with one,
-    counted in SQL (closed on the deadline's day, in the site's time zone, is in time)."""
+def _problem_counts(period, projects, *fields):
+    """[(*fields, due by the month's end, closed by their deadline)] of problems with a
+    deadline, grouped by `fields` in SQL (closed on the deadline's day, in the site's time
+    zone, is in time)."""
     as_of = period.as_of
-    due = (
+    return (
         Problem.objects.of_projects(projects)
         .raised_by(as_of)
         .filter(deadline__isnull=False, deadline__lte=as_of)
         .order_by()
-        .values(path)
+        .values(*fields)
         .annotate(
             total=Count("pk"),
             on_time=Count("pk", filter=Q(closed_at__date__lte=F("deadline"))),
         )
-        .values_list(path, "total", "on_time")
+        .values_list(*fields, "total", "on_time")
     )
-    return {group: (total, on_time) for group, total, on_time in due}
+
+
+def _problem_scores(period, path, projects):
+    """{group: (due by the month's end, closed by their deadline)} of problems with one."""
+    return {
+        group: (total, on_time) for group, total, on_time in _problem_counts(period, projects, path)
+    }
 
 
 def _project_groups(period, kind, use, projects):
@@ -254,21 +261,17 @@ def _unit_groups(period, use, projects):
     """Responsible units, on their problems only (the one measure that is theirs)."""
     if "problems" not in use:
         return []
-    problems = _problem_scores(period, "responsible_unit", projects)
-    names = dict(
-        Problem.objects.filter(responsible_unit__in=[k for k in problems if k])
-        .order_by()  # DISTINCT over the unit alone, not the register's default ordering
-        .values_list("responsible_unit", "responsible_unit__name")
-        .distinct()
-    )
+    # The units' names come with their counts (one grouped join, not a list of every unit's
+    # key: a province has thousands of units).
+    problems = _problem_counts(period, projects, "responsible_unit", "responsible_unit__name")
     return [
         Entry(
             key=unit,
-            name=names[unit],
+            name=name,
             scores={"problems": quantize(HUNDRED * Decimal(on_time) / due)},
             figures={"problems_due": due, "problems_on_time": on_time},
         )
-        for unit, (due, on_time) in problems.items()
+        for unit, name, due, on_time in problems
         if unit is not None
     ]
 
