@@ -399,3 +399,20 @@ def test_the_offices_hear_of_their_own_regions_problems_only(city):
     assert "北山生态修复工程" not in texts["office"]
     assert "商户过渡安置场地不足" in texts["office"] and "商户过渡安置场地不足" in texts["jiaozuo"]
     assert "商户过渡安置场地不足" not in texts["shanyang"]
+
+
+def test_the_city_dashboard_charts_its_districts_and_a_district_its_zones(client, city):
+    """Above districts the dashboard's chart, its table and the missing reports are per
+    district (a province's would be hundreds of zones and thousands of officials); a
+    district's dashboard keeps its zones and lead officials."""
+    client.force_login(User.objects.get(username="jiaozuo"))
+    response = client.get(reverse("projects:dashboard"), PERIOD)
+    rows = response.context["zones"]
+    assert [(row["label"], row["count"]) for row in rows] == [("解放区", 10), ("山阳区", 12)]
+    assert sum(row["ytd"] for row in rows) == response.context["total"]["ytd"]
+    assert response.context["missing"] == [{"label": "山阳区", "count": 2}]
+    assert "分地区年度计划与完成投资" in response.content.decode()
+    client.force_login(User.objects.get(username="office"))
+    response = client.get(reverse("projects:dashboard"), PERIOD)
+    assert "zone__name" in response.context["zones"][0]
+    assert "分功能区年度计划与完成投资" in response.content.decode()

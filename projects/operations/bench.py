@@ -14,7 +14,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
-from django.db.models import Count
+from django.db.models import Count, Value
+from django.db.models.functions import Concat
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -34,6 +35,7 @@ from projects.models import (
     Official,
     Problem,
     Project,
+    Region,
     Zone,
     clear_progress,
 )
@@ -116,16 +118,17 @@ class Command(BaseCommand):
             ("report status, none in yet", reverse("projects:report_status")),
             ("ranking", reverse("projects:ranking") + query),
         ]
+        pages = [(name, url, client) for name, url in pages] + self.region_pages(query)
         self.stdout.write(
             f"数据库 {connection.vendor},项目 {count},统计期 {period.label},每项重复 {repeat} 次取中位数\n"
         )
         if not skip_build:
             self.bench_build(period)
-        self.stdout.write(f"{'page':<32}{'median ms':>10}{'queries':>9}{'ratio':>8}")
+        self.stdout.write(f"{'page':<40}{'median ms':>10}{'queries':>9}{'ratio':>8}")
         counts, functions = {}, {}
-        for name, url in pages:
+        for name, url, client in pages:
 
-            def get(url=url):
+            def get(url=url, client=client):
                 response = client.get(url)
                 assert response.status_code == 200, (url, response.status_code)
 
@@ -137,9 +140,9 @@ class Command(BaseCommand):
             functions[name] = get
         medians = measure_together(functions, repeat)
         baseline = medians[pages[0][0]]
-        for name, _url in pages:
+        for name, _url, _client in pages:
             self.stdout.write(
-                f"{name:<32}{medians[name] * 1000:>10.1f}{counts[name]:>9}"
+                f"{name:<40}{medians[name] * 1000:>10.1f}{counts[name]:>9}"
                 f"{medians[name] / baseline:>8.2f}"
             )
         if not skip_export:
@@ -148,6 +151,47 @@ class Command(BaseCommand):
             self.bench_background(period, user)
         if not skip_import:
             self.bench_import(period, repeat)
+
+    def region_pages(self, query):
+        """With several districts (seed_scale --regions): the pages of the province's office
+        (every district), of a city's office (its districts) and of a district's office (its
+        own register), each logged in as that office (seed_scale's office<code> accounts)."""
+        if Region.objects.districts().count() < 2:
+            return []
+        clients = {}
+        for region in Region.objects.filter(
+            profiles__user__username=Concat(Value("office"), "code")
+        ).order_by("code"):
+            if region.kind not in clients:  # the first of each kind
+                clients[region.kind] = Client()
+                clients[region.kind].force_login(User.objects.get(profile__region=region))
+        pages = []
+        for kind in (Region.Kind.PROVINCE, Region.Kind.CITY):
+            if kind not in clients:
+                continue
+            label = f"{kind}: "
+            table = "cities table" if kind == Region.Kind.PROVINCE else "districts table"
+            pages += [
+                (label + "dashboard", reverse("projects:dashboard") + query, clients[kind]),
+                (label + table, reverse("projects:regions") + query, clients[kind]),
+                (label + "ranking", reverse("projects:ranking") + query, clients[kind]),
+                (label + "zone summary", reverse("projects:zone_list") + query, clients[kind]),
+            ]
+        if Region.Kind.DISTRICT in clients:
+            district = clients[Region.Kind.DISTRICT]
+            pages += [
+                (f"district: {name}", reverse(url) + query + extra, district)
+                for name, url, extra in (
+                    ("project list", "projects:project_list", ""),
+                    ("project list sorted by light", "projects:project_list", "&sort=-light"),
+                    ("officials list", "projects:official_list", ""),
+                    ("zone summary", "projects:zone_list", ""),
+                    ("dashboard", "projects:dashboard", ""),
+                    ("report status", "projects:report_status", ""),
+                    ("ranking", "projects:ranking", ""),
+                )
+            ]
+        return pages
 
     def bench_build(self, period):
         """The progress table built from nothing: the period's month (what a page pays at most

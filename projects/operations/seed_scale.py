@@ -4,6 +4,7 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -15,17 +16,22 @@ from projects.models import (
     MonthlyReport,
     Official,
     Problem,
+    Profile,
     Project,
     Region,
     Unit,
     Zone,
     clear_progress,
 )
+from projects.roles import ensure_roles
 
 ZONES = ["特色商业区", "解放工业园区", "文化旅游综合服务区", "新型城市社区"]
 YEARS = range(2009, 2014)
 MILESTONES = ["征迁完成", "取得施工许可", "开工", "主体封顶"]
 BATCH = 5000
+# With --regions: districts per city (the last city may have fewer), and the province above.
+DISTRICTS_PER_CITY = 10
+PROVINCE = ("410000", "河南省")
 
 
 class Command(BaseCommand):
@@ -42,49 +48,80 @@ class Command(BaseCommand):
             action="store_true",
             help="split every annual plan by month (a building-season curve), as districts do",
         )
+        parser.add_argument(
+            "--regions",
+            type=int,
+            default=0,
+            help=(
+                "spread the projects over N districts, 10 to a city, the cities under a "
+                "province; each district with its own zones, officials, units and meeting, and "
+                "an office account per district, city and the province (office<code>)"
+            ),
+        )
 
     @transaction.atomic
-    def handle(self, *args, projects, seed, monthly_plans=False, **options):
+    def handle(self, *args, projects, seed, monthly_plans=False, regions=0, **options):
         if Project.objects.exists():
             raise CommandError("数据库中已有项目;请在空数据库上运行 seed_scale。")
+        if regions < 0 or regions > 90 * DISTRICTS_PER_CITY:
+            raise CommandError(f"--regions 须在 1 到 {90 * DISTRICTS_PER_CITY} 之间。")
         rng = random.Random(seed)
-        # Every row names its region: a default looked up per row would cost a query each.
-        region = Region.objects.single_district() or Region.objects.heading()
-        zones = [
-            Zone.objects.get_or_create(name=name, region=region, defaults={"order": i})[0]
-            for i, name in enumerate(ZONES, 1)
-        ]
-        units = Unit.objects.bulk_create(
-            [Unit(name=f"部门{i:02d}", kind=Unit.Kind.DEPARTMENT, region=region) for i in range(30)]
-            + [Unit(name=f"街道{i:02d}", kind=Unit.Kind.STREET, region=region) for i in range(8)]
-        )
-        departments, streets = units[:30], units[30:]
-        officials = Official.objects.bulk_create(
-            Official(name=f"领导{i:03d}", position="副区长", region=region)
-            for i in range(max(projects // 50, 1))
-        )
-        items = Project.objects.bulk_create(
-            (
-                Project(
-                    code=f"S{i:06d}",
-                    name=f"合成项目{i}",
-                    region=region,
-                    zone=zones[i % 4],
-                    owner=f"建设单位{i % 997}",
-                    scope="新建综合体",
-                    total_investment=Decimal(rng.randrange(10_000, 500_000)),
-                    category=Project.Category.values[i % 5],
-                    status=Project.Status.UNDER_CONSTRUCTION,
-                    planned_start=datetime.date(2009, 1 + i % 12, 1),
-                    planned_completion=datetime.date(2015, 1 + i % 12, 1),
-                    lead_official=officials[i % len(officials)],
-                    responsible_unit=departments[i % 30],
-                    street_office=streets[i % 8],
+        if regions:
+            districts = self.region_tree(regions)
+        else:
+            # Every row names its region: a default looked up per row would cost a query each.
+            districts = [Region.objects.single_district() or Region.objects.heading()]
+        count = len(districts)
+        # Project i belongs to district i % count, and is the (i // count)-th of its district:
+        # with one district (no --regions) every row is as it always was.
+        sizes = [len(range(d, projects, count)) for d in range(count)]
+        zones, departments, streets, officials = [], [], [], []
+        for region, size in zip(districts, sizes, strict=True):
+            zones.append(
+                [
+                    Zone.objects.get_or_create(name=name, region=region, defaults={"order": i})[0]
+                    for i, name in enumerate(ZONES, 1)
+                ]
+            )
+            units = Unit.objects.bulk_create(
+                [
+                    Unit(name=f"部门{i:02d}", kind=Unit.Kind.DEPARTMENT, region=region)
+                    for i in range(30)
+                ]
+                + [
+                    Unit(name=f"街道{i:02d}", kind=Unit.Kind.STREET, region=region)
+                    for i in range(8)
+                ]
+            )
+            departments.append(units[:30])
+            streets.append(units[30:])
+            officials.append(
+                Official.objects.bulk_create(
+                    Official(name=f"领导{i:03d}", position="副区长", region=region)
+                    for i in range(max(size // 50, 1))
                 )
-                for i in range(projects)
-            ),
-            batch_size=BATCH,
-        )
+            )
+
+        def project(i):
+            d, j = i % count, i // count
+            return Project(
+                code=f"S{i:06d}",
+                name=f"合成项目{i}",
+                region=districts[d],
+                zone=zones[d][j % 4],
+                owner=f"建设单位{i % 997}",
+                scope="新建综合体",
+                total_investment=Decimal(rng.randrange(10_000, 500_000)),
+                category=Project.Category.values[i % 5],
+                status=Project.Status.UNDER_CONSTRUCTION,
+                planned_start=datetime.date(2009, 1 + i % 12, 1),
+                planned_completion=datetime.date(2015, 1 + i % 12, 1),
+                lead_official=officials[d][j % len(officials[d])],
+                responsible_unit=departments[d][j % 30],
+                street_office=streets[d][j % 8],
+            )
+
+        items = Project.objects.bulk_create((project(i) for i in range(projects)), batch_size=BATCH)
         self.stdout.write(f"项目 {len(items)}")
         plans = AnnualPlan.objects.bulk_create(
             (
@@ -143,21 +180,85 @@ class Command(BaseCommand):
             ),
             batch_size=BATCH,
         )
-        meeting = Meeting.objects.create(
-            number=12, date=datetime.date(2013, 12, 20), year=2013, month=12, region=region
-        )
+        meetings = [
+            Meeting.objects.create(
+                number=12, date=datetime.date(2013, 12, 20), year=2013, month=12, region=region
+            )
+            for region in districts
+        ]
         Problem.objects.bulk_create(
             (
                 Problem(
                     project=p,
-                    meeting=meeting,
+                    meeting=meetings[i % count],
                     description="需协调事项",
-                    responsible_unit=departments[p.pk % 30],
+                    responsible_unit=departments[i % count][p.pk % 30],
                     deadline=datetime.date(2013, 12, 20 + p.pk % 10),
                 )
-                for p in items[::5]
+                for i, p in list(enumerate(items))[::5]
             ),
             batch_size=BATCH,
         )
         clear_progress()  # bulk writes send no signals; pages rebuild the table when read
         self.stdout.write(self.style.SUCCESS("合成数据已生成。"))
+
+    def region_tree(self, number):
+        """`number` districts under cities of up to DISTRICTS_PER_CITY, the cities under one
+        province, each with a valid and unique six-digit code (41CCDD), and an office account
+        for each (office<code>). The region the migration made (焦作市, 解放区) is kept as
+        the first city and district. Returns the districts, in order."""
+        ensure_roles()
+        province = Region.objects.filter(kind=Region.Kind.PROVINCE).first()
+        if province is None:
+            province = Region.objects.create(
+                code=PROVINCE[0], name=PROVINCE[1], kind=Region.Kind.PROVINCE
+            )
+        cities = list(Region.objects.filter(kind=Region.Kind.CITY).order_by("code"))
+        for city in cities:
+            if city.parent_id is None:
+                city.parent = province
+                city.save()  # its districts' paths follow
+        taken = set(Region.objects.values_list("code", flat=True))
+        spare = (f"{province.code[:2]}{n:02d}00" for n in range(1, 100))
+        wanted = -(-number // DISTRICTS_PER_CITY)
+        while len(cities) < wanted:
+            code = next(code for code in spare if code not in taken)
+            taken.add(code)
+            cities.append(
+                Region.objects.create(
+                    code=code,
+                    name=f"合成市{code[2:4]}",
+                    kind=Region.Kind.CITY,
+                    parent=province,
+                )
+            )
+        districts = []
+        for city in cities[:wanted]:
+            mine = list(Region.objects.filter(parent=city, kind=Region.Kind.DISTRICT))
+            size = min(DISTRICTS_PER_CITY, number - len(districts))
+            numbers = (f"{city.code[:4]}{n:02d}" for n in range(1, 100))
+            while len(mine) < size:
+                code = next(code for code in numbers if code not in taken)
+                taken.add(code)
+                mine.append(
+                    Region.objects.create(
+                        code=code, name=f"合成区{code}", kind=Region.Kind.DISTRICT, parent=city
+                    )
+                )
+            districts += mine[:size]
+        office = Group.objects.get(name="project_office")
+        for region in [province, *cities[:wanted], *districts]:
+            user, created = User.objects.get_or_create(
+                username=f"office{region.code}",
+                defaults={"first_name": f"{region.name}项目办", "is_staff": True},
+            )
+            if created:
+                user.set_unusable_password()
+                user.save()
+                user.groups.add(office)
+            Profile.objects.get_or_create(user=user, defaults={"region": region})
+        self.stdout.write(
+            f"地区 {province.name}:{wanted} 个市,{len(districts)} 个区县,"
+            f"各有项目办账号 office<代码>"
+        )
+        return districts

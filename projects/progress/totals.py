@@ -25,8 +25,14 @@ SUMMARY_GROUPS = {
         ("lead_official", "lead_official__name", "lead_official__position"),
         ("lead_official__name",),
     ),
-    # Of a set of projects only (the progress table's totals are per zone and official).
     "region": (("region", "region__name", "region__code"), ("region__code",)),
+}
+# The same groups read from the progress table's totals, which are per zone and lead
+# official: a zone belongs to one region, so a district's totals are its zones'.
+TOTALS_GROUPS = {
+    "zone": SUMMARY_GROUPS["zone"][0],
+    "lead_official": SUMMARY_GROUPS["lead_official"][0],
+    "region": ("zone__region", "zone__region__name", "zone__region__code"),
 }
 
 SUMMED = ("total_investment", "annual_plan", "month_amount", "ytd", "cumulative", "planned_to_date")
@@ -173,17 +179,19 @@ class TotalsMixin:
         leaving out projects with no value (no liaison)."""
         period = as_period(year, month)
         whole, region = self.whole_register()
-        if whole and by in ("zone", "lead_official"):
+        if whole and by in TOTALS_GROUPS:
+            key = TOTALS_GROUPS[by][0]
             groups = (
                 store.totals(self.model, period, region)
                 .order_by()
-                .values(by)
+                .values(key)
                 .annotate(
                     expected=models.Sum("reports_expected"),
                     missing=models.Sum("missing_reports"),
                     on_time=models.Sum("reports_on_time"),
                 )
             )
+            by = key
         else:
             groups = (
                 self.with_stored_progress(period)
@@ -235,9 +243,11 @@ class TotalsMixin:
         whole, region = self.whole_register()
         if isinstance(by, str):
             fields, ordering = SUMMARY_GROUPS[by]
+            # What the groups are read as: the projects' fields, or the totals' (renamed).
+            read = TOTALS_GROUPS[by] if whole else fields
             beneath = {}
         else:
-            fields = ordering = ("region_path",)
+            fields = ordering = read = ("region_path",)
             path = "region__path" if not whole else "zone__region__path"
             beneath = {"region_path": Substr(path, 1, len(by.path) + 7)}
         if not whole:
@@ -256,9 +266,10 @@ class TotalsMixin:
         else:
             # Every project: the table's totals per zone and lead official, a few rows.
             groups = store.totals(self.model, period, region).annotate(**beneath)
+            ordering = [read[fields.index(name)] for name in ordering]
             groups = (
                 groups.order_by()
-                .values(*fields)
+                .values(*read)
                 .annotate(
                     count=models.Sum("projects"),
                     **{f"sum_{name}": models.Sum(name) for name in SUMMED},
@@ -272,7 +283,8 @@ class TotalsMixin:
         groups = groups.order_by(*ordering)
         rows = []
         for group in groups:
-            row = {name: group[name] for name in fields} | _empty_totals()
+            row = {name: group[key] for name, key in zip(fields, read, strict=True)}
+            row |= _empty_totals()
             row["count"] = group["count"]
             for name in SUMMED:
                 row[name] = Decimal(group[f"sum_{name}"] or 0)

@@ -29,7 +29,7 @@ def zone_bars(rows, height=240):
     bar = min(slot * 0.32, 60)
     usable = height - top - bottom
     fits = all(
-        text_width(row["zone__name"], 14) <= slot - 6
+        text_width(row.get("label") or row["zone__name"], 14) <= slot - 6
         and max(text_width(f"{row['annual_plan']:.0f}", 13), text_width(f"{row['ytd']:.0f}", 13))
         <= bar + 2
         for row in rows
@@ -50,7 +50,7 @@ def zone_bars(rows, height=240):
         plan_h, ytd_h = scaled(row["annual_plan"]), scaled(row["ytd"])
         bars.append(
             {
-                "label": row["zone__name"],
+                "label": row.get("label") or row["zone__name"],
                 "x": round(x, 1),
                 "plan": {
                     "x": round(x - bar - 2, 1),
@@ -90,7 +90,7 @@ def _zone_bars_narrow(rows, peak, width=NARROW):
         ytd_w = round(float(row["ytd"] / peak) * usable, 1)
         bars.append(
             {
-                "label": row["zone__name"],
+                "label": row.get("label") or row["zone__name"],
                 "label_y": y,
                 "plan": {"y": y + 6, "w": plan_w, "value": row["annual_plan"]},
                 "ytd": {"y": y + 6 + bar + 2, "w": ytd_w, "value": row["ytd"]},

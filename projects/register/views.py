@@ -21,6 +21,7 @@ from projects.models import (
     Official,
     Problem,
     Project,
+    Region,
 )
 from projects.models.levels import leads_by_level
 from projects.permissions import ReadMixin
@@ -279,7 +280,16 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
         user, region = self.request.user, chosen_region(self.request)
         projects = Project.objects.restrict(user, region=region)
         problems = Problem.objects.restrict(user, region=region)
-        zones, total = projects.summary(period)
+        scope = region or region_of(user) or Region.objects.heading()
+        by_region = scope is not None and scope.kind != Region.Kind.DISTRICT
+        if by_region:
+            # Above districts the chart and the missing reports are per region beneath (a
+            # city's districts, a province's cities): a province has hundreds of zones and
+            # thousands of lead officials, and its office compares districts.
+            zones, total, missing = self.beneath(projects, period, scope)
+        else:
+            zones, total = projects.summary(period)
+            missing = projects.missing_reports(period)
         planned, completed = projects.pace(period)
         points = completed[1:]
         red = (
@@ -288,7 +298,6 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
             .select_related("lead_official", "zone")
             .order_by("-gap", "code")[:20]
         )
-        missing = projects.missing_reports(period)
         context.update(
             title=_("Dashboard") if region is None else f"{region.name} · {_('Dashboard')}",
             region=region,
@@ -297,6 +306,12 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
             zones=zones,
             total=total,
             zone_chart=charts.zone_bars(zones),
+            by_region=by_region,
+            chart_title=(
+                _("Annual plan and completed investment by region (10k yuan)")
+                if by_region
+                else _("Annual plan and completed investment by zone (10k yuan)")
+            ),
             pace_chart=charts.pace_line(points, planned),
             planned=planned[1 : period.month + 1],
             points=points,
@@ -315,6 +330,28 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
             missing=missing,
         )
         return context
+
+    @staticmethod
+    def beneath(projects, period, region):
+        """(rows, total, missing) of the regions directly beneath `region`, each row and
+        missing entry named by its `label`: from the progress table's totals, one grouped
+        query each, whatever the number of districts."""
+        groups, total = projects.summary(period, by=region)
+        groups = {group["region_path"]: group for group in groups}
+        missing = projects.missing_reports_beneath(period.year, period.month, region)
+        children = list(region.children.order_by("code"))
+        rows = [
+            groups[child.path] | {"label": child.name} for child in children if child.path in groups
+        ]
+        owing = sorted(
+            (
+                {"label": child.name, "count": missing[child.path]}
+                for child in children
+                if missing.get(child.path)
+            ),
+            key=lambda row: -row["count"],
+        )
+        return rows, total, owing
 
 
 class RankingView(ReadMixin, PeriodMixin, TemplateView):
