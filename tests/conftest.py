@@ -137,7 +137,8 @@ def demo(db):
     """fixtures/demo.json as setup_demo loads it (without accounts or bringing it to today)."""
     from projects.operations.demo import load_demo
 
-    load_demo()
+    if not Project.objects.exists():  # as setup_demo: not again over demo_users' demo
+        load_demo()
 
 
 @pytest.fixture(autouse=True)

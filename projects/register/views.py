@@ -30,6 +30,7 @@ from projects.web.mixins import ObjectListView, PeriodMixin, TableExportMixin
 from projects.web.pagination import CountedPaginator
 
 from . import charts, exports, ranking
+from .beneath import regions_beneath
 from .filters import ProjectFilterSet
 from .forms import LocationForm
 from .geojson import base_layer, base_layer_sources, outlines
@@ -286,7 +287,7 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
             # Above districts the chart and the missing reports are per region beneath (a
             # city's districts, a province's cities): a province has hundreds of zones and
             # thousands of lead officials, and its office compares districts.
-            zones, total, missing = self.beneath(projects, period, scope)
+            zones, total, missing = regions_beneath(projects, period, scope)
         else:
             zones, total = projects.summary(period)
             missing = projects.missing_reports(period)
@@ -330,28 +331,6 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
             missing=missing,
         )
         return context
-
-    @staticmethod
-    def beneath(projects, period, region):
-        """(rows, total, missing) of the regions directly beneath `region`, each row and
-        missing entry named by its `label`: from the progress table's totals, one grouped
-        query each, whatever the number of districts."""
-        groups, total = projects.summary(period, by=region)
-        groups = {group["region_path"]: group for group in groups}
-        missing = projects.missing_reports_beneath(period.year, period.month, region)
-        children = list(region.children.order_by("code"))
-        rows = [
-            groups[child.path] | {"label": child.name} for child in children if child.path in groups
-        ]
-        owing = sorted(
-            (
-                {"label": child.name, "count": missing[child.path]}
-                for child in children
-                if missing.get(child.path)
-            ),
-            key=lambda row: -row["count"],
-        )
-        return rows, total, owing
 
 
 class RankingView(ReadMixin, PeriodMixin, TemplateView):
