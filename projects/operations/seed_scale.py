@@ -22,6 +22,8 @@ from projects.models import (
     clear_progress,
 )
 
+from .demo_places import ZONES as ZONE_OUTLINES
+
 ZONES = ["特色商业区", "解放工业园区", "文化旅游综合服务区", "新型城市社区"]
 YEARS = range(2009, 2014)
 MILESTONES = ["征迁完成", "取得施工许可", "开工", "主体封顶"]
@@ -51,9 +53,25 @@ class Command(BaseCommand):
         # Every row names its region: a default looked up per row would cost a query each.
         region = Region.objects.single_district() or Region.objects.heading()
         zones = [
-            Zone.objects.get_or_create(name=name, region=region, defaults={"order": i})[0]
+            Zone.objects.get_or_create(
+                name=name,
+                region=region,
+                defaults={"order": i, "outline": ZONE_OUTLINES[name]},
+            )[0]
             for i, name in enumerate(ZONES, 1)
         ]
+        # Each project within its zone's outline's bounds (the demo's boxes in 焦作); 1 in 50 unplaced.
+        spans = [zone_span(ZONE_OUTLINES[name]) for name in ZONES]
+
+        def place(i):
+            if i % 50 == 49:
+                return {}
+            west, south, east, north = spans[i % 4]
+            return {
+                "latitude": Decimal(f"{rng.uniform(south, north):.6f}"),
+                "longitude": Decimal(f"{rng.uniform(west, east):.6f}"),
+            }
+
         units = Unit.objects.bulk_create(
             [Unit(name=f"部门{i:02d}", kind=Unit.Kind.DEPARTMENT, region=region) for i in range(30)]
             + [Unit(name=f"街道{i:02d}", kind=Unit.Kind.STREET, region=region) for i in range(8)]
@@ -80,6 +98,7 @@ class Command(BaseCommand):
                     lead_official=officials[i % len(officials)],
                     responsible_unit=departments[i % 30],
                     street_office=streets[i % 8],
+                    **place(i),
                 )
                 for i in range(projects)
             ),
@@ -161,3 +180,10 @@ class Command(BaseCommand):
         )
         clear_progress()  # bulk writes send no signals; pages rebuild the table when read
         self.stdout.write(self.style.SUCCESS("合成数据已生成。"))
+
+
+def zone_span(outline):
+    """(west, south, east, north) of a polygon's outer ring."""
+    ring = outline["coordinates"][0]
+    longitudes, latitudes = [p[0] for p in ring], [p[1] for p in ring]
+    return min(longitudes), min(latitudes), max(longitudes), max(latitudes)
