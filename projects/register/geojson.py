@@ -4,7 +4,16 @@ and regions a user may see, as GeoJSON, and the origin of the optional tile serv
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db.models import Avg, Count, FloatField, IntegerField, Max, Min, Q, Value
+from django.db.models import (
+    Avg,
+    Count,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    Q,
+    Value,
+)
 from django.db.models.functions import Cast, Floor
 from django.urls import reverse
 
@@ -78,31 +87,7 @@ def map_clusters(located, bbox=None):
     `bbox` per zone and cell of a GRID × GRID grid over it (so that zooming in splits them);
     each a point at the mean of its projects' coordinates with its count, its count of red
     projects and the bounds of its projects (the map zooms to them when clicked)."""
-    group = ["zone", "zone__name"]
-    if bbox is not None:
-        west, south, east, north = bbox
-        degrees = lambda field, low, high: (  # noqa: E731
-            (Cast(field, FloatField()) - Value(float(low))) * Value(GRID / (high - low))
-        )
-        located = located.annotate(
-            cell_row=Cast(Floor(degrees("latitude", south, north)), IntegerField()),
-            cell_column=Cast(Floor(degrees("longitude", west, east)), IntegerField()),
-        )
-        group += ["cell_row", "cell_column"]
-    rows = (
-        located.values(*group)
-        .annotate(
-            projects=Count("pk"),
-            red=Count("pk", filter=Q(light_rank=Light.RED.rank)),
-            mean_latitude=Avg("latitude"),
-            mean_longitude=Avg("longitude"),
-            south=Min("latitude"),
-            north=Max("latitude"),
-            west=Min("longitude"),
-            east=Max("longitude"),
-        )
-        .order_by("zone__name", *group[2:])
-    )
+    rows = grid_clusters(located, bbox) if bbox is not None else zone_clusters(located)
     features = [
         {
             "type": "Feature",
@@ -112,7 +97,7 @@ def map_clusters(located, bbox=None):
             },
             "properties": {
                 "cluster": True,
-                "zone": row["zone__name"],
+                "zone": row["zone_name"],
                 "count": row["projects"],
                 "red": row["red"],
                 "bounds": [float(row[side]) for side in ("west", "south", "east", "north")],
@@ -126,6 +111,43 @@ def map_clusters(located, bbox=None):
         "projects": sum(feature["properties"]["count"] for feature in features),
         "features": features,
     }
+
+
+def zone_clusters(located):
+    """The clusters per zone."""
+    return cluster_rows(located.values("zone"))
+
+
+def grid_clusters(located, bbox):
+    """The clusters per zone and cell of the grid over `bbox`."""
+    west, south, east, north = bbox
+
+    def cell(field, low, high):
+        position = (Cast(field, FloatField()) - Value(float(low))) * Value(GRID / (high - low))
+        return Cast(Floor(position), IntegerField())
+
+    located = located.annotate(
+        cell_row=cell("latitude", south, north), cell_column=cell("longitude", west, east)
+    )
+    return cluster_rows(located.values("zone", "cell_row", "cell_column"))
+
+
+def cluster_rows(groups):
+    """The figures of each group, sorted here: grouped on the zone's id and no more, and
+    unsorted, PostgreSQL aggregates in parallel (the zone's name in the group or an ORDER BY
+    cost it a sort of every row on disk, at 100,000 projects)."""
+    rows = groups.annotate(
+        zone_name=Min("zone__name"),
+        projects=Count("pk"),
+        red=Count("pk", filter=Q(light_rank=Light.RED.rank)),
+        mean_latitude=Avg("latitude"),
+        mean_longitude=Avg("longitude"),
+        south=Min("latitude"),
+        north=Max("latitude"),
+        west=Min("longitude"),
+        east=Max("longitude"),
+    ).order_by()
+    return sorted(rows, key=lambda row: (row["zone_name"], row["zone"], *row.values()))
 
 
 def outlines(user, period=None):
