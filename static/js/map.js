@@ -139,7 +139,7 @@
       }
     });
     if (bounds.isValid()) {
-      map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
+      map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15, animate: false });
     } else {
       map.setView(fallback || HOME, 11);
     }
@@ -169,8 +169,11 @@
       // Zoom to the cluster's projects (one more step at least, so that it splits).
       var b = p.bounds;
       var bounds = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
+      // (A cluster on one spot has no size: its zoom is infinite, as is the map's most
+      // without a base layer; 18 is a street's.)
       var zoom = Math.max(map.getBoundsZoom(bounds.pad(0.1)), map.getZoom() + 1);
-      map.setView(bounds.getCenter(), Math.min(zoom, map.getMaxZoom() || 18));
+      var most = isFinite(map.getMaxZoom()) ? map.getMaxZoom() : 18;
+      map.setView(bounds.getCenter(), Math.min(zoom, most));
     });
     return marker;
   }
@@ -248,6 +251,7 @@
       if (!data) {
         return;
       }
+      fit(map, [outlines, layer]); // at once: the answer in hand is the framed area's
       if (data.clustered) {
         map.on("moveend", function () {
           if (!popupOpen) {
@@ -255,7 +259,6 @@
           }
         });
       }
-      fit(map, [outlines, layer]);
       if (!data.features.length) {
         var note = document.createElement("p");
         note.className = "map-empty";
