@@ -314,6 +314,10 @@ JIEFANG_MAP_ATTRIBUTION = os.environ.get("JIEFANG_MAP_ATTRIBUTION", "").strip()
 # signed-in users (byte ranges, /map/tiles.pmtiles) and read by the vendored pmtiles.js: the
 # path of the file on this server. It takes the place of JIEFANG_MAP_TILES when both are set.
 JIEFANG_MAP_PMTILES = os.environ.get("JIEFANG_MAP_PMTILES", "").strip()
+# The most pins one answer of /map/projects.geojson holds: above it, the projects of the map's
+# area come as numbered clusters (per zone, and per cell of an 8 × 8 grid of the area asked
+# for), which the map zooms into when clicked.
+JIEFANG_MAP_PINS = int(os.environ.get("JIEFANG_MAP_PINS", "2000"))
 
 # Pace light thresholds (DOMAIN.md): gap in percentage points, delay in days.
 JIEFANG_LIGHT_YELLOW_GAP = 10

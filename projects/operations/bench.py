@@ -68,6 +68,15 @@ def peak_memory(function):
         tracemalloc.stop()
 
 
+def zoomed_in():
+    """A `bbox` 0.004° (about 400 m) square around the first placed project, or none."""
+    place = Project.objects.filter(latitude__isnull=False).order_by("pk").first()
+    if place is None:
+        return ""
+    lat, lon = float(place.latitude), float(place.longitude)
+    return f"&bbox={lon - 0.002:.6f},{lat - 0.002:.6f},{lon + 0.002:.6f},{lat + 0.002:.6f}"
+
+
 class Command(BaseCommand):
     help = (
         "Time the project list, official page, zone summary, 填报情况, the ranking and the "
@@ -117,6 +126,10 @@ class Command(BaseCommand):
             ("report status", reverse("projects:report_status") + query),
             ("report status, none in yet", reverse("projects:report_status")),
             ("ranking", reverse("projects:ranking") + query),
+            # 挂图作战: the map's first load (the whole scope: clusters above the cap) and a
+            # street's worth of it zoomed in (pins), as the map asks for them.
+            ("map GeoJSON, whole scope", reverse("projects:map_geojson") + query),
+            ("map GeoJSON, zoomed in", reverse("projects:map_geojson") + query + zoomed_in()),
         ]
         pages = [(name, url, client) for name, url in pages] + self.region_pages(query)
         self.stdout.write(

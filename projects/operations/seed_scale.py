@@ -25,6 +25,8 @@ from projects.models import (
 )
 from projects.roles import ensure_roles
 
+from .demo_places import ZONES as ZONE_OUTLINES
+
 ZONES = ["特色商业区", "解放工业园区", "文化旅游综合服务区", "新型城市社区"]
 YEARS = range(2009, 2014)
 MILESTONES = ["征迁完成", "取得施工许可", "开工", "主体封顶"]
@@ -79,7 +81,11 @@ class Command(BaseCommand):
         for region, size in zip(districts, sizes, strict=True):
             zones.append(
                 [
-                    Zone.objects.get_or_create(name=name, region=region, defaults={"order": i})[0]
+                    Zone.objects.get_or_create(
+                        name=name,
+                        region=region,
+                        defaults={"order": i, "outline": ZONE_OUTLINES[name]},
+                    )[0]
                     for i, name in enumerate(ZONES, 1)
                 ]
             )
@@ -102,6 +108,19 @@ class Command(BaseCommand):
                 )
             )
 
+        # Each project within its zone's outline's bounds (the demo's boxes in 焦作); 1 in 50
+        # unplaced.
+        spans = [zone_span(ZONE_OUTLINES[name]) for name in ZONES]
+
+        def place(j):
+            if j % 50 == 49:
+                return {}
+            west, south, east, north = spans[j % 4]
+            return {
+                "latitude": Decimal(f"{rng.uniform(south, north):.6f}"),
+                "longitude": Decimal(f"{rng.uniform(west, east):.6f}"),
+            }
+
         def project(i):
             d, j = i % count, i // count
             return Project(
@@ -119,6 +138,7 @@ class Command(BaseCommand):
                 lead_official=officials[d][j % len(officials[d])],
                 responsible_unit=departments[d][j % 30],
                 street_office=streets[d][j % 8],
+                **place(j),
             )
 
         items = Project.objects.bulk_create((project(i) for i in range(projects)), batch_size=BATCH)
@@ -262,3 +282,10 @@ class Command(BaseCommand):
             f"各有项目办账号 office<代码>"
         )
         return districts
+
+
+def zone_span(outline):
+    """(west, south, east, north) of a polygon's outer ring."""
+    ring = outline["coordinates"][0]
+    longitudes, latitudes = [p[0] for p in ring], [p[1] for p in ring]
+    return min(longitudes), min(latitudes), max(longitudes), max(latitudes)

@@ -1,5 +1,6 @@
 """挂图作战: the project map, its GeoJSON, and the office placing a project."""
 
+import math
 import re
 from pathlib import Path
 
@@ -53,6 +54,9 @@ class MapView(ProjectListView):
                 "ytd": str(_("completed this year")),
                 "open": str(_("Open the project's page")),
                 "red": str(_("%(red)s of %(projects)s projects seriously behind")),
+                "cluster": str(
+                    _("%(zone)s: %(count)s projects, %(red)s of them seriously behind; zoom in")
+                ),
             },
         }
         context["lights"] = list(Light)
@@ -72,13 +76,39 @@ class MapView(ProjectListView):
 
 class MapGeoJSONView(ReadMixin, PeriodMixin, View):
     """The map's pins as GeoJSON (properties code, name, light, rate, gap, url), filtered as
-    the project list and scoped as every page."""
+    the project list and scoped as every page; with `bbox=west,south,east,north` only those
+    within it. Above settings.JIEFANG_MAP_PINS projects, numbered clusters instead (properties
+    cluster, zone, count, red, bounds). A bad bbox is a 400 with its reason."""
 
     def get(self, request):
+        try:
+            bbox = parse_bbox(request.GET.get("bbox"))
+        except ValueError:
+            return JsonResponse({"error": str(BAD_BBOX)}, status=400)
         projects = Project.objects.restrict(request.user).with_stored_progress(self.period)
         filterset = ProjectFilterSet(request.GET, queryset=projects, request=request)
         projects = filterset.qs if filterset.is_valid() else projects.none()
-        return JsonResponse(map_figures(projects), content_type="application/geo+json")
+        return JsonResponse(map_figures(projects, bbox), content_type="application/geo+json")
+
+
+BAD_BBOX = _(
+    "The map's area (bbox) must be four numbers in degrees, west,south,east,north, with west "
+    "less than east and south less than north."
+)
+
+
+def parse_bbox(value):
+    """(west, south, east, north) of a `bbox` parameter, or None when there is none; a
+    ValueError when it is not four finite degrees, west to east and south to north."""
+    if value is None or not value.strip():
+        return None
+    parts = [float(part) for part in value.split(",")]  # ValueError on a word
+    if len(parts) != 4 or not all(math.isfinite(part) for part in parts):
+        raise ValueError(value)
+    west, south, east, north = parts
+    if not (-180 <= west < east <= 180 and -90 <= south < north <= 90):
+        raise ValueError(value)
+    return west, south, east, north
 
 
 class MapTilesView(ReadMixin, View):

@@ -139,42 +139,134 @@
       }
     });
     if (bounds.isValid()) {
-      map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15 });
+      map.fitBounds(bounds, { padding: [24, 24], maxZoom: 15, animate: false });
     } else {
       map.setView(fallback || HOME, 11);
     }
+  }
+
+  function clusterIcon(p) {
+    // A numbered disc (the count in words, readable in black and white); a red ring when
+    // some of its projects are seriously behind.
+    var digits = String(p.count).length;
+    var size = Math.max(44, 20 + 9 * digits);
+    return L.divIcon({
+      className: "cluster" + (p.red ? " cluster-red" : ""),
+      html: "<span>" + p.count + "</span>",
+      iconSize: [size, size],
+      iconAnchor: [size / 2, size / 2],
+    });
+  }
+
+  function clusterMarker(map, feature, latlng, label) {
+    var p = feature.properties;
+    var words = label
+      .replace("%(zone)s", p.zone)
+      .replace("%(count)s", p.count)
+      .replace("%(red)s", p.red);
+    var marker = L.marker(latlng, { icon: clusterIcon(p), title: words, alt: words, riseOnHover: true });
+    marker.on("click", function () {
+      // Zoom to the cluster's projects (one more step at least, so that it splits).
+      var b = p.bounds;
+      var bounds = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
+      // (A cluster on one spot has no size: its zoom is infinite, as is the map's most
+      // without a base layer; 18 is a street's.)
+      var zoom = Math.max(map.getBoundsZoom(bounds.pad(0.1)), map.getZoom() + 1);
+      var most = isFinite(map.getMaxZoom()) ? map.getMaxZoom() : 18;
+      map.setView(bounds.getCenter(), Math.min(zoom, most));
+    });
+    return marker;
+  }
+
+  function viewport(map) {
+    // The map's area as west,south,east,north, within the world's degrees.
+    var b = map.getBounds();
+    var clamp = function (value, low, high) {
+      return Math.min(Math.max(value, low), high).toFixed(6);
+    };
+    return [
+      clamp(b.getWest(), -180, 180),
+      clamp(b.getSouth(), -90, 90),
+      clamp(b.getEast(), -180, 180),
+      clamp(b.getNorth(), -90, 90),
+    ].join(",");
   }
 
   function projectMap(element) {
     var settings = config("map-config");
     var map = baseMap(element, settings);
     var outlines = drawOutlines(map, settings.outlines, settings.labels.red);
+    var layer = null;
+    var asked = 0; // the latest answer only is drawn
     map.setView(HOME, 11);
-    fetch(settings.pins, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
-      .then(function (response) {
-        return response.json();
-      })
-      .then(function (data) {
-        var pins = L.geoJSON(data, {
-          pointToLayer: function (feature, latlng) {
-            var p = feature.properties;
-            return L.marker(latlng, {
-              icon: icon(p.light),
-              title: p.code + " " + p.name + "（" + settings.lights[p.light] + "）",
-              alt: p.code + " " + p.name + "（" + settings.lights[p.light] + "）",
-              riseOnHover: true,
-            }).bindPopup(popup(p, settings.labels, settings.lights, settings.period), { maxWidth: 300 });
-          },
-        }).addTo(map);
-        fit(map, [outlines, pins]);
-        if (!data.features.length) {
-          var note = document.createElement("p");
-          note.className = "map-empty";
-          note.setAttribute("role", "status");
-          note.textContent = element.getAttribute("data-empty");
-          element.parentNode.insertBefore(note, element.nextSibling);
-        }
-      });
+
+    function draw(data) {
+      if (layer) {
+        map.removeLayer(layer);
+      }
+      layer = L.geoJSON(data, {
+        pointToLayer: function (feature, latlng) {
+          var p = feature.properties;
+          if (p.cluster) {
+            return clusterMarker(map, feature, latlng, settings.labels.cluster);
+          }
+          return L.marker(latlng, {
+            icon: icon(p.light),
+            title: p.code + " " + p.name + "（" + settings.lights[p.light] + "）",
+            alt: p.code + " " + p.name + "（" + settings.lights[p.light] + "）",
+            riseOnHover: true,
+          }).bindPopup(popup(p, settings.labels, settings.lights, settings.period), { maxWidth: 300 });
+        },
+      }).addTo(map);
+      element.setAttribute("data-clustered", data.clustered ? "true" : "false");
+    }
+
+    function ask(bbox) {
+      var number = ++asked;
+      var url = settings.pins + (bbox ? "&bbox=" + bbox : "");
+      return fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+        .then(function (response) {
+          return response.ok ? response.json() : null;
+        })
+        .then(function (data) {
+          if (data && number === asked) {
+            draw(data);
+            return data;
+          }
+          return null;
+        });
+    }
+
+    // The whole scope first (pins, or clusters per zone above the cap) to frame the map;
+    // when that was clusters, what lies in the map's area whenever it moves (not while a
+    // popup is open: opening one pans the map, and redrawing would close it).
+    var popupOpen = false;
+    map.on("popupopen", function () {
+      popupOpen = true;
+    });
+    map.on("popupclose", function () {
+      popupOpen = false;
+    });
+    ask(null).then(function (data) {
+      if (!data) {
+        return;
+      }
+      fit(map, [outlines, layer]); // at once: the answer in hand is the framed area's
+      if (data.clustered) {
+        map.on("moveend", function () {
+          if (!popupOpen) {
+            ask(viewport(map));
+          }
+        });
+      }
+      if (!data.features.length) {
+        var note = document.createElement("p");
+        note.className = "map-empty";
+        note.setAttribute("role", "status");
+        note.textContent = element.getAttribute("data-empty");
+        element.parentNode.insertBefore(note, element.nextSibling);
+      }
+    });
   }
 
   function locationMap(element) {

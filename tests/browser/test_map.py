@@ -43,6 +43,29 @@ def test_the_map_draws_every_project_from_this_server(site):
     assert violations(site.page) == []
 
 
+CLUSTERS = "[...document.querySelectorAll('.leaflet-marker-icon.cluster')]"
+
+
+def test_the_map_draws_clusters_above_the_cap_and_zooms_into_them(site, settings):
+    """Above the cap (4 here, 2,000 in use) the map draws numbered clusters that add up to the
+    district's projects; clicking one zooms in, down to the pins."""
+    settings.JIEFANG_MAP_PINS = 4
+    site.login("office")
+    site.goto("/map/?year=2013&month=5")
+    wait_until(site.page, f"{CLUSTERS}.length > 0")
+    counts = site.page.evaluate(f"{CLUSTERS}.map(e => +e.textContent)")
+    assert sum(counts) == 10 and site.page.evaluate(PINS) == 0
+    title = site.page.locator(".leaflet-marker-icon.cluster").first.get_attribute("title")
+    assert "个项目" in title and "点击放大" in title
+    site.screenshot("map-clusters")
+    for _ in range(8):  # into the biggest cluster until its pins show
+        if site.page.evaluate(PINS):
+            break
+        site.page.evaluate(f"{CLUSTERS}.sort((a, b) => +b.textContent - +a.textContent)[0].click()")
+        site.page.wait_for_timeout(700)  # the zoom, then the answer for the new area
+    assert 0 < site.page.evaluate(PINS) <= 4
+
+
 def test_the_map_fills_a_phone_with_tappable_pins(phone):
     phone.login("observer")
     phone.goto("/map/?year=2013&month=5")

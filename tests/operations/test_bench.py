@@ -25,6 +25,8 @@ def test_bench_reports_pages_export_and_import_with_ratios(settings):
         "officials list",
         "zone summary",
         "dashboard",
+        "map GeoJSON, whole scope",
+        "map GeoJSON, zoomed in",
         "progress workbook",
         "openpyxl read-only (baseline)",
         "import, every row an update",

@@ -194,6 +194,110 @@ def test_the_geojson_costs_the_same_for_5_and_25_projects(client, office_user, z
     assert counts[0] == counts[1]
 
 
+def test_the_geojson_costs_the_same_as_clusters_for_5_and_25_projects(
+    client, office_user, zone, settings
+):
+    """Above the cap the answer is clusters, at the same count of queries for 5 and 25."""
+    settings.JIEFANG_MAP_PINS = 3
+    counts = []
+    client.force_login(office_user)
+    for count, prefix in ((5, "A"), (25, "B")):
+        Project.objects.all().delete()
+        make_projects(zone, count, prefix=prefix)
+        Project.objects.update(latitude="35.25", longitude="113.23")
+        pins(client)
+        with CaptureQueriesContext(connection) as queries:
+            collection = pins(client, bbox="113.2,35.2,113.3,35.3")
+        assert collection["clustered"] and collection["projects"] == count
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def in_box(collection, west, south, east, north):
+    return all(
+        west <= f["geometry"]["coordinates"][0] <= east
+        and south <= f["geometry"]["coordinates"][1] <= north
+        for f in collection["features"]
+    )
+
+
+def test_the_map_asks_for_its_area_and_gets_clusters_above_the_cap(client, settings):
+    """Within a bbox, only the projects inside it; up to the cap as pins, above it as
+    numbered clusters (per zone, split by a grid over the area) whose counts add up to the
+    projects in the area, each at the mean of its projects' places, never counting a sibling
+    district's projects."""
+    setup_demo(year=2013, city=True)
+    login(client, "office")
+    everything = pins(client)
+    assert not everything["clustered"] and len(everything["features"]) == 10
+    box = (113.22, 35.23, 113.26, 35.26)  # 特色商业区 and around
+    bbox = ",".join(map(str, box))
+    inside = pins(client, bbox=bbox)
+    expected = sorted(
+        Project.objects.filter(
+            region__code="410802",
+            latitude__range=(box[1], box[3]),
+            longitude__range=(box[0], box[2]),
+        ).values_list("code", flat=True)
+    )
+    assert 2 < len(expected) < 10 and codes(inside) == expected
+    assert not inside["clustered"] and in_box(inside, *box)
+
+    settings.JIEFANG_MAP_PINS = 2
+    clusters = pins(client, bbox=bbox)
+    assert clusters["clustered"]
+    assert all(f["properties"]["cluster"] for f in clusters["features"])
+    assert sum(f["properties"]["count"] for f in clusters["features"]) == len(expected)
+    assert clusters["projects"] == len(expected) and in_box(clusters, *box)
+    red = [f["properties"]["code"] for f in inside["features"] if f["properties"]["light"] == "red"]
+    assert sum(f["properties"]["red"] for f in clusters["features"]) == len(red)
+    for feature in clusters["features"]:  # the centroid: the mean of its projects' places
+        p = feature["properties"]
+        west, south, east, north = p["bounds"]
+        members = [
+            f["geometry"]["coordinates"]
+            for f in inside["features"]
+            if west <= f["geometry"]["coordinates"][0] <= east
+            and south <= f["geometry"]["coordinates"][1] <= north
+            and f["properties"]["zone"] == p["zone"]
+        ]
+        assert len(members) == p["count"]
+        mean = [sum(c[i] for c in members) / len(members) for i in (0, 1)]
+        assert feature["geometry"]["coordinates"] == pytest.approx(mean, abs=1e-6)
+    # The whole scope above the cap: one cluster per zone, 解放区's ten projects only.
+    whole = pins(client)
+    assert whole["clustered"] and whole["projects"] == 10
+    zones = {f["properties"]["zone"] for f in whole["features"]}
+    assert zones == set(
+        Project.objects.filter(region__code="410802").values_list("zone__name", flat=True)
+    )
+    assert len(whole["features"]) == len(zones)
+    login(client, "jiaozuo")  # the city: both districts' projects
+    assert pins(client)["projects"] == Project.objects.filter(latitude__isnull=False).count()
+    login(client, "shanyang")
+    assert pins(client, bbox=bbox)["projects"] == 0  # 特色商业区 is 解放区's
+
+
+@pytest.mark.parametrize(
+    "bbox",
+    [
+        "113,35,114",  # three numbers
+        "113,35,114,36,1",
+        "西,35,114,36",
+        "114,35,113,36",  # west east of east
+        "113,36,114,35",
+        "113,35,114,91",  # past the pole
+        "nan,35,114,36",
+        "-inf,35,114,36",
+    ],
+)
+def test_a_bad_bbox_is_refused_in_chinese(client, demo_users, bbox):
+    login(client, "office")
+    response = client.get(reverse("projects:map_geojson"), {**PERIOD, "bbox": bbox})
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("地图范围（bbox）须为")
+
+
 def test_the_office_places_a_project(client, demo_users):
     login(client, "office")
     project = Project.objects.get(code="JF2013-003")
