@@ -96,3 +96,36 @@ def test_the_documents_use_full_width_punctuation(client, name):
     texts += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     wrong = {text: marks for text in texts if (marks := half_width(text))}
     assert wrong == {}
+
+
+def page_text(html):
+    """What a page says: its text without markup, scripts or styles."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.django_db
+def test_the_pages_and_the_packet_use_full_width_punctuation(client):
+    """Form labels (用户名：), the packet's cover (日期：) and its officials (牵头领导：) and the
+    report form's headings: a Chinese label ends with a full-width colon."""
+    from projects.models import Meeting, Project
+
+    setup_demo(year=2013)
+    login = page_text(client.get(reverse("login")).text)
+    client.force_login(User.objects.get(username="office"))
+    meeting = Meeting.objects.first()
+    meeting.venue, meeting.chair = "区政府三楼会议室", "区长"
+    meeting.save()
+    pages = {
+        "login": login,
+        "packet": page_text(client.get(reverse("projects:meeting_print", args=[meeting.pk])).text),
+        "report": page_text(
+            client.get(
+                reverse("projects:report_create", args=[Project.objects.first().pk]),
+                {"year": 2013, "month": 5},
+            ).text
+        ),
+    }
+    assert "用户名：" in pages["login"] and "牵头领导：" in pages["packet"]
+    wrong = {name: marks for name, text in pages.items() if (marks := half_width(text))}
+    assert wrong == {}
