@@ -117,7 +117,7 @@ def minutes_context(meeting, issue=False):
     """The variables of 会议纪要: the meeting, the district's figures, each lead official's
     projects, the decisions, the problems raised and those carried over. `issue` gives the
     minutes their 发文字号 (a sample for a template check has none)."""
-    packet = meeting_packet(meeting, photos=False)
+    packet = meeting_packet(meeting, photos=False, drawn=False)
     period = packet["period"]
     sections = []
     for section in packet["sections"]:

@@ -27,7 +27,7 @@ class OfficialSection:
     total: dict = field(default_factory=dict)
 
 
-def meeting_packet(meeting, official=None, photos=True):
+def meeting_packet(meeting, official=None, photos=True, drawn=True):
     """Cover data, zone summary, one section per lead official, and the problem register,
     of the meeting's region (and the regions beneath it)."""
     period = meeting.period
@@ -107,7 +107,8 @@ def meeting_packet(meeting, official=None, photos=True):
         ],
         "official": official,
         # The map page: drawn here, so that a frozen packet keeps the map as it stood.
-        "map": packet_map(meeting.region, rows, period),
+        # The minutes read the packet's figures, not its pictures: no map drawn for them.
+        "map": packet_map(meeting.region, rows, period) if drawn else None,
     }
 
 

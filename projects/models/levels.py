@@ -113,8 +113,7 @@ def of_level(level, prefix=""):
 def meeting_level(region):
     """The level whose key projects a meeting of `region` hears: a city's meeting its 市重点,
     a province's its 省重点; None for a district's (all of its register)."""
-    level = {Region.Kind.CITY: Project.Level.CITY, Region.Kind.PROVINCE: Project.Level.PROVINCE}
-    return level.get(region.kind)
+    return {kind: level for level, kind in ProjectLevel.KIND.items()}.get(region.kind)
 
 
 class LevelLead(NamedTuple):
