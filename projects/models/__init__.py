@@ -23,6 +23,7 @@ from .progress import (
     ProgressTotal,
     ProjectProgress,
     clear_progress,
+    recompute_once,
     refresh_progress,
 )
 from .regions import Profile, Region, RegionSubmission, default_region
@@ -79,5 +80,6 @@ __all__ = [
     "non_negative",
     "not_in_future",
     "clear_progress",
+    "recompute_once",
     "refresh_progress",
 ]

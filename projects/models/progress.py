@@ -159,6 +159,12 @@ def refresh_progress(project_ids):
     store.refresh(Project, project_ids)
 
 
+def recompute_once():
+    """A block whose writes recompute each project they touch once, at its end (see
+    store.once): for an action that writes several rows of one project."""
+    return store.once(Project)
+
+
 def clear_progress():
     """Forget every month held (after writes that bypass the models, such as seeding)."""
     store.clear(Project)

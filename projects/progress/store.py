@@ -32,6 +32,7 @@ tables through the Project model's relations.
 
 import datetime
 import threading
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.signals import request_finished, request_started
@@ -226,11 +227,34 @@ def ensure(project_model, period):
     return True
 
 
+@contextmanager
+def once(project_model):
+    """Within the block, the recomputes asked for (by each row's signal) are gathered and run
+    once at its end, for every project named: an action that writes a report and the
+    milestones it reached recomputes the project once, not once per row. Nothing is
+    recomputed when the block fails (its transaction rolls back). Nested blocks join the
+    outer one."""
+    if getattr(_request, "pending", None) is not None:
+        yield
+        return
+    _request.pending = set()
+    try:
+        yield
+        pending = _request.pending
+    finally:
+        _request.pending = None
+    refresh(project_model, pending)
+
+
 def refresh(project_model, project_ids):
     """Recompute the rows of these projects for every month the table holds (after a write
-    to them), in the caller's transaction."""
+    to them), in the caller's transaction (at the end of an `once` block, when in one)."""
     project_ids = sorted({pk for pk in project_ids if pk is not None} - _deleting())
     if not project_ids:
+        return
+    pending = getattr(_request, "pending", None)
+    if pending is not None:
+        pending.update(project_ids)
         return
     rows, periods = _models(project_model)
     with transaction.atomic():

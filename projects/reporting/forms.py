@@ -6,23 +6,23 @@ from decimal import Decimal
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import MAX_PHOTOS, TEXT_LIMIT, MonthLock, MonthlyReport, ReportPhoto
+from projects.models import (
+    MAX_PHOTOS,
+    TEXT_LIMIT,
+    MonthLock,
+    MonthlyReport,
+    ReportPhoto,
+    StaleVersion,
+)
 from projects.progress.period import Period
 from projects.templatetags.jiefang import money
-from projects.web.forms import DateInput, VersionedModelForm
+from projects.web.forms import DateInput, VersionedModelForm, conflict_message
 
-from .photos import (
-    PhotoRefused,
-    PixelBudget,
-    check_photo,
-    delete_photos,
-    remove_files,
-    store_photos,
-)
+from . import actions
+from .photos import PhotoRefused, PixelBudget, check_photo
 
 logger = logging.getLogger(__name__)
 
@@ -185,30 +185,26 @@ class MonthlyReportForm(VersionedModelForm):
             self._update_errors(error)
 
     def save(self, commit=True):
-        """Save the report, its milestones and photos together, or nothing (SaveRefused, with
-        the reason on the form). Removed photos lose their files only once this commits."""
-        written = []
-        adding, version = self.instance._state.adding, self.instance.version
+        """Save the report, its milestones and photos together (reporting.actions.submit_report),
+        or nothing (SaveRefused, with the reason on the form)."""
+        reached = {m: self.cleaned_data.get(f"milestone_{m.pk}") for m in self.pending}
         try:
-            with transaction.atomic():
-                report = super().save(commit)
-                for milestone in self.pending:
-                    reached = self.cleaned_data.get(f"milestone_{milestone.pk}")
-                    if reached:
-                        milestone.actual_date = reached
-                        milestone.save()
-                delete_photos(list(self.cleaned_data.get("remove_photos") or []))
-                written = store_photos(report, self.checked_photos, self.user)
-                # Last, so that a lock taken while the photos were written counts too.
-                self.refuse_if_locked(new=adding)
-        except BaseException as error:
-            remove_files(written)
-            # The form is shown again as it was: a report rolled back is still a new one.
-            if adding:
-                self.instance.pk, self.instance._state.adding = None, True
-            self.instance.version = version
-            if not isinstance(error, OSError):
-                raise
+            return actions.submit_report(
+                self.user,
+                self.instance,
+                reached=reached,
+                new_photos=self.checked_photos,
+                removed_photos=self.cleaned_data.get("remove_photos") or [],
+                may_change_locked=self.may_change_locked,
+            )
+        except StaleVersion:
+            # Lost the race between clean() and the UPDATE: nothing was written.
+            self.add_error(None, conflict_message(self.instance, self.instance.version))
+            raise
+        except actions.Refused as refused:
+            self.add_error(None, str(refused))
+            raise SaveRefused from refused
+        except OSError as error:
             logger.exception("The photos of a report could not be stored")
             self.add_error(
                 None,
@@ -218,27 +214,6 @@ class MonthlyReportForm(VersionedModelForm):
                 ),
             )
             raise SaveRefused from error
-        return report
-
-    def refuse_if_locked(self, new):
-        """The month may have been locked since the form was checked (photos take seconds):
-        look again at the end of the writing transaction, holding the lock's row (an unlock
-        under way waits). A lock committed between this look and the commit, a few
-        milliseconds, still lets the save through."""
-        if self.may_change_locked:
-            return
-        year, month = self.instance.year, self.instance.month
-        locks = MonthLock.on(year, month, self.project.region_id)
-        if locks.select_for_update().first() is None:
-            return
-        if new:
-            message = _(
-                "%(period)s is locked; only the project office can add a report for it."
-            ) % {"period": Period(year, month).label}
-        else:
-            message = _("This month is locked; only the project office can change it.")
-        self.add_error(None, message)
-        raise SaveRefused
 
 
 class LoginForm(AuthenticationForm):

@@ -143,8 +143,6 @@ class ReportFormMixin(ReportMixin):
         if "calculate" in self.request.POST:
             # 计算: show what the entry would give, save nothing (the page without script).
             return self.render_to_response(self.get_context_data(form=form))
-        form.instance.submitted_by = self.request.user
-        form.instance.submitted_at = timezone.now()
         try:
             self.object = form.save()
         except (StaleVersion, SaveRefused):
