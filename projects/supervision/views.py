@@ -4,7 +4,6 @@ the office's closing or sending back, and the 督办单."""
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -15,9 +14,10 @@ from projects.meetings.pdf import pdf_response
 from projects.models import DocumentNumber, Escalation, Problem, ProblemUpdate, StaleVersion
 from projects.permissions import OfficeMixin, ReadMixin, is_office
 from projects.progress.workdays import add_working_days
-from projects.reminders.events import problem_step
+from projects.web.forms import conflict_message
 from projects.web.mixins import ObjectListView
 
+from . import actions
 from .filters import ProblemFilterSet
 from .forms import AnswerForm, ProblemCloseForm, ReturnForm
 from .tables import ProblemTable
@@ -160,23 +160,15 @@ class ProblemAnswerView(AnswerMixin, View):
                 problem, _("Nothing was recorded: %(errors)s") % {"errors": form_errors(form)}
             )
         kind = form.cleaned_data["kind"]
-        with transaction.atomic():
-            if kind == ProblemUpdate.Kind.CLOSURE_REQUESTED:
-                if problem.closure_requested_at:
-                    return self.refuse(
-                        problem, _("Closure has already been asked for; the office will decide.")
-                    )
-                problem.closure_requested_at = timezone.now()
-                try:
-                    problem.save()
-                except StaleVersion:
-                    return self.refuse(
-                        problem, _("Someone changed this problem just now; please try again.")
-                    )
-            update = ProblemUpdate.objects.create(
-                problem=problem, kind=kind, note=form.cleaned_data["note"], author=request.user
-            )
-            problem_step(problem, update, request.user)
+        step = (
+            actions.request_closure
+            if kind == ProblemUpdate.Kind.CLOSURE_REQUESTED
+            else actions.record_progress
+        )
+        try:
+            step(request.user, problem, form.cleaned_data["note"])
+        except actions.Refused as refused:
+            return self.refuse(problem, str(refused))
         messages.success(
             request,
             _("Closure is asked for; the project office will decide.")
@@ -200,21 +192,10 @@ class ProblemReturnView(AnswerMixin, View):
             return self.refuse(
                 problem, _("Not sent back: %(errors)s") % {"errors": form_errors(form)}
             )
-        with transaction.atomic():
-            problem.closure_requested_at = None
-            try:
-                problem.save()
-            except StaleVersion:
-                return self.refuse(
-                    problem, _("Someone changed this problem just now; please try again.")
-                )
-            update = ProblemUpdate.objects.create(
-                problem=problem,
-                kind=ProblemUpdate.Kind.RETURNED,
-                note=form.cleaned_data["reason"],
-                author=request.user,
-            )
-            problem_step(problem, update, request.user)
+        try:
+            actions.return_request(request.user, problem, form.cleaned_data["reason"])
+        except actions.Refused as refused:
+            return self.refuse(problem, str(refused))
         messages.success(request, _("The request is sent back with your reason."))
         return redirect(problem.get_absolute_url())
 
@@ -244,18 +225,13 @@ class ProblemCloseView(OfficeMixin, UpdateView):
 
     def form_valid(self, form):
         try:
-            with transaction.atomic():
-                form.instance.closure_requested_at = None
-                form.save()
-                update = ProblemUpdate.objects.create(
-                    problem=form.instance,
-                    kind=ProblemUpdate.Kind.CLOSED,
-                    note=form.instance.closing_note,
-                    author=self.request.user,
-                )
-                problem_step(form.instance, update, self.request.user)
+            actions.close_problem(self.request.user, form.instance, form.instance.closing_note)
         except StaleVersion:
+            form.add_error(None, conflict_message(form.instance, form.instance.version))
             return self.form_invalid(form)
+        except actions.Refused as refused:
+            messages.error(self.request, str(refused))
+            return redirect(form.instance.get_absolute_url())
         messages.success(self.request, _("The problem is closed."))
         return redirect(self.object.get_absolute_url())
 
