@@ -1,7 +1,6 @@
 """Pages of the monthly meeting: meetings, the problem register, the packet and its PDF."""
 
 from django.contrib import messages
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -17,7 +16,7 @@ from projects.progress.period import Period
 from projects.scope import heading_region, region_of
 from projects.web.mixins import ObjectListView, PeriodMixin
 
-from . import issued, record
+from . import actions, issued, record
 from .forms import MeetingForm, ProblemForm
 from .packet import meeting_packet
 from .pdf import pdf_response
@@ -120,16 +119,7 @@ class MeetingLockView(OfficeMixin, View):
         label = meeting.period.label
         action = request.POST.get("action")
         if action == "lock":
-            with transaction.atomic():
-                MonthLock.objects.get_or_create(
-                    region=meeting.region,
-                    year=meeting.year,
-                    month=meeting.month,
-                    defaults={"locked_by": request.user},
-                )
-                frozen = record.freeze_month(
-                    meeting.region, meeting.year, meeting.month, request.user
-                )
+            frozen = actions.lock_month(request.user, meeting.region, meeting.year, meeting.month)
             messages.success(
                 request,
                 _("%(period)s is locked: lead officials can no longer add or change its reports.")
@@ -137,19 +127,20 @@ class MeetingLockView(OfficeMixin, View):
             )
             if frozen:
                 said_frozen(request, [snapshot.meeting for snapshot in frozen])
-        elif action == "unlock" and meeting.submitted():
-            messages.error(
-                request,
-                _("%(period)s is submitted to the level above: it unlocks only when returned.")
-                % {"period": label},
-            )
         elif action == "unlock":
-            MonthLock.on(meeting.year, meeting.month, meeting.region).delete()
-            messages.success(
-                request,
-                _("%(period)s is unlocked: lead officials can add and change its reports again.")
-                % {"period": label},
-            )
+            try:
+                actions.unlock_month(request.user, meeting.region, meeting.year, meeting.month)
+            except actions.Refused as refused:
+                messages.error(request, str(refused))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(period)s is unlocked: lead officials can add and change its reports "
+                        "again."
+                    )
+                    % {"period": label},
+                )
         elif (
             action == "freeze"
             and MonthLock.on(meeting.year, meeting.month, meeting.region).exists()

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from projects.meetings import record
+from projects.meetings.actions import lock_month
 from projects.models import MonthLock, MonthlyReport
 from projects.models.base import person_name
 from projects.register.admin import RegionScopedAdmin, VersionedAdmin, related_only
@@ -35,7 +35,5 @@ class MonthLockAdmin(RegionScopedAdmin, admin.ModelAdmin):
         return person_name(obj.locked_by) or "—"
 
     def save_model(self, request, obj, form, change):
-        obj.locked_by = request.user
-        super().save_model(request, obj, form, change)
         # Locking a month holds its meetings: their documents are frozen as they stand.
-        record.freeze_month(obj.region, obj.year, obj.month, request.user)
+        lock_month(request.user, obj.region, obj.year, obj.month, lock=obj)
