@@ -6,7 +6,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
-from projects.models import Light, Project, Region, Zone
+from projects.models import Light, Project, Region, Zone, complete_progress
 
 from .sheets import INFO_HEIGHT, AnnexSheets
 from .xlsx import (
@@ -93,6 +93,9 @@ class ProgressWorkbook(AnnexSheets):
         return None if percent is None else Decimal(percent) / 100
 
     def build(self):
+        # Projects written around the signals (a bulk_create, a repair in SQL) get their rows
+        # first: the table is read for every figure and total below.
+        complete_progress(self.period, self.projects)
         workbook = new_workbook()
         rows, total = self.projects.summary(self.period)
         rows = self.by_district(rows)

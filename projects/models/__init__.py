@@ -23,6 +23,10 @@ from .progress import (
     ProgressTotal,
     ProjectProgress,
     clear_progress,
+    complete_progress,
+    months_to_hold,
+    rebuild_progress,
+    rebuild_soon,
     recompute_once,
     refresh_progress,
 )
@@ -80,6 +84,10 @@ __all__ = [
     "non_negative",
     "not_in_future",
     "clear_progress",
+    "complete_progress",
+    "months_to_hold",
+    "rebuild_progress",
+    "rebuild_soon",
     "recompute_once",
     "refresh_progress",
 ]

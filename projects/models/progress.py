@@ -7,12 +7,16 @@ problem or project changes, and rebuilt for a month whose as-of day has passed. 
 docs/architecture.md.
 """
 
-from django.db import models
+from collections.abc import Iterable
+
+from django.db import models, transaction
 from django.db.models import signals
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task
 
 from projects.progress import store
+from projects.progress.period import Period
 from projects.scope import RestrictedQuerySet
 
 from .base import MONEY
@@ -157,6 +161,45 @@ class ProgressTotal(models.Model):
 def refresh_progress(project_ids):
     """Recompute these projects' rows after a write the signals do not see (bulk writes)."""
     store.refresh(Project, project_ids)
+
+
+def complete_progress(period, projects=None):
+    """Write the rows the held month lacks (of `projects`, all by default): projects written
+    around the signals. Returns their ids."""
+    return store.complete(Project, period, projects)
+
+
+def whole_year(period: Period) -> list[Period]:
+    return [Period(period.year, month) for month in range(1, 13)]
+
+
+def months_to_hold(extra: Iterable[Period] = ()) -> set[Period]:
+    """The months the table keeps built: every month of this year and of the year of the
+    latest reports (the dashboard's curves add up all twelve), last month, and `extra`."""
+    from .reporting import MonthlyReport
+
+    current = Period.current()
+    latest = MonthlyReport.objects.latest_period()
+    return {*whole_year(current), *whole_year(latest), current.shifted(-1), *extra}
+
+
+@task()
+def rebuild_progress() -> dict[str, int]:
+    """The task: build every month to hold that is missing or stale (months held and months
+    to hold), and write the rows missing from the current month; what `refresh_progress`
+    does at night, run by a worker as soon as a change left months to rebuild."""
+    months = months_to_hold() | {
+        Period(year, month) for year, month in ProgressPeriod.objects.values_list("year", "month")
+    }
+    built = store.build(Project, sorted(months, key=lambda period: period.key))
+    missing = store.complete(Project, Period.current())
+    return {"built": len(built), "completed": len(missing)}
+
+
+def rebuild_soon() -> None:
+    """Enqueue the rebuild once the writer's transaction commits (a worker takes it at
+    once), instead of leaving the first reader, or the night, to build the months."""
+    transaction.on_commit(rebuild_progress.enqueue)
 
 
 def recompute_once():

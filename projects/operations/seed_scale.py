@@ -22,6 +22,7 @@ from projects.models import (
     Unit,
     Zone,
     clear_progress,
+    rebuild_soon,
 )
 from projects.roles import ensure_roles
 
@@ -219,7 +220,10 @@ class Command(BaseCommand):
             ),
             batch_size=BATCH,
         )
-        clear_progress()  # bulk writes send no signals; pages rebuild the table when read
+        # Bulk writes send no signals: the table is rebuilt by a task at once (a worker),
+        # not by the first reader or the night.
+        clear_progress()
+        rebuild_soon()
         self.stdout.write(self.style.SUCCESS("合成数据已生成。"))
 
     def region_tree(self, number):

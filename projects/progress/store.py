@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
-from django.db.models import F, Sum, Value
+from django.db.models import Exists, F, OuterRef, Sum, Value
 from django.utils import timezone
 
 from . import ledger
@@ -273,6 +273,19 @@ def refresh(project_model, project_ids):
             for period in held:
                 _insert(project_model, period, chunk)
             ledger.move(project_model, before, ledger.add_up(theirs))
+
+
+def complete(project_model, period, projects=None):
+    """Write the held month's rows of projects it lacks (written around the signals: a
+    `bulk_create`, a repair in SQL), for every month held, and move the totals; of
+    `projects` only, when given. Returns the ids written (most reads find none: one query)."""
+    rows, _periods = _models(project_model)
+    ensure(project_model, period)
+    projects = project_model.objects.all() if projects is None else projects
+    held = rows.objects.filter(project_id=OuterRef("pk"), year=period.year, month=period.month)
+    missing = list(projects.order_by().filter(~Exists(held)).values_list("pk", flat=True))
+    refresh(project_model, missing)
+    return missing
 
 
 def forget(project_model, project_ids):
