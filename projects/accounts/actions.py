@@ -4,13 +4,15 @@ each recorded in the admin's log (LogEntry: the admin's history of the account a
 recent actions), with who did it."""
 
 import secrets
+from collections.abc import Iterable, Sequence
 
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from projects.models import Official, Profile, Unit
+from projects.models import Official, Profile, Region, Unit
 
 from .rules import Role, set_role
 
@@ -18,7 +20,7 @@ from .rules import Role, set_role
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"
 
 
-def new_password():
+def new_password() -> str:
     """A password of 12 characters (about 70 bits), to be changed by its user."""
     while True:
         password = "".join(secrets.choice(ALPHABET) for _ in range(12))
@@ -26,7 +28,7 @@ def new_password():
             return password
 
 
-def log(by, account, flag, message):
+def log(by: User, account: User, flag: int, message: str) -> None:
     LogEntry.objects.log_actions(
         user_id=by.pk,
         queryset=[account],
@@ -36,7 +38,13 @@ def log(by, account, flag, message):
     )
 
 
-def link(by, account, role, official=None, units=()):
+def link(
+    by: User,
+    account: User,
+    role: Role,
+    official: Official | None = None,
+    units: Iterable[Unit] = (),
+) -> None:
     """The account's official (a lead official's) and units (a unit contact's), as its role
     needs them; links of other roles are undone. Only rows `by` sees are touched."""
     mine = Official.objects.restrict(by).filter(user=account)
@@ -53,7 +61,15 @@ def link(by, account, role, official=None, units=()):
 
 
 @transaction.atomic
-def create_account(by, name, username, region, role, official=None, units=()):
+def create_account(
+    by: User,
+    name: str,
+    username: str,
+    region: Region,
+    role: Role,
+    official: Official | None = None,
+    units: Iterable[Unit] = (),
+) -> tuple[User, str]:
     """A new active account of `region` with `role`, and its first password (returned: it is
     shown once, never stored in clear)."""
     password = new_password()
@@ -71,12 +87,21 @@ def create_account(by, name, username, region, role, official=None, units=()):
     return account, password
 
 
-def active_label(active):
+def active_label(active: bool) -> str:
     return _("in use") if active else _("deactivated")
 
 
 @transaction.atomic
-def change_account(by, account, old_role, name, role, active, official=None, units=()):
+def change_account(
+    by: User,
+    account: User,
+    old_role: Role | None,
+    name: str,
+    role: Role,
+    active: bool,
+    official: Official | None = None,
+    units: Sequence[Unit] = (),
+) -> bool:
     """The account's name, role (and its links) and whether it may log in; deactivated rather
     than deleted, so that its reports and answers keep their author. Returns whether
     anything changed."""
@@ -118,7 +143,7 @@ def change_account(by, account, old_role, name, role, active, official=None, uni
 
 
 @transaction.atomic
-def reset_password(by, account):
+def reset_password(by: User, account: User) -> str:
     """A new password for `account` (returned: shown once); the old one no longer works."""
     password = new_password()
     account.set_password(password)

@@ -2,7 +2,7 @@
 month's reports change only through the office, and its meetings are frozen as they stand.
 报送 and 退回 lock and unlock it too (projects/regions/actions.py)."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ class Refused(Exception):
     """The month cannot be unlocked; the message says why, in words for the page."""
 
 
-def _check(user: AbstractBaseUser, region: Region) -> None:
+def _check(user: User, region: Region) -> None:
     """The office of `region` or of a region above it (restrict), with the right to lock."""
     if (
         not user.has_perm("projects.add_monthlock")
@@ -28,7 +28,7 @@ def _check(user: AbstractBaseUser, region: Region) -> None:
 
 @transaction.atomic
 def lock_month(
-    user: AbstractBaseUser, region: Region, year: int, month: int, lock: MonthLock | None = None
+    user: User, region: Region, year: int, month: int, lock: MonthLock | None = None
 ) -> list[MeetingSnapshot]:
     """Lock the region's month (`lock`, an unsaved MonthLock, when the admin's form made one)
     and freeze its meetings that have no record yet; returns the records made now."""
@@ -44,7 +44,7 @@ def lock_month(
 
 
 @transaction.atomic
-def unlock_month(user: AbstractBaseUser, region: Region, year: int, month: int) -> None:
+def unlock_month(user: User, region: Region, year: int, month: int) -> None:
     """Unlock the region's month; refused while it is submitted to the level above (it
     unlocks only when returned)."""
     _check(user, region)

@@ -32,16 +32,22 @@ tables through the Project model's relations.
 
 import datetime
 import threading
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
 from django.conf import settings
 from django.core.signals import request_finished, request_started
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Sum, Value
+from django.db.models import Exists, F, OuterRef, QuerySet, Sum, Value
 from django.utils import timezone
 
 from . import ledger
 from .period import Period
+
+# The project model, handed in (the engine imports no model module); its managers and the
+# tables reached through its relations are the project's, so typed loosely.
+ModelType = Any
 
 # The engine's figures the table holds, in its column order.
 FIGURES = (
@@ -75,19 +81,19 @@ UNUSED_DAYS = 7  # `prune` drops months no page has read for this long
 _request = threading.local()
 
 
-def _begin_request(**kwargs):
+def _begin_request(**kwargs: Any) -> None:
     _request.checked = set()
     _request.deleting = set()
     _request.cleared = False
 
 
-def _end_request(**kwargs):
+def _end_request(**kwargs: Any) -> None:
     _request.checked = None
     _request.deleting = set()
     _request.cleared = False
 
 
-def _deleting():
+def _deleting() -> set[int]:
     """Projects this thread is deleting: the writes their deletion cascades to (their
     reports, plans, …) recompute nothing."""
     if getattr(_request, "deleting", None) is None:
@@ -99,7 +105,7 @@ request_started.connect(_begin_request, dispatch_uid="progress-store-begin")
 request_finished.connect(_end_request, dispatch_uid="progress-store-end")
 
 
-def _models(project_model):
+def _models(project_model: ModelType) -> tuple[ModelType, ModelType]:
     rows = project_model._meta.get_field("progress_rows").related_model
     periods = rows._meta.apps.get_model(rows._meta.app_label, "ProgressPeriod")
     return rows, periods
@@ -110,7 +116,7 @@ def _models(project_model):
 ENGINE_VERSION = 3
 
 
-def rules():
+def rules() -> str:
     """The thresholds the lights were judged by, the working day reports are due on (what is
     on time) and the engine's version: a month built with others is rebuilt."""
     return (
@@ -121,14 +127,16 @@ def rules():
     )
 
 
-def _lock(shared):
+def _lock(shared: bool) -> None:
     if connection.vendor == "postgresql":
         function = "pg_advisory_xact_lock_shared" if shared else "pg_advisory_xact_lock"
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT {function}(%s)", [LOCK_KEY])
 
 
-def _insert(project_model, period, project_ids=None):
+def _insert(
+    project_model: ModelType, period: Period, project_ids: Sequence[int] | None = None
+) -> None:
     """Write the engine's rows for `period` (of these projects, or of every one) with one
     INSERT … SELECT."""
     rows, _periods = _models(project_model)
@@ -148,10 +156,10 @@ def _insert(project_model, period, project_ids=None):
 # The engine's query of a month, compiled once per process for its as-of day and thresholds:
 # building and compiling it costs several times what running it for one project does, and
 # a write recomputes every month held.
-_compiled = {}
+_compiled: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
 
 
-def _engine(project_model, period):
+def _engine(project_model: ModelType, period: Period) -> tuple[str, tuple[Any, ...]]:
     key = (connection.alias, connection.vendor, period, period.as_of, rules())
     if key not in _compiled:
         select = (
@@ -171,12 +179,12 @@ def _engine(project_model, period):
     return _compiled[key]
 
 
-def _insert_select(model, columns, select):
+def _insert_select(model: ModelType, columns: list[str], select: QuerySet[Any, Any]) -> None:
     """INSERT INTO model's table (columns) SELECT …: the rows of a values_list queryset."""
     _execute_insert(model, columns, *select.query.sql_with_params())
 
 
-def _execute_insert(model, columns, sql, params):
+def _execute_insert(model: ModelType, columns: list[str], sql: str, params: Sequence[Any]) -> None:
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -186,7 +194,7 @@ def _execute_insert(model, columns, sql, params):
         )
 
 
-def ensure(project_model, period):
+def ensure(project_model: ModelType, period: Period) -> bool:
     """Make the table hold `period` as of its as-of day: build it when it is missing or
     stale. Returns True when it (re)built the month."""
     rows, periods = _models(project_model)
@@ -228,7 +236,7 @@ def ensure(project_model, period):
 
 
 @contextmanager
-def once(project_model):
+def once(project_model: ModelType) -> Iterator[None]:
     """Within the block, the recomputes asked for (by each row's signal) are gathered and run
     once at its end, for every project named: an action that writes a report and the
     milestones it reached recomputes the project once, not once per row. Nothing is
@@ -246,7 +254,7 @@ def once(project_model):
     refresh(project_model, pending)
 
 
-def refresh(project_model, project_ids):
+def refresh(project_model: ModelType, project_ids: Iterable[int | None]) -> None:
     """Recompute the rows of these projects for every month the table holds (after a write
     to them), in the caller's transaction (at the end of an `once` block, when in one)."""
     project_ids = sorted({pk for pk in project_ids if pk is not None} - _deleting())
@@ -275,7 +283,9 @@ def refresh(project_model, project_ids):
             ledger.move(project_model, before, ledger.add_up(theirs))
 
 
-def complete(project_model, period, projects=None):
+def complete(
+    project_model: ModelType, period: Period, projects: QuerySet[Any, Any] | None = None
+) -> list[int]:
     """Write the held month's rows of projects it lacks (written around the signals: a
     `bulk_create`, a repair in SQL), for every month held, and move the totals; of
     `projects` only, when given. Returns the ids written (most reads find none: one query)."""
@@ -288,7 +298,7 @@ def complete(project_model, period, projects=None):
     return missing
 
 
-def forget(project_model, project_ids):
+def forget(project_model: ModelType, project_ids: Iterable[int]) -> None:
     """Take projects about to be deleted out of the table: their rows go and each month's
     total loses them (before the deletion cascades to their reports, whose own signals would
     otherwise recompute them)."""
@@ -303,11 +313,13 @@ def forget(project_model, project_ids):
     _deleting().update(project_ids)
 
 
-def deleted(project_ids):
+def deleted(project_ids: Iterable[int]) -> None:
     _deleting().difference_update(project_ids)
 
 
-def month_sums(project_model, year, region=None):
+def month_sums(
+    project_model: ModelType, year: int, region: Any = None
+) -> dict[int, tuple[Any, Any]]:
     """{month: (planned_to_date, month_amount)} of every project (of `region` and beneath
     it, when given), for the months of `year` the table holds as of their day (from the
     totals)."""
@@ -330,7 +342,7 @@ def month_sums(project_model, year, region=None):
     return sums
 
 
-def totals(project_model, period, region=None):
+def totals(project_model: ModelType, period: Period, region: Any = None) -> QuerySet[Any, Any]:
     """The month's totals per zone and lead official (of `region` and beneath it, when
     given: a zone belongs to one region), built first when missing or stale."""
     ensure(project_model, period)
@@ -339,11 +351,11 @@ def totals(project_model, period, region=None):
     )
 
 
-def _in_region(totals, region):
+def _in_region(totals: QuerySet[Any, Any], region: Any) -> QuerySet[Any, Any]:
     return totals if region is None else totals.filter(zone__region__path__startswith=region.path)
 
 
-def clear(project_model):
+def clear(project_model: ModelType) -> None:
     """Forget every month (after writes the signals do not see, such as loading fixtures)."""
     _rows, periods = _models(project_model)
     with transaction.atomic():
@@ -353,7 +365,7 @@ def clear(project_model):
         periods.objects.all().delete()
 
 
-def clear_once(project_model):
+def clear_once(project_model: ModelType) -> None:
     """clear(), for each row a fixture loads: the first row forgets every month, and the
     rest find nothing built since (until a month is built again)."""
     if not getattr(_request, "cleared", False):
@@ -361,12 +373,14 @@ def clear_once(project_model):
         _request.cleared = True
 
 
-def build(project_model, months):
+def build(project_model: ModelType, months: Iterable[Period]) -> list[Period]:
     """Build or rebuild these months now (the nightly refresh); returns the months built."""
     return [period for period in months if ensure(project_model, period)]
 
 
-def prune(project_model, keep=(), today=None):
+def prune(
+    project_model: ModelType, keep: Iterable[Period] = (), today: datetime.date | None = None
+) -> int:
     """Drop the months no page has read for UNUSED_DAYS days, except those in `keep`;
     returns how many."""
     rows, periods = _models(project_model)
@@ -382,13 +396,13 @@ def prune(project_model, keep=(), today=None):
     return len(months)
 
 
-def disagreements(project_model, period):
+def disagreements(project_model: ModelType, period: Period) -> list[tuple[Any, str, Any, Any]]:
     """Where the stored month differs from the engine's figures now: [(project pk or total's
     group, figure, stored, engine)]. Empty when the table and its totals agree."""
     rows, _periods = _models(project_model)
     month = rows.objects.filter(year=period.year, month=period.month)
     stored = {row[0]: row[1:] for row in month.values_list("project_id", *FIGURES, *KEPT)}
-    found = []
+    found: list[tuple[Any, str, Any, Any]] = []
     engine = (
         project_model.objects.with_progress(period)
         .with_report_state(period)

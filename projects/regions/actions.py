@@ -7,12 +7,21 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.meetings import record
-from projects.models import Meeting, MonthLock, Notification, RegionSubmission, ReminderItem
+from projects.models import (
+    Meeting,
+    MonthLock,
+    Notification,
+    Region,
+    RegionSubmission,
+    ReminderItem,
+)
 from projects.models.base import person_name
 from projects.permissions import OFFICE
 from projects.progress.period import Period
@@ -28,7 +37,7 @@ class Refused(Exception):
     """The step cannot be taken; the message says why, in words for the page."""
 
 
-def due_date(period):
+def due_date(period: Period) -> datetime.date:
     """The day a month is due at the level above: the Nth working day of the next month
     (JIEFANG_SUBMISSION_DUE_WORKDAYS, default 5)."""
     try:
@@ -39,7 +48,7 @@ def due_date(period):
     return add_working_days(last_day_before, settings.JIEFANG_SUBMISSION_DUE_WORKDAYS, strict=False)
 
 
-def offices(region, exactly=False):
+def offices(region: Region, exactly: bool = False) -> QuerySet[User]:
     """The active office accounts of `region` (exactly), or over it."""
     users = get_user_model().objects.filter(groups__name=OFFICE, is_active=True)
     if exactly:
@@ -47,7 +56,14 @@ def offices(region, exactly=False):
     return acting_over(users, region).distinct()
 
 
-def _tell(recipients, submission, kind, subject, text, actor):
+def _tell(
+    recipients: QuerySet[User],
+    submission: RegionSubmission,
+    kind: str,
+    subject: str,
+    text: str,
+    actor: User,
+) -> None:
     now = timezone.now()
     for person in recipients.exclude(pk=actor.pk):
         reminder = Reminder(
@@ -57,7 +73,7 @@ def _tell(recipients, submission, kind, subject, text, actor):
 
 
 @transaction.atomic
-def submit(region, period, user):
+def submit(region: Region, period: Period, user: User) -> RegionSubmission:
     """报送: the district's month goes up; its reports lock. Refused before the month's
     meeting is held, and while it is submitted or accepted."""
     today = timezone.localdate()
@@ -85,7 +101,7 @@ def submit(region, period, user):
     )
     # Its month locked, the district's meetings of it are held: their record is frozen.
     record.freeze_month(region, period.year, period.month, user)
-    if region.parent_id:
+    if region.parent is not None:
         values = {"region": region.name, "period": period.label, "who": person_name(user)}
         _tell(
             offices(region.parent),
@@ -98,7 +114,7 @@ def submit(region, period, user):
     return submission
 
 
-def _decide(submission, user, state, reason=""):
+def _decide(submission: RegionSubmission, user: User, state: str, reason: str = "") -> None:
     if submission.state != State.SUBMITTED:
         raise Refused(_("Only a submitted month can be accepted or returned."))
     submission.state = state
@@ -109,7 +125,7 @@ def _decide(submission, user, state, reason=""):
 
 
 @transaction.atomic
-def accept(submission, user):
+def accept(submission: RegionSubmission, user: User) -> None:
     """The level above accepts the month; the district's office hears of it."""
     _decide(submission, user, State.ACCEPTED)
     values = {"region": submission.region.name, "period": _label(submission)}
@@ -124,7 +140,7 @@ def accept(submission, user):
 
 
 @transaction.atomic
-def send_back(submission, user, reason):
+def send_back(submission: RegionSubmission, user: User, reason: str) -> None:
     """退回: the month goes back with the reason; it unlocks for the district, whose office
     hears of it."""
     reason = reason.strip()
@@ -143,11 +159,11 @@ def send_back(submission, user, reason):
     )
 
 
-def _label(submission):
+def _label(submission: RegionSubmission) -> str:
     return Period(submission.year, submission.month).label
 
 
-def chase(region, period, user):
+def chase(region: Region, period: Period, user: User) -> list[User]:
     """催报: remind `region`'s office, now, to submit `period` (by the reminders' channels:
     the bell at once, mail and group robot with the next pass). Refused once the month is
     submitted or accepted, and a second time the same day. The district's offices reminded."""

@@ -5,7 +5,7 @@ the input; this module writes it."""
 import datetime
 from collections.abc import Iterable, Mapping
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -30,13 +30,13 @@ class Refused(Exception):
     in words for the page. Nothing was written."""
 
 
-def may_report(user: AbstractBaseUser | None, project: Project) -> bool:
+def may_report(user: User | None, project: Project) -> bool:
     """Whether `user` may write `project`'s reports: it is one of the projects they change."""
     return Project.objects.restrict(user, "change").filter(pk=project.pk).exists()
 
 
 def submit_report(
-    user: AbstractBaseUser,
+    user: User,
     report: MonthlyReport,
     *,
     reached: Mapping[Milestone, datetime.date | None] | None = None,

@@ -3,7 +3,7 @@
 saves the problem once (its history gains one record), records the step and tells the other
 side (reminders.events.problem_step). Pages check the input; this module writes it."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +20,7 @@ class Refused(Exception):
     written."""
 
 
-def _check(user: AbstractBaseUser, problem: Problem) -> None:
+def _check(user: User, problem: Problem) -> None:
     """The problem must be one `user` acts on (restrict 'change'), and open."""
     if not Problem.objects.restrict(user, "change").filter(pk=problem.pk).exists():
         raise PermissionDenied(_("You cannot act on this problem."))
@@ -28,7 +28,7 @@ def _check(user: AbstractBaseUser, problem: Problem) -> None:
         raise Refused(_("This problem is closed; nothing was recorded."))
 
 
-def _step(user: AbstractBaseUser, problem: Problem, kind: str, note: str) -> ProblemUpdate:
+def _step(user: User, problem: Problem, kind: str, note: str) -> ProblemUpdate:
     update = ProblemUpdate.objects.create(problem=problem, kind=kind, note=note, author=user)
     problem_step(problem, update, user)
     return update
@@ -42,14 +42,14 @@ def _save(problem: Problem) -> None:
 
 
 @transaction.atomic
-def record_progress(user: AbstractBaseUser, problem: Problem, note: str) -> ProblemUpdate:
+def record_progress(user: User, problem: Problem, note: str) -> ProblemUpdate:
     """处理进展: what has been done, told to the office."""
     _check(user, problem)
     return _step(user, problem, Kind.PROGRESS, note)
 
 
 @transaction.atomic
-def request_closure(user: AbstractBaseUser, problem: Problem, note: str) -> ProblemUpdate:
+def request_closure(user: User, problem: Problem, note: str) -> ProblemUpdate:
     """申请销号: the unit or lead official asks the office to close the problem, once."""
     _check(user, problem)
     if problem.closure_requested_at:
@@ -60,7 +60,7 @@ def request_closure(user: AbstractBaseUser, problem: Problem, note: str) -> Prob
 
 
 @transaction.atomic
-def return_request(user: AbstractBaseUser, problem: Problem, reason: str) -> ProblemUpdate:
+def return_request(user: User, problem: Problem, reason: str) -> ProblemUpdate:
     """The office sends a request for closure back, with the reason."""
     _check(user, problem)
     if not problem.closure_requested_at:
@@ -71,7 +71,7 @@ def return_request(user: AbstractBaseUser, problem: Problem, reason: str) -> Pro
 
 
 @transaction.atomic
-def close_problem(user: AbstractBaseUser, problem: Problem, note: str) -> ProblemUpdate:
+def close_problem(user: User, problem: Problem, note: str) -> ProblemUpdate:
     """销号: the office closes the problem with a note (approving a request for closure, if
     one waits). StaleVersion when someone saved the problem since it was loaded (the page
     shows what they changed)."""
