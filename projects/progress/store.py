@@ -43,35 +43,13 @@ from django.db.models import Exists, F, OuterRef, QuerySet, Sum, Value
 from django.utils import timezone
 
 from . import ledger
+from .columns import FIGURES, KEPT, ModelType, models_of
+from .columns import REPORT_STATE as REPORT_STATE
+from .drift import disagreements as disagreements
 from .period import Period
 
-# The project model, handed in (the engine imports no model module); its managers and the
-# tables reached through its relations are the project's, so typed loosely.
-ModelType = Any
+_models = models_of
 
-# The engine's figures the table holds, in its column order.
-FIGURES = (
-    "annual_plan",
-    "month_amount",
-    "ytd",
-    "cumulative",
-    "planned_to_date",
-    "completion_rate",
-    "time_schedule",
-    "gap",
-    "earliest_overdue",
-    "overdue_milestones",
-    "max_delay",
-    "next_milestone",
-    "next_milestone_date",
-    "open_problems",
-    "overdue_problems",
-    "light_rank",
-)
-# What the table keeps of the month's report (ProjectQuerySet.with_report_state).
-REPORT_STATE = ("report_expected", "report_missing", "report_on_time")
-# Beside the figures, each row keeps what the totals group by and add up.
-KEPT = ("zone_id", "lead_official_id", "total_investment", *REPORT_STATE)
 LOCK_KEY = 7_190_219  # the advisory lock of the progress table, on PostgreSQL
 UNUSED_DAYS = 7  # `prune` drops months no page has read for this long
 
@@ -103,12 +81,6 @@ def _deleting() -> set[int]:
 
 request_started.connect(_begin_request, dispatch_uid="progress-store-begin")
 request_finished.connect(_end_request, dispatch_uid="progress-store-end")
-
-
-def _models(project_model: ModelType) -> tuple[ModelType, ModelType]:
-    rows = project_model._meta.get_field("progress_rows").related_model
-    periods = rows._meta.apps.get_model(rows._meta.app_label, "ProgressPeriod")
-    return rows, periods
 
 
 # The engine's own rules change with the code: a month built by an earlier version is rebuilt.
@@ -394,43 +366,3 @@ def prune(
             ledger.model(project_model).objects.filter(year=year, month=month).delete()
             periods.objects.filter(year=year, month=month).delete()
     return len(months)
-
-
-def disagreements(project_model: ModelType, period: Period) -> list[tuple[Any, str, Any, Any]]:
-    """Where the stored month differs from the engine's figures now: [(project pk or total's
-    group, figure, stored, engine)]. Empty when the table and its totals agree."""
-    rows, _periods = _models(project_model)
-    month = rows.objects.filter(year=period.year, month=period.month)
-    stored = {row[0]: row[1:] for row in month.values_list("project_id", *FIGURES, *KEPT)}
-    found: list[tuple[Any, str, Any, Any]] = []
-    engine = (
-        project_model.objects.with_progress(period)
-        .with_report_state(period)
-        .values_list("pk", *FIGURES, *KEPT)
-    )
-    for pk, *figures in engine.iterator(chunk_size=5000):
-        kept = stored.pop(pk, None)
-        if kept is None:
-            found.append((pk, "row", None, "missing"))
-            continue
-        for name, mine, theirs in zip((*FIGURES, *KEPT), kept, figures, strict=True):
-            if mine != theirs:
-                found.append((pk, name, mine, theirs))
-    found.extend((pk, "row", "extra", None) for pk in stored)
-    # The totals against the rows they add up.
-    kept = {
-        tuple(key[:4]): dict(zip((*ledger.TOTALLED, *ledger.COUNTED), key[4:], strict=True))
-        for key in ledger.model(project_model)
-        .objects.filter(year=period.year, month=period.month)
-        .values_list(
-            "year", "month", "zone_id", "lead_official_id", *ledger.TOTALLED, *ledger.COUNTED
-        )
-    }
-    for key, sums in ledger.add_up(month).items():
-        held = kept.pop(key, dict.fromkeys(sums, 0))
-        found.extend(
-            (key, name, held[name], value) for name, value in sums.items() if held[name] != value
-        )
-    for key, held in kept.items():  # groups with no project left hold nothing
-        found.extend((key, name, value, 0) for name, value in held.items() if value)
-    return found
