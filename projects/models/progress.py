@@ -202,6 +202,22 @@ def rebuild_soon() -> None:
     transaction.on_commit(rebuild_progress.enqueue)
 
 
+def rebuild_if_stale() -> bool:
+    """Enqueue the rebuild when the month in progress is held as of another day (a new day
+    has begun) or under other thresholds: called by every pass of `send_reminders`, so that
+    the first pass after midnight has a worker rebuild the month before anyone reads it."""
+    period = Period.current()
+    held = (
+        ProgressPeriod.objects.filter(year=period.year, month=period.month)
+        .values_list("as_of", "rules")
+        .first()
+    )
+    if held is None or held == (period.as_of, store.rules()):
+        return False
+    rebuild_progress.enqueue()
+    return True
+
+
 def recompute_once():
     """A block whose writes recompute each project they touch once, at its end (see
     store.once): for an action that writes several rows of one project."""

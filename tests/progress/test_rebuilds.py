@@ -2,11 +2,15 @@
 (bulk_create, a repair in SQL) is written when the workbook reads the month, and a change
 that leaves the table to build (seed_scale's bulk writes) enqueues the rebuild at once."""
 
+import datetime
 import io
+import zoneinfo
 from decimal import Decimal
 
 import openpyxl
 import pytest
+import time_machine
+from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
 from projects.exchange.workbook import progress_workbook
@@ -27,6 +31,7 @@ from tests.conftest import run_tasks
 pytestmark = pytest.mark.django_db
 
 MAY = Period(2013, 5)
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 
 def bulk_project(zone):
@@ -83,3 +88,19 @@ def test_a_change_that_leaves_the_table_to_build_enqueues_the_rebuild(
     held = {Period(y, m) for y, m in ProgressPeriod.objects.values_list("year", "month")}
     assert held >= months_to_hold()
     assert ProjectProgress.objects.filter(year=2013, month=5).count() == Project.objects.count()
+
+
+def test_a_new_day_has_a_worker_rebuild_the_month_in_progress(demo):
+    """The first reminder pass of a new day enqueues the rebuild of the month in progress
+    (held as of yesterday); the worker builds it as of today, before anyone reads it."""
+    with time_machine.travel(datetime.datetime(2026, 11, 4, 8, tzinfo=SHANGHAI), tick=False):
+        Project.objects.with_stored_progress(Period.current()).count()
+        before = DBTaskResult.objects.count()
+        call_command("send_reminders", stdout=io.StringIO())
+        assert DBTaskResult.objects.count() == before  # the month is current: nothing to do
+    with time_machine.travel(datetime.datetime(2026, 11, 5, 0, 10, tzinfo=SHANGHAI), tick=False):
+        call_command("send_reminders", stdout=io.StringIO())
+        assert DBTaskResult.objects.count() == before + 1
+        run_tasks()
+        held = ProgressPeriod.objects.get(year=2026, month=11)
+        assert held.as_of == datetime.date(2026, 11, 5)

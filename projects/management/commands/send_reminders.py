@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.exports.jobs import clear_expired
+from projects.models import rebuild_if_stale
 from projects.reminders.schedule import run
 
 
@@ -21,8 +22,9 @@ def parse_date(value):
 class Command(BaseCommand):
     help = (
         "Send the day's reminders (one digest a person, never the same reminder twice) and "
-        "retry every copy that failed before; delete the exports kept past their day. Safe to "
-        "run as often as wanted, and twice at once."
+        "retry every copy that failed before; delete the exports kept past their day; on a new "
+        "day, enqueue the progress table's rebuild. Safe to run as often as wanted, and twice "
+        "at once."
     )
 
     def add_arguments(self, parser):
@@ -49,6 +51,7 @@ class Command(BaseCommand):
         today = date or timezone.localdate()
         created, sent, failed = run(today)
         clear_expired()  # the periodic pass is also the exports' housekeeping
+        rebuild_if_stale()  # and, on a new day, has a worker rebuild the progress table
         self.stdout.write(
             _("%(date)s: %(created)s notifications, %(sent)s copies sent, %(failed)s failed")
             % {"date": today.isoformat(), "created": created, "sent": sent, "failed": failed}
