@@ -4,10 +4,13 @@ with its error and tried again by a later run — a few times, waiting longer ea
 given up at once when no try can mend it."""
 
 import datetime
+from functools import partial
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django_tasks import task
 
 from projects.models import Delivery
 
@@ -33,10 +36,22 @@ def retry_after(attempts):
     return datetime.timedelta(minutes=minutes)
 
 
-def queue(notification):
-    """Record the copies a new notification is to be sent as, by each transport."""
+def queue(notification, at_once=False):
+    """Record the copies a new notification is to be sent as, by each transport; `at_once`
+    (an event, not the pass's digests, which the pass sends itself) has a worker send them
+    once the notification commits, rather than the next pass of the schedule."""
     copies = [copy for transport in TRANSPORTS.values() for copy in transport.copies(notification)]
     Delivery.objects.bulk_create(copies, ignore_conflicts=True)
+    if copies and at_once:
+        transaction.on_commit(partial(send_copies.enqueue, notification.pk))
+
+
+@task()
+def send_copies(notification_id: int) -> list[int]:
+    """The task: send a notification's copies that no run holds; [sent, failed]. A copy that
+    fails is kept and tried again by the passes of `send_reminders`, as any other."""
+    waiting = Delivery.objects.filter(claimable(timezone.now()), notification_id=notification_id)
+    return list(deliver(waiting.order_by("pk")))
 
 
 def keep_error(delivery, error):

@@ -301,7 +301,7 @@ def notify(person, reminders, today, source=Notification.Source.DIGEST, subject=
             for item in items:
                 item.notification = notification
             ReminderItem.objects.bulk_create(items)
-            channels.queue(notification)
+            channels.queue(notification, at_once=source != Notification.Source.DIGEST)
     except IntegrityError:
         # Another run got there first (the same day's digest, or one of these reminders).
         return None

@@ -7,8 +7,11 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from projects.models import Delivery, Notification
+from projects.supervision.actions import request_closure
+from tests.conftest import run_tasks
 
 from .servers import SmtpServer, free_port
 
@@ -122,3 +125,18 @@ def test_a_robot_that_answers_an_error_is_retried(world, robot, settings):
 
 # Two runs at the same moment, in two processes on one database: tests/operations/test_deploy.py
 # (test_reminders_go_out_on_schedule_beside_two_servers), on SQLite and on PostgreSQL.
+
+
+def test_an_events_copies_are_sent_by_a_worker_at_once(
+    world, smtp, django_capture_on_commit_callbacks
+):
+    """A unit asking to close a problem (an event, not a digest) has a worker send the
+    office's mail as soon as the step commits, not at the schedule's next pass."""
+    with django_capture_on_commit_callbacks(execute=True):
+        request_closure(world.contact, world.problem, "商户已全部过渡安置")
+    assert DBTaskResult.objects.count() == 1
+    assert smtp.mailbox.to("office@jf.test") == []  # not sent in the request
+    run_tasks()
+    (mail,) = smtp.mailbox.to("office@jf.test")
+    assert "商户已全部过渡安置" in mail.get_content()
+    assert set(Delivery.objects.values_list("status", flat=True)) == {Delivery.Status.SENT}
