@@ -249,7 +249,11 @@ def lights(figures, kind):
     for key, row in figures.summary(kind).items():
         if row["count"]:
             share = HUNDRED * (Decimal(row["red"]) + Decimal(row["yellow"]) / 2) / row["count"]
-            detail = f"{row['red']}/{row['yellow']}/{row['count']}"
+            detail = _("%(red)s red, %(yellow)s yellow of %(count)s") % {
+                "red": row["red"],
+                "yellow": row["yellow"],
+                "count": row["count"],
+            }
             result[key] = Figure(quantize(share), detail, capped(HUNDRED - share))
     return result
 

@@ -43,6 +43,11 @@ class Line:
     def applies(self):
         return self.points is not None
 
+    @property
+    def unit(self):
+        found = REGISTRY.get(self.measure)
+        return str(found.unit) if found else ""
+
 
 @dataclass
 class Score:
