@@ -61,7 +61,7 @@ def score_workbook(table, region):
                     str(line.label),
                     line.value,
                     line.unit,
-                    line.detail,
+                    str(line.detail),
                     line.points,
                     line.weight,
                     line.weighted,

@@ -12,7 +12,7 @@ Figure(value, detail, points)}, decorated with @measure(name, label, Excel headi
 unit). For example 开工率 once the stages exist, with a `start_rates(kind)` reader added to
 Figures that reads the engine's grouped counts::
 
-    @measure("starts", _("projects started"), "开工率")
+    @measure("starts", STARTED, "开工率")  # STARTED: its label, a lazy translation
     def starts(figures, kind):
         return {
             key: Figure(rate, f"{started}/{planned}", capped(rate))
@@ -236,7 +236,11 @@ def completion(figures, kind):
 def gap(figures, kind):
     """Points behind 序时进度; 100 less the gap (the ranking's rule)."""
     return {
-        key: Figure(row["gap"], "", capped(HUNDRED - Decimal(row["gap"])))
+        key: Figure(
+            row["gap"],
+            _("behind the schedule") if row["gap"] > 0 else _("ahead of the schedule"),
+            capped(HUNDRED - Decimal(row["gap"])),
+        )
         for key, row in figures.summary(kind).items()
         if row["gap"] is not None
     }

@@ -88,6 +88,8 @@ def rules_in_force(region, period, window):
 
 def score_entities(figures, kind, rules):
     """[Score] of every entity of `kind` with a figure on some rule's measure, unranked."""
+    # The rules whose measures judge this kind (a unit has no projects' figures).
+    rules = [rule for rule in rules if kind in getattr(REGISTRY.get(rule.measure), "kinds", ())]
     results = {rule.measure: _compute(rule.measure, figures, kind) for rule in rules}
     names = figures.names(kind)
     keys = [key for key in names if any(key in found for found in results.values())]
