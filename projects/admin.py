@@ -4,6 +4,7 @@ from .api import admin as api_admin
 from .meetings import admin as meetings_admin
 from .operations import admin as operations_admin
 from .register import admin as register_admin
+from .register import score_rules_admin
 from .reminders import admin as reminders_admin
 from .reporting import admin as reporting_admin
 
@@ -14,4 +15,5 @@ __all__ = [
     "register_admin",
     "reminders_admin",
     "reporting_admin",
+    "score_rules_admin",
 ]

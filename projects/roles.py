@@ -27,6 +27,7 @@ MODELS = [
     "monthlock",
     "meetingsnapshot",
     "projectlevel",
+    "scorerule",
 ]
 ACTIONS = ("view", "add", "change", "delete")
 

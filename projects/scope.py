@@ -45,6 +45,7 @@ REGION = {
     "problemupdate": "problem__project__region",
     "projectprogress": "project__region",
     "projectlevel": "project__region",
+    "scorerule": "region",
 }
 
 

@@ -306,6 +306,7 @@ MATRIX = {
     ),
     "projects:zone_list": (dict, EVERYONE, None, None, None),
     "projects:ranking": (dict, EVERYONE, None, None, None),
+    "projects:scores": (dict, EVERYONE, None, None, None),
     "projects:progress_xlsx": (dict, EVERYONE, None, None, None),
     "projects:export_list": (dict, EVERYONE, None, None, None),
     "projects:export_job": (office_export, EVERYONE, None, None, None),

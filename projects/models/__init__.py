@@ -40,6 +40,7 @@ from .register import (
 )
 from .reminders import Delivery, Notification, ReminderItem
 from .reporting import MAX_PHOTOS, TEXT_LIMIT, MonthLock, MonthlyReport, ReportPhoto
+from .scoring import ScoreRule
 
 __all__ = [
     "ApiToken",
@@ -78,6 +79,7 @@ __all__ = [
     "Project",
     "ReportPhoto",
     "ReportStatus",
+    "ScoreRule",
     "StaleVersion",
     "Unit",
     "Versioned",

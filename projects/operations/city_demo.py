@@ -20,6 +20,7 @@ from projects.models import (
     ProjectLevel,
     Region,
     RegionSubmission,
+    ScoreRule,
     Unit,
     Zone,
     clear_progress,
@@ -28,6 +29,7 @@ from projects.models.regions import CITY_CODE, CITY_NAME
 from projects.progress.period import Period
 
 SHANYANG_CODE = "410811"
+JIEFANG_CODE = "410802"
 SHANYANG_NAME = "山阳区"
 
 ZONES = ["山阳新城片区", "焦作高新技术产业园区"]
@@ -158,7 +160,26 @@ def add_shanyang(period):
         deadline=meeting.date + datetime.timedelta(days=10),
     )
     clear_progress()  # the bulk writes above: pages rebuild the table when read
+    copy_score_rules(region.parent, region)
     return region
+
+
+def copy_score_rules(*regions):
+    """The demo district's 考核办法 for `regions` too (山阳区 and the city score alike)."""
+    district = Region.objects.filter(code=JIEFANG_CODE).first()
+    rules = ScoreRule.objects.filter(region=district) if district else []
+    ScoreRule.objects.bulk_create(
+        ScoreRule(
+            region=region,
+            measure=rule.measure,
+            weight=rule.weight,
+            period=rule.period,
+            valid_from=rule.valid_from,
+        )
+        for region in regions
+        if not ScoreRule.objects.filter(region=region).exists()
+        for rule in rules
+    )
 
 
 # The city's own key projects (市重点): one of each district's, with the city's 挂点领导.

@@ -33,6 +33,7 @@ from projects.models import (
     MonthlyReport,
     Problem,
     Project,
+    ScoreRule,
     clear_progress,
 )
 from projects.progress.period import Period
@@ -99,6 +100,12 @@ def bring_to_today(today=None):
     Project.objects.bulk_update(started, ["planned_start", "actual_start"])
     _move_dates(Milestone, MILESTONE_DATES, days)
     _move_dates(Problem, ["deadline", "closed_at"], days)
+    # 考核办法 move by whole years, as the reports: a rule from the story's April 1st is
+    # in force from April 1st of the reports' year.
+    rules = list(ScoreRule.objects.all())
+    for rule in rules:
+        rule.valid_from = rule.valid_from.replace(year=rule.valid_from.year + years)
+    ScoreRule.objects.bulk_update(rules, ["valid_from"])
     Meeting.objects.update(date=F("date") + days, year=last.year, month=last.month)
     # The meeting that reviews last month is the year's meeting of that month, as in the story.
     for meeting in Meeting.objects.all():

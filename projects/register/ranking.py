@@ -4,7 +4,8 @@ register.
 
 Each measure becomes a score out of 100; a group's score is their weighted mean over the
 measures that apply to it (settings.JIEFANG_RANKING_WEIGHTS; a weight of 0 leaves a measure
-out). Equal scores share a rank (1, 1, 3).
+out). Equal scores share a rank (1, 1, 3). A region's monthly score rules in force for the
+month (ScoreRule, projects/scoring) replace these measures and weights with theirs.
 """
 
 from dataclasses import dataclass, field
@@ -14,20 +15,11 @@ from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
-from projects.exchange.xlsx import (
-    BOLD,
-    CENTER,
-    HEADER_FILL,
-    POINTS_FORMAT,
-    append,
-    append_title,
-    cell,
-    new_workbook,
-    setup_sheet,
-    workbook_bytes,
-)
-from projects.models import MonthlyReport, Problem, Project, Region
+from projects.models import MonthlyReport, Problem, Project, Region, ScoreRule
 from projects.progress.period import Period, quantize
+from projects.scoring.measures import REGISTRY, Window, label_of
+from projects.scoring.monthly import monthly_boards
+from projects.scoring.scores import rules_in_force, rules_region
 
 MEASURES = {
     "gap": _("completion against the time schedule"),
@@ -56,11 +48,12 @@ class Entry:
     rank: int | None = None
     previous_rank: int | None = None
     figures: dict = field(default_factory=dict)
+    measures: tuple = tuple(MEASURES)
 
     @property
     def measure_scores(self):
-        """[(measure's label, score or None)] in the order of MEASURES, for a table row."""
-        return [(label, self.scores.get(name)) for name, label in MEASURES.items()]
+        """[(measure's label, score or None)] in the order of the measures, for a table row."""
+        return [(measure_label(name), self.scores.get(name)) for name in self.measures]
 
     @property
     def movement(self):
@@ -89,6 +82,22 @@ class Ranking:
     notes: list
     # A city's (or any region's above districts): its districts on the same measures.
     districts: list = field(default_factory=list)
+    # The measures shown and their weights: the rules' when some are in force.
+    measures: tuple = tuple(MEASURES)
+    weights: dict | None = None
+
+    @property
+    def measure_labels(self):
+        return [measure_label(name) for name in self.measures]
+
+    def weighted(self):
+        """[(measure's label, weight)] as the page states them."""
+        use = weights() if self.weights is None else self.weights
+        return [(measure_label(name), weight) for name, weight in use.items()]
+
+
+def measure_label(name):
+    return MEASURES[name] if name in MEASURES else label_of(name)
 
 
 def weights():
@@ -112,6 +121,28 @@ def ranking(period, projects=None, with_movement=True, today=None):
     stands on `today` (default today), with each entry's rank of the month before. Reports
     on time are scored once the month's due date has passed: before it no report is late."""
     projects = Project.objects.all() if projects is None else projects
+    rules = rules_in_force(rules_region(projects), ScoreRule.Period.MONTH, Window.month(period))
+    if rules:
+        result = _ruled(period, projects, rules, today)
+    else:
+        result = _default(period, projects, today)
+    previous = _previous(period)
+    if with_movement and previous is not None:
+        before = ranking(previous, projects, with_movement=False, today=today)
+        for current, earlier in (
+            (result.officials, before.officials),
+            (result.zones, before.zones),
+            (result.units, before.units),
+            (result.districts, before.districts),
+        ):
+            ranks = {entry.key: entry.rank for entry in earlier}
+            for entry in current:
+                entry.previous_rank = ranks.get(entry.key)
+    return result
+
+
+def _default(period, projects, today):
+    """The ranking on the settings' measures and weights (no rule in force)."""
     notes = []
     use = weights()
     if "reports" in use and not period.due_passed(today):
@@ -149,19 +180,36 @@ def ranking(period, projects=None, with_movement=True, today=None):
         # Districts with projects, as the board counts them (none for a district's own).
         if len(districts) > 1:
             result.districts = _rank(districts, use)
-    previous = _previous(period)
-    if with_movement and previous is not None:
-        before = ranking(previous, projects, with_movement=False, today=today)
-        for current, earlier in (
-            (result.officials, before.officials),
-            (result.zones, before.zones),
-            (result.units, before.units),
-            (result.districts, before.districts),
-        ):
-            ranks = {entry.key: entry.rank for entry in earlier}
-            for entry in current:
-                entry.previous_rank = ranks.get(entry.key)
     return result
+
+
+def _ruled(period, projects, rules, today):
+    """The ranking on the measures and weights of the monthly rules in force (weight 0:
+    shown, not counted)."""
+    use = {rule.measure: Decimal(rule.weight) for rule in rules if rule.weight}
+    measures = tuple(rule.measure for rule in rules if rule.measure in REGISTRY)
+    boards, notes = monthly_boards(period, projects, rules, today)
+    ranked = {
+        kind: _rank(
+            [
+                Entry(key, name, points, figures=values, measures=measures)
+                for key, name, points, values in board
+            ],
+            use,
+        )
+        for kind, board in boards.items()
+    }
+    several = len(ranked["district"]) > 1 and _several_districts(projects)
+    return Ranking(
+        period,
+        officials=ranked["official"],
+        zones=ranked["zone"],
+        units=ranked["unit"],
+        notes=notes,
+        districts=ranked["district"] if several else [],
+        measures=measures,
+        weights={rule.measure: rule.weight for rule in rules},
+    )
 
 
 def _several_districts(projects):
@@ -321,58 +369,3 @@ def top_and_bottom(entries, count=None):
     ]
     bottom = [entry for entry in entries[-count:] if entry not in top]
     return top, bottom
-
-
-# key, heading, width, number format (one format per column: scores with two decimals)
-COLUMNS = [
-    ("rank", "名次", 6, "0"),
-    ("name", "名称", 22, None),
-    ("score", "得分", 8, POINTS_FORMAT),
-    ("gap", "得分:序时进度", 12, POINTS_FORMAT),
-    ("lights", "得分:红黄灯", 12, POINTS_FORMAT),
-    ("reports", "得分:按时填报", 12, POINTS_FORMAT),
-    ("problems", "得分:问题按期销号", 14, POINTS_FORMAT),
-    ("movement", "较上月", 8, None),
-]
-
-
-def ranking_workbook(result, region):
-    """The ranking as .xlsx bytes: one sheet each for officials, zones and units, headed
-    with `region`'s name."""
-    book = new_workbook()
-    for title, entries in (
-        ("牵头领导", result.officials),
-        ("功能区", result.zones),
-        ("责任单位", result.units),
-        *([("区县", result.districts)] if result.districts else []),
-    ):
-        sheet = book.create_sheet(title)
-        setup_sheet(sheet, [column[2] for column in COLUMNS], header_rows=3, title_rows=2)
-        append_title(sheet, f"{region.name}重点项目推进排名({title})", len(COLUMNS))
-        append(sheet, [cell(sheet, f"统计期:{result.period.label}", border=None, alignment=None)])
-        append(
-            sheet,
-            [
-                cell(sheet, label, font=BOLD, fill=HEADER_FILL, alignment=CENTER)
-                for _k, label, _w, _f in COLUMNS
-            ],
-        )
-        for entry in entries:
-            append(
-                sheet,
-                [
-                    cell(sheet, value, number_format=column[3])
-                    for value, column in zip(
-                        (
-                            entry.rank,
-                            entry.name,
-                            entry.score,
-                            *(entry.scores.get(name) for name in MEASURES),
-                            entry.movement_label,
-                        ),
-                        COLUMNS,
-                        strict=True,
-                    )
-                ],
-            )
-    return workbook_bytes(book)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from projects.progress.period import Period
 
-from .ranking import Entry, Ranking
+from .ranking import MEASURES, Entry, Ranking
 
 
 def _decimal(value):
@@ -20,6 +20,8 @@ def ranking_to_json(result):
         "year": result.period.year,
         "month": result.period.month,
         "notes": [str(note) for note in result.notes],
+        "measures": list(result.measures),
+        "weights": result.weights,
         **{
             board: [
                 {
@@ -42,7 +44,9 @@ def ranking_to_json(result):
 
 
 def ranking_from_json(data):
-    """The Ranking that ranking_to_json kept, as it was."""
+    """The Ranking that ranking_to_json kept, as it was (kept before the score rules: on the
+    settings' measures)."""
+    measures = tuple(data.get("measures") or MEASURES)
     boards = {
         board: [
             Entry(
@@ -53,9 +57,16 @@ def ranking_from_json(data):
                 rank=entry["rank"],
                 previous_rank=entry["previous_rank"],
                 figures=entry["figures"],
+                measures=measures,
             )
             for entry in data.get(board, [])
         ]
         for board in BOARDS
     }
-    return Ranking(Period(data["year"], data["month"]), notes=data["notes"], **boards)
+    return Ranking(
+        Period(data["year"], data["month"]),
+        notes=data["notes"],
+        measures=measures,
+        weights=data.get("weights"),
+        **boards,
+    )

@@ -35,6 +35,7 @@ from .filters import ProjectFilterSet
 from .forms import LocationForm
 from .geojson import base_layer, base_layer_sources, outlines
 from .ranking_record import ranking_from_json
+from .ranking_workbook import ranking_workbook
 from .tables import OfficialTable, ProjectTable, ZoneSummaryTable
 from .timeline import milestone_timeline
 
@@ -370,14 +371,13 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
             "ranking": result,
             "frozen": frozen,
             "boards": boards,
-            "measures": ranking.MEASURES,
-            "weighted": [(ranking.MEASURES[name], w) for name, w in ranking.weights().items()],
+            "weighted": result.weighted(),
         }
 
     def render_to_response(self, context, **response_kwargs):
         if self.request.GET.get("export") == "xlsx":
             return xlsx_response(
-                ranking.ranking_workbook(context["ranking"], heading_region(self.request.user)),
+                ranking_workbook(context["ranking"], heading_region(self.request.user)),
                 f"排名通报-{self.period.label}",
             )
         return super().render_to_response(context, **response_kwargs)
