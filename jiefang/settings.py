@@ -391,10 +391,13 @@ JIEFANG_RESTORE_MAX_BYTES = int(os.environ.get("JIEFANG_RESTORE_MAX_BYTES", str(
 # The 月度通报 and 会议纪要 name at most this many red projects, overdue problems and late
 # officials (the worst first) and count the rest; a meeting of at most
 # JIEFANG_DOCUMENT_FULL_LIST projects lists every project in its minutes, a larger one each
-# official's red projects. A document of more than JIEFANG_BACKGROUND_DOCUMENT_OVER projects is
+# official's worst red projects, up to JIEFANG_DOCUMENT_NAMES_PER_OFFICIAL. A document of more than JIEFANG_BACKGROUND_DOCUMENT_OVER projects is
 # built in the background, as a large export.
 JIEFANG_DOCUMENT_NAMES = int(os.environ.get("JIEFANG_DOCUMENT_NAMES", "30"))
 JIEFANG_DOCUMENT_FULL_LIST = int(os.environ.get("JIEFANG_DOCUMENT_FULL_LIST", "300"))
+JIEFANG_DOCUMENT_NAMES_PER_OFFICIAL = int(
+    os.environ.get("JIEFANG_DOCUMENT_NAMES_PER_OFFICIAL", "5")
+)
 JIEFANG_BACKGROUND_DOCUMENT_OVER = int(
     os.environ.get("JIEFANG_BACKGROUND_DOCUMENT_OVER", "5000")
 )

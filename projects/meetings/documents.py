@@ -179,13 +179,14 @@ def _project_row(p):
 def minutes_context(meeting, issue=False):
     """The variables of 会议纪要: the meeting, the region's figures, per lead official the
     counts, the projects (every one in a meeting of at most JIEFANG_DOCUMENT_FULL_LIST
-    projects, else the red ones, the worst first, up to the cap) and the problems assigned,
+    projects, else the red ones, the worst first, up to JIEFANG_DOCUMENT_NAMES_PER_OFFICIAL) and the problems assigned,
     the decisions, the problems raised and those carried over (the most overdue first, up to
     the cap). Read with values(): nothing here grows faster than the rows it lists. `issue`
     gives the minutes their 发文字号 (a sample for a template check has none)."""
     period = meeting.period
     as_of = period.as_of
     limit = cap()
+    per_official = max(settings.JIEFANG_DOCUMENT_NAMES_PER_OFFICIAL, 1)
     projects = meeting_projects(meeting)
     _zones, total = projects.summary(period)
     official_rows, _total = projects.summary(period, by="lead_official")
@@ -195,7 +196,7 @@ def minutes_context(meeting, issue=False):
         rows = rows.filter(light_rank=Light.RED.rank).annotate(
             place=Window(RowNumber(), partition_by=[F("lead_official")], order_by=WORST)
         )
-        rows = rows.filter(place__lte=limit)
+        rows = rows.filter(place__lte=per_official)
     rows = rows.with_report_text(period).values(
         "lead_official",
         "name",
@@ -274,7 +275,7 @@ def minutes_context(meeting, issue=False):
         "figures": figures(total, period),
         "sections": sections,
         "full_list": full,
-        "names": limit,
+        "names": per_official,
         "decisions": lines(meeting.minutes or _("(none recorded)")),
         "problems": [problem_row(p) for p in raised[:limit]],
         "problems_more": _more(raised_count, limit),

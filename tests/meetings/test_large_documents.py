@@ -93,7 +93,7 @@ def test_a_cap_above_the_red_projects_names_them_all_and_counts_none(office, man
     assert "另有" not in text_of(document)
 
 
-@override_settings(JIEFANG_DOCUMENT_FULL_LIST=20, JIEFANG_DOCUMENT_NAMES=5)
+@override_settings(JIEFANG_DOCUMENT_FULL_LIST=20, JIEFANG_DOCUMENT_NAMES_PER_OFFICIAL=5)
 def test_the_minutes_of_a_large_meeting_give_each_official_counts_and_worst_red_projects(
     office, many_red
 ):
