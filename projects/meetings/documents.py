@@ -304,12 +304,13 @@ def board(entries, limit):
 
 def late_reporters(projects, period, day, limit):
     """(the officials whose projects' reports for `period` were not in by the due date, as
-    they stood on `day` — the packet's rule, reports_late_at — each with up to `limit` of
-    their projects named and the rest counted, the officials with the most first, up to
+    they stood on `day` — the packet's rule, reports_late_at — each with up to
+    JIEFANG_DOCUMENT_NAMES_PER_OFFICIAL of their projects named and the rest counted, the officials with the most first, up to
     `limit` of them; how many officials more; how many projects late in all)."""
     if day <= period.due_date:
         return [], 0, 0
     due = period.due_date
+    each = max(settings.JIEFANG_DOCUMENT_NAMES_PER_OFFICIAL, 1)
     late = {}
     for row in (
         projects.expected_to_report(period)
@@ -336,10 +337,10 @@ def late_reporters(projects, period, day, limit):
             _("%(name)s (in %(days)s days late)") % {"name": name, "days": days}
             if submitted_on
             else _("%(name)s (not reported, %(days)s days late)") % {"name": name, "days": days}
-            for name, submitted_on, days in entries[:limit]
+            for name, submitted_on, days in entries[:each]
         ]
-        if len(entries) > limit:
-            words.append(_("and %(count)s more") % {"count": len(entries) - limit})
+        if len(entries) > each:
+            words.append(_("and %(count)s more") % {"count": len(entries) - each})
         rows.append({"official": official, "projects": "、".join(words)})
     return rows, len(late) - len(rows), sum(len(entries) for entries in late.values())
 
