@@ -261,7 +261,7 @@ def minutes_template():
     _paragraph(
         document,
         "各牵头领导名下列出严重滞后项目（按与序时进度差距，每人至多{{ names }}个），"
-        "全部项目见项目推进情况表。",
+        "全部项目见重点项目进展情况表。",
     )
     _paragraph(document, "{%p endif %}", indent=False)
     _paragraph(document, "{%p for section in sections %}", indent=False)
@@ -292,7 +292,7 @@ def minutes_template():
     _note(
         document,
         "section.more_red",
-        "另有{{ section.more_red }}个项目严重滞后，见项目推进情况表。",
+        "另有{{ section.more_red }}个项目严重滞后，见重点项目进展情况表。",
     )
     _paragraph(document, "{%p endfor %}", indent=False)
     _heading(document, "三、会议议定事项")
@@ -363,7 +363,7 @@ def bulletin_template():
         document,
         "red_more",
         "此外，{% for row in red_more %}{{ row.name }}另有{{ row.count }}个项目严重滞后"
-        "{% if not loop.last %}，{% endif %}{% endfor %}；完整名单见项目推进情况表。",
+        "{% if not loop.last %}，{% endif %}{% endfor %}；完整名单见重点项目进展情况表。",
     )
     _heading(document, "四、逾期未销号问题")
     _table(document, PROBLEM_HEADINGS, PROBLEM_CELLS, "overdue_problems", PROBLEM_WIDTHS)

@@ -82,7 +82,7 @@ def test_the_bulletin_names_the_worst_red_projects_up_to_the_cap_and_counts_the_
     assert sum(counted) == len(red) - 30
     zones = {p.zone.name for p in red if p.name not in named}
     assert all(zone in note for zone in zones)
-    assert "项目推进情况表" in note  # where the full list is
+    assert "重点项目进展情况表" in note  # where the full list is
 
 
 @override_settings(JIEFANG_DOCUMENT_NAMES=200)
@@ -101,7 +101,7 @@ def test_the_minutes_of_a_large_meeting_give_each_official_counts_and_worst_red_
     response = office.get(reverse("projects:meeting_minutes_docx", args=[meeting.pk]))
     document = read(response.content)
     text = text_of(document)
-    assert "全部项目见项目推进情况表" in text
+    assert "全部项目见重点项目进展情况表" in text
     engine = {p.name: p for p in Project.objects.with_progress(meeting.period)}
     tables = [t for t in document.tables if len(rows(t)[0]) == 7 and rows(t)[0][0] == "项目"]
     listed = [row for table in tables for row in rows(table)[1:]]
@@ -162,3 +162,10 @@ def test_the_filled_body_is_parsed_with_its_document_not_moved_into_it(monkeypat
     response = office.get(reverse("projects:meeting_minutes_docx", args=[meeting.pk]))
     assert response.status_code == 200 and moved == []
     assert "例会纪要" in text_of(read(response.content))
+
+
+def test_the_meeting_page_links_to_the_workbook_with_the_full_lists(office):
+    meeting = Meeting.objects.get(region__code="410802", year=2013, month=5)
+    page = office.get(reverse("projects:meeting_detail", args=[meeting.pk])).content.decode()
+    link = reverse("projects:progress_xlsx") + "?year=2013&amp;month=5"
+    assert f'id="progress-workbook" href="{link}"' in page and "进展情况表" in page
