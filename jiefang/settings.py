@@ -388,5 +388,16 @@ JIEFANG_BACKGROUND_EXPORT_OVER = int(os.environ.get("JIEFANG_BACKGROUND_EXPORT_O
 JIEFANG_RESTORE_MAX_BYTES = int(os.environ.get("JIEFANG_RESTORE_MAX_BYTES", str(20 * 1024**3)))
 # A user may have this many exports waiting or being built (asking again for one of them
 # returns it); finished workbooks take at most this many bytes together, oldest deleted first.
+# The 月度通报 and 会议纪要 name at most this many red projects, overdue problems and late
+# officials (the worst first) and count the rest; a meeting of at most
+# JIEFANG_DOCUMENT_FULL_LIST projects lists every project in its minutes, a larger one each
+# official's worst red projects, up to JIEFANG_DOCUMENT_NAMES_PER_OFFICIAL. A document of more than JIEFANG_BACKGROUND_DOCUMENT_OVER projects is
+# built in the background, as a large export.
+JIEFANG_DOCUMENT_NAMES = int(os.environ.get("JIEFANG_DOCUMENT_NAMES", "30"))
+JIEFANG_DOCUMENT_FULL_LIST = int(os.environ.get("JIEFANG_DOCUMENT_FULL_LIST", "300"))
+JIEFANG_DOCUMENT_NAMES_PER_OFFICIAL = int(
+    os.environ.get("JIEFANG_DOCUMENT_NAMES_PER_OFFICIAL", "5")
+)
+JIEFANG_BACKGROUND_DOCUMENT_OVER = int(os.environ.get("JIEFANG_BACKGROUND_DOCUMENT_OVER", "5000"))
 JIEFANG_EXPORTS_WAITING_PER_USER = int(os.environ.get("JIEFANG_EXPORTS_WAITING_PER_USER", "3"))
 JIEFANG_EXPORTS_MAX_BYTES = int(os.environ.get("JIEFANG_EXPORTS_MAX_BYTES", str(2 * 1024**3)))

@@ -16,4 +16,5 @@ class ProjectsConfig(AppConfig):
         for model in self.get_models():
             pre_save.connect(clean_text_fields, sender=model, dispatch_uid=f"clean-{model}")
         watch()
+        import projects.meetings.issued  # noqa: F401 (registers the Word documents' builders)
         import projects.register.exports  # noqa: F401 (registers the background exports' builders)

@@ -30,18 +30,33 @@ from projects.models import ExportJob
 logger = logging.getLogger(__name__)
 
 STALE = datetime.timedelta(hours=1)  # a job running this long lost its worker
-BUILDERS = {}  # kind: function(job, progress) returning a workbook, and the file's name
+BUILDERS = {}  # kind: function(job, progress) returning a workbook, the file's name, extension
 
 
-def builder(kind, name):
-    """Register the function that builds a kind of job's workbook; `name` starts the file's
-    name (the period follows)."""
+def builder(kind, name, extension="xlsx"):
+    """Register the function that builds a kind of job's file: a workbook, or any object that
+    can `save` itself into a file (a Word document, `extension` "docx"); `name` starts the
+    file's name (the period follows)."""
 
     def register(function):
-        BUILDERS[kind] = (function, name)
+        BUILDERS[kind] = (function, name, extension)
         return function
 
     return register
+
+
+class Saved:
+    """A file already made (a Word document's bytes), saved as a builder's result."""
+
+    def __init__(self, content):
+        self.content = content
+
+    def save(self, handle):
+        handle.write(self.content)
+
+
+def extension(job):
+    return BUILDERS[job.kind][2]
 
 
 def in_background(count):
@@ -113,14 +128,16 @@ def build(job):
             shown[0] = percent
             ExportJob.objects.filter(pk=job.pk).update(progress=percent)
 
-    function, _name = BUILDERS[job.kind]
+    function, _name, suffix = BUILDERS[job.kind]
     with translation.override(settings.LANGUAGE_CODE):  # a worker has no request's language
         workbook = function(job, progress)
-    with tempfile.TemporaryFile(suffix=".xlsx") as handle:
+    with tempfile.TemporaryFile(suffix=f".{suffix}") as handle:
         workbook.save(handle)
         size = handle.tell()
         handle.seek(0)
-        name = default_storage.save(f"exports/{job.requested_by_id}/{job.pk}.xlsx", File(handle))
+        name = default_storage.save(
+            f"exports/{job.requested_by_id}/{job.pk}.{suffix}", File(handle)
+        )
     return name, size
 
 

@@ -92,5 +92,7 @@ class ExportDownloadView(OwnJobsMixin, View):
         if job.status != ExportJob.Status.DONE:
             return redirect(job)
         return FileResponse(
-            job.file.open("rb"), as_attachment=True, filename=f"{jobs.filename(job)}.xlsx"
+            job.file.open("rb"),
+            as_attachment=True,
+            filename=f"{jobs.filename(job)}.{jobs.extension(job)}",
         )

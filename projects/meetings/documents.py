@@ -11,8 +11,11 @@ listed in the user guide (docs/user-guide.zh.md, “Word 文档”).
 import logging
 import re
 import zipfile
+from types import SimpleNamespace
 
 from django.conf import settings
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from docxtpl import Listing
@@ -27,15 +30,17 @@ from projects.models import (
     Light,
     Meeting,
     MonthlyReport,
+    Official,
     Problem,
     Project,
+    Region,
 )
 from projects.models.base import clean_text
+from projects.models.levels import meeting_level, of_level
 from projects.register.ranking import ranking
 from projects.templatetags.jiefang import money, pct
 
 from . import docx_file, sandbox
-from .packet import meeting_packet, reports_late_at
 
 logger = logging.getLogger(__name__)
 
@@ -113,37 +118,151 @@ def _common(period, region, number=""):
     }
 
 
+def cap():
+    """How many red projects, problems and officials a document names (the worst first)."""
+    return max(settings.JIEFANG_DOCUMENT_NAMES, 1)
+
+
+def light_reason(row):
+    """Project.light_reason of a row read with values()."""
+    return str(Project.light_reason.fget(SimpleNamespace(**row)))
+
+
+REASON_FIELDS = (
+    "light_rank",
+    "gap",
+    "completion_rate",
+    "time_schedule",
+    "overdue_milestones",
+    "max_delay",
+)
+# The worst first: the widest gap behind the time schedule, then the longest delay.
+WORST = (
+    F("gap").desc(nulls_last=True),
+    F("max_delay").desc(nulls_last=True),
+    "code",
+)
+
+
+def counts(row):
+    """A group's projects per light, as the documents say them."""
+    return {name: row.get(name, 0) for name in ("count", "green", "yellow", "red", "none")}
+
+
+def _more(total, named):
+    return max(total - named, 0)
+
+
+def meeting_projects(meeting):
+    """The projects a meeting hears: its region's (a city's meeting its 市重点)."""
+    projects = Project.objects.in_region(meeting.region)
+    level = meeting_level(meeting.region)
+    return projects.filter(of_level(level)) if level is not None else projects
+
+
+def _official_heading(name, position):
+    return f"{name} {position or ''}".strip() if name else _("No lead official")
+
+
+def _project_row(p):
+    return {
+        "name": p["name"],
+        "annual_plan": money(p["annual_plan"]),
+        "ytd": money(p["ytd"]),
+        "rate": pct(p["completion_rate"]),
+        "schedule": pct(p["time_schedule"]),
+        "light": str(Light.from_rank(p["light_rank"]).label),
+        "progress": lines(p["report_progress"] or ""),
+    }
+
+
 def minutes_context(meeting, issue=False):
-    """The variables of 会议纪要: the meeting, the district's figures, each lead official's
-    projects, the decisions, the problems raised and those carried over. `issue` gives the
-    minutes their 发文字号 (a sample for a template check has none)."""
-    packet = meeting_packet(meeting, photos=False, drawn=False)
-    period = packet["period"]
+    """The variables of 会议纪要: the meeting, the region's figures, per lead official the
+    counts, the projects (every one in a meeting of at most JIEFANG_DOCUMENT_FULL_LIST
+    projects, else the red ones, the worst first, up to JIEFANG_DOCUMENT_NAMES_PER_OFFICIAL) and the problems assigned,
+    the decisions, the problems raised and those carried over (the most overdue first, up to
+    the cap). Read with values(): nothing here grows faster than the rows it lists. `issue`
+    gives the minutes their 发文字号 (a sample for a template check has none)."""
+    period = meeting.period
+    as_of = period.as_of
+    limit = cap()
+    per_official = max(settings.JIEFANG_DOCUMENT_NAMES_PER_OFFICIAL, 1)
+    projects = meeting_projects(meeting)
+    _zones, total = projects.summary(period)
+    official_rows, _total = projects.summary(period, by="lead_official")
+    full = total["count"] <= settings.JIEFANG_DOCUMENT_FULL_LIST
+    rows = projects.with_stored_progress(period)
+    if not full:
+        rows = rows.filter(light_rank=Light.RED.rank).annotate(
+            place=Window(RowNumber(), partition_by=[F("lead_official")], order_by=WORST)
+        )
+        rows = rows.filter(place__lte=per_official)
+    rows = rows.with_report_text(period).values(
+        "lead_official",
+        "name",
+        "annual_plan",
+        "ytd",
+        "completion_rate",
+        "time_schedule",
+        "light_rank",
+        "report_progress",
+    )
+    rows = rows.order_by("lead_official__name", "zone__order", "code") if full else rows
+    listed = {}
+    for row in rows:
+        listed.setdefault(row["lead_official"], []).append(row)
+    problems = Problem.objects.filter(project__in=projects.values("pk"))
+    raised_by = dict(
+        problems.filter(meeting=meeting)
+        .values_list("project__lead_official")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    earlier = problems.open_at(as_of).filter(
+        Q(meeting__isnull=True) | Q(meeting__date__lt=meeting.date)
+    )
+    open_by = dict(earlier.values_list("project__lead_official").annotate(n=Count("pk")).order_by())
+    overdue_by = dict(
+        earlier.overdue_at(as_of)
+        .values_list("project__lead_official")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    names = {
+        official["pk"]: official
+        for official in Official.objects.filter(
+            pk__in=[row["lead_official"] for row in official_rows if row["lead_official"]]
+        ).values("pk", "name", "position")
+    }
     sections = []
-    for section in packet["sections"]:
-        official = section.official
+    for row in official_rows:
+        key = row["lead_official"]
+        official = names.get(key, {})
+        projects_listed = listed.get(key, [])
         sections.append(
             {
-                "heading": f"{official.name} {official.position}".strip()
-                if official
-                else _("No lead official"),
-                "projects": [
-                    {
-                        "name": p.name,
-                        "annual_plan": money(p.annual_plan),
-                        "ytd": money(p.ytd),
-                        "rate": pct(p.completion_rate),
-                        "schedule": pct(p.time_schedule),
-                        "light": str(p.light.label),
-                        "progress": lines(p.report_progress or ""),
-                    }
-                    for p in section.projects
-                ],
+                "sort": (official.get("name") is None, official.get("name") or ""),
+                "heading": _official_heading(official.get("name"), official.get("position")),
+                "counts": counts(row),
+                "projects": [_project_row(p) for p in projects_listed],
+                "more_red": _more(row["red"], len(projects_listed)) if not full else 0,
+                "problems": {
+                    "raised": raised_by.get(key, 0),
+                    "open": open_by.get(key, 0),
+                    "overdue": overdue_by.get(key, 0),
+                },
             }
         )
+    sections.sort(key=lambda section: section["sort"])
+    for section in sections:
+        del section["sort"]
     number = document_number(
         meeting.region, "minutes", f"meeting:{meeting.pk}", meeting.date.year, issue
     )
+    problems = problems.with_overdue(as_of).select_related("project", "responsible_unit")
+    raised = problems.filter(meeting=meeting).order_by("deadline", "pk")
+    carried = problems.filter(pk__in=earlier.values("pk")).order_by("deadline", "pk")
+    raised_count, carried_count = sum(raised_by.values()), sum(open_by.values())
     return _common(period, meeting.region, number) | {
         "meeting": {
             "title": str(meeting),
@@ -153,11 +272,15 @@ def minutes_context(meeting, issue=False):
             # Empty when not recorded, so that the template leaves the phrase out.
             "attendees": lines(meeting.attendees) if meeting.attendees.strip() else "",
         },
-        "figures": figures(packet["total"], period),
+        "figures": figures(total, period),
         "sections": sections,
+        "full_list": full,
+        "names": per_official,
         "decisions": lines(meeting.minutes or _("(none recorded)")),
-        "problems": [problem_row(p) for p in packet["raised"]],
-        "carried_over": [problem_row(p) for p in packet["earlier_open"]],
+        "problems": [problem_row(p) for p in raised[:limit]],
+        "problems_more": _more(raised_count, limit),
+        "carried_over": [problem_row(p) for p in carried[:limit]],
+        "carried_over_more": _more(carried_count, limit),
     }
 
 
@@ -169,69 +292,128 @@ def _movement(entry):
     return f"↓{-entry.movement}" if entry.movement < 0 else "="
 
 
+def board(entries, limit):
+    """A ranking board as the 通报 prints it: every entry up to the cap; past it the top
+    JIEFANG_RANKING_TOP (praised) and the last ones (criticised), up to the cap in all."""
+    entries = list(entries)
+    if len(entries) <= limit:
+        return entries, 0
+    top = min(settings.JIEFANG_RANKING_TOP, limit // 2)
+    return entries[:top] + entries[len(entries) - (limit - top) :], len(entries) - limit
+
+
+def late_reporters(projects, period, day, limit):
+    """(the officials whose projects' reports for `period` were not in by the due date, as
+    they stood on `day` — the packet's rule, reports_late_at — each with up to
+    JIEFANG_DOCUMENT_NAMES_PER_OFFICIAL of their projects named and the rest counted, the officials with the most first, up to
+    `limit` of them; how many officials more; how many projects late in all)."""
+    if day <= period.due_date:
+        return [], 0, 0
+    due = period.due_date
+    each = max(settings.JIEFANG_DOCUMENT_NAMES_PER_OFFICIAL, 1)
+    late = {}
+    for row in (
+        projects.expected_to_report(period)
+        .with_report_status(period)
+        .filter(Q(report_id__isnull=True) | Q(report_submitted_at__gte=period.due_by))
+        .values("name", "lead_official__name", "report_submitted_at")
+        .order_by("lead_official__name", "code")
+    ):
+        submitted = row["report_submitted_at"]
+        submitted_on = timezone.localtime(submitted).date() if submitted else None
+        if submitted_on is not None and submitted_on > day:
+            submitted_on = None  # it came in after that day: missing on it
+        days = max(((submitted_on or day) - due).days, 0)
+        if days:
+            official = row["lead_official__name"] or _("No lead official")
+            late.setdefault(official, []).append((row["name"], submitted_on, days))
+    officials = sorted(late.items(), key=lambda item: -len(item[1]))[:limit]
+    named = {official for official, _projects in officials}
+    rows = []
+    for official, entries in late.items():  # in the order of their names
+        if official not in named:
+            continue
+        words = [
+            _("%(name)s (in %(days)s days late)") % {"name": name, "days": days}
+            if submitted_on
+            else _("%(name)s (not reported, %(days)s days late)") % {"name": name, "days": days}
+            for name, submitted_on, days in entries[:each]
+        ]
+        if len(entries) > each:
+            words.append(_("and %(count)s more") % {"count": len(entries) - each})
+        rows.append({"official": official, "projects": "、".join(words)})
+    return rows, len(late) - len(rows), sum(len(entries) for entries in late.values())
+
+
 def bulletin_context(period, region, issue=False):
     """The variables of 月度通报: the figures, the ranking, the red-light projects with their
     reasons, the overdue problems and the projects not reported on time (none before the
-    month's due date: the packet's rule, reports_late_at, as of today)."""
+    month's due date: the packet's rule, reports_late_at, as of today).
+
+    What it names is what its reader can act on: the red projects and overdue problems the
+    worst first, up to JIEFANG_DOCUMENT_NAMES, the rest counted per zone (per district for a
+    region above districts); the full lists are the workbook's. Read with values()."""
     as_of = period.as_of
     today = timezone.localdate()
+    limit = cap()
     projects = Project.objects.in_region(region)
     _rows, total = projects.summary(period)
     ranked = ranking(period, projects, today=today)
-    red = (
-        projects.with_stored_progress(period)
-        .filter(light_rank=Light.RED.rank)
-        .select_related("lead_official")
-        .order_by("code")
+    red = projects.with_stored_progress(period).filter(light_rank=Light.RED.rank)
+    named = list(
+        red.values("pk", "name", "lead_official__name", *REASON_FIELDS).order_by(*WORST)[:limit]
     )
-    late = {}
-    for project, _liaisons, submitted_on, days in reports_late_at(projects, period, today):
-        official = project.lead_official.name if project.lead_official else _("No lead official")
-        late.setdefault(official, []).append(
-            _("%(name)s (in %(days)s days late)") % {"name": project.name, "days": days}
-            if submitted_on
-            else _("%(name)s (not reported, %(days)s days late)")
-            % {"name": project.name, "days": days}
-        )
-    overdue = (
-        Problem.objects.in_region(region)
-        .with_overdue(as_of)
-        .filter(is_overdue=True)
-        .select_related("project", "responsible_unit")
-        .order_by("-escalation", "deadline", "pk")
-    )
+    district = region.kind == Region.Kind.DISTRICT
+    group, order = ("zone__name", "zone__order") if district else ("region__name", "region__code")
+    red_more = [
+        {"name": row[group] or "", "count": row["count"]}
+        for row in red.exclude(pk__in=[p["pk"] for p in named])
+        .order_by()
+        .values(group, order)
+        .annotate(count=Count("pk"))
+        .order_by(order, group)
+    ]
+    overdue = Problem.objects.in_region(region).most_overdue(as_of)
+    late, late_more, late_count = late_reporters(projects, period, today, limit)
     number = document_number(region, "bulletin", f"bulletin:{period.key}", today.year, issue)
+    boards = {}
+    for name, entries in (
+        ("officials", ranked.officials),
+        ("zones", ranked.zones),
+        ("units", ranked.units),
+    ):
+        shown, more = board(entries, limit)
+        boards[name] = [
+            {
+                "rank": entry.rank,
+                "name": entry.name,
+                "score": str(entry.score),
+                "movement": _movement(entry),
+            }
+            for entry in shown
+        ]
+        boards[f"{name}_more"] = more
     return _common(period, region, number) | {
         "figures": figures(total, period),
         "ranking_note": "".join(str(note) for note in ranked.notes),
-        **{
-            name: [
-                {
-                    "rank": entry.rank,
-                    "name": entry.name,
-                    "score": str(entry.score),
-                    "movement": _movement(entry),
-                }
-                for entry in entries
-            ]
-            for name, entries in (
-                ("officials", ranked.officials),
-                ("zones", ranked.zones),
-                ("units", ranked.units),
-            )
-        },
+        **boards,
         "red_projects": [
             {
-                "name": p.name,
-                "official": p.lead_official.name if p.lead_official else "",
-                "reason": str(p.light_reason),
+                "name": p["name"],
+                "official": p["lead_official__name"] or "",
+                "reason": light_reason(p),
             }
-            for p in red
+            for p in named
         ],
-        "overdue_problems": [problem_row(p) for p in overdue],
-        "late_reporters": [
-            {"official": official, "projects": "、".join(names)} for official, names in late.items()
+        "red_more": red_more,
+        "red_more_count": sum(row["count"] for row in red_more),
+        "overdue_problems": [
+            problem_row(p) for p in overdue.select_related("project", "responsible_unit")[:limit]
         ],
+        "overdue_more": _more(overdue.count(), limit),
+        "late_reporters": late,
+        "late_more": late_more,
+        "late_count": late_count,
     }
 
 

@@ -6,12 +6,15 @@ tags closed, as docxtpl's patterns are quadratic otherwise; and the filled XML i
 before the pattern that resolves line breaks. What fills the template is sandbox.py.
 """
 
+import copy
 import functools
 import re
 import zipfile
 from io import BytesIO
 
 from django.utils.translation import gettext as _
+from docx.oxml import parse_xml
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from lxml import etree
 
@@ -141,6 +144,32 @@ class GuardedDocxTemplate(DocxTemplate):
                 _("once filled, its XML is broken (a tag cuts across a paragraph or a table)")
             ) from error
         return super().resolve_listing(xml)
+
+    def map_tree(self, tree):
+        """The filled body put in place by parsing the document's XML once with it.
+
+        docxtpl moves the body it parsed into the template's document (`replace`), and lxml
+        moving a tree from one document into another takes time quadratic in its nodes (each
+        `xml:space` attribute's namespace is looked up in a list that grows with every node
+        moved): 3.6 s for the minutes of 5,000 projects, 52 s for 20,000. Parsed as part of
+        the whole document, nothing is moved: linear."""
+        root = self.docx._element
+        shell = copy.deepcopy(root)
+        marker = f"jiefang-body-{id(tree)}"
+        for child in shell:
+            if child.tag == qn("w:body"):
+                child.clear()
+                child.text = marker
+        text = etree.tostring(shell, encoding="unicode")
+        placeholder = f"<w:body>{marker}</w:body>"
+        if text.count(placeholder) != 1:  # a document whose body cannot be found so
+            return super().map_tree(tree)
+        body = etree.tostring(tree, encoding="unicode")
+        document = parse_xml(text.replace(placeholder, body))
+        part = self.docx.part
+        part._element = document
+        self.docx._element = document
+        self.docx._Document__body = None  # python-docx's proxy of the old body
 
 
 def opened(data):

@@ -213,6 +213,15 @@ def _table(document, headings, cells, loop, widths):
     return table
 
 
+def _note(document, variable, text, size=16):
+    """A paragraph printed only when `variable` is in the context and not zero or empty: the
+    count of what a table leaves out. (A held meeting's record kept before these counts
+    existed has no such variable: its document is reprinted word for word as issued.)"""
+    _paragraph(document, f"{{%p if {variable} is defined and {variable} %}}", indent=False)
+    _paragraph(document, text, size=size)
+    _paragraph(document, "{%p endif %}", indent=False)
+
+
 PROBLEM_HEADINGS = ["项目", "问题", "责任单位", "时限", "状态"]
 PROBLEM_WIDTHS = [32, 50, 28, 24, 22]
 PROBLEM_CELLS = [
@@ -248,8 +257,23 @@ def minutes_template():
         "严重滞后{{ figures.red }}个、无计划{{ figures.none }}个。",
     )
     _heading(document, "二、各牵头领导分包项目进展")
+    _paragraph(document, "{%p if full_list is defined and not full_list %}", indent=False)
+    _paragraph(
+        document,
+        "各牵头领导名下列出严重滞后项目（按与序时进度差距，每人至多{{ names }}个），"
+        "全部项目见重点项目进展情况表。",
+    )
+    _paragraph(document, "{%p endif %}", indent=False)
     _paragraph(document, "{%p for section in sections %}", indent=False)
     _paragraph(document, "{{ section.heading }}", SUB_FONT, 16)
+    _note(
+        document,
+        "section.counts",
+        "分包项目{{ section.counts.count }}个：正常{{ section.counts.green }}个、"
+        "滞后{{ section.counts.yellow }}个、严重滞后{{ section.counts.red }}个、"
+        "无计划{{ section.counts.none }}个；本次例会交办问题{{ section.problems.raised }}个，"
+        "以前例会未销号问题{{ section.problems.open }}个（逾期{{ section.problems.overdue }}个）。",
+    )
     _table(
         document,
         ["项目", "年度计划", "完成投资", "完成率%", "序时%", "状态", "形象进度"],
@@ -265,13 +289,24 @@ def minutes_template():
         "section.projects",
         [26, 22, 22, 15, 15, 16, 40],
     )
+    _note(
+        document,
+        "section.more_red",
+        "另有{{ section.more_red }}个项目严重滞后，见重点项目进展情况表。",
+    )
     _paragraph(document, "{%p endfor %}", indent=False)
     _heading(document, "三、会议议定事项")
     _paragraph(document, "{{ decisions }}")
     _heading(document, "四、本次例会提出的问题")
     _table(document, PROBLEM_HEADINGS, PROBLEM_CELLS, "problems", PROBLEM_WIDTHS)
+    _note(document, "problems_more", "另有{{ problems_more }}个问题，见问题台账。")
     _heading(document, "五、以前例会未销号的问题")
     _table(document, PROBLEM_HEADINGS, PROBLEM_CELLS, "carried_over", PROBLEM_WIDTHS)
+    _note(
+        document,
+        "carried_over_more",
+        "另有{{ carried_over_more }}个未销号问题，见问题台账。",
+    )
     _paragraph(document, "", indent=False)
     _paragraph(document, "{{ reporting_unit }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
     _paragraph(document, "{{ today }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
@@ -302,6 +337,11 @@ def bulletin_template():
             loop,
             [18, 80, 28, 30],
         )
+        _note(
+            document,
+            f"{loop}_more",
+            f"另有{{{{ {loop}_more }}}}名未列出（列出前列和末位），完整排名见排名页。",
+        )
     _paragraph(document, "（三）责任单位（问题按期销号）", SUB_FONT, 16)
     _table(
         document,
@@ -310,6 +350,7 @@ def bulletin_template():
         "units",
         [18, 100, 38],
     )
+    _note(document, "units_more", "另有{{ units_more }}个单位未列出，完整排名见排名页。")
     _heading(document, "三、严重滞后项目")
     _table(
         document,
@@ -318,8 +359,19 @@ def bulletin_template():
         "red_projects",
         [40, 26, 90],
     )
+    _note(
+        document,
+        "red_more",
+        "此外，{% for row in red_more %}{{ row.name }}另有{{ row.count }}个项目严重滞后"
+        "{% if not loop.last %}，{% endif %}{% endfor %}；完整名单见重点项目进展情况表。",
+    )
     _heading(document, "四、逾期未销号问题")
     _table(document, PROBLEM_HEADINGS, PROBLEM_CELLS, "overdue_problems", PROBLEM_WIDTHS)
+    _note(
+        document,
+        "overdue_more",
+        "另有{{ overdue_more }}个逾期未销号问题，见问题台账。",
+    )
     _heading(document, "五、未按时填报")
     _table(
         document,
@@ -327,6 +379,11 @@ def bulletin_template():
         ["{{ row.official }}", "{{ row.projects }}"],
         "late_reporters",
         [40, 116],
+    )
+    _note(
+        document,
+        "late_more",
+        "另有{{ late_more }}位牵头领导的项目未按时填报，见填报情况。",
     )
     _paragraph(document, "", indent=False)
     _paragraph(document, "{{ reporting_unit }}", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)

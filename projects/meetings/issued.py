@@ -1,16 +1,23 @@
 """A meeting's documents as issued: the packet (PDF), 会议纪要 and 月度通报 (Word), from the
 frozen record once the meeting is held (?issue=N for an earlier issue), from today's figures
 before. The meeting pages and the API both hand them out from here, so a superior's system
-downloads exactly what the office printed."""
+downloads exactly what the office printed.
+
+A Word document of more than JIEFANG_BACKGROUND_DOCUMENT_OVER projects is built in the
+background, as a large export (projects/exports/jobs.py): `queue_document` records the job,
+the builders below make the same document from the job's request, and the job's page shows
+its progress and offers the file."""
 
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import parse_qs, quote, urlencode
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from projects.models import MeetingSnapshot
+from projects.exports import jobs
+from projects.models import Meeting, MeetingSnapshot, Project, Region
 
 from . import documents, record
 from .packet import meeting_packet
@@ -121,3 +128,50 @@ def _bulletin(snapshot, period, region):
     content, problem = documents.render("bulletin", context, region)
     filename = f"{period.label}重点项目推进情况通报{correction_mark(snapshot)}.docx"
     return Issued(content, filename, problem)
+
+
+def project_count(meeting=None, region=None):
+    """How many projects a document covers: the meeting's (a city's its 市重点) or the
+    region's."""
+    if meeting is not None:
+        return documents.meeting_projects(meeting).count()
+    return Project.objects.in_region(region).count()
+
+
+def in_background(count):
+    """Whether a Word document of `count` projects is built in the background."""
+    return count > settings.JIEFANG_BACKGROUND_DOCUMENT_OVER
+
+
+def queue_document(user, kind, period, count, meeting=None, region=None, issue=None):
+    """The background job building `kind` (bulletin, minutes) of `meeting` (?issue) or of
+    `region`'s month: queued now, or the user's same one still waiting (QueueFull when they
+    have too many waiting)."""
+    request = {"meeting": meeting.pk} if meeting is not None else {"region": region.pk}
+    if issue not in (None, ""):
+        request["issue"] = issue
+    return jobs.queue(user, kind, period, urlencode(request), count)
+
+
+def _asked(job):
+    """(meeting or None, region or None, issue or None) of a document job's request."""
+    asked = {key: values[-1] for key, values in parse_qs(job.query).items()}
+    meeting = Meeting.objects.get(pk=asked["meeting"]) if "meeting" in asked else None
+    region = Region.objects.get(pk=asked["region"]) if "region" in asked else None
+    return meeting, region, asked.get("issue")
+
+
+@jobs.builder("minutes", "会议纪要", "docx")
+def build_minutes(job, progress):
+    meeting, _region, issue = _asked(job)
+    progress(0.05)
+    return jobs.Saved(minutes_docx(meeting, issue).content)
+
+
+@jobs.builder("bulletin", "月度通报", "docx")
+def build_bulletin(job, progress):
+    meeting, region, issue = _asked(job)
+    progress(0.05)
+    if meeting is not None:
+        return jobs.Saved(bulletin_docx(meeting, issue).content)
+    return jobs.Saved(month_bulletin_docx(job.period, region).content)

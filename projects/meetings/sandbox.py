@@ -28,6 +28,12 @@ MAX_TEXT = 8 * MB  # what filling writes, in all, and any one text it makes
 MAX_STEPS = 100_000  # loop turns and calls, and the items of any one list it makes
 MAX_DEPTH = 20  # macros (and recursive loops) calling themselves
 MAX_BITS = 4096  # an integer the template computes
+# What filling writes and its loop turns, in all, grow with the document's own items: each
+# dict or list entry of its variables adds this much (a row of the minutes' tables is about
+# 2 KB of Word's XML), so that a large register's document is filled while what a template
+# makes of it stays bounded by a fixed multiple of its data.
+TEXT_PER_ITEM = 8 * 1024
+STEPS_PER_ITEM = 20
 
 GLOBALS_REFUSED = {"self", "lipsum", "cycler", "joiner", "namespace", "range", "dict"}
 FILTERS_KEPT = [
@@ -152,11 +158,17 @@ class DocumentEnvironment(ImmutableSandboxedEnvironment):
         self.filters["join"] = self.bounding(join)
         self.filters["replace"] = self.bounding(replace)
         self.steps = self.depth = self.length = 0
+        self.max_steps, self.max_text = MAX_STEPS, MAX_TEXT
+
+    def allow(self, items):
+        """Raise the limits in all by what `items` entries of the document's data need."""
+        self.max_steps = MAX_STEPS + STEPS_PER_ITEM * items
+        self.max_text = MAX_TEXT + TEXT_PER_ITEM * items
 
     def step(self):
         self.steps += 1
-        if self.steps > MAX_STEPS:
-            raise LimitExceeded(f"more than {MAX_STEPS} loop turns and calls")
+        if self.steps > self.max_steps:
+            raise LimitExceeded(f"more than {self.max_steps} loop turns and calls")
 
     def counted(self, iterable):
         for item in iterable:
@@ -172,8 +184,8 @@ class DocumentEnvironment(ImmutableSandboxedEnvironment):
 
     def written(self, piece):
         self.length += len(piece)
-        if self.length > MAX_TEXT:
-            raise LimitExceeded(f"more than {MAX_TEXT} characters written")
+        if self.length > self.max_text:
+            raise LimitExceeded(f"more than {self.max_text} characters written")
         return piece
 
     def bounding(self, function):
@@ -256,10 +268,21 @@ def check(data):
     opened(data).get_undeclared_template_variables(CheckingEnvironment())
 
 
+def items(value):
+    """The entries of the dicts and lists in `value`, however deep."""
+    if isinstance(value, dict):
+        return len(value) + sum(items(entry) for entry in value.values())
+    if isinstance(value, list | tuple):
+        return len(value) + sum(items(entry) for entry in value)
+    return 0
+
+
 def fill(data, context, finalize):
     """The .docx in `data` filled with `context` in the sandbox, as bytes."""
     template = opened(data)
-    template.render(context, DocumentEnvironment(finalize=finalize), autoescape=True)
+    environment = DocumentEnvironment(finalize=finalize)
+    environment.allow(items(context))
+    template.render(context, environment, autoescape=True)
     buffer = BytesIO()
     template.save(buffer)
     return buffer.getvalue()

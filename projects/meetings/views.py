@@ -10,6 +10,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, DetailView, TemplateView, View
 
+from projects.exports.jobs import QueueFull
 from projects.models import Meeting, MonthLock, Official
 from projects.permissions import OfficeMixin, ReadMixin
 from projects.progress.period import Period
@@ -237,12 +238,27 @@ class OfficialPrintView(ReadMixin, TemplateView):
 
 class DocumentMixin(ReadMixin):
     """A region's Word document; a problem with the office's own template is said on the next
-    page."""
+    page. A document of more projects than a request should wait for is built in the
+    background: the request queues it and goes to the job's page (progress, then the file)."""
 
     def send(self, document):
         if document.problem:
             messages.warning(self.request, document.problem)
         return document.response()
+
+    def deliver(self, kind, period, build, meeting=None, region=None):
+        issue = self.request.GET.get("issue")
+        count = issued.project_count(meeting, region)
+        if not issued.in_background(count):
+            return self.send(build())
+        try:
+            job = issued.queue_document(
+                self.request.user, kind, period, count, meeting, region, issue
+            )
+        except QueueFull as error:
+            messages.error(self.request, str(error))
+            return redirect(meeting or "projects:export_list")
+        return redirect(job)
 
 
 class MeetingMinutesDocxView(DocumentMixin, View):
@@ -251,7 +267,11 @@ class MeetingMinutesDocxView(DocumentMixin, View):
 
     def get(self, request, pk):
         meeting = get_object_or_404(Meeting.objects.restrict(request.user), pk=pk)
-        return self.send(issued.minutes_docx(meeting, request.GET.get("issue")))
+        issue = request.GET.get("issue")
+        issued.snapshot_or_404(meeting, issue)  # an issue that does not exist: 404 now
+        return self.deliver(
+            "minutes", meeting.period, lambda: issued.minutes_docx(meeting, issue), meeting
+        )
 
 
 class MeetingBulletinDocxView(DocumentMixin, View):
@@ -260,7 +280,11 @@ class MeetingBulletinDocxView(DocumentMixin, View):
 
     def get(self, request, pk):
         meeting = get_object_or_404(Meeting.objects.restrict(request.user), pk=pk)
-        return self.send(issued.bulletin_docx(meeting, request.GET.get("issue")))
+        issue = request.GET.get("issue")
+        issued.snapshot_or_404(meeting, issue)
+        return self.deliver(
+            "bulletin", meeting.period, lambda: issued.bulletin_docx(meeting, issue), meeting
+        )
 
 
 class BulletinDocxView(DocumentMixin, PeriodMixin, View):
@@ -268,7 +292,13 @@ class BulletinDocxView(DocumentMixin, PeriodMixin, View):
     meeting of that month, or today's figures when no meeting of it is held."""
 
     def get(self, request):
-        return self.send(issued.month_bulletin_docx(self.period, heading_region(request.user)))
+        region = heading_region(request.user)
+        return self.deliver(
+            "bulletin",
+            self.period,
+            lambda: issued.month_bulletin_docx(self.period, region),
+            region=region,
+        )
 
 
 class MeetingReissueView(OfficeMixin, View):

@@ -20,6 +20,8 @@ class ExportJob(models.Model):
     class Kind(models.TextChoices):
         PROGRESS = "progress", _("Progress workbook")
         LIST = "list", _("Project list")
+        BULLETIN = "bulletin", _("Monthly bulletin (Word)")
+        MINUTES = "minutes", _("Minutes (Word)")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -59,6 +61,11 @@ class ExportJob(models.Model):
 
     def get_absolute_url(self):
         return reverse("projects:export_job", args=[self.pk])
+
+    @property
+    def is_document(self):
+        """A Word document (月度通报, 会议纪要), not a workbook."""
+        return self.kind in (self.Kind.BULLETIN, self.Kind.MINUTES)
 
     @property
     def period(self):

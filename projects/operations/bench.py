@@ -27,9 +27,11 @@ from projects.exchange.workbook import ProgressWorkbook
 from projects.exchange.writing import run_import
 from projects.exchange.xlsx import BORDER, DATE_FORMAT, MONEY_FORMAT, WRAP, workbook_bytes
 from projects.exports import jobs
+from projects.meetings import issued
 from projects.models import (
     AnnualPlan,
     ExportJob,
+    Meeting,
     Milestone,
     MonthlyReport,
     Official,
@@ -88,6 +90,7 @@ class Command(BaseCommand):
         parser.add_argument("--skip-export", action="store_true")
         parser.add_argument("--skip-import", action="store_true")
         parser.add_argument("--skip-background", action="store_true")
+        parser.add_argument("--skip-documents", action="store_true")
         parser.add_argument(
             "--skip-build",
             action="store_true",
@@ -95,7 +98,15 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args, repeat, skip_export, skip_import, skip_background, skip_build, **options
+        self,
+        *args,
+        repeat,
+        skip_export,
+        skip_import,
+        skip_background,
+        skip_build,
+        skip_documents=False,
+        **options,
     ):
         count = Project.objects.count()
         if not count:
@@ -158,6 +169,8 @@ class Command(BaseCommand):
                 f"{name:<40}{medians[name] * 1000:>10.1f}{counts[name]:>9}"
                 f"{medians[name] / baseline:>8.2f}"
             )
+        if not skip_documents:
+            self.bench_documents(period, functions[pages[0][0]], client)
         if not skip_export:
             self.bench_export(period, count, repeat)
         if not skip_background:
@@ -221,6 +234,36 @@ class Command(BaseCommand):
             f"in {month * 1000:.0f} ms (once a day at most); the {len(rest)} other months of the year "
             f"in {(time.perf_counter() - start) * 1000:.0f} ms\n"
         )
+
+    def bench_documents(self, period, changelist, client):
+        """The two Word documents of the whole register, built as the worker builds them (a
+        document of more than JIEFANG_BACKGROUND_DOCUMENT_OVER projects is; a smaller one is
+        built in the request the same way), each once after a warm-up, against the admin
+        changelist measured beside them; and the request that asks for one (it answers with
+        the file, or queues the job and goes to its page)."""
+        meeting = Meeting.objects.filter(year=period.year, month=period.month).first()
+        meeting = meeting or Meeting.objects.order_by("-date").first()
+        region = Region.objects.heading()
+        builds = {
+            "changelist (baseline)": changelist,
+            "月度通报 built": lambda: issued.month_bulletin_docx(period, region),
+        }
+        if meeting is not None:
+            builds["会议纪要 built"] = lambda: issued.minutes_docx(meeting)
+        url = reverse("projects:bulletin_docx") + f"?{period.query_string()}"
+
+        def ask():
+            response = client.get(url)
+            assert response.status_code in (200, 302), response.status_code
+            ExportJob.objects.filter(kind="bulletin").delete()  # asked again, queued again
+
+        builds["月度通报 request"] = ask
+        medians = measure_together(builds, 1)
+        base = medians["changelist (baseline)"]
+        self.stdout.write(f"\nWord documents ({Project.objects.count()} projects)")
+        self.stdout.write(f"{'document':<32}{'ms':>10}{'ratio':>8}")
+        for name, seconds in medians.items():
+            self.stdout.write(f"{name:<32}{seconds * 1000:>10.0f}{seconds / base:>8.2f}")
 
     def bench_background(self, period, user):
         """The workbook of the largest zone, built as a background job: time, then peak memory

@@ -300,7 +300,7 @@ def test_an_unexpected_failure_is_logged_and_the_page_says_to_export_again(
     def broken(job, progress):
         raise RuntimeError("connection to server lost: internal detail")
 
-    monkeypatch.setitem(exports.BUILDERS, "progress", (broken, "进度表"))
+    monkeypatch.setitem(exports.BUILDERS, "progress", (broken, "进度表", "xlsx"))
     job = exports.queue(office_user, "progress", Period(2013, 5), "", 6000)
     run_tasks()
     job.refresh_from_db()

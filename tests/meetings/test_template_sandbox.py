@@ -361,3 +361,51 @@ def test_a_zip_that_understates_a_files_size_is_read_no_further_than_it_says(off
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert "不是可以读取" in reason and peak < 20 * 2**20, peak
+
+
+def test_the_limits_in_all_grow_with_the_documents_data_not_with_what_a_template_makes(
+    monkeypatch,
+):
+    """A large register's document is filled (each entry of its data allows a few KB more),
+    while a template that makes more of a few entries than that is still stopped."""
+    monkeypatch.setattr(sandbox, "MAX_TEXT", 100_000)
+    row = {"name": "项目", "official": "领导", "reason": "滞后"}
+    big = {
+        "officials": [],
+        "zones": [],
+        "units": [],
+        "red_projects": [row] * 300,  # about 300 × 1.5 KB of XML: past 100,000 characters
+        "overdue_problems": [],
+        "late_reporters": [],
+    }
+    template = bulletin_template()
+    buffer = io.BytesIO()
+    template.save(buffer)
+    data = buffer.getvalue()
+    base = {
+        "district": "解放区",
+        "reporting_unit": "办",
+        "issuer": "办",
+        "number": "",
+        "copy_to": "",
+        "period": "2013年6月",
+        "as_of": "",
+        "today": "",
+        "ranking_note": "",
+        "figures": dict.fromkeys(
+            ("count", "annual_plan", "ytd_label", "ytd", "rate", "schedule"), ""
+        )
+        | dict.fromkeys(("green", "yellow", "red", "none"), 0),
+    }
+    filled = docx.Document(io.BytesIO(sandbox.fill(data, base | big, finalize=None)))
+    assert sum(len(table.rows) for table in filled.tables) > 300
+    # Two entries made into far more than they allow (4 × 90,000 characters) are stopped.
+    bare = docx.Document()
+    bare.add_paragraph(
+        "{% for r in red_projects %}{% for s in red_projects %}{{ r.name * 45000 }}"
+        "{% endfor %}{% endfor %}"
+    )
+    buffer = io.BytesIO()
+    bare.save(buffer)
+    with pytest.raises(sandbox.LimitExceeded):
+        sandbox.fill(buffer.getvalue(), {"red_projects": [row, row]}, finalize=None)
