@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0042_account_management'),
+        ('projects', '0043_score_rules'),
     ]
 
     operations = [
