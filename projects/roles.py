@@ -27,6 +27,9 @@ MODELS = [
     "monthlock",
     "meetingsnapshot",
     "projectlevel",
+    "statsfigure",
+    "factorneed",
+    "fundingsource",
 ]
 ACTIONS = ("view", "add", "change", "delete")
 

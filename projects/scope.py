@@ -45,6 +45,9 @@ REGION = {
     "problemupdate": "problem__project__region",
     "projectprogress": "project__region",
     "projectlevel": "project__region",
+    "statsfigure": "project__region",
+    "factorneed": "project__region",
+    "fundingsource": "project__region",
 }
 
 

@@ -32,6 +32,7 @@ DOWNLOADS = {
     "projects:problem_list": ["export=xlsx"],
     "projects:meeting_list": ["export=xlsx"],
     "projects:ranking": ["export=xlsx"],
+    "projects:factor_needs": ["export=xlsx", "kind=land&export=xlsx"],
 }
 # Rendered by WeasyPrint from the print page's HTML (checked as the print page).
 PDF = {"projects:meeting_pdf"}

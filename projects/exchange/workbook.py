@@ -8,6 +8,14 @@ from openpyxl.utils import get_column_letter
 
 from projects.models import Light, Project, Region, Zone
 
+from .life_columns import (
+    LIFE_COLUMNS,
+    LIFE_FIELDS,
+    LIFE_MONEY_KEYS,
+    life_cells,
+    life_totals,
+    with_life,
+)
 from .sheets import INFO_HEIGHT, AnnexSheets
 from .xlsx import (
     BOLD,
@@ -58,9 +66,12 @@ class ProgressWorkbook(AnnexSheets):
         ("lead_official__name", "牵头领导", None, 6, None),
         ("responsible_unit__name", "责任单位", None, 8, None),
         ("light", "进度状态", None, 7, None),
+        # The standard table ends here; the statistics and the funding follow it.
+        *LIFE_COLUMNS,
     ]
     KEYS = [key for key, *_rest in COLUMNS]
     MONEY_KEYS = {"total_investment", "annual_plan", "month_amount", "ytd", "cumulative"}
+    MONEY_KEYS |= LIFE_MONEY_KEYS
     RATIO_KEYS = {"completion_rate", "time_schedule"}
     NOTES = (
         "注:1. 序时进度:年度计划分月的项目,为截至本月的分月计划累计占年度计划的比例;"
@@ -96,6 +107,9 @@ class ProgressWorkbook(AnnexSheets):
         workbook = new_workbook()
         rows, total = self.projects.summary(self.period)
         rows = self.by_district(rows)
+        life = life_totals(self.projects, self.period)
+        for row, zone in [*((row, row["zone"]) for row in rows), (total, None)]:
+            row.update({key: life.get(zone, {}).get(key, Decimal(0)) for key in LIFE_MONEY_KEYS})
         self.write_progress(workbook.create_sheet("进展情况"), rows, total)
         self.write_summary(workbook.create_sheet("汇总"), rows, total)
         self.write_problems(workbook.create_sheet("问题清单"))
@@ -141,6 +155,8 @@ class ProgressWorkbook(AnnexSheets):
         for index, (key, label, below, _width, _format) in enumerate(self.COLUMNS, start=1):
             if key == "ytd":
                 label = f"1-{period.month}月"
+            if below == "1-N月":
+                below = f"1-{period.month}月"
             first.append(cell(sheet, label, **header_style))
             second.append(cell(sheet, below, **header_style))
             if below is None:
@@ -202,6 +218,8 @@ class ProgressWorkbook(AnnexSheets):
         "lead_official__name",
         "responsible_unit__name",
         "light_rank",
+        "stats_month",
+        *LIFE_FIELDS,
     ]
 
     def by_district(self, zone_rows):
@@ -224,7 +242,7 @@ class ProgressWorkbook(AnnexSheets):
         """Plain rows (no model instances: this runs for every project of the district)."""
         order = ("zone__region__path",) if getattr(self, "several", False) else ()
         return (
-            self.projects.with_stored_progress(self.period)
+            with_life(self.projects.with_stored_progress(self.period), self.period)
             .with_report_text(self.period)
             .order_by(*order, "zone__order", "zone__name", "code")
             .values(*self.PROJECT_FIELDS)
@@ -278,7 +296,12 @@ class ProgressWorkbook(AnnexSheets):
             project["lead_official__name"] or "",
             project["responsible_unit__name"] or "",
             self.light_labels[light],
+            *self.life_figures(project),
         ], self.light_styles(sheet)[light]
+
+    def life_figures(self, project):
+        status, stats, gap, received = life_cells(project)
+        return [status, self.money(stats), self.money(gap), self.money(received)]
 
     def report_text(self, project, key):
         """The latest report's text; marked with its month when it is not the period's."""

@@ -14,6 +14,7 @@ from .base import (
 )
 from .documents import DocumentNumber
 from .exports import ExportJob
+from .factors import FactorNeed, FundingSource, StatsFigure
 from .levels import ProjectLevel
 from .meetings import DocumentTemplate, Meeting, MeetingSnapshot, Problem, ProblemUpdate
 from .milestones import Milestone, MilestoneTemplate, MilestoneTemplateItem
@@ -34,6 +35,7 @@ from .register import (
 )
 from .reminders import Delivery, Notification, ReminderItem
 from .reporting import MAX_PHOTOS, TEXT_LIMIT, MonthLock, MonthlyReport, ReportPhoto
+from .stats import StatsStatus
 
 __all__ = [
     "ApiToken",
@@ -42,6 +44,10 @@ __all__ = [
     "DocumentTemplate",
     "Escalation",
     "ExportJob",
+    "FactorNeed",
+    "FundingSource",
+    "StatsFigure",
+    "StatsStatus",
     "Notification",
     "ProblemUpdate",
     "Profile",

@@ -27,12 +27,14 @@ from django.utils import timezone
 
 from projects.models import (
     AnnualPlan,
+    FactorNeed,
     Meeting,
     Milestone,
     MonthlyPlan,
     MonthlyReport,
     Problem,
     Project,
+    StatsFigure,
     clear_progress,
 )
 from projects.progress.period import Period
@@ -93,12 +95,15 @@ def bring_to_today(today=None):
     years = last.year - STORY.year
     AnnualPlan.objects.update(year=F("year") + years)
     MonthlyReport.objects.update(year=F("year") + years)
+    StatsFigure.objects.update(year=F("year") + years)
     days = datetime.timedelta(days=(today - STORY_NOW).days)
     started = _started_in_reports_year(years, days)
     _move_dates(Project, PROJECT_DATES, days)
     Project.objects.bulk_update(started, ["planned_start", "actual_start"])
     _move_dates(Milestone, MILESTONE_DATES, days)
     _move_dates(Problem, ["deadline", "closed_at"], days)
+    _move_dates(FactorNeed, ["deadline", "met_on"], days)
+    _move_stats_months(last)
     Meeting.objects.update(date=F("date") + days, year=last.year, month=last.month)
     # The meeting that reviews last month is the year's meeting of that month, as in the story.
     for meeting in Meeting.objects.all():
@@ -132,6 +137,17 @@ def _started_in_reports_year(years, days):
                 by_year = value.replace(year=value.year + years, day=min(value.day, 28))
                 setattr(project, name, min(by_year, value + days))
     return started
+
+
+def _move_stats_months(last):
+    """The months projects entered the statistics keep their distance in months from the
+    story's May (to last month)."""
+    shift = (last.year - STORY.year) * 12 + last.month - STORY.month
+    projects = list(Project.objects.filter(stats_month__isnull=False))
+    for project in projects:
+        index = project.stats_month.year * 12 + project.stats_month.month - 1 + shift
+        project.stats_month = datetime.date(index // 12, index % 12 + 1, 1)
+    Project.objects.bulk_update(projects, ["stats_month"])
 
 
 def _move_dates(model, names, days):
