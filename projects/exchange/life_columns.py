@@ -34,11 +34,11 @@ def with_life(projects, period):
 
 
 def status_label(project):
-    """已入库 with its month (已入库(2013-04)), else the status in the bureau's words."""
+    """已入库 with its month (已入库（2013-04）), else the status in the bureau's words."""
     label = STATUS_LABELS.get(project["stats_status"], "")
     month = project.get("stats_month")
     if project["stats_status"] == StatsStatus.IN_STATS and month:
-        return f"{label}({month:%Y-%m})"
+        return f"{label}（{month:%Y-%m}）"
     return label
 
 

@@ -44,6 +44,9 @@ class FactorNeedTable(PeriodTable):
     def render_amount(self, value):
         return f"{value.normalize():f}"
 
+    def value_amount(self, value):
+        return value
+
     def render_problem(self, value):
         return value.get_status_display()
 

@@ -4,6 +4,7 @@ district, zone and source."""
 
 from decimal import Decimal
 
+from django.contrib import messages
 from django.db.models import BooleanField, Case, Count, Sum, Value, When
 from django.urls import reverse
 from django.utils import timezone
@@ -60,6 +61,12 @@ class FactorNeedListView(ObjectListView):
             (f"{reverse('projects:funding')}", _("Funding")),
         ]
         context["period_form"] = None  # needs are judged today; quarters are chosen above
+        filters = self.filterset
+        if filters.is_bound and not filters.is_valid():  # a hand-made address: say what is wrong
+            for name, errors in filters.form.errors.items():
+                label = filters.form.fields[name].label if name in filters.form.fields else ""
+                for error in errors:
+                    messages.error(self.request, f"{label}：{error}" if label else error)
         return context
 
 
