@@ -79,6 +79,8 @@ class ProgressWorkbook(AnnexSheets):
         "2. 落后序时 = 序时进度 − 完成率(百分点),大于 0 为落后。"
         "3. 合计与各功能区的序时进度按计划加权:截至本月的计划合计 ÷ 年度计划合计。"
         "4. 形象进度、存在问题取本年截至本月最近一次填报;本月未填报的,取以前最近一次填报并在前面注明其月份,如“(4月)”。"
+        "5. 打印区域右侧为入库状态、列统投资(统计部门口径,项目办按月录入)、列统与填报差额"
+        "(列统投资 − 1-N月完成投资)和到位资金,供核对,不打印。"
     )
 
     def __init__(self, projects, period, unit="万元", progress=None, region=None):
@@ -122,15 +124,19 @@ class ProgressWorkbook(AnnexSheets):
 
     def write_progress(self, sheet, zone_rows, total):
         period = self.period
-        width = len(self.COLUMNS)
+        # The standard table prints (one page wide on A3 at 9 pt); the statistics and funding
+        # columns after it are for reading on screen, outside the print area.
+        width = len(self.COLUMNS) - len(LIFE_COLUMNS)
         last = get_column_letter(width)
         setup_sheet(
             sheet,
-            [column[3] for column in self.COLUMNS],
+            [column[3] for column in self.COLUMNS[:width]],
             header_rows=4,
             repeat_columns="A:B",
             title_rows=2,
         )
+        for index, column in enumerate(LIFE_COLUMNS, start=width + 1):
+            sheet.column_dimensions[get_column_letter(index)].width = column[3]
         append_title(sheet, f"{self.region.name}“四区联建”重点项目进展情况表", width)
         append(
             sheet,
@@ -189,13 +195,14 @@ class ProgressWorkbook(AnnexSheets):
             written += 1
         # The notes span the table's width and wrap.
         notes_row = written + 1
-        widths = [column[3] for column in self.COLUMNS]
+        widths = [column[3] for column in self.COLUMNS[:width]]
         append(
             sheet,
             [cell(sheet, self.NOTES, border=None, alignment=WRAP)],
             height=text_height(self.NOTES, widths),
         )
         sheet.merged_cells.add(f"A{notes_row}:{last}{notes_row}")
+        sheet.print_area = f"A1:{last}{notes_row}"
 
     PROJECT_FIELDS = [
         "zone_id",
@@ -321,7 +328,8 @@ class ProgressWorkbook(AnnexSheets):
         if "_jiefang_light_styles" not in sheet.__dict__:
             formats = [self.format_of(index) for index in range(len(self.COLUMNS))]
             sheet.__dict__["_jiefang_light_styles"] = {
-                light: row_styles(sheet, formats, fill) for light, fill in LIGHT_FILLS.items()
+                light: row_styles(sheet, formats, fill, self.KEYS.index("light"))
+                for light, fill in LIGHT_FILLS.items()
             }
         return sheet.__dict__["_jiefang_light_styles"]
 
