@@ -142,7 +142,8 @@ class FactorNeed(models.Model):
         elif self.met_on is not None and self.met_on > timezone.localdate():
             errors["met_on"] = _("An actual date cannot be in the future.")
         if self.responsible_unit_id and self.project_id:
-            if self.responsible_unit.region_id != self.project.region_id:
+            # The project's district's units, or those of a level above it (a city's bureau).
+            if not self.project.region.path.startswith(self.responsible_unit.region.path):
                 errors["responsible_unit"] = _("The unit belongs to another region.")
         if errors:
             raise ValidationError(errors)

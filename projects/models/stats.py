@@ -52,6 +52,7 @@ class StatsRecord(models.Model):
         max_length=20,
         choices=StatsStatus,
         default=StatsStatus.PENDING,
+        blank=True,  # forms and imports that do not name it keep it pending
         help_text=_("入库: counted in the fixed-asset statistics of the statistics bureau."),
     )
     stats_month = models.DateField(
@@ -82,6 +83,7 @@ class StatsRecord(models.Model):
         """The month goes with 已入库 and only with it; a project of 500万元 or more is never
         "not required"."""
         errors = {}
+        self.stats_status = self.stats_status or StatsStatus.PENDING
         if self.stats_month is not None:
             self.stats_month = self.stats_month.replace(day=1)
         if self.stats_status == StatsStatus.IN_STATS:

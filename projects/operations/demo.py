@@ -119,6 +119,7 @@ def bring_to_today(today=None):
     # Each project's pace, from the story's months that last month's year has reached.
     pace = _pace(last.year, range(1, min(STORY.month, last.month) + 1))
     MonthlyReport.objects.filter(year=last.year, month__gt=last.month).delete()
+    StatsFigure.objects.filter(year=last.year, month__gt=last.month).delete()
     months = range(STORY.month + 1, last.month + 1)
     this_month = [] if today.month == 1 else [today.month]
     _report_at_pace(last.year, pace, months, this_month, today)

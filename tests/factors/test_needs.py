@@ -181,3 +181,36 @@ def test_the_query_count_does_not_grow_with_rows(client, zone, official, unit, o
     few = count_queries(client, url)
     add(make_projects(zone, 27, official=official, unit=unit, prefix="B"))
     assert count_queries(client, url) == few
+
+
+def test_a_need_cannot_name_a_sibling_districts_unit(db):
+    """A 解放区 project's need names a unit of 解放区 or of 焦作市, never one of 山阳区."""
+    from tests.conftest import setup_demo
+
+    setup_demo(year=2013, city=True)
+    project = Project.objects.get(code="JF2013-002")
+    sibling = Unit.objects.get(name="山阳区发展和改革委员会")
+    bad = FactorNeed(
+        project=project,
+        kind="land",
+        amount=1,
+        unit="亩",
+        deadline=DEADLINE,
+        responsible_unit=sibling,
+    )
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as error:
+        bad.full_clean()
+    assert error.value.message_dict["responsible_unit"] == ["该单位属于其他地区。"]
+    bad.responsible_unit = Unit.objects.get(name="焦作市发展和改革委员会")
+    bad.full_clean()
+
+
+def test_the_office_edits_needs_funding_and_statistics_on_the_projects_admin_page(
+    client, demo, office_user
+):
+    client.force_login(office_user)
+    project = Project.objects.get(code="JF2013-002")
+    html = client.get(reverse("admin:projects_project_change", args=[project.pk])).content.decode()
+    for heading in ("列统投资", "要素保障", "资金来源", "入库状态", "立项文件", "施工合同"):
+        assert heading in html, heading
+    assert "产业园一期建设用地指标" in html
