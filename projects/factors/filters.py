@@ -20,11 +20,11 @@ def quarter_bounds(value):
     return first, following - datetime.timedelta(days=1)
 
 
-def quarter_choices(year):
-    """The quarters of the year before, the year and the year after."""
+def quarter_choices(years):
+    """The quarters of `years`, the latest first."""
     return [
         (f"{y}-Q{q}", _("%(year)s Q%(quarter)s") % {"year": y, "quarter": q})
-        for y in (year - 1, year, year + 1)
+        for y in sorted(years, reverse=True)
         for q in (1, 2, 3, 4)
     ]
 
@@ -51,14 +51,16 @@ class FactorNeedFilterSet(django_filters.FilterSet):
         model = FactorNeed
         fields = ["q", "kind", "quarter", "state", "zone", "responsible_unit"]
 
-    def __init__(self, *args, year=None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["quarter"].extra["choices"] = quarter_choices(
-            year or timezone.localdate().year
-        )
         user = getattr(self.request, "user", None)
+        # The quarters of this year and of the years the needs' deadlines fall in.
+        years = {timezone.localdate().year}
         if user is not None:
             restrict_choices(self.filters, user)
+            deadlines = FactorNeed.objects.restrict(user).dates("deadline", "year")
+            years |= {day.year for day in deadlines}
+        self.filters["quarter"].extra["choices"] = quarter_choices(years)
 
     def search(self, queryset, name, value):
         return queryset.filter(

@@ -46,11 +46,6 @@ class FactorNeedListView(ObjectListView):
             )
         )
 
-    def get_filterset_kwargs(self, filterset_class):
-        kwargs = super().get_filterset_kwargs(filterset_class)
-        kwargs["year"] = self.period.year
-        return kwargs
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = {"kind": FactorNeed.Kind.LAND, "export": "xlsx"}

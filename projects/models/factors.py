@@ -82,7 +82,7 @@ class FactorNeed(models.Model):
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="factor_needs"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind)
-    description = models.CharField(_("description"), max_length=200, blank=True)
+    description = models.CharField(_("what is needed"), max_length=200, blank=True)
     amount = models.DecimalField(
         _("amount"), validators=[non_negative], max_digits=14, decimal_places=2
     )
