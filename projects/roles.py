@@ -28,6 +28,9 @@ MODELS = [
     "meetingsnapshot",
     "projectlevel",
     "scorerule",
+    "statsfigure",
+    "factorneed",
+    "fundingsource",
 ]
 ACTIONS = ("view", "add", "change", "delete")
 

@@ -46,6 +46,9 @@ REGION = {
     "projectprogress": "project__region",
     "projectlevel": "project__region",
     "scorerule": "region",
+    "statsfigure": "project__region",
+    "factorneed": "project__region",
+    "fundingsource": "project__region",
 }
 
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("projects.regions.urls")),
     path("", include("projects.accounts.urls")),
     path("", include("projects.scoring.urls")),
+    path("", include("projects.factors.urls")),
 ]

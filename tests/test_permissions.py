@@ -305,6 +305,9 @@ MATRIX = {
         None,
     ),
     "projects:zone_list": (dict, EVERYONE, None, None, None),
+    # 要素保障 per kind and quarter (the land list's workbook), and the funding totals.
+    "projects:factor_needs": (dict, EVERYONE, None, None, None),
+    "projects:funding": (dict, EVERYONE, None, None, None),
     "projects:ranking": (dict, EVERYONE, None, None, None),
     "projects:scores": (dict, EVERYONE, None, None, None),
     "projects:progress_xlsx": (dict, EVERYONE, None, None, None),

@@ -33,6 +33,7 @@ DOWNLOADS = {
     "projects:meeting_list": ["export=xlsx"],
     "projects:ranking": ["export=xlsx"],
     "projects:scores": ["export=xlsx"],
+    "projects:factor_needs": ["export=xlsx", "kind=land&export=xlsx"],
 }
 # Rendered by WeasyPrint from the print page's HTML (checked as the print page).
 PDF = {"projects:meeting_pdf"}

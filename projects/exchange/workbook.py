@@ -8,6 +8,14 @@ from openpyxl.utils import get_column_letter
 
 from projects.models import Light, Project, Region, Zone, complete_progress
 
+from .life_columns import (
+    LIFE_COLUMNS,
+    LIFE_FIELDS,
+    LIFE_MONEY_KEYS,
+    life_cells,
+    life_totals,
+    with_life,
+)
 from .sheets import INFO_HEIGHT, AnnexSheets
 from .xlsx import (
     BOLD,
@@ -58,9 +66,12 @@ class ProgressWorkbook(AnnexSheets):
         ("lead_official__name", "牵头领导", None, 6, None),
         ("responsible_unit__name", "责任单位", None, 8, None),
         ("light", "进度状态", None, 7, None),
+        # The standard table ends here; the statistics and the funding follow it.
+        *LIFE_COLUMNS,
     ]
     KEYS = [key for key, *_rest in COLUMNS]
     MONEY_KEYS = {"total_investment", "annual_plan", "month_amount", "ytd", "cumulative"}
+    MONEY_KEYS |= LIFE_MONEY_KEYS
     RATIO_KEYS = {"completion_rate", "time_schedule"}
     NOTES = (
         "注:1. 序时进度:年度计划分月的项目,为截至本月的分月计划累计占年度计划的比例;"
@@ -68,6 +79,8 @@ class ProgressWorkbook(AnnexSheets):
         "2. 落后序时 = 序时进度 − 完成率(百分点),大于 0 为落后。"
         "3. 合计与各功能区的序时进度按计划加权:截至本月的计划合计 ÷ 年度计划合计。"
         "4. 形象进度、存在问题取本年截至本月最近一次填报;本月未填报的,取以前最近一次填报并在前面注明其月份,如“(4月)”。"
+        "5. 打印区域右侧为入库状态、列统投资(统计部门口径,项目办按月录入)、列统与填报差额"
+        "(列统投资 − 1-N月完成投资)和到位资金,供核对,不打印。"
     )
 
     def __init__(self, projects, period, unit="万元", progress=None, region=None):
@@ -99,6 +112,9 @@ class ProgressWorkbook(AnnexSheets):
         workbook = new_workbook()
         rows, total = self.projects.summary(self.period)
         rows = self.by_district(rows)
+        life = life_totals(self.projects, self.period)
+        for row, zone in [*((row, row["zone"]) for row in rows), (total, None)]:
+            row.update({key: life.get(zone, {}).get(key, Decimal(0)) for key in LIFE_MONEY_KEYS})
         self.write_progress(workbook.create_sheet("进展情况"), rows, total)
         self.write_summary(workbook.create_sheet("汇总"), rows, total)
         self.write_problems(workbook.create_sheet("问题清单"))
@@ -111,15 +127,19 @@ class ProgressWorkbook(AnnexSheets):
 
     def write_progress(self, sheet, zone_rows, total):
         period = self.period
-        width = len(self.COLUMNS)
+        # The standard table prints (one page wide on A3 at 9 pt); the statistics and funding
+        # columns after it are for reading on screen, outside the print area.
+        width = len(self.COLUMNS) - len(LIFE_COLUMNS)
         last = get_column_letter(width)
         setup_sheet(
             sheet,
-            [column[3] for column in self.COLUMNS],
+            [column[3] for column in self.COLUMNS[:width]],
             header_rows=4,
             repeat_columns="A:B",
             title_rows=2,
         )
+        for index, column in enumerate(LIFE_COLUMNS, start=width + 1):
+            sheet.column_dimensions[get_column_letter(index)].width = column[3]
         append_title(sheet, f"{self.region.name}“四区联建”重点项目进展情况表", width)
         append(
             sheet,
@@ -144,6 +164,8 @@ class ProgressWorkbook(AnnexSheets):
         for index, (key, label, below, _width, _format) in enumerate(self.COLUMNS, start=1):
             if key == "ytd":
                 label = f"1-{period.month}月"
+            if below == "1-N月":
+                below = f"1-{period.month}月"
             first.append(cell(sheet, label, **header_style))
             second.append(cell(sheet, below, **header_style))
             if below is None:
@@ -176,13 +198,14 @@ class ProgressWorkbook(AnnexSheets):
             written += 1
         # The notes span the table's width and wrap.
         notes_row = written + 1
-        widths = [column[3] for column in self.COLUMNS]
+        widths = [column[3] for column in self.COLUMNS[:width]]
         append(
             sheet,
             [cell(sheet, self.NOTES, border=None, alignment=WRAP)],
             height=text_height(self.NOTES, widths),
         )
         sheet.merged_cells.add(f"A{notes_row}:{last}{notes_row}")
+        sheet.print_area = f"A1:{last}{notes_row}"
 
     PROJECT_FIELDS = [
         "zone_id",
@@ -205,6 +228,8 @@ class ProgressWorkbook(AnnexSheets):
         "lead_official__name",
         "responsible_unit__name",
         "light_rank",
+        "stats_month",
+        *LIFE_FIELDS,
     ]
 
     def by_district(self, zone_rows):
@@ -227,7 +252,7 @@ class ProgressWorkbook(AnnexSheets):
         """Plain rows (no model instances: this runs for every project of the district)."""
         order = ("zone__region__path",) if getattr(self, "several", False) else ()
         return (
-            self.projects.with_stored_progress(self.period)
+            with_life(self.projects.with_stored_progress(self.period), self.period)
             .with_report_text(self.period)
             .order_by(*order, "zone__order", "zone__name", "code")
             .values(*self.PROJECT_FIELDS)
@@ -281,7 +306,12 @@ class ProgressWorkbook(AnnexSheets):
             project["lead_official__name"] or "",
             project["responsible_unit__name"] or "",
             self.light_labels[light],
+            *self.life_figures(project),
         ], self.light_styles(sheet)[light]
+
+    def life_figures(self, project):
+        status, stats, gap, received = life_cells(project)
+        return [status, self.money(stats), self.money(gap), self.money(received)]
 
     def report_text(self, project, key):
         """The latest report's text; marked with its month when it is not the period's."""
@@ -301,7 +331,8 @@ class ProgressWorkbook(AnnexSheets):
         if "_jiefang_light_styles" not in sheet.__dict__:
             formats = [self.format_of(index) for index in range(len(self.COLUMNS))]
             sheet.__dict__["_jiefang_light_styles"] = {
-                light: row_styles(sheet, formats, fill) for light, fill in LIGHT_FILLS.items()
+                light: row_styles(sheet, formats, fill, self.KEYS.index("light"))
+                for light, fill in LIGHT_FILLS.items()
             }
         return sheet.__dict__["_jiefang_light_styles"]
 

@@ -103,12 +103,14 @@ def cell(sheet, value, *, number_format=None, font=None, fill=None, alignment=WR
     return Styled(value, _style(sheet, number_format, font, fill, alignment, border))
 
 
-def row_styles(sheet, number_formats, last_fill=None):
+def row_styles(sheet, number_formats, last_fill=None, fill_index=-1):
     """The styles of a body row: bordered, wrapped, a number format per column, and an
-    optional fill on the last column (the light or the overdue flag)."""
+    optional fill on the last column (the light or the overdue flag), or on `fill_index`."""
     styles = [_style(sheet, f, None, None, WRAP, BORDER) for f in number_formats]
     if last_fill is not None:
-        styles[-1] = _style(sheet, number_formats[-1], None, last_fill, WRAP, BORDER)
+        styles[fill_index] = _style(
+            sheet, number_formats[fill_index], None, last_fill, WRAP, BORDER
+        )
     return styles
 
 

@@ -14,6 +14,7 @@ from .base import (
 )
 from .documents import DocumentNumber
 from .exports import ExportJob
+from .factors import FactorNeed, FundingSource, StatsFigure
 from .levels import ProjectLevel
 from .meetings import DocumentTemplate, Meeting, MeetingSnapshot, Problem, ProblemUpdate
 from .milestones import Milestone, MilestoneTemplate, MilestoneTemplateItem
@@ -41,6 +42,7 @@ from .register import (
 from .reminders import Delivery, Notification, ReminderItem
 from .reporting import MAX_PHOTOS, TEXT_LIMIT, MonthLock, MonthlyReport, ReportPhoto
 from .scoring import ScoreRule
+from .stats import StatsStatus
 
 __all__ = [
     "ApiToken",
@@ -49,6 +51,10 @@ __all__ = [
     "DocumentTemplate",
     "Escalation",
     "ExportJob",
+    "FactorNeed",
+    "FundingSource",
+    "StatsFigure",
+    "StatsStatus",
     "Notification",
     "ProblemUpdate",
     "Profile",

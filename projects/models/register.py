@@ -21,6 +21,7 @@ from .geo import (
     validate_outline,
 )
 from .regions import Region, default_region
+from .stats import StatsRecord
 from .webhooks import SendingErrors, validate_webhook_url
 
 
@@ -197,7 +198,7 @@ class Unit(RegionBound, SendingErrors):
         return self.name
 
 
-class Project(RegionBound, Versioned):
+class Project(RegionBound, StatsRecord, Versioned):
     """A key project (重点项目) with its investment, leadership and dates."""
 
     class Category(models.TextChoices):
@@ -337,6 +338,7 @@ class Project(RegionBound, Versioned):
     def clean(self):
         super().clean()
         check_point(self.latitude, self.longitude)
+        self.clean_stats()
         if self.zone_id and self.region_id and self.zone.region_id != self.region_id:
             raise ValidationError({"zone": _("The zone belongs to another region.")})
         if (

@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from projects.models import (
     AnnualPlan,
+    FactorNeed,
+    FundingSource,
     Meeting,
     Milestone,
     MonthLock,
@@ -159,6 +161,7 @@ def add_shanyang(period):
         responsible_unit=units[3],
         deadline=meeting.date + datetime.timedelta(days=10),
     )
+    add_shanyang_needs_and_funding([project for project, _plan, _pace in projects], units, meeting)
     clear_progress()  # the bulk writes above: pages rebuild the table when read
     copy_score_rules(region.parent, region)
     return region
@@ -239,3 +242,27 @@ def accepted_month(district, period, office, city_office):
         region=district, year=period.year, month=period.month, defaults={"locked_by": office}
     )
     return submission
+
+
+def add_shanyang_needs_and_funding(projects, units, meeting):
+    """山阳区's 要素保障 (a land need of its industrial park, due after the meeting) and the
+    funding of two of its projects."""
+    FactorNeed.objects.create(
+        project=projects[5],
+        kind=FactorNeed.Kind.LAND,
+        description="智能装备产业园二期用地",
+        amount=Decimal("80"),
+        unit="亩",
+        responsible_unit=units[0],
+        deadline=meeting.date + datetime.timedelta(days=15),
+    )
+    FundingSource.objects.bulk_create(
+        [
+            FundingSource(
+                project=projects[0], kind=FundingSource.Kind.OWN, planned=85000, received=20000
+            ),
+            FundingSource(
+                project=projects[5], kind=FundingSource.Kind.BANK, planned=60000, received=15000
+            ),
+        ]
+    )

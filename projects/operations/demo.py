@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from projects.models import (
     AnnualPlan,
+    FactorNeed,
     Meeting,
     Milestone,
     MonthlyPlan,
@@ -34,6 +35,7 @@ from projects.models import (
     Problem,
     Project,
     ScoreRule,
+    StatsFigure,
     clear_progress,
 )
 from projects.progress.period import Period
@@ -94,6 +96,7 @@ def bring_to_today(today=None):
     years = last.year - STORY.year
     AnnualPlan.objects.update(year=F("year") + years)
     MonthlyReport.objects.update(year=F("year") + years)
+    StatsFigure.objects.update(year=F("year") + years)
     days = datetime.timedelta(days=(today - STORY_NOW).days)
     started = _started_in_reports_year(years, days)
     _move_dates(Project, PROJECT_DATES, days)
@@ -106,6 +109,8 @@ def bring_to_today(today=None):
     for rule in rules:
         rule.valid_from = rule.valid_from.replace(year=rule.valid_from.year + years)
     ScoreRule.objects.bulk_update(rules, ["valid_from"])
+    _move_dates(FactorNeed, ["deadline", "met_on"], days)
+    _move_stats_months(last)
     Meeting.objects.update(date=F("date") + days, year=last.year, month=last.month)
     # The meeting that reviews last month is the year's meeting of that month, as in the story.
     for meeting in Meeting.objects.all():
@@ -121,6 +126,7 @@ def bring_to_today(today=None):
     # Each project's pace, from the story's months that last month's year has reached.
     pace = _pace(last.year, range(1, min(STORY.month, last.month) + 1))
     MonthlyReport.objects.filter(year=last.year, month__gt=last.month).delete()
+    StatsFigure.objects.filter(year=last.year, month__gt=last.month).delete()
     months = range(STORY.month + 1, last.month + 1)
     this_month = [] if today.month == 1 else [today.month]
     _report_at_pace(last.year, pace, months, this_month, today)
@@ -139,6 +145,17 @@ def _started_in_reports_year(years, days):
                 by_year = value.replace(year=value.year + years, day=min(value.day, 28))
                 setattr(project, name, min(by_year, value + days))
     return started
+
+
+def _move_stats_months(last):
+    """The months projects entered the statistics keep their distance in months from the
+    story's May (to last month)."""
+    shift = (last.year - STORY.year) * 12 + last.month - STORY.month
+    projects = list(Project.objects.filter(stats_month__isnull=False))
+    for project in projects:
+        index = project.stats_month.year * 12 + project.stats_month.month - 1 + shift
+        project.stats_month = datetime.date(index // 12, index % 12 + 1, 1)
+    Project.objects.bulk_update(projects, ["stats_month"])
 
 
 def _move_dates(model, names, days):

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from projects.factors.admin import LIFE_INLINES
 from projects.models import (
     AnnualPlan,
     Light,
@@ -295,7 +296,7 @@ class ProjectAdmin(RegionScopedAdmin, PeopleMixin, VersionedAdmin):
     autocomplete_fields = ["lead_official", "responsible_unit", "street_office"]
     filter_horizontal = ["liaisons"]
     show_full_result_count = False
-    inlines = [ProjectLevelInline, AnnualPlanInline, MilestoneInline]
+    inlines = [ProjectLevelInline, AnnualPlanInline, MilestoneInline, *LIFE_INLINES]
     actions = ["apply_template"]
     # Liaisons report for the lead official: accounts of that role.
     people_roles = {"liaisons": "lead_official"}

@@ -5,7 +5,8 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Light, Milestone, Official, Project, Region, Unit, Zone
+from projects.models import Light, Milestone, Official, Project, Region, StatsStatus, Unit, Zone
+from projects.models.stats import unlisted_condition
 from projects.scope import restrict_choices
 from projects.web.forms import QuickSelect, QuickSelectMultiple
 
@@ -41,6 +42,12 @@ class ProjectFilterSet(django_filters.FilterSet):
         method="filter_preparation",
         widget=QuickSelect,
     )
+    stats = django_filters.ChoiceFilter(
+        label=_("statistics (入库)"),
+        choices=[("unlisted", _("started, not in the statistics (未入库)")), *StatsStatus.choices],
+        method="filter_stats",
+        widget=QuickSelect,
+    )
 
     class Meta:
         model = Project
@@ -54,6 +61,7 @@ class ProjectFilterSet(django_filters.FilterSet):
             "category",
             "light",
             "preparation",
+            "stats",
         ]
 
     def __init__(self, *args, **kwargs):
@@ -84,3 +92,9 @@ class ProjectFilterSet(django_filters.FilterSet):
         if value == "overdue":
             pending = pending.filter(planned_date__lt=timezone.localdate())
         return queryset.filter(Exists(pending))
+
+    def filter_stats(self, queryset, name, value):
+        """未入库: 500万元 or more, started and not in the statistics; else by status."""
+        if value == "unlisted":
+            return queryset.filter(unlisted_condition())
+        return queryset.filter(stats_status=value)

@@ -12,6 +12,7 @@ from django_tables2 import RequestConfig
 from projects.exchange.workbook import progress_workbook
 from projects.exchange.xlsx import UNITS, xlsx_response
 from projects.exports import jobs
+from projects.factors.detail import life_context
 from projects.history import project_history
 from projects.models import (
     Escalation,
@@ -145,6 +146,7 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
             .exists(),
         )
         context.update(self.location_context(project))
+        context.update(life_context(project, period))
         return context
 
     def location_context(self, project):

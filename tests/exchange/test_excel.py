@@ -37,8 +37,13 @@ HEADER_1 = [
     "牵头领导",
     "责任单位",
     "进度状态",
+    # After the superiors' standard table: the statistics and the funding (#31).
+    "入库状态",
+    "列统投资",
+    "列统与填报差额",
+    "到位资金",
 ]
-HEADER_2 = [None] * 7 + ["完成投资", "占年度计划(%)"] + [None] * 10
+HEADER_2 = [None] * 7 + ["完成投资", "占年度计划(%)"] + [None] * 10 + [None, "1-5月", None, None]
 # Column positions (0-based) in the 进展情况 sheet, by the heading that names each column.
 COL = {
     (below or above): index
@@ -228,7 +233,7 @@ def test_problem_and_milestone_sheets(book):
 
 def test_hundred_million_yuan_mode_divides_by_ten_thousand(demo):
     sheet = load(progress_workbook(MAY, unit="亿元"))["进展情况"]
-    assert values(sheet, 2)[-1] == "单位:亿元"
+    assert [v for v in values(sheet, 2) if v][-1] == "单位:亿元"
     assert sheet["E5"].value == pytest.approx(95.37)
     assert sheet["H5"].value == pytest.approx(5.46)
 

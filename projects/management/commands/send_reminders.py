@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.exports.jobs import clear_expired
+from projects.factors.needs import raise_overdue_needs
 from projects.models import rebuild_if_stale
 from projects.reminders.schedule import run
 
@@ -21,10 +22,11 @@ def parse_date(value):
 
 class Command(BaseCommand):
     help = (
-        "Send the day's reminders (one digest a person, never the same reminder twice) and "
-        "retry every copy that failed before; delete the exports kept past their day; on a new "
-        "day, enqueue the progress table's rebuild. Safe to run as often as wanted, and twice "
-        "at once."
+        "Raise unmet factor needs past their deadline as problems; send the day's reminders "
+        "(one digest a person, never the same reminder twice) and retry every copy that failed "
+        "before; delete the exports kept past their day; on a new day, enqueue the progress "
+        "table's rebuild. Safe to run as often as wanted, and "
+        "twice at once."
     )
 
     def add_arguments(self, parser):
@@ -49,6 +51,13 @@ class Command(BaseCommand):
 
     def run_once(self, date):
         today = date or timezone.localdate()
+        # Needs past their deadline become problems first: today's digests hear of them.
+        raised, _closed = raise_overdue_needs(today)
+        if raised:
+            self.stdout.write(
+                _("%(count)s unmet factor need(s) past the deadline raised as problems")
+                % {"count": raised}
+            )
         created, sent, failed = run(today)
         clear_expired()  # the periodic pass is also the exports' housekeeping
         rebuild_if_stale()  # and, on a new day, has a worker rebuild the progress table
