@@ -14,18 +14,6 @@ from django.conf import settings
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
-from projects.exchange.xlsx import (
-    BOLD,
-    CENTER,
-    HEADER_FILL,
-    POINTS_FORMAT,
-    append,
-    append_title,
-    cell,
-    new_workbook,
-    setup_sheet,
-    workbook_bytes,
-)
 from projects.models import MonthlyReport, Problem, Project, Region
 from projects.progress.period import Period, quantize
 
@@ -89,6 +77,10 @@ class Ranking:
     notes: list
     # A city's (or any region's above districts): its districts on the same measures.
     districts: list = field(default_factory=list)
+    # Above the districts (regions_ranking): the regions directly beneath when they are not
+    # districts themselves (a province's cities); officials, zones and units are then empty.
+    regions: list = field(default_factory=list)
+    above_districts: bool = False
 
 
 def weights():
@@ -107,11 +99,8 @@ def _previous(period):
         return None
 
 
-def ranking(period, projects=None, with_movement=True, today=None):
-    """The ranking of `period` among `projects` (a Project queryset, all by default) as it
-    stands on `today` (default today), with each entry's rank of the month before. Reports
-    on time are scored once the month's due date has passed: before it no report is late."""
-    projects = Project.objects.all() if projects is None else projects
+def _measures(period, projects, today):
+    """(weights of the measures that apply to `period`, notes saying why one does not)."""
     notes = []
     use = weights()
     if "reports" in use and not period.due_passed(today):
@@ -136,6 +125,15 @@ def ranking(period, projects=None, with_movement=True, today=None):
             )
             % {"period": period.label}
         )
+    return use, notes
+
+
+def ranking(period, projects=None, with_movement=True, today=None):
+    """The ranking of `period` among `projects` (a Project queryset, all by default) as it
+    stands on `today` (default today), with each entry's rank of the month before. Reports
+    on time are scored once the month's due date has passed: before it no report is late."""
+    projects = Project.objects.all() if projects is None else projects
+    use, notes = _measures(period, projects, today)
     problems = _problem_scores(period, projects) if "problems" in use else None
     result = Ranking(
         period,
@@ -151,17 +149,16 @@ def ranking(period, projects=None, with_movement=True, today=None):
             result.districts = _rank(districts, use)
     previous = _previous(period)
     if with_movement and previous is not None:
-        before = ranking(previous, projects, with_movement=False, today=today)
-        for current, earlier in (
-            (result.officials, before.officials),
-            (result.zones, before.zones),
-            (result.units, before.units),
-            (result.districts, before.districts),
-        ):
-            ranks = {entry.key: entry.rank for entry in earlier}
-            for entry in current:
-                entry.previous_rank = ranks.get(entry.key)
+        _movement(result, ranking(previous, projects, with_movement=False, today=today))
     return result
+
+
+def _movement(result, before):
+    """Each entry of `result` with its rank in `before` (the month before)."""
+    for board in ("officials", "zones", "units", "districts", "regions"):
+        ranks = {entry.key: entry.rank for entry in getattr(before, board)}
+        for entry in getattr(result, board):
+            entry.previous_rank = ranks.get(entry.key)
 
 
 def _several_districts(projects):
@@ -233,41 +230,44 @@ def _project_groups(period, kind, use, projects, problems=None):
         for group, (expected, _missing, on_time) in projects.report_counts(period, by=key).items()
     }
     problems = problems[0][kind] if problems is not None and "problems" in use else {}
-    entries = []
-    for row in rows:
-        group = row[key]
-        count = row["count"]
-        scores = {}
-        if "gap" in use and row["gap"] is not None:
-            scores["gap"] = min(HUNDRED, max(Decimal(0), HUNDRED - Decimal(row["gap"])))
-        if "lights" in use and count:
-            scores["lights"] = HUNDRED * (
-                1 - (Decimal(row["red"]) + Decimal(row["yellow"]) / 2) / count
-            )
-        expected, in_time = owing.get(group, (0, 0))
-        if "reports" in use and expected:
-            scores["reports"] = HUNDRED * Decimal(in_time) / expected
-        if "problems" in use and group in problems:
-            due, on_time = problems[group]
-            scores["problems"] = HUNDRED * Decimal(on_time) / due
-        entries.append(
-            Entry(
-                key=group,
-                name=row[name],
-                scores={k: quantize(v) for k, v in scores.items()},
-                figures={
-                    "count": count,
-                    "gap": row["gap"],
-                    "red": row["red"],
-                    "yellow": row["yellow"],
-                    "expected": expected,
-                    "reported": in_time,
-                    "problems_due": problems.get(group, (0, 0))[0],
-                    "problems_on_time": problems.get(group, (0, 0))[1],
-                },
-            )
+    return [
+        _entry(row[key], row[name], row, use, owing.get(row[key], (0, 0)), problems.get(row[key]))
+        for row in rows
+    ]
+
+
+def _entry(key, name, row, use, owing, problems):
+    """The Entry of one group: its summary `row`, (projects owing the month's report, of
+    them in on time) and (problems due, closed by their deadline) or None."""
+    count = row["count"]
+    scores = {}
+    if "gap" in use and row["gap"] is not None:
+        scores["gap"] = min(HUNDRED, max(Decimal(0), HUNDRED - Decimal(row["gap"])))
+    if "lights" in use and count:
+        scores["lights"] = HUNDRED * (
+            1 - (Decimal(row["red"]) + Decimal(row["yellow"]) / 2) / count
         )
-    return entries
+    expected, in_time = owing
+    if "reports" in use and expected:
+        scores["reports"] = HUNDRED * Decimal(in_time) / expected
+    if "problems" in use and problems is not None:
+        due, on_time = problems
+        scores["problems"] = HUNDRED * Decimal(on_time) / due
+    return Entry(
+        key=key,
+        name=name,
+        scores={k: quantize(v) for k, v in scores.items()},
+        figures={
+            "count": count,
+            "gap": row["gap"],
+            "red": row["red"],
+            "yellow": row["yellow"],
+            "expected": expected,
+            "reported": in_time,
+            "problems_due": (problems or (0, 0))[0],
+            "problems_on_time": (problems or (0, 0))[1],
+        },
+    )
 
 
 def _unit_groups(problems):
@@ -323,56 +323,18 @@ def top_and_bottom(entries, count=None):
     return top, bottom
 
 
-# key, heading, width, number format (one format per column: scores with two decimals)
-COLUMNS = [
-    ("rank", "名次", 6, "0"),
-    ("name", "名称", 22, None),
-    ("score", "得分", 8, POINTS_FORMAT),
-    ("gap", "得分:序时进度", 12, POINTS_FORMAT),
-    ("lights", "得分:红黄灯", 12, POINTS_FORMAT),
-    ("reports", "得分:按时填报", 12, POINTS_FORMAT),
-    ("problems", "得分:问题按期销号", 14, POINTS_FORMAT),
-    ("movement", "较上月", 8, None),
-]
-
-
-def ranking_workbook(result, region):
-    """The ranking as .xlsx bytes: one sheet each for officials, zones and units, headed
-    with `region`'s name."""
-    book = new_workbook()
-    for title, entries in (
-        ("牵头领导", result.officials),
-        ("功能区", result.zones),
-        ("责任单位", result.units),
-        *([("区县", result.districts)] if result.districts else []),
-    ):
-        sheet = book.create_sheet(title)
-        setup_sheet(sheet, [column[2] for column in COLUMNS], header_rows=3, title_rows=2)
-        append_title(sheet, f"{region.name}重点项目推进排名({title})", len(COLUMNS))
-        append(sheet, [cell(sheet, f"统计期:{result.period.label}", border=None, alignment=None)])
-        append(
-            sheet,
-            [
-                cell(sheet, label, font=BOLD, fill=HEADER_FILL, alignment=CENTER)
-                for _k, label, _w, _f in COLUMNS
-            ],
-        )
-        for entry in entries:
-            append(
-                sheet,
-                [
-                    cell(sheet, value, number_format=column[3])
-                    for value, column in zip(
-                        (
-                            entry.rank,
-                            entry.name,
-                            entry.score,
-                            *(entry.scores.get(name) for name in MEASURES),
-                            entry.movement_label,
-                        ),
-                        COLUMNS,
-                        strict=True,
-                    )
-                ],
-            )
-    return workbook_bytes(book)
+def boards(result):
+    """[(title, entries)] of the ranking's boards as shown and downloaded: a district's (or
+    a single register's) lead officials, zones, units (and districts when it spans several);
+    above the districts, the regions beneath and the districts."""
+    if result.above_districts:
+        return [
+            *([(_("Cities"), result.regions)] if result.regions else []),
+            (_("Districts"), result.districts),
+        ]
+    return [
+        (_("Lead officials"), result.officials),
+        (_("Zones"), result.zones),
+        (_("Responsible units (problems closed by their deadline)"), result.units),
+        *([(_("Districts"), result.districts)] if result.districts else []),
+    ]
