@@ -102,13 +102,19 @@ class Command(BaseCommand):
         parser.add_argument("--skip-import", action="store_true")
         parser.add_argument("--skip-background", action="store_true")
         parser.add_argument(
+            "--only",
+            default="",
+            help="time only the pages whose name holds one of these comma-separated words "
+            "(and the admin changelist, the baseline), e.g. --only ranking,map",
+        )
+        parser.add_argument(
             "--skip-build",
             action="store_true",
             help="time the pages on the progress table as held, without building it anew",
         )
 
     def handle(
-        self, *args, repeat, skip_export, skip_import, skip_background, skip_build, **options
+        self, *args, repeat, skip_export, skip_import, skip_background, skip_build, only, **options
     ):
         count = Project.objects.count()
         if not count:
@@ -146,6 +152,8 @@ class Command(BaseCommand):
             ("map GeoJSON, whole area", reverse("projects:map_geojson") + query + whole_area()),
         ]
         pages = [(name, url, client) for name, url in pages] + self.region_pages(query)
+        if words := [word.strip() for word in only.split(",") if word.strip()]:
+            pages = pages[:1] + [page for page in pages[1:] if any(w in page[0] for w in words)]
         self.stdout.write(
             f"数据库 {connection.vendor},项目 {count},统计期 {period.label},每项重复 {repeat} 次取中位数\n"
         )
