@@ -362,18 +362,36 @@ def test_the_citys_progress_workbook_groups_each_district(client, city):
 
 
 def test_the_city_ranks_its_districts(client, city):
-    """The city's ranking has a board of districts on the ranking's measures (and a sheet in
-    its workbook); a district's ranking has none."""
+    """The city's ranking is a board of its districts on the ranking's measures (and a sheet
+    in its workbook): their lead officials, zones and units are ranked on each district's
+    own ranking, which is as before (no board of districts)."""
     client.force_login(User.objects.get(username="jiaozuo"))
-    result = client.get(reverse("projects:ranking"), PERIOD).context["ranking"]
+    response = client.get(reverse("projects:ranking"), PERIOD)
+    result = response.context["ranking"]
     assert sorted(entry.name for entry in result.districts) == ["山阳区", "解放区"]
     assert all(entry.score is not None for entry in result.districts)
     counts = {entry.name: entry.figures["count"] for entry in result.districts}
     assert counts == {"解放区": 10, "山阳区": 12}
+    assert result.officials == result.zones == result.units == result.regions == []
+    assert [title for title, *_rest in response.context["boards"]] == ["区县"]
+    page = response.content.decode()
+    assert "本级排名比较下辖各地区" in page
+    assert not any(name in page for name in Official.objects.values_list("name", flat=True))
     workbook = client.get(reverse("projects:ranking"), {"export": "xlsx", **PERIOD})
     assert "区县" in openpyxl.load_workbook(io.BytesIO(workbook.content)).sheetnames
-    client.force_login(User.objects.get(username="office"))
-    assert client.get(reverse("projects:ranking"), PERIOD).context["ranking"].districts == []
+    assert "牵头领导" not in openpyxl.load_workbook(io.BytesIO(workbook.content)).sheetnames
+
+    # Each district's figures on the city's board are those of its own ranking's totals.
+    for username, name in (("office", "解放区"), ("shanyang", "山阳区")):
+        client.force_login(User.objects.get(username=username))
+        own = client.get(reverse("projects:ranking"), PERIOD).context["ranking"]
+        assert own.districts == [] and own.officials and own.zones
+        entry = next(entry for entry in result.districts if entry.name == name)
+        assert entry.figures["count"] == sum(e.figures["count"] for e in own.zones)
+        assert entry.figures["red"] == sum(e.figures["red"] for e in own.zones)
+        assert entry.figures["problems_due"] == sum(
+            e.figures["problems_due"] for e in own.officials
+        )
 
 
 def test_setup_demo_city_again_changes_nothing(city):

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
-from django.db.models import Count, Value
+from django.db.models import Count, Max, Min, Value
 from django.db.models.functions import Concat
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -79,6 +79,19 @@ def zoomed_in():
     return f"&bbox={lon - 0.002:.6f},{lat - 0.002:.6f},{lon + 0.002:.6f},{lat + 0.002:.6f}"
 
 
+def whole_area():
+    """A `bbox` over every placed project (the map panned at the zoom that shows them all:
+    clusters per zone and cell of a grid over it), or none."""
+    box = Project.objects.aggregate(
+        west=Min("longitude"), south=Min("latitude"), east=Max("longitude"), north=Max("latitude")
+    )
+    if box["west"] is None or box["west"] == box["east"] or box["south"] == box["north"]:
+        return ""
+    return "&bbox=" + ",".join(
+        f"{float(box[side]):.6f}" for side in ("west", "south", "east", "north")
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Time the project list, official page, zone summary, 填报情况, the ranking and the "
@@ -91,6 +104,12 @@ class Command(BaseCommand):
         parser.add_argument("--skip-import", action="store_true")
         parser.add_argument("--skip-background", action="store_true")
         parser.add_argument("--skip-documents", action="store_true")
+        parser.add_argument(
+            "--only",
+            default="",
+            help="time only the pages whose name holds one of these comma-separated words "
+            "(and the admin changelist, the baseline), e.g. --only ranking,map",
+        )
         parser.add_argument(
             "--skip-build",
             action="store_true",
@@ -106,6 +125,7 @@ class Command(BaseCommand):
         skip_background,
         skip_build,
         skip_documents=False,
+        only="",
         **options,
     ):
         count = Project.objects.count()
@@ -141,8 +161,11 @@ class Command(BaseCommand):
             # street's worth of it zoomed in (pins), as the map asks for them.
             ("map GeoJSON, whole scope", reverse("projects:map_geojson") + query),
             ("map GeoJSON, zoomed in", reverse("projects:map_geojson") + query + zoomed_in()),
+            ("map GeoJSON, whole area", reverse("projects:map_geojson") + query + whole_area()),
         ]
         pages = [(name, url, client) for name, url in pages] + self.region_pages(query)
+        if words := [word.strip() for word in only.split(",") if word.strip()]:
+            pages = pages[:1] + [page for page in pages[1:] if any(w in page[0] for w in words)]
         self.stdout.write(
             f"数据库 {connection.vendor},项目 {count},统计期 {period.label},每项重复 {repeat} 次取中位数\n"
         )

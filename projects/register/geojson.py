@@ -135,9 +135,10 @@ def grid_clusters(located, bbox):
 def cluster_rows(groups):
     """The figures of each group, sorted here: grouped on the zone's id and no more, and
     unsorted, PostgreSQL aggregates in parallel (the zone's name in the group or an ORDER BY
-    cost it a sort of every row on disk, at 100,000 projects)."""
+    cost it a sort of every row on disk, at 100,000 projects). The zones' names are read
+    after, for the few zones there are: joining every project with its zone for them was an
+    eighth of the grouped query (EXPLAIN ANALYZE at 100,000 projects)."""
     rows = groups.annotate(
-        zone_name=Min("zone__name"),
         projects=Count("pk"),
         red=Count("pk", filter=Q(light_rank=Light.RED.rank)),
         mean_latitude=Avg("latitude"),
@@ -147,7 +148,13 @@ def cluster_rows(groups):
         west=Min("longitude"),
         east=Max("longitude"),
     ).order_by()
-    return sorted(rows, key=lambda row: (row["zone_name"], row["zone"], *row.values()))
+    rows = list(rows)
+    names = dict(
+        Zone.objects.filter(pk__in={row["zone"] for row in rows}).values_list("pk", "name")
+    )
+    for row in rows:
+        row["zone_name"] = names.get(row["zone"])
+    return sorted(rows, key=lambda row: (row["zone_name"] or "", row["zone"] or 0, *row.values()))
 
 
 def outlines(user, period=None):

@@ -85,6 +85,10 @@ class Ranking:
     # The measures shown and their weights: the rules' when some are in force.
     measures: tuple = tuple(MEASURES)
     weights: dict | None = None
+    # Above the districts (regions_ranking): the regions directly beneath when they are not
+    # districts themselves (a province's cities); officials, zones and units are then empty.
+    regions: list = field(default_factory=list)
+    above_districts: bool = False
 
     @property
     def measure_labels(self):
@@ -128,21 +132,20 @@ def ranking(period, projects=None, with_movement=True, today=None):
         result = _default(period, projects, today)
     previous = _previous(period)
     if with_movement and previous is not None:
-        before = ranking(previous, projects, with_movement=False, today=today)
-        for current, earlier in (
-            (result.officials, before.officials),
-            (result.zones, before.zones),
-            (result.units, before.units),
-            (result.districts, before.districts),
-        ):
-            ranks = {entry.key: entry.rank for entry in earlier}
-            for entry in current:
-                entry.previous_rank = ranks.get(entry.key)
+        _movement(result, ranking(previous, projects, with_movement=False, today=today))
     return result
 
 
-def _default(period, projects, today):
-    """The ranking on the settings' measures and weights (no rule in force)."""
+def _movement(result, before):
+    """Each entry of `result` with its rank in `before` (the month before)."""
+    for board in ("officials", "zones", "units", "districts", "regions"):
+        ranks = {entry.key: entry.rank for entry in getattr(before, board)}
+        for entry in getattr(result, board):
+            entry.previous_rank = ranks.get(entry.key)
+
+
+def _measures(period, projects, today):
+    """(weights of the measures that apply to `period`, notes saying why one does not)."""
     notes = []
     use = weights()
     if "reports" in use and not period.due_passed(today):
@@ -167,6 +170,12 @@ def _default(period, projects, today):
             )
             % {"period": period.label}
         )
+    return use, notes
+
+
+def _default(period, projects, today):
+    """The ranking on the settings' measures and weights (no rule in force)."""
+    use, notes = _measures(period, projects, today)
     problems = _problem_scores(period, projects) if "problems" in use else None
     result = Ranking(
         period,
@@ -281,41 +290,44 @@ def _project_groups(period, kind, use, projects, problems=None):
         for group, (expected, _missing, on_time) in projects.report_counts(period, by=key).items()
     }
     problems = problems[0][kind] if problems is not None and "problems" in use else {}
-    entries = []
-    for row in rows:
-        group = row[key]
-        count = row["count"]
-        scores = {}
-        if "gap" in use and row["gap"] is not None:
-            scores["gap"] = min(HUNDRED, max(Decimal(0), HUNDRED - Decimal(row["gap"])))
-        if "lights" in use and count:
-            scores["lights"] = HUNDRED * (
-                1 - (Decimal(row["red"]) + Decimal(row["yellow"]) / 2) / count
-            )
-        expected, in_time = owing.get(group, (0, 0))
-        if "reports" in use and expected:
-            scores["reports"] = HUNDRED * Decimal(in_time) / expected
-        if "problems" in use and group in problems:
-            due, on_time = problems[group]
-            scores["problems"] = HUNDRED * Decimal(on_time) / due
-        entries.append(
-            Entry(
-                key=group,
-                name=row[name],
-                scores={k: quantize(v) for k, v in scores.items()},
-                figures={
-                    "count": count,
-                    "gap": row["gap"],
-                    "red": row["red"],
-                    "yellow": row["yellow"],
-                    "expected": expected,
-                    "reported": in_time,
-                    "problems_due": problems.get(group, (0, 0))[0],
-                    "problems_on_time": problems.get(group, (0, 0))[1],
-                },
-            )
+    return [
+        _entry(row[key], row[name], row, use, owing.get(row[key], (0, 0)), problems.get(row[key]))
+        for row in rows
+    ]
+
+
+def _entry(key, name, row, use, owing, problems):
+    """The Entry of one group: its summary `row`, (projects owing the month's report, of
+    them in on time) and (problems due, closed by their deadline) or None."""
+    count = row["count"]
+    scores = {}
+    if "gap" in use and row["gap"] is not None:
+        scores["gap"] = min(HUNDRED, max(Decimal(0), HUNDRED - Decimal(row["gap"])))
+    if "lights" in use and count:
+        scores["lights"] = HUNDRED * (
+            1 - (Decimal(row["red"]) + Decimal(row["yellow"]) / 2) / count
         )
-    return entries
+    expected, in_time = owing
+    if "reports" in use and expected:
+        scores["reports"] = HUNDRED * Decimal(in_time) / expected
+    if "problems" in use and problems is not None:
+        due, on_time = problems
+        scores["problems"] = HUNDRED * Decimal(on_time) / due
+    return Entry(
+        key=key,
+        name=name,
+        scores={k: quantize(v) for k, v in scores.items()},
+        figures={
+            "count": count,
+            "gap": row["gap"],
+            "red": row["red"],
+            "yellow": row["yellow"],
+            "expected": expected,
+            "reported": in_time,
+            "problems_due": (problems or (0, 0))[0],
+            "problems_on_time": (problems or (0, 0))[1],
+        },
+    )
 
 
 def _unit_groups(problems):
@@ -369,3 +381,20 @@ def top_and_bottom(entries, count=None):
     ]
     bottom = [entry for entry in entries[-count:] if entry not in top]
     return top, bottom
+
+
+def boards(result):
+    """[(title, entries)] of the ranking's boards as shown and downloaded: a district's (or
+    a single register's) lead officials, zones, units (and districts when it spans several);
+    above the districts, the regions beneath and the districts."""
+    if result.above_districts:
+        return [
+            *([(_("Cities"), result.regions)] if result.regions else []),
+            (_("Districts"), result.districts),
+        ]
+    return [
+        (_("Lead officials"), result.officials),
+        (_("Zones"), result.zones),
+        (_("Responsible units (problems closed by their deadline)"), result.units),
+        *([(_("Districts"), result.districts)] if result.districts else []),
+    ]

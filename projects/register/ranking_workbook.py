@@ -42,16 +42,21 @@ def columns(measures):
 
 
 def ranking_workbook(result, region):
-    """The ranking as .xlsx bytes: one sheet each for officials, zones and units, headed
-    with `region`'s name."""
+    """The ranking as .xlsx bytes: one sheet each for officials, zones and units (above the
+    districts: the cities and the districts), headed with `region`'s name."""
     book = new_workbook()
     shown = columns(result.measures)
-    for title, entries in (
-        ("牵头领导", result.officials),
-        ("功能区", result.zones),
-        ("责任单位", result.units),
-        *([("区县", result.districts)] if result.districts else []),
-    ):
+    sheets = (
+        [*([("市", result.regions)] if result.regions else []), ("区县", result.districts)]
+        if result.above_districts
+        else [
+            ("牵头领导", result.officials),
+            ("功能区", result.zones),
+            ("责任单位", result.units),
+            *([("区县", result.districts)] if result.districts else []),
+        ]
+    )
+    for title, entries in sheets:
         sheet = book.create_sheet(title)
         setup_sheet(sheet, [column[2] for column in shown], header_rows=3, title_rows=2)
         append_title(sheet, f"{region.name}重点项目推进排名({title})", len(shown))

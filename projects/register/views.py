@@ -36,6 +36,7 @@ from .filters import ProjectFilterSet
 from .forms import LocationForm
 from .geojson import base_layer, base_layer_sources, outlines
 from .ranking_record import ranking_from_json
+from .ranking_regions import regions_ranking
 from .ranking_workbook import ranking_workbook
 from .tables import OfficialTable, ProjectTable, ZoneSummaryTable
 from .timeline import milestone_timeline
@@ -349,11 +350,17 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
         # A district's month whose meeting is held keeps the ranking printed for it.
         region = region_of(self.request.user)
         frozen = MeetingSnapshot.of_period(self.period, region) if region is not None else None
-        result = (
-            ranking_from_json(frozen.ranking)
-            if frozen is not None
-            else ranking.ranking(self.period, Project.objects.restrict(self.request.user))
-        )
+        projects = Project.objects.restrict(self.request.user)
+        scope = region or heading_region(self.request.user)
+        if frozen is not None:
+            result = ranking_from_json(frozen.ranking)
+        elif scope is not None and scope.kind != Region.Kind.DISTRICT:
+            # Above the districts: the regions beneath, from the progress table's totals (a
+            # province has thousands of lead officials and hundreds of zones; each district's
+            # own ranking ranks them).
+            result = regions_ranking(self.period, projects, scope)
+        else:
+            result = ranking.ranking(self.period, projects)
         number = self.request.GET.get("page")
         boards = [
             (
@@ -361,12 +368,7 @@ class RankingView(ReadMixin, PeriodMixin, TemplateView):
                 Paginator(entries, self.paginate_by).get_page(number),
                 *ranking.top_and_bottom(entries),
             )
-            for title, entries in (
-                (_("Lead officials"), result.officials),
-                (_("Zones"), result.zones),
-                (_("Responsible units (problems closed by their deadline)"), result.units),
-                *([(_("Districts"), result.districts)] if result.districts else []),
-            )
+            for title, entries in ranking.boards(result)
         ]
         return super().get_context_data(**kwargs) | {
             "title": _("Monthly ranking"),

@@ -27,6 +27,7 @@ def test_bench_reports_pages_export_and_import_with_ratios(settings):
         "dashboard",
         "map GeoJSON, whole scope",
         "map GeoJSON, zoomed in",
+        "map GeoJSON, whole area",
         "progress workbook",
         "openpyxl read-only (baseline)",
         "import, every row an update",
@@ -52,3 +53,24 @@ def test_bench_reports_pages_export_and_import_with_ratios(settings):
     assert "progress table:" not in out.getvalue()
     assert re.search(r"^dashboard\s+[\d.]+", out.getvalue(), re.M), out.getvalue()
     assert dict(ProgressPeriod.objects.values_list("month", "built_at")) == built
+
+    # --only: the baseline and the pages named, nothing else.
+    out = io.StringIO()
+    call_command(
+        "bench",
+        repeat=1,
+        skip_build=True,
+        skip_export=True,
+        skip_import=True,
+        skip_background=True,
+        only="ranking,map",
+        stdout=out,
+    )
+    rows = [line.split("  ")[0] for line in out.getvalue().splitlines()[2:] if line.strip()]
+    assert rows == [
+        "admin changelist (baseline)",
+        "ranking",
+        "map GeoJSON, whole scope",
+        "map GeoJSON, zoomed in",
+        "map GeoJSON, whole area",
+    ], out.getvalue()

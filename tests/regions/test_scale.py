@@ -108,3 +108,55 @@ def test_the_pages_above_districts_cost_the_same_for_more_districts(settings):
     many, city_many = query_counts(12)
     assert (city_few, city_many) == (3, 10)
     assert few == many
+
+
+def test_the_province_ranks_its_cities_and_districts(client, settings):
+    """Above the districts the ranking is of the regions beneath: the province's office sees
+    its cities and its districts ranked (each city's figures its districts' added up), a
+    city's office its districts, and neither the lead officials nor the zones of a
+    district; a district's office its own lead officials, zones and units as before."""
+    settings.ALLOWED_HOSTS = ["testserver"]
+    seed(120, 12)
+    province = Region.objects.get(parent__isnull=True)
+    big = province.children.annotate(n=Count("children")).order_by("-n").first()
+    client.force_login(User.objects.get(username=f"office{province.code}"))
+    client.get(reverse("projects:ranking"), PERIOD)  # builds the months the page reads
+    response = client.get(reverse("projects:ranking"), PERIOD)
+    result = response.context["ranking"]
+    assert [title for title, *_rest in response.context["boards"]] == ["市", "区县"]
+    assert sorted(entry.key for entry in result.regions) == sorted(
+        province.children.values_list("pk", flat=True)
+    )
+    assert len(result.districts) == 12
+    assert result.officials == result.zones == result.units == []
+    assert all(entry.score is not None for entry in result.regions + result.districts)
+    for city in result.regions:
+        mine = [
+            entry
+            for entry in result.districts
+            if Region.objects.get(pk=entry.key).parent_id == city.key
+        ]
+        for figure in ("count", "red", "yellow", "expected", "reported", "problems_due"):
+            assert city.figures[figure] == sum(entry.figures[figure] for entry in mine), figure
+    assert sum(entry.figures["count"] for entry in result.regions) == 120
+    page = response.content.decode()
+    assert big.name in page
+    assert not any(name in page for name in Official.objects.values_list("name", flat=True))
+    assert not any(f">{name}<" in page for name in Zone.objects.values_list("name", flat=True))
+
+    client.force_login(User.objects.get(username=f"office{big.code}"))
+    response = client.get(reverse("projects:ranking"), PERIOD)
+    result = response.context["ranking"]
+    assert [title for title, *_rest in response.context["boards"]] == ["区县"]
+    assert sorted(entry.key for entry in result.districts) == sorted(
+        big.children.values_list("pk", flat=True)
+    )
+    assert result.regions == result.officials == []
+
+    district = big.children.order_by("code").first()
+    client.force_login(User.objects.get(username=f"office{district.code}"))
+    result = client.get(reverse("projects:ranking"), PERIOD).context["ranking"]
+    assert result.officials and result.zones and not result.districts
+    assert {entry.key for entry in result.officials} <= set(
+        Official.objects.filter(region=district).values_list("pk", flat=True)
+    )
