@@ -192,7 +192,8 @@ class Command(BaseCommand):
                 f"{name:<40}{medians[name] * 1000:>10.1f}{counts[name]:>9}"
                 f"{medians[name] / baseline:>8.2f}"
             )
-        if not skip_documents:
+        # --only names pages; the documents are timed with them only when named (--only document).
+        if not skip_documents and (not only.strip() or "document" in only):
             self.bench_documents(period, functions[pages[0][0]], client)
         if not skip_export:
             self.bench_export(period, count, repeat)
