@@ -45,6 +45,8 @@ REGION = {
     "problemupdate": "problem__project__region",
     "projectprogress": "project__region",
     "projectlevel": "project__region",
+    "stagechange": "project__region",
+    "starttarget": "region",
 }
 
 

@@ -34,6 +34,7 @@ from .register import (
 )
 from .reminders import Delivery, Notification, ReminderItem
 from .reporting import MAX_PHOTOS, TEXT_LIMIT, MonthLock, MonthlyReport, ReportPhoto
+from .stages import Stage, StageChange, StartTarget
 
 __all__ = [
     "ApiToken",
@@ -72,6 +73,9 @@ __all__ = [
     "Project",
     "ReportPhoto",
     "ReportStatus",
+    "Stage",
+    "StageChange",
+    "StartTarget",
     "StaleVersion",
     "Unit",
     "Versioned",
