@@ -27,6 +27,8 @@ MODELS = [
     "monthlock",
     "meetingsnapshot",
     "projectlevel",
+    "stagechange",
+    "starttarget",
 ]
 ACTIONS = ("view", "add", "change", "delete")
 

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("projects.operations.urls")),
     path("", include("projects.regions.urls")),
     path("", include("projects.accounts.urls")),
+    path("", include("projects.life.urls")),
 ]

@@ -22,22 +22,9 @@ def change_stage(user, project, to_stage, on=None, note=""):
     ):
         raise PermissionDenied(_("Only the project office changes a project's stage."))
     on = on or timezone.localdate()
-    if to_stage not in Stage.values:
-        raise ValidationError({"to_stage": _("Choose one of the stages.")})
-    if on > timezone.localdate():
-        raise ValidationError({"on": _("The date of the change cannot be in the future.")})
     with transaction.atomic():
         project = Project.objects.select_for_update().get(pk=project.pk)
-        if to_stage == project.stage:
-            raise ValidationError({"to_stage": _("The project is already at this stage.")})
-        latest = project.stage_changes.order_by("-on", "-pk").first()
-        if latest is not None and on < latest.on:
-            raise ValidationError(
-                {
-                    "on": _("The last change is dated %(date)s: a new one cannot be earlier.")
-                    % {"date": latest.on.isoformat()}
-                }
-            )
+        check_change(project, to_stage, on)
         change = StageChange.objects.create(
             project=project,
             changed_by=user,
@@ -52,6 +39,25 @@ def change_stage(user, project, to_stage, on=None, note=""):
             project._history_user = user
         project.save()
     return change
+
+
+def check_change(project, to_stage, on):
+    """Refuse, in words, a change that cannot be made: an unknown stage, the stage the
+    project is at, a day in the future or before its last change."""
+    if to_stage not in Stage.values:
+        raise ValidationError({"to_stage": _("Choose one of the stages.")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The date of the change cannot be in the future.")})
+    if to_stage == project.stage:
+        raise ValidationError({"to_stage": _("The project is already at this stage.")})
+    latest = project.stage_changes.order_by("-on", "-pk").values_list("on", flat=True).first()
+    if latest is not None and on < latest:
+        raise ValidationError(
+            {
+                "on": _("The last change is dated %(date)s: a new one cannot be earlier.")
+                % {"date": latest.isoformat()}
+            }
+        )
 
 
 def follow_dates(project, stage, on):

@@ -13,6 +13,7 @@ from projects.exchange.workbook import progress_workbook
 from projects.exchange.xlsx import UNITS, xlsx_response
 from projects.exports import jobs
 from projects.history import project_history
+from projects.life.forms import stage_context
 from projects.models import (
     Escalation,
     Light,
@@ -144,6 +145,7 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
             .exists(),
         )
         context.update(self.location_context(project))
+        context.update(stage_context(project, self.request.user))
         return context
 
     def location_context(self, project):
