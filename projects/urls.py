@@ -14,5 +14,4 @@ urlpatterns = [
     path("", include("projects.operations.urls")),
     path("", include("projects.regions.urls")),
     path("", include("projects.accounts.urls")),
-    path("", include("projects.life.urls")),
 ]

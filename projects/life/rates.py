@@ -96,14 +96,18 @@ def row(label, counts, targets, key=None):
     )
 
 
-def start_rates(projects, period, scope):
+def start_rates(projects, period, scope, detail=True):
     """The figures of `projects` (already restricted) for `period`'s year up to its end,
     against the targets of the quarter it falls in; `scope` is the region the reader acts in
-    (None above every region). A handful of queries, whatever the number of projects."""
+    (None above every region). A handful of queries, whatever the number of projects; the
+    total alone (two queries) without `detail`."""
     year, day = period.year, period.month_end
     quarter = quarter_of(period.month)
     targets = Targets(year, quarter)
     scope_targets = targets.of(scope.path if scope is not None else "")
+    result = StartRates(period, quarter, row("", projects.start_counts(year, day), scope_targets))
+    if not detail:
+        return result
     zone_paths = dict(
         Zone.objects.filter(pk__in=projects.values("zone")).values_list("pk", "region__path")
     )

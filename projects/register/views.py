@@ -14,6 +14,7 @@ from projects.exchange.xlsx import UNITS, xlsx_response
 from projects.exports import jobs
 from projects.history import project_history
 from projects.life.forms import stage_context
+from projects.life.rates import start_rates
 from projects.models import (
     Escalation,
     Light,
@@ -331,6 +332,7 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
                 )
             ],
             missing=missing,
+            starts=start_rates(projects, period, scope, detail=False).total,
         )
         return context
 

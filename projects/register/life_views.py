@@ -9,15 +9,14 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from projects.life.forms import StageChangeForm
+from projects.life.rates import not_started, start_rates
+from projects.life.stages import change_stage
 from projects.models import Project
 from projects.permissions import OfficeMixin, ReadMixin
 from projects.progress.period import Period
 from projects.scope import chosen_region, region_of
 from projects.web.mixins import PeriodMixin
-
-from .forms import StageChangeForm
-from .rates import not_started, start_rates
-from .stages import change_stage
 
 
 class StageChangeView(OfficeMixin, View):
