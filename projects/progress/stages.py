@@ -76,7 +76,8 @@ class StagesMixin:
     def with_year_category(self, year, day=None):
         """Annotate year_category, the project's group in `year`'s list as of `day` (the
         year's end by default; see YearCategory): 竣工投产 when it finished by `day` or is
-        planned to finish in the year; 续建 when it had started before the year; 新开工 when
+        planned to finish in the year; 续建 when it had started before the year (or is at
+        续建 on `day`); 新开工 when
         it started by `day` or is planned to start in the year; else 前期. A project
         finished before the year is in no group ("")."""
         day = day or year_end(year)
@@ -88,6 +89,11 @@ class StagesMixin:
                 then=Value(YearCategory.COMPLETED.value),
             ),
             When(Exact(self.started_by(before), True), then=Value(YearCategory.CONTINUING.value)),
+            # Recorded as 续建 (an import of a register without start dates): 续建.
+            When(
+                Exact(self.stage_on(day), self.model.Stage.CONTINUING.value),
+                then=Value(YearCategory.CONTINUING.value),
+            ),
             When(
                 Q(Exact(self.started_by(day), True)) | Q(planned_start__year=year),
                 then=Value(YearCategory.NEW_START.value),
