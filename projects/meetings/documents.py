@@ -20,6 +20,7 @@ from jinja2 import TemplateError, UndefinedError
 from jinja2.sandbox import SecurityError
 from lxml import etree
 
+from projects.life.rates import start_rates
 from projects.models import (
     DocumentNumber,
     DocumentTemplate,
@@ -201,8 +202,19 @@ def bulletin_context(period, region, issue=False):
         .order_by("-escalation", "deadline", "pk")
     )
     number = document_number(region, "bulletin", f"bulletin:{period.key}", today.year, issue)
+    starts = start_rates(projects, period, region, detail=False).total
     return _common(period, region, number) | {
         "figures": figures(total, period),
+        "starts": {
+            "planned_starts": starts.planned_starts,
+            "started": starts.started,
+            "start_rate": pct(starts.start_rate),
+            "start_target": pct(starts.start_target),
+            "planned_completions": starts.planned_completions,
+            "completed": starts.completed,
+            "completion_rate": pct(starts.completion_rate),
+            "completion_target": pct(starts.completion_target),
+        },
         "ranking_note": "".join(str(note) for note in ranked.notes),
         **{
             name: [
