@@ -12,7 +12,7 @@ class StageChangeForm(forms.Form):
     to_stage = forms.ChoiceField(label=_("new stage"), choices=Stage.choices)
     on = forms.DateField(
         label=_("date of the change"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         initial=timezone.localdate,
     )
     note = forms.CharField(
