@@ -54,9 +54,6 @@ class StageChangeAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_form(self, request, form, change):
-        return form.instance
-
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         saved = change_stage(
