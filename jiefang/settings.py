@@ -323,6 +323,8 @@ JIEFANG_MAP_PINS = int(os.environ.get("JIEFANG_MAP_PINS", "2000"))
 JIEFANG_LIGHT_YELLOW_GAP = 10
 JIEFANG_LIGHT_RED_GAP = 30
 JIEFANG_LIGHT_RED_DELAY_DAYS = 30
+# 开工率 and 竣工率 targets (%) by the end of each quarter, for a region that has set none.
+JIEFANG_START_TARGETS = (30, 60, 85, 100)
 # The monthly ranking (排名通报): the weight of each measure (0 leaves it out; districts copy
 # theirs from their 考核办法), and how many stand on the 红榜 and the 黑榜.
 JIEFANG_RANKING_WEIGHTS = {"gap": 40, "lights": 30, "reports": 20, "problems": 10}

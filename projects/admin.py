@@ -1,6 +1,7 @@
 """The admin, registered per concern; Django's autodiscovery imports this module."""
 
 from .api import admin as api_admin
+from .life import admin as life_admin
 from .meetings import admin as meetings_admin
 from .operations import admin as operations_admin
 from .register import admin as register_admin
@@ -10,6 +11,7 @@ from .reporting import admin as reporting_admin
 
 __all__ = [
     "api_admin",
+    "life_admin",
     "meetings_admin",
     "operations_admin",
     "register_admin",

@@ -31,6 +31,8 @@ MODELS = [
     "statsfigure",
     "factorneed",
     "fundingsource",
+    "stagechange",
+    "starttarget",
 ]
 ACTIONS = ("view", "add", "change", "delete")
 

@@ -49,6 +49,8 @@ REGION = {
     "statsfigure": "project__region",
     "factorneed": "project__region",
     "fundingsource": "project__region",
+    "stagechange": "project__region",
+    "starttarget": "region",
 }
 
 

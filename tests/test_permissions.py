@@ -26,6 +26,7 @@ from projects.models import (
     Problem,
     ProblemUpdate,
     Project,
+    StageChange,
 )
 from tests.pmtiles_file import write_pmtiles
 
@@ -47,6 +48,11 @@ USERS = {
 
 def own_project():
     return Project.objects.get(code="JF2013-001")  # led by 陈立新, liaison 联络员小李
+
+
+def stage_data():
+    """A move of the own project to 竣工 today (a stage it is not at)."""
+    return {"to_stage": "completed", "on": timezone.localdate().isoformat(), "note": "竣工验收"}
 
 
 def own_report():
@@ -310,6 +316,15 @@ MATRIX = {
     "projects:funding": (dict, EVERYONE, None, None, None),
     "projects:ranking": (dict, EVERYONE, None, None, None),
     "projects:scores": (dict, EVERYONE, None, None, None),
+    "projects:start_rates": (dict, EVERYONE, None, None, None),
+    # The office moves a project to another stage (POST only, from the project's page).
+    "projects:stage_change": (
+        lambda: {"pk": own_project().pk},
+        None,
+        OFFICE,
+        stage_data,
+        StageChange.objects,  # the dated change is the record
+    ),
     "projects:progress_xlsx": (dict, EVERYONE, None, None, None),
     "projects:export_list": (dict, EVERYONE, None, None, None),
     "projects:export_job": (office_export, EVERYONE, None, None, None),

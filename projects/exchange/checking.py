@@ -6,12 +6,12 @@ Every row is validated; errors name the sheet, row and column, and all of them a
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from projects.models import AnnualPlan, Official, Project, Unit, Zone
 
+from .changes import Changes
 from .progress_rows import ProgressRows
 from .reading import (
     KEEP,
@@ -31,10 +31,10 @@ from .reading import (
     to_int,
     to_text,
 )
-from .template import MONTH_HEADERS, NATIONAL_CODE, PLACE
+from .template import MONTH_HEADERS, NATIONAL_CODE, PLACE, STAGE, to_stage
 
 
-class Importer(ProgressRows):
+class Importer(Changes, ProgressRows):
     """Validate rows against the register and work out what to create and update."""
 
     def __init__(self, kind, user=None):
@@ -198,6 +198,7 @@ class Importer(ProgressRows):
         ]
         if PLACE["latitude"] in row:  # the place on the map, in the last two columns
             optional += [(heading, key, to_coordinate, None) for key, heading in PLACE.items()]
+        optional += [(STAGE, "stage", to_stage, KEEP)] if STAGE in row else []
         for heading, key, convert, empty in optional:
             try:
                 value = optional_cell(row[heading], convert, empty)
@@ -317,6 +318,7 @@ class Importer(ProgressRows):
         "responsible_unit": "责任单位",
         "national_code": NATIONAL_CODE,
         **PLACE,
+        "stage": STAGE,
     }
 
     def plan_project(self, number, code, fields, project):
@@ -369,31 +371,3 @@ class Importer(ProgressRows):
                 self.error(message, number, MONTH_HEADERS[0])
             return False
         return True
-
-    @staticmethod
-    def shown_months(months):
-        return "/".join(f"{amount:g}" for amount in months) if months else _("linear")
-
-    def apply(self, instance, values, columns):
-        """Set on `instance` the values that differ from what it holds; return them as
-        {field: Change} in words, for the preview (a value emptied is a clearing)."""
-        changes = {}
-        for name, value in values.items():
-            attname = instance._meta.get_field(name).attname
-            old = getattr(instance, attname)
-            if old != (value.pk if isinstance(value, models.Model) else value):
-                changes[name] = Change(
-                    columns[name],
-                    self.shown(name, old),
-                    self.shown(name, value),
-                    cleared=value in (None, "") and old not in (None, ""),
-                )
-                setattr(instance, name, value)
-        return changes
-
-    def shown(self, name, value):
-        if name in self.related and value is not None and not isinstance(value, models.Model):
-            value = self.related[name].get(value)
-        if value is None or value == "":
-            return "—"
-        return value.name if isinstance(value, models.Model) else str(value)

@@ -3,6 +3,7 @@ the 说明 sheet, and the register written back in the projects template."""
 
 import datetime
 
+from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from projects.models import Project
@@ -32,8 +33,18 @@ MONTH_HEADERS = [f"{month}月计划" for month in range(1, 13)]
 # The project's place on the map (WGS-84 degrees), after every other column.
 LATITUDE, LONGITUDE = "纬度", "经度"
 PLACE = {"latitude": LATITUDE, "longitude": LONGITUDE}
+# The project's stage (储备 … 投产), in words; a change is dated the day of the import.
+STAGE = "项目阶段"
+STAGE_NAMES = {
+    "reserve": "储备",
+    "preparation": "前期",
+    "new_start": "新开工",
+    "continuing": "续建",
+    "completed": "竣工",
+    "in_operation": "投产",
+}
 OPTIONAL_HEADERS = {
-    "projects": [NATIONAL_CODE, *MONTH_HEADERS, LATITUDE, LONGITUDE],
+    "projects": [NATIONAL_CODE, *MONTH_HEADERS, LATITUDE, LONGITUDE, STAGE],
     "progress": [],
 }
 EXPLANATIONS = {
@@ -65,6 +76,10 @@ EXPLANATIONS = {
     "经度": (
         "选填。项目位置的经度(WGS-84,东经度数,如 113.231027),须在中国境内,与纬度同时填写。"
         "已有项目留空则保留系统中的原值；要清空原值，请填写“（清空）”。"
+    ),
+    "项目阶段": (
+        "选填。储备、前期、新开工、续建、竣工或投产。与系统中不同时，按导入当天记一次阶段变更。"
+        "已有项目留空则保留系统中的原值；阶段不能清空，填写“（清空）”也保留原值。"
     ),
     "年": "必填。如 2013。",
     "月": "必填。1 到 12。",
@@ -111,6 +126,18 @@ def plain_cell(sheet, value):
     return value
 
 
+def to_stage(value):
+    """A stage from its name in the template (新开工) or its code (new_start)."""
+    text = str(value).strip()
+    for code, name in STAGE_NAMES.items():
+        if text in (name, code):
+            return code
+    raise ValueError(
+        _("The stage “%(stage)s” is none of %(stages)s.")
+        % {"stage": text, "stages": "、".join(STAGE_NAMES.values())}
+    )
+
+
 def register_row(project):
     """A project's cells in the projects template, 项目编号 to 责任单位 (without the plan)."""
     return [
@@ -140,7 +167,7 @@ def export_projects(user=None):
     for project in projects:
         base = register_row(project)
         plans = sorted(project.annual_plans.all(), key=lambda plan: plan.year)
-        place = [project.latitude, project.longitude]
+        place = [project.latitude, project.longitude, STAGE_NAMES[project.stage]]
         if not plans:
             rows.append([*base, None, None, project.national_code or None, *[None] * 12, *place])
         for plan in plans:

@@ -17,6 +17,7 @@ from .life_columns import (
     with_life,
 )
 from .sheets import INFO_HEIGHT, AnnexSheets
+from .start_sheet import StartRatesSheet
 from .xlsx import (
     BOLD,
     CENTER,
@@ -42,8 +43,8 @@ from .xlsx import (
 )
 
 
-class ProgressWorkbook(AnnexSheets):
-    """The 重点项目进展情况表 for a period: 进展情况, 汇总, 问题清单 and 时间节点 sheets."""
+class ProgressWorkbook(StartRatesSheet, AnnexSheets):
+    """The 重点项目进展情况表 for a period: 进展情况, 汇总, 问题清单, 时间节点 and 开工率 sheets."""
 
     # (key of the figure, heading, second heading row, width, number format)
     COLUMNS = [
@@ -120,6 +121,7 @@ class ProgressWorkbook(AnnexSheets):
         self.write_problems(workbook.create_sheet("问题清单"))
         self.progress(0.9)
         self.write_milestones(workbook.create_sheet("时间节点"))
+        self.write_start_rates(workbook.create_sheet("开工率"))
         return workbook
 
     def content(self):

@@ -5,6 +5,7 @@ Nothing is written unless every row is good.
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects.models import (
@@ -12,6 +13,7 @@ from projects.models import (
     MonthlyPlan,
     MonthlyReport,
     Project,
+    StageChange,
     StaleVersion,
     refresh_progress,
 )
@@ -80,7 +82,9 @@ def run_import(kind, data, user=None, dry_run=True, progress=silent, expected=No
     try:
         with transaction.atomic():
             created = _create(Project, grouped.get(("project", "create"), []), user)
+            stages = _stage_changes(created, grouped.get(("project", "update"), []), user)
             _update(Project, grouped.get(("project", "update"), []), user)
+            StageChange.objects.bulk_create(stages, batch_size=bulk.BATCH)
             by_code = {project.code: project for project in created}
             plans = []
             for what, _number, _label, instance, extra in result.create:
@@ -128,6 +132,21 @@ def run_import(kind, data, user=None, dry_run=True, progress=silent, expected=No
         1,
     )
     return result
+
+
+def _stage_changes(created, updates, user):
+    """The stage changes an import makes, dated the day of the import and attributed to
+    `user`: a new project's stage other than 前期, an existing project's new stage."""
+    today = timezone.localdate()
+    moved = {instance.pk: instance.stage for instance, changes in updates if "stage" in changes}
+    before = dict(Project.objects.filter(pk__in=moved).values_list("pk", "stage"))
+    return [
+        StageChange(project_id=pk, changed_by=user, on=today, from_stage=old, to_stage=new)
+        for pk, old, new in [
+            *((p.pk, "", p.stage) for p in created if p.stage != Project.Stage.PREPARATION),
+            *((pk, before[pk], stage) for pk, stage in moved.items()),
+        ]
+    ]
 
 
 def _create(model, instances, user):

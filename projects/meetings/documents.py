@@ -23,6 +23,7 @@ from jinja2 import TemplateError, UndefinedError
 from jinja2.sandbox import SecurityError
 from lxml import etree
 
+from projects.life.rates import start_rates
 from projects.models import (
     DocumentNumber,
     DocumentTemplate,
@@ -393,8 +394,19 @@ def bulletin_context(period, region, issue=False):
             for entry in shown
         ]
         boards[f"{name}_more"] = more
+    starts = start_rates(projects, period, region, detail=False).total
     return _common(period, region, number) | {
         "figures": figures(total, period),
+        "starts": {
+            "planned_starts": starts.planned_starts,
+            "started": starts.started,
+            "start_rate": pct(starts.start_rate),
+            "start_target": pct(starts.start_target),
+            "planned_completions": starts.planned_completions,
+            "completed": starts.completed,
+            "completion_rate": pct(starts.completion_rate),
+            "completion_target": pct(starts.completion_target),
+        },
         "ranking_note": "".join(str(note) for note in ranked.notes),
         **boards,
         "red_projects": [

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from projects.life.rates import start_rates
 from projects.models import Milestone, Official, Problem, Project, ReportPhoto
 from projects.models.base import person_name
 from projects.models.levels import leads_by_level, meeting_level, of_level
@@ -98,6 +99,10 @@ def meeting_packet(meeting, official=None, photos=True, drawn=True):
         "period": period,
         "zones": zones,
         "total": total,
+        # 开工率 and 竣工率 of the whole packet (/starts/'s figures), one line under the summary.
+        "starts": start_rates(projects, period, meeting.region, detail=False).total
+        if official is None
+        else None,
         "sections": list(sections.values()),
         "raised": raised,
         "earlier_open": earlier_open,

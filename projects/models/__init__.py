@@ -42,6 +42,7 @@ from .register import (
 from .reminders import Delivery, Notification, ReminderItem
 from .reporting import MAX_PHOTOS, TEXT_LIMIT, MonthLock, MonthlyReport, ReportPhoto
 from .scoring import ScoreRule
+from .stages import Stage, StageChange, StartTarget
 from .stats import StatsStatus
 
 __all__ = [
@@ -86,6 +87,9 @@ __all__ = [
     "ReportPhoto",
     "ReportStatus",
     "ScoreRule",
+    "Stage",
+    "StageChange",
+    "StartTarget",
     "StaleVersion",
     "Unit",
     "Versioned",

@@ -21,6 +21,7 @@ from .geo import (
     validate_outline,
 )
 from .regions import Region, default_region
+from .stages import Stage
 from .stats import StatsRecord
 from .webhooks import SendingErrors, validate_webhook_url
 
@@ -213,6 +214,8 @@ class Project(RegionBound, StatsRecord, Versioned):
         CITY = "city", "市重点"
         PROVINCE = "province", "省重点"
 
+    Stage = Stage
+
     class Status(models.TextChoices):
         PLANNING = "planning", _("Planning")
         TO_START = "to_start", _("To start")
@@ -262,6 +265,10 @@ class Project(RegionBound, StatsRecord, Versioned):
         _("category"), max_length=20, choices=Category, default=Category.COMMERCE
     )
     status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PLANNING)
+    # Changed only through projects/life/stages.py's change_stage, which dates each change.
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage, default=Stage.PREPARATION, editable=False
+    )
     planned_start = models.DateField(_("planned start"), null=True, blank=True)
     planned_completion = models.DateField(_("planned completion"), null=True, blank=True)
     actual_start = models.DateField(

@@ -157,6 +157,8 @@ class Command(BaseCommand):
             ("report status", reverse("projects:report_status") + query),
             ("report status, none in yet", reverse("projects:report_status")),
             ("ranking", reverse("projects:ranking") + query),
+            # 开工率 and 竣工率: grouped counts with each project's stage on the period's end.
+            ("start rates", reverse("projects:start_rates") + query),
             # 挂图作战: the map's first load (the whole scope: clusters above the cap) and a
             # street's worth of it zoomed in (pins), as the map asks for them.
             ("map GeoJSON, whole scope", reverse("projects:map_geojson") + query),

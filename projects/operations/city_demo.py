@@ -23,6 +23,7 @@ from projects.models import (
     Region,
     RegionSubmission,
     ScoreRule,
+    StageChange,
     Unit,
     Zone,
     clear_progress,
@@ -106,8 +107,19 @@ def add_shanyang(period):
             planned_start=datetime.date(year, 3, 1),
             planned_completion=datetime.date(year + 2, 12, 31),
             actual_start=datetime.date(year, 3, 1),
+            stage=Project.Stage.NEW_START,
         )
         projects.append((project, Decimal(plan), Decimal(pace)))
+    StageChange.objects.bulk_create(
+        StageChange(
+            project=project,
+            on=project.actual_start,
+            from_stage=Project.Stage.PREPARATION,
+            to_stage=Project.Stage.NEW_START,
+            note="取得施工许可证",
+        )
+        for project, _plan, _pace in projects
+    )
     AnnualPlan.objects.bulk_create(
         AnnualPlan(project=project, year=year, planned_investment=plan)
         for project, plan, _pace in projects

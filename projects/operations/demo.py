@@ -35,6 +35,8 @@ from projects.models import (
     Problem,
     Project,
     ScoreRule,
+    Stage,
+    StageChange,
     StatsFigure,
     clear_progress,
 )
@@ -101,6 +103,13 @@ def bring_to_today(today=None):
     started = _started_in_reports_year(years, days)
     _move_dates(Project, PROJECT_DATES, days)
     Project.objects.bulk_update(started, ["planned_start", "actual_start"])
+    _move_dates(StageChange, ["on"], days)
+    # A start stays on the project's start day (moved by whole years, as the reports).
+    starts = {project.pk: project.actual_start for project in started}
+    changes = list(StageChange.objects.filter(project__in=starts, to_stage=Stage.NEW_START))
+    for change in changes:
+        change.on = starts[change.project_id]
+    StageChange.objects.bulk_update(changes, ["on"])
     _move_dates(Milestone, MILESTONE_DATES, days)
     _move_dates(Problem, ["deadline", "closed_at"], days)
     # 考核办法 move by whole years, as the reports: a rule from the story's April 1st is

@@ -19,6 +19,7 @@ from projects.models import (
     Profile,
     Project,
     Region,
+    StageChange,
     Unit,
     Zone,
     clear_progress,
@@ -124,6 +125,9 @@ class Command(BaseCommand):
 
         def project(i):
             d, j = i % count, i // count
+            # One in ten is planned to start in 2013 (the year the reports end in), the rest
+            # started in 2009: the 开工率 page has its year's planned starts to count.
+            new = i % 10 == 0
             return Project(
                 code=f"S{i:06d}",
                 name=f"合成项目{i}",
@@ -134,8 +138,10 @@ class Command(BaseCommand):
                 total_investment=Decimal(rng.randrange(10_000, 500_000)),
                 category=Project.Category.values[i % 5],
                 status=Project.Status.UNDER_CONSTRUCTION,
-                planned_start=datetime.date(2009, 1 + i % 12, 1),
-                planned_completion=datetime.date(2015, 1 + i % 12, 1),
+                planned_start=datetime.date(2013 if new else 2009, 1 + i % 12, 1),
+                planned_completion=datetime.date(2013 if i % 20 == 5 else 2015, 1 + i % 12, 1),
+                actual_start=None if new else datetime.date(2009, 1 + i % 12, 1),
+                stage=Project.Stage.PREPARATION if new else Project.Stage.CONTINUING,
                 lead_official=officials[d][j % len(officials[d])],
                 responsible_unit=departments[d][j % 30],
                 street_office=streets[d][j % 8],
@@ -144,6 +150,20 @@ class Command(BaseCommand):
 
         items = Project.objects.bulk_create((project(i) for i in range(projects)), batch_size=BATCH)
         self.stdout.write(f"项目 {len(items)}")
+        # Half of those have started, on their planned day.
+        started = [p for i, p in enumerate(items) if i % 20 == 0]
+        StageChange.objects.bulk_create(
+            (
+                StageChange(
+                    project=p, on=p.planned_start, from_stage="preparation", to_stage="new_start"
+                )
+                for p in started
+            ),
+            batch_size=BATCH,
+        )
+        for p in started:
+            p.stage, p.actual_start = Project.Stage.NEW_START, p.planned_start
+        Project.objects.bulk_update(started, ["stage", "actual_start"], batch_size=BATCH)
         plans = AnnualPlan.objects.bulk_create(
             (
                 AnnualPlan(

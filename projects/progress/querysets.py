@@ -42,10 +42,11 @@ from .expressions import (
 from .lights import GREEN, NONE, RED, YELLOW
 from .period import Period
 from .relations import as_period, related
+from .stages import StagesMixin
 from .totals import TotalsMixin
 
 
-class ProjectQuerySet(TotalsMixin, RestrictedQuerySet):
+class ProjectQuerySet(StagesMixin, TotalsMixin, RestrictedQuerySet):
     def with_progress(self, year, month=None):
         """Annotate each project with its progress as of the end of `month` of `year`.
 

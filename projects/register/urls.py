@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import help_views, map_views, views
+from . import help_views, life_views, map_views, views
 
 urlpatterns = [
     path("exports/progress.xlsx", views.ProgressWorkbookView.as_view(), name="progress_xlsx"),
@@ -19,6 +19,8 @@ urlpatterns = [
     path("officials/<int:pk>/", views.OfficialDetailView.as_view(), name="official_detail"),
     path("zones/", views.ZoneListView.as_view(), name="zone_list"),
     path("ranking/", views.RankingView.as_view(), name="ranking"),
+    path("starts/", life_views.StartRatesView.as_view(), name="start_rates"),
+    path("projects/<int:pk>/stage/", life_views.StageChangeView.as_view(), name="stage_change"),
     path("help/", help_views.HelpView.as_view(), name="help"),
     path("help/screenshots/<slug:name>.png", help_views.help_screenshot, name="help_screenshot"),
 ]

@@ -14,6 +14,8 @@ from projects.exchange.xlsx import UNITS, xlsx_response
 from projects.exports import jobs
 from projects.factors.detail import life_context
 from projects.history import project_history
+from projects.life.forms import stage_context
+from projects.life.rates import start_rates
 from projects.models import (
     Escalation,
     Light,
@@ -148,6 +150,7 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
         )
         context.update(self.location_context(project))
         context.update(life_context(project, period))
+        context.update(stage_context(project, self.request.user))
         return context
 
     def location_context(self, project):
@@ -333,6 +336,7 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
                 )
             ],
             missing=missing,
+            starts=start_rates(projects, period, scope, detail=False).total,
         )
         return context
 

@@ -116,7 +116,7 @@ def test_excel_download_from_the_filtered_list(site):
         site.goto("/")
         page.click("nav.mainnav >> text=进展情况表")
     book = openpyxl.load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))
-    assert book.sheetnames == ["进展情况", "汇总", "问题清单", "时间节点"]
+    assert book.sheetnames == ["进展情况", "汇总", "问题清单", "时间节点", "开工率"]
 
 
 def test_office_imports_a_large_workbook_and_sees_how_far_the_check_has_got(site, tmp_path):

@@ -70,7 +70,7 @@ def project_rows(sheet):
 
 
 def test_sheets_title_and_period(book):
-    assert book.sheetnames == ["进展情况", "汇总", "问题清单", "时间节点"]
+    assert book.sheetnames == ["进展情况", "汇总", "问题清单", "时间节点", "开工率"]
     sheet = book["进展情况"]
     assert sheet["A1"].value == "解放区“四区联建”重点项目进展情况表"
     assert "A1:S1" in {str(r) for r in sheet.merged_cells.ranges}

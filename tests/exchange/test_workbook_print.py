@@ -47,9 +47,9 @@ def test_every_project_prints_whole(demo, tmp_path):
     for page in progress:
         assert "序号" in page and "总投资" in page and "进度状态" in page
     assert any(squeezed(ProgressWorkbook.NOTES) in squeezed(page) for page in progress)
-    assert len(pages) == len(progress) + 3  # the other sheets: a page each
+    assert len(pages) == len(progress) + 4  # the other sheets: a page each
     assert all("页" in page for page in pages)  # the footer: 第 N 页,共 M 页
-    titles = ["进展汇总(按功能区)", "问题清单", "时间节点"]
+    titles = ["进展汇总(按功能区)", "问题清单", "时间节点", "开工率和竣工率(第2季度目标)"]
     for title in titles:
         page = next(p for p in pages if f"重点项目{title}" in p)
         assert "截至2013年5月" in page and "填报单位" in page, title

@@ -25,6 +25,7 @@ def test_bench_reports_pages_export_and_import_with_ratios(settings):
         "officials list",
         "zone summary",
         "dashboard",
+        "start rates",
         "map GeoJSON, whole scope",
         "map GeoJSON, zoomed in",
         "map GeoJSON, whole area",

@@ -1,0 +1,113 @@
+"""/starts/ and the stage section of a project's page, as a user sees them."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from projects.models import Official, Project, StageChange, StartTarget
+from tests.conftest import make_projects
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+PERIOD = {"year": 2013, "month": 6}
+
+
+def test_the_demo_page_shows_rates_targets_and_projects_not_started(client, demo_users):
+    """In the demo's 2013 by June: 6 of the 10 planned starts have started (60%, the Q2
+    target 60%); 焦运商业中心's start was withdrawn, so it waits with 动漫产业园 and the rest."""
+    client.force_login(User.objects.get(username="observer"))
+    response = client.get(reverse("projects:start_rates"), PERIOD)
+    assert response.status_code == 200
+    total = response.context["rates"].total
+    assert (total.planned_starts, total.started, total.start_rate) == (10, 6, 60)
+    assert total.start_target == 60 and not total.start_behind
+    waiting = [project.code for project in response.context["waiting"]]
+    assert waiting == ["JF2013-005", "JF2013-006", "JF2013-002", "JF2013-010"]
+    page = response.content.decode()
+    assert "开工率" in page and "焦运商业中心" in page
+    assert {row.label for row in response.context["rates"].zones} == {
+        "特色商业区",
+        "解放工业园区",
+        "文化旅游综合服务区",
+        "新型城市社区",
+    }
+
+
+def test_a_target_set_by_the_office_is_shown_and_judged(client, demo_users):
+    office = User.objects.get(username="office")
+    district = Project.objects.get(code="JF2013-001").region
+    StartTarget.objects.create(
+        region=district, year=2013, quarter=2, start_rate=75, completion_rate=0
+    )
+    client.force_login(office)
+    response = client.get(reverse("projects:start_rates"), PERIOD)
+    total = response.context["rates"].total
+    assert total.start_target == 75 and total.start_behind
+    assert "低于目标" in response.content.decode()
+
+
+def test_the_office_moves_a_stage_from_the_project_page(client, demo_users):
+    client.force_login(User.objects.get(username="office"))
+    project = Project.objects.get(code="JF2013-002")
+    page = client.get(project.get_absolute_url(), PERIOD).content.decode()
+    assert "列入年度重点项目计划" in page and 'name="to_stage"' in page
+    response = client.post(
+        reverse("projects:stage_change", args=[project.pk]),
+        {"to_stage": "new_start", "on": "2013-06-28", "note": "取得施工许可证", **PERIOD},
+        follow=True,
+    )
+    assert "新开工" in response.content.decode()
+    project.refresh_from_db()
+    assert project.stage == "new_start" and project.actual_start == D(2013, 6, 28)
+    assert project.stage_changes.latest("pk").changed_by.username == "office"
+
+
+def test_a_bad_stage_change_says_why_and_changes_nothing(client, demo_users):
+    client.force_login(User.objects.get(username="office"))
+    project = Project.objects.get(code="JF2013-001")
+    before = StageChange.objects.count()
+    response = client.post(
+        reverse("projects:stage_change", args=[project.pk]),
+        {"to_stage": "completed", "on": "2013-01-01", "note": "", **PERIOD},
+        follow=True,
+    )
+    assert "不能早于" in response.content.decode()
+    assert StageChange.objects.count() == before
+    assert Project.objects.get(pk=project.pk).stage == "new_start"
+
+
+def test_a_lead_sees_the_stages_but_no_form(client, demo_users):
+    client.force_login(User.objects.get(username="chenlixin"))
+    page = client.get(Project.objects.get(code="JF2013-001").get_absolute_url(), PERIOD)
+    text = page.content.decode()
+    assert "取得施工许可证" in text and 'name="to_stage"' not in text
+
+
+def count_queries(client, url, params):
+    client.get(url, params)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_query_count_does_not_grow_with_rows(client, zone, official, unit, office_user):
+    """3 and 30 projects, with stage changes, cost the same number of queries."""
+    client.force_login(office_user)
+    url = reverse("projects:start_rates")
+    counts = []
+    for count, prefix in ((3, "A"), (27, "B")):
+        projects = make_projects(zone, count, official=official, unit=unit, prefix=prefix)
+        Project.objects.filter(pk__in=[p.pk for p in projects]).update(planned_start=D(2013, 4, 1))
+        StageChange.objects.bulk_create(
+            StageChange(project=p, on=D(2013, 4, 2), to_stage="new_start") for p in projects[::2]
+        )
+        Official.objects.create(name=f"领导{prefix}")
+        counts.append(count_queries(client, url, {"year": 2013, "month": 6}))
+    assert counts[0] == counts[1]
+    assert counts[0] <= 20
