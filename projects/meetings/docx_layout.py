@@ -326,12 +326,13 @@ def bulletin_template():
         "序时进度{{ figures.schedule }}%；正常{{ figures.green }}个、滞后{{ figures.yellow }}个、"
         "严重滞后{{ figures.red }}个、无计划{{ figures.none }}个。",
     )
-    _paragraph(
+    _note(  # a record held before the rates existed reprints without this paragraph
         document,
-        "{% if starts %}本年计划开工{{ starts.planned_starts }}个，已开工{{ starts.started }}个，"
+        "starts",
+        "本年计划开工{{ starts.planned_starts }}个，已开工{{ starts.started }}个，"
         "开工率{{ starts.start_rate }}%（目标{{ starts.start_target }}%）；计划竣工"
         "{{ starts.planned_completions }}个，已竣工{{ starts.completed }}个，竣工率"
-        "{{ starts.completion_rate }}%（目标{{ starts.completion_target }}%）。{% endif %}",
+        "{{ starts.completion_rate }}%（目标{{ starts.completion_target }}%）。",
     )
     _heading(document, "二、排名情况")
     _paragraph(document, "{{ ranking_note }}")
