@@ -17,7 +17,6 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
@@ -29,7 +28,6 @@ from projects.models import Light
 from projects.models.base import clean_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MONEY_FORMAT = "#,##0.00"
 PERCENT_FORMAT = "0.00%"
 POINTS_FORMAT = "0.00"
@@ -124,6 +122,35 @@ def text_lines(text, width):
     )
 
 
+# The data type of a value as openpyxl would infer it, for the types the app writes: set
+# directly, a value is typed once (openpyxl's setter checks the type and the text again).
+# Other types (dates among them: their cell's number format is checked) take the setter.
+_DATA_TYPES = {str: "s", int: "n", float: "n", Decimal: "n", bool: "b", type(None): "n"}
+MAX_TEXT = 32767  # characters a cell holds
+
+
+class _Row(list):
+    """A row of a sheet's reused cells, each already in its column: written as it is."""
+
+
+def _write_row(sheet):
+    """The sheet's conversion of an appended row into cells (openpyxl's _values_to_row),
+    handing a _Row's cells over as they are. openpyxl's own tries each item as a value first
+    (an exception and the cell's repr per cell when it is a cell) and replaces every styled
+    cell it writes by a new one; the write-only row is serialized at once, so the same cells
+    serve every row."""
+    convert = sheet._values_to_row
+
+    def values_to_row(values, row_idx):
+        if values.__class__ is not _Row:
+            return convert(values, row_idx)
+        for target in values:
+            target.row = row_idx
+        return values
+
+    return values_to_row
+
+
 def append_values(sheet, values, styles, height=None):
     """Append a row of values with one style per column to a write-only sheet.
 
@@ -136,26 +163,41 @@ def append_values(sheet, values, styles, height=None):
     row is serialized as soon as it is appended, so one cell object per column and
     style is reused from row to row.
     """
-    pool = sheet.__dict__.setdefault("_jiefang_cells", {})
+    state = sheet.__dict__
+    pool = state.get("_jiefang_cells")
+    if pool is None:
+        pool = state["_jiefang_cells"] = {}
+        state["_values_to_row"] = _write_row(sheet)
     key = tuple(map(id, styles))
     cells = pool.get(key)
     if cells is None:
-        cells = pool[key] = [WriteOnlyCell(sheet) for _style in styles]
-        for target, style in zip(cells, styles, strict=True):
+        cells = pool[key] = _Row(WriteOnlyCell(sheet) for _style in styles)
+        for column, (target, style) in enumerate(zip(cells, styles, strict=True), start=1):
             target._style = style
-    widths = sheet.__dict__.get("_jiefang_widths")
+            target.column = column
+    per_line = state.get("_jiefang_per_line", ()) if height is None else ()
+    widths = state.get("_jiefang_widths")
     lines = 1
+    kinds = _DATA_TYPES
     for index, (target, value) in enumerate(zip(cells, values, strict=True)):
-        if value.__class__ is str:
-            value = clean_text(value)
+        kind = kinds.get(value.__class__)
+        if kind is None:
             target.value = value
-            if value.startswith(FORMULA_PREFIXES) or value in ERROR_CODES:
-                target.data_type = "s"
-            if widths and height is None and index < len(widths) and len(value) > 2:
+        elif kind == "s":
+            # Kept as text even when it would start a formula or reads like an error.
+            value = clean_text(value)[:MAX_TEXT]
+            target._value = value
+            target.data_type = "s"
+            if (
+                index < len(per_line)
+                and len(value) > 2
+                and (len(value) > per_line[index] or "\n" in value)
+            ):
                 lines = max(lines, text_lines(value, widths[index]))
         else:
-            target.value = value
-    row = sheet.__dict__["_jiefang_row"] = sheet.__dict__.get("_jiefang_row", 0) + 1
+            target._value = value
+            target.data_type = kind
+    row = state["_jiefang_row"] = state.get("_jiefang_row", 0) + 1
     if height is not None:
         sheet.row_dimensions[row].height = height
     elif lines > 1:
@@ -261,6 +303,9 @@ def setup_sheet(sheet, widths, header_rows, repeat_columns=None, title_rows=0):
     is). `repeat_columns` (e.g. 序号 and 项目名称) repeat on a sheet printed across pages in
     an office's own print set-up."""
     sheet.__dict__["_jiefang_widths"] = list(widths)
+    # The characters a line of each column surely holds (see text_lines: a character takes
+    # at most 2.5 half-widths): a text no longer and without a line break needs no counting.
+    sheet.__dict__["_jiefang_per_line"] = [max(int((w * 7 + 1) / 6.67), 1) / 2.5 for w in widths]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = f"A{header_rows + 1}"

@@ -9,6 +9,7 @@ import statistics
 import time
 import tracemalloc
 from io import BytesIO
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -45,14 +46,17 @@ from projects.progress import store
 from projects.progress.period import Period
 
 MIB = 1024 * 1024
+SEARCH = "&" + urlencode({"q": "项目123"})
 
 
-def measure_together(functions, repeat):
+def measure_together(functions, repeat, times=None):
     """Median seconds of each function, run in turns (a, b, c, a, b, c, ...) so that a
-    change in the machine's load during the run falls on all of them alike."""
+    change in the machine's load during the run falls on all of them alike; `times`, when
+    given, receives every turn's seconds of each."""
     for function in functions.values():
         function()  # warm caches and connections
-    times = {name: [] for name in functions}
+    times = {} if times is None else times
+    times.update({name: [] for name in functions})
     for _ in range(repeat):
         for name, function in functions.items():
             start = time.perf_counter()
@@ -144,6 +148,8 @@ class Command(BaseCommand):
             ("admin changelist (baseline)", reverse("admin:projects_project_changelist")),
             ("project list", reverse("projects:project_list") + query),
             ("project list, red lights", reverse("projects:project_list") + query + "&light=red"),
+            # The text search (code, name, owner): seed_scale's 合成项目123, 1230–1239, …
+            ("project list, text search", reverse("projects:project_list") + query + SEARCH),
             (
                 "project list sorted by light",
                 reverse("projects:project_list") + query + "&sort=-light",
@@ -197,6 +203,8 @@ class Command(BaseCommand):
         # --only names pages; the documents are timed with them only when named (--only document).
         if not skip_documents and (not only.strip() or "document" in only):
             self.bench_documents(period, functions[pages[0][0]], client)
+        if not only.strip() or "packet" in only:
+            self.bench_packet_pdf(client, official, repeat)
         if not skip_export:
             self.bench_export(period, count, repeat)
         if not skip_background:
@@ -244,6 +252,32 @@ class Command(BaseCommand):
                 )
             ]
         return pages
+
+    def bench_packet_pdf(self, client, official, repeat):
+        """One official's part of the latest meeting's packet as PDF (WeasyPrint), in
+        seconds: the official with the most projects, median of `repeat` (at least 3)."""
+        url = reverse("projects:official_print", args=[official.pk]) + "?pdf=1"
+        if client.get(url.removesuffix("?pdf=1")).status_code != 200:
+            self.stdout.write("\npacket PDF: no meeting to print (seed_scale makes them)")
+            return
+
+        def get():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            return response
+
+        size = len(get().content) / 1024
+        walls, cpus = [], []
+        for _ in range(max(repeat, 3)):
+            wall, cpu = time.perf_counter(), time.process_time()
+            get()
+            walls.append(time.perf_counter() - wall)
+            cpus.append(time.process_time() - cpu)
+        self.stdout.write(
+            f"\npacket PDF of {official.name} ({official.n} projects, {size:.0f} KiB): "
+            f"{statistics.median(walls):.2f} s, {statistics.median(cpus):.2f} s of CPU "
+            f"(medians of {len(walls)})"
+        )
 
     def bench_build(self, period):
         """The progress table built from nothing: the period's month (what a page pays at most
@@ -358,7 +392,8 @@ class Command(BaseCommand):
             "floor, styled cells (baseline)": lambda: floor(True),
             "progress workbook": export,
         }
-        medians = measure_together(functions, max(repeat // 2, 1))
+        turns = {}
+        medians = measure_together(functions, max(repeat // 2, 1), turns)
         styled = medians["floor, styled cells (baseline)"]
         cells = sum(rows * columns for rows, columns in shape)
         self.stdout.write(f"\nexport: {cells} cells in 4 sheets")
@@ -368,6 +403,16 @@ class Command(BaseCommand):
                 f"{name:<32}{medians[name] * 1000:>10.1f}{peak_memory(function):>10.1f}"
                 f"{medians[name] / styled:>8.2f}"
             )
+        ratios = sorted(
+            export / floor
+            for export, floor in zip(
+                turns["progress workbook"], turns["floor, styled cells (baseline)"], strict=True
+            )
+        )
+        self.stdout.write(
+            f"progress workbook against the styled floor, turn by turn: "
+            f"{', '.join(f'{ratio:.2f}' for ratio in ratios)}"
+        )
 
     def bench_import(self, period, repeat):
         """Importing 10,000 project rows (each an update; none changed; each new) against

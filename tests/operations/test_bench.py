@@ -21,6 +21,7 @@ def test_bench_reports_pages_export_and_import_with_ratios(settings):
         "admin changelist (baseline)",
         "project list",
         "project list, red lights",
+        "project list, text search",
         "project list sorted by light",
         "officials list",
         "zone summary",
@@ -40,6 +41,9 @@ def test_bench_reports_pages_export_and_import_with_ratios(settings):
         r"^progress table: .* built for 40 projects in \d+ ms .*; the \d+ other months of the year in \d+ ms$",
         text,
         re.M,
+    ), text
+    assert re.search(
+        r"^packet PDF of \S+ \(\d+ projects, \d+ KiB\): [\d.]+ s, [\d.]+ s of CPU", text, re.M
     ), text
     assert re.search(
         r"^background export of one zone \(\d+ projects\): \d+ ms, peak [\d.]+ MiB$", text, re.M
