@@ -107,7 +107,8 @@ class StagesMixin:
         """The counts behind 开工率 and 竣工率 on `day` for `year`: planned_starts (planned
         start in the year), started (of them, started by `day`), planned_completions and
         completed (of them, finished by `day`). Per `group` ("zone", "lead_official" or
-        "region", the regions directly beneath `region`) one grouped query; overall a dict."""
+        "region": the regions directly beneath `region`, or the project's own region without
+        one) one grouped query; overall a dict."""
         projects = self.filter(Q(planned_start__year=year) | Q(planned_completion__year=year))
         planned_start = Q(planned_start__year=year)
         planned_completion = Q(planned_completion__year=year)
@@ -121,7 +122,7 @@ class StagesMixin:
         }
         if group is None:
             return projects.order_by().aggregate(**counts)
-        if group == "region":
+        if group == "region" and region is not None:
             projects = projects.annotate(
                 region_path=Substr("region__path", 1, len(region.path) + 7)
             )
