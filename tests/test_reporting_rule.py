@@ -12,7 +12,7 @@ import time_machine
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from projects.meetings.documents import bulletin_context
+from projects.meetings.bulletin import bulletin_context
 from projects.meetings.packet import meeting_packet
 from projects.models import Meeting, MonthlyReport, Official, Project, Region, ReportStatus
 from projects.progress.period import Period

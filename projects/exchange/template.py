@@ -44,7 +44,7 @@ STAGE_NAMES = {
     "in_operation": "投产",
 }
 OPTIONAL_HEADERS = {
-    "projects": [NATIONAL_CODE, *MONTH_HEADERS, LATITUDE, LONGITUDE, STAGE],
+    "projects": [NATIONAL_CODE, *MONTH_HEADERS, STAGE, LATITUDE, LONGITUDE],
     "progress": [],
 }
 EXPLANATIONS = {
@@ -167,7 +167,7 @@ def export_projects(user=None):
     for project in projects:
         base = register_row(project)
         plans = sorted(project.annual_plans.all(), key=lambda plan: plan.year)
-        place = [project.latitude, project.longitude, STAGE_NAMES[project.stage]]
+        place = [STAGE_NAMES[project.stage], project.latitude, project.longitude]
         if not plans:
             rows.append([*base, None, None, project.national_code or None, *[None] * 12, *place])
         for plan in plans:

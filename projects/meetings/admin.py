@@ -8,7 +8,7 @@ from projects.models import DocumentTemplate, Meeting, Problem, ProblemUpdate, R
 from projects.register.admin import RecordInline, RegionScopedAdmin, VersionedAdmin, related_only
 from projects.web.forms import VersionedModelForm
 
-from . import documents, docx_file
+from . import docx_file, trial
 
 
 class ProblemInline(admin.TabularInline):
@@ -80,7 +80,7 @@ class DocumentTemplateForm(forms.ModelForm):
             )
         elif kind and region and upload and hasattr(upload, "read"):
             upload.seek(0)
-            problem = documents.try_template(kind, upload.read(), region)
+            problem = trial.try_template(kind, upload.read(), region)
             upload.seek(0)
             if problem:
                 self.add_error("file", problem)

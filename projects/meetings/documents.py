@@ -23,22 +23,17 @@ from jinja2 import TemplateError, UndefinedError
 from jinja2.sandbox import SecurityError
 from lxml import etree
 
-from projects.life.rates import start_rates
 from projects.models import (
     DocumentNumber,
     DocumentTemplate,
     Escalation,
     Light,
-    Meeting,
-    MonthlyReport,
     Official,
     Problem,
     Project,
-    Region,
 )
 from projects.models.base import clean_text
 from projects.models.levels import meeting_level, of_level
-from projects.register.ranking import ranking
 from projects.templatetags.jiefang import money, pct
 
 from . import docx_file, sandbox
@@ -285,150 +280,6 @@ def minutes_context(meeting, issue=False):
     }
 
 
-def _movement(entry):
-    if entry.movement is None:
-        return "—"
-    if entry.movement > 0:
-        return f"↑{entry.movement}"
-    return f"↓{-entry.movement}" if entry.movement < 0 else "="
-
-
-def board(entries, limit):
-    """A ranking board as the 通报 prints it: every entry up to the cap; past it the top
-    JIEFANG_RANKING_TOP (praised) and the last ones (criticised), up to the cap in all."""
-    entries = list(entries)
-    if len(entries) <= limit:
-        return entries, 0
-    top = min(settings.JIEFANG_RANKING_TOP, limit // 2)
-    return entries[:top] + entries[len(entries) - (limit - top) :], len(entries) - limit
-
-
-def late_reporters(projects, period, day, limit):
-    """(the officials whose projects' reports for `period` were not in by the due date, as
-    they stood on `day` — the packet's rule, reports_late_at — each with up to
-    JIEFANG_DOCUMENT_NAMES_PER_OFFICIAL of their projects named and the rest counted, the officials with the most first, up to
-    `limit` of them; how many officials more; how many projects late in all)."""
-    if day <= period.due_date:
-        return [], 0, 0
-    due = period.due_date
-    each = max(settings.JIEFANG_DOCUMENT_NAMES_PER_OFFICIAL, 1)
-    late = {}
-    for row in (
-        projects.expected_to_report(period)
-        .with_report_status(period)
-        .filter(Q(report_id__isnull=True) | Q(report_submitted_at__gte=period.due_by))
-        .values("name", "lead_official__name", "report_submitted_at")
-        .order_by("lead_official__name", "code")
-    ):
-        submitted = row["report_submitted_at"]
-        submitted_on = timezone.localtime(submitted).date() if submitted else None
-        if submitted_on is not None and submitted_on > day:
-            submitted_on = None  # it came in after that day: missing on it
-        days = max(((submitted_on or day) - due).days, 0)
-        if days:
-            official = row["lead_official__name"] or _("No lead official")
-            late.setdefault(official, []).append((row["name"], submitted_on, days))
-    officials = sorted(late.items(), key=lambda item: -len(item[1]))[:limit]
-    named = {official for official, _projects in officials}
-    rows = []
-    for official, entries in late.items():  # in the order of their names
-        if official not in named:
-            continue
-        words = [
-            _("%(name)s (in %(days)s days late)") % {"name": name, "days": days}
-            if submitted_on
-            else _("%(name)s (not reported, %(days)s days late)") % {"name": name, "days": days}
-            for name, submitted_on, days in entries[:each]
-        ]
-        if len(entries) > each:
-            words.append(_("and %(count)s more") % {"count": len(entries) - each})
-        rows.append({"official": official, "projects": "、".join(words)})
-    return rows, len(late) - len(rows), sum(len(entries) for entries in late.values())
-
-
-def bulletin_context(period, region, issue=False):
-    """The variables of 月度通报: the figures, the ranking, the red-light projects with their
-    reasons, the overdue problems and the projects not reported on time (none before the
-    month's due date: the packet's rule, reports_late_at, as of today).
-
-    What it names is what its reader can act on: the red projects and overdue problems the
-    worst first, up to JIEFANG_DOCUMENT_NAMES, the rest counted per zone (per district for a
-    region above districts); the full lists are the workbook's. Read with values()."""
-    as_of = period.as_of
-    today = timezone.localdate()
-    limit = cap()
-    projects = Project.objects.in_region(region)
-    _rows, total = projects.summary(period)
-    ranked = ranking(period, projects, today=today)
-    red = projects.with_stored_progress(period).filter(light_rank=Light.RED.rank)
-    named = list(
-        red.values("pk", "name", "lead_official__name", *REASON_FIELDS).order_by(*WORST)[:limit]
-    )
-    district = region.kind == Region.Kind.DISTRICT
-    group, order = ("zone__name", "zone__order") if district else ("region__name", "region__code")
-    red_more = [
-        {"name": row[group] or "", "count": row["count"]}
-        for row in red.exclude(pk__in=[p["pk"] for p in named])
-        .order_by()
-        .values(group, order)
-        .annotate(count=Count("pk"))
-        .order_by(order, group)
-    ]
-    overdue = Problem.objects.in_region(region).most_overdue(as_of)
-    late, late_more, late_count = late_reporters(projects, period, today, limit)
-    number = document_number(region, "bulletin", f"bulletin:{period.key}", today.year, issue)
-    boards = {}
-    for name, entries in (
-        ("officials", ranked.officials),
-        ("zones", ranked.zones),
-        ("units", ranked.units),
-    ):
-        shown, more = board(entries, limit)
-        boards[name] = [
-            {
-                "rank": entry.rank,
-                "name": entry.name,
-                "score": str(entry.score),
-                "movement": _movement(entry),
-            }
-            for entry in shown
-        ]
-        boards[f"{name}_more"] = more
-    starts = start_rates(projects, period, region, detail=False).total
-    return _common(period, region, number) | {
-        "figures": figures(total, period),
-        "starts": {
-            "planned_starts": starts.planned_starts,
-            "started": starts.started,
-            "start_rate": pct(starts.start_rate),
-            "start_target": pct(starts.start_target),
-            "planned_completions": starts.planned_completions,
-            "completed": starts.completed,
-            "completion_rate": pct(starts.completion_rate),
-            "completion_target": pct(starts.completion_target),
-        },
-        "ranking_note": "".join(str(note) for note in ranked.notes),
-        **boards,
-        "red_projects": [
-            {
-                "name": p["name"],
-                "official": p["lead_official__name"] or "",
-                "reason": light_reason(p),
-            }
-            for p in named
-        ],
-        "red_more": red_more,
-        "red_more_count": sum(row["count"] for row in red_more),
-        "overdue_problems": [
-            problem_row(p) for p in overdue.select_related("project", "responsible_unit")[:limit]
-        ],
-        "overdue_more": _more(overdue.count(), limit),
-        "late_reporters": late,
-        "late_more": late_more,
-        "late_count": late_count,
-    }
-
-
 def frozen(context):
     """`context` as JSON, to be kept with a held meeting: text as it is, a multi-line field
     as the document's own escaped text (so that it comes back exactly)."""
@@ -456,7 +307,7 @@ def thawed(data):
     return data
 
 
-def _render(data, context):
+def fill(data, context):
     return sandbox.fill(data, context, finalize=_clean)
 
 
@@ -497,42 +348,20 @@ def why(error):
     return _("a tag cannot be computed with this document's figures")
 
 
-def sample_context(kind, region):
-    """The context of `region`'s latest meeting's minutes (of a region beneath it for a
-    region above districts), or of its latest month's bulletin."""
-    if kind == "minutes":
-        meeting = Meeting.objects.in_region(region).order_by("-date").first()
-        return minutes_context(meeting) if meeting else None
-    return bulletin_context(MonthlyReport.objects.latest_period(), region)
-
-
-def try_template(kind, data, region):
-    """Why the template in `data` cannot fill `region`'s document, in Chinese, or None."""
-    context = sample_context(kind, region)
-    try:
-        if context is None:
-            sandbox.check(data)
-        else:
-            _render(data, context)
-    except Exception as error:  # the template is a program from outside: anything may fail
-        return why(error)
-    return None
-
-
 def render(kind, context, region):
     """(bytes of `region`'s document, the Chinese problem with the office's template or
     None): filled in the region's own template, or the nearest above it, or the default."""
     default = (DEFAULTS / f"{kind}.docx").read_bytes()
     uploaded = DocumentTemplate.for_region(kind, region)
     if uploaded is None:
-        return _render(default, context), None
+        return fill(default, context), None
     try:
         with uploaded.file.open("rb") as handle:
-            return _render(handle.read(), context), None
+            return fill(handle.read(), context), None
     except Exception as error:  # whatever the office's template does, the default is used
         logger.info("The office's %s template was not used", kind, exc_info=True)
         problem = _(
             "The office's template for %(document)s was not used: %(reason)s. The default "
             "template was used; correct the template in the administration."
         ) % {"document": uploaded.get_kind_display(), "reason": why(error)}
-        return _render(default, context), problem
+        return fill(default, context), problem

@@ -16,14 +16,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-TITLE_FONT, BODY_FONT, HEADING_FONT, SUB_FONT, TABLE_FONT = (
+TITLE_FONT, BODY_FONT, HEADING_FONT, SUB_FONT = (
     "方正小标宋简体",
     "仿宋_GB2312",
     "黑体",
     "楷体_GB2312",
-    "宋体",
 )
-
+TABLE_FONT = "宋体"
 
 TABLE_SIZE = 9  # 小五 is too small to read; 五号 (10.5) wraps the amounts of 10k yuan
 
@@ -225,11 +224,7 @@ def _note(document, variable, text, size=16):
 PROBLEM_HEADINGS = ["项目", "问题", "责任单位", "时限", "状态"]
 PROBLEM_WIDTHS = [32, 50, 28, 24, 22]
 PROBLEM_CELLS = [
-    "{{ row.project }}",
-    "{{ row.description }}",
-    "{{ row.unit }}",
-    "{{ row.deadline }}",
-    "{{ row.status }}",
+    "{{ row." + name + " }}" for name in ("project", "description", "unit", "deadline", "status")
 ]
 
 

@@ -20,6 +20,7 @@ from projects.exports import jobs
 from projects.models import Meeting, MeetingSnapshot, Project, Region
 
 from . import documents, record
+from .bulletin import bulletin_context
 from .packet import meeting_packet
 from .pdf import PdfUnavailable, render_pdf
 
@@ -123,7 +124,7 @@ def _bulletin(snapshot, period, region):
     context = (
         documents.thawed(snapshot.bulletin)
         if snapshot is not None
-        else documents.bulletin_context(period, region, issue=True)
+        else bulletin_context(period, region, issue=True)
     )
     content, problem = documents.render("bulletin", context, region)
     filename = f"{period.label}重点项目推进情况通报{correction_mark(snapshot)}.docx"

@@ -16,6 +16,7 @@ from projects.register.ranking import ranking
 from projects.register.ranking_record import ranking_to_json
 
 from . import documents
+from .bulletin import bulletin_context
 from .packet import meeting_packet
 
 BODY = "projects/meetings/packet_body.html"
@@ -35,7 +36,7 @@ def freeze(meeting, user=None, reason=""):
     issue = 0 if last is None else last + 1
     with translation.override(settings.LANGUAGE_CODE):
         minutes = documents.minutes_context(meeting, issue=True)
-        bulletin = documents.bulletin_context(meeting.period, meeting.region, issue=True)
+        bulletin = bulletin_context(meeting.period, meeting.region, issue=True)
         if issue:
             mark = _("(correction)")
             minutes["number"] += mark

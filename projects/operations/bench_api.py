@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from projects.models import ApiToken, MonthlyReport, Project
 
-from .bench import measure_together
+from .bench_files import measure_together
 
 
 class Command(BaseCommand):

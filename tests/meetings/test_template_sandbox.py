@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from projects.meetings import documents, docx_file, sandbox
+from projects.meetings import docx_file, sandbox, trial
 from projects.meetings.docx_layout import bulletin_template, minutes_template
 from projects.models import DocumentTemplate, Meeting, Region
 from tests.conftest import make_projects, user_in
@@ -245,12 +245,12 @@ def test_a_docx_that_unpacks_to_a_hundred_megabytes_is_refused_before_it_is_read
     assert f"{docx_file.MAX_MEMBER // docx_file.MB} MB" in refusal(upload(office, data))
     assert not DocumentTemplate.objects.exists()
     started = time.monotonic()
-    assert documents.try_template(
+    assert trial.try_template(
         "minutes", data, Region.objects.single_district()
     )  # what the admin asks
     assert time.monotonic() - started < 2
     tracemalloc.start()
-    documents.try_template("minutes", data, Region.objects.single_district())
+    trial.try_template("minutes", data, Region.objects.single_district())
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 20 * 2**20, peak

@@ -19,6 +19,7 @@ from projects.exchange.template import (
     MONTH_HEADERS,
     NATIONAL_CODE,
     PROJECT_HEADERS,
+    STAGE,
 )
 from projects.exchange.writing import run_import
 from projects.models import AnnualPlan, Meeting, Milestone, MilestoneTemplate, MonthlyPlan, Project
@@ -156,7 +157,7 @@ def test_monthly_plans_and_the_code_round_trip_through_the_template(demo, tmp_pa
     call_command("export_projects", output=str(path), stdout=io.StringIO())
     sheet = openpyxl.load_workbook(path).worksheets[0]
     headings = [c.value for c in sheet[1]]
-    assert headings == PROJECT_HEADERS + [NATIONAL_CODE, *MONTH_HEADERS, LATITUDE, LONGITUDE]
+    assert headings == PROJECT_HEADERS + [NATIONAL_CODE, *MONTH_HEADERS, STAGE, LATITUDE, LONGITUDE]
     rows = [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)]
     row = next(r for r in rows if r[0] == "JF2013-001" and r[10] == 2013)
     assert row[12] == "2013-410802-70-01-000123"

@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from projects.meetings.documents import bulletin_context
+from projects.meetings.bulletin import bulletin_context
 from projects.models import Official, Project, Region, ScoreRule
 from projects.progress.period import Period, quantize
 from projects.register.ranking import MEASURES, ranking
