@@ -20,7 +20,10 @@ def test_the_project_page_lists_the_sources_with_their_totals(client, demo, obse
         "银行贷款",
         "企业自筹",
     ]
-    assert '<td class="num">200,000.00</td><td class="num">40,000.00</td>' in html
+    assert (
+        '<span class="cell-label">计划资金（万元）</span> 200,000.00</td>'
+        '<td class="num"><span class="cell-label">到位资金（万元）</span> 40,000.00</td>'
+    ) in html
 
 
 def test_the_funding_page_adds_up_per_zone_and_source(client, demo, observer_user):
