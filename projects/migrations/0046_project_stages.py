@@ -10,19 +10,19 @@ def set_stages(apps, schema_editor):
     (新开工 if this year, else 续建), else 前期. No StageChange is made: the dates stand."""
     import datetime
 
+    from django.db.models import Q
+
     Project = apps.get_model("projects", "Project")
-    this_year = datetime.date.today().year
-    for project in Project.objects.only("status", "actual_start", "actual_completion"):
-        if project.actual_completion or project.status == "completed":
-            stage = "completed"
-        elif project.actual_start:
-            stage = "new_start" if project.actual_start.year >= this_year else "continuing"
-        elif project.status == "under_construction":
-            stage = "continuing"
-        else:
-            stage = "preparation"
-        if stage != "preparation":
-            Project.objects.filter(pk=project.pk).update(stage=stage)
+    first_day = datetime.date(datetime.date.today().year, 1, 1)
+    # Four set-based updates, not one per project: a city's register may hold 100,000.
+    done = Q(actual_completion__isnull=False) | Q(status="completed")
+    Project.objects.filter(done).update(stage="completed")
+    started = Project.objects.exclude(done).filter(actual_start__isnull=False)
+    started.filter(actual_start__gte=first_day).update(stage="new_start")
+    started.filter(actual_start__lt=first_day).update(stage="continuing")
+    Project.objects.exclude(done).filter(
+        actual_start__isnull=True, status="under_construction"
+    ).update(stage="continuing")
 
 
 class Migration(migrations.Migration):
