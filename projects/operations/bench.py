@@ -199,6 +199,7 @@ class Command(FileBench, BaseCommand):
                 (label + table, reverse("projects:regions") + query, clients[kind]),
                 (label + "ranking", reverse("projects:ranking") + query, clients[kind]),
                 (label + "zone summary", reverse("projects:zone_list") + query, clients[kind]),
+                (label + "start rates", reverse("projects:start_rates") + query, clients[kind]),
             ]
         if Region.Kind.DISTRICT in clients:
             district = clients[Region.Kind.DISTRICT]
@@ -212,6 +213,7 @@ class Command(FileBench, BaseCommand):
                     ("dashboard", "projects:dashboard", ""),
                     ("report status", "projects:report_status", ""),
                     ("ranking", "projects:ranking", ""),
+                    ("start rates", "projects:start_rates", ""),
                 )
             ]
         return pages
