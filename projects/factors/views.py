@@ -65,19 +65,19 @@ class FactorNeedListView(ObjectListView):
         return context
 
 
-def funding_rows(sources, group):
-    """Planned and received per `group` (fields of FundingSource), with the share received."""
-    rows = list(
-        sources.values(*group)
-        .annotate(
-            projects=Count("project", distinct=True),
-            planned=Sum("planned"),
-            received=Sum("received"),
-        )
-        .order_by(*group)
-    )
+SUMS = {
+    "projects": Count("project", distinct=True),
+    "planned": Sum("planned"),
+    "received": Sum("received"),
+}
+
+
+def funding_rows(sources, group, name):
+    """Planned and received per `group` (fields of FundingSource, `name` among them: the
+    row's name), with the share received."""
+    rows = list(sources.values(*group).annotate(**SUMS).order_by(*group))
     for row in rows:
-        finish(row)
+        finish(row)["name"] = row[name]
     return rows
 
 
@@ -99,24 +99,21 @@ class FundingView(ReadMixin, PeriodMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         sources = FundingSource.objects.restrict(self.request.user)
-        regions = funding_rows(sources, ["project__region__code", "project__region__name"])
-        total = finish(
-            sources.aggregate(
-                projects=Count("project", distinct=True),
-                planned=Sum("planned"),
-                received=Sum("received"),
-            )
+        regions = funding_rows(
+            sources, ["project__region__code", "project__region__name"], "project__region__name"
         )
+        total = finish(sources.aggregate(**SUMS))
         kinds = dict(FundingSource.Kind.choices)
-        by_kind = funding_rows(sources, ["kind"])
+        by_kind = funding_rows(sources, ["kind"], "kind")
         for row in by_kind:
-            row["label"] = kinds.get(row["kind"], row["kind"])
+            row["name"] = row["label"] = kinds.get(row["kind"], row["kind"])
         context.update(
             title=_("Funding sources"),
             regions=regions,
             zones=funding_rows(
                 sources,
                 ["project__region__code", "project__zone__order", "project__zone__name"],
+                "project__zone__name",
             ),
             kinds=by_kind,
             total=total,
