@@ -96,52 +96,65 @@ def row(label, counts, targets, key=None):
     )
 
 
+COUNTS = ("planned_starts", "started", "planned_completions", "completed")
+
+
+def add_up(rows, key):
+    """The rows' counts added up per `key` of a row (None for one total)."""
+    sums = {}
+    for counts in rows:
+        group = sums.setdefault(None if key is None else counts[key], dict.fromkeys(COUNTS, 0))
+        for name in COUNTS:
+            group[name] += counts[name]
+    return sums
+
+
 def start_rates(projects, period, scope, detail=True):
     """The figures of `projects` (already restricted) for `period`'s year up to its end,
     against the targets of the quarter it falls in; `scope` is the region the reader acts in
-    (None above every region). A handful of queries, whatever the number of projects; the
+    (None above every region). A handful of queries, whatever the number of projects: the
+    counts per zone, official and region beneath in one grouped query, added up here; the
     total alone (two queries) without `detail`."""
     year, day = period.year, period.month_end
     quarter = quarter_of(period.month)
     targets = Targets(year, quarter)
     scope_targets = targets.of(scope.path if scope is not None else "")
-    result = StartRates(period, quarter, row("", projects.start_counts(year, day), scope_targets))
     if not detail:
-        return result
-    zone_paths = dict(
-        Zone.objects.filter(pk__in=projects.values("zone")).values_list("pk", "region__path")
-    )
-    official_paths = dict(
-        Official.objects.filter(pk__in=projects.values("lead_official")).values_list(
-            "pk", "region__path"
-        )
-    )
-    result = StartRates(period, quarter, row("", projects.start_counts(year, day), scope_targets))
-    result.zones = [
-        row(counts["zone__name"], counts, targets.of(zone_paths.get(counts["zone"], "")))
-        for counts in projects.start_counts(year, day, "zone")
-    ]
-    result.officials = [
-        row(
-            counts["lead_official__name"],
-            counts,
-            targets.of(official_paths.get(counts["lead_official"], "")),
-            key=counts["lead_official"],
-        )
-        for counts in projects.start_counts(year, day, "lead_official")
-        if counts["lead_official"]
-    ]
+        return StartRates(period, quarter, row("", projects.start_counts(year, day), scope_targets))
     if scope is None:
         scope = Region.objects.filter(parent__isnull=True).first()
-    if scope is not None and scope.kind != Region.Kind.DISTRICT:
-        names = dict(scope.children.values_list("path", "name"))
+    beneath = scope if scope is not None and scope.kind != Region.Kind.DISTRICT else None
+    rows = projects.start_count_rows(year, day, beneath)
+    total = add_up(rows, None).get(None, {})
+    result = StartRates(period, quarter, row("", total, scope_targets))
+    zones = {
+        pk: (name, path)
+        for pk, name, path in Zone.objects.filter(
+            pk__in={counts["zone"] for counts in rows}
+        ).values_list("pk", "name", "region__path")
+    }
+    result.zones = [
+        row(zones[pk][0], counts, targets.of(zones[pk][1]))
+        for pk, counts in sorted(add_up(rows, "zone").items())
+    ]
+    officials = {
+        pk: (name, path)
+        for pk, name, path in Official.objects.filter(
+            pk__in={counts["lead_official"] for counts in rows} - {None}
+        ).values_list("pk", "name", "region__path")
+    }
+    result.officials = [
+        row(officials[pk][0], counts, targets.of(officials[pk][1]), key=pk)
+        for pk, counts in sorted(
+            add_up(rows, "lead_official").items(), key=lambda item: item[0] or 0
+        )
+        if pk
+    ]
+    if beneath is not None:
+        names = dict(beneath.children.values_list("path", "name"))
         result.regions = [
-            row(
-                names.get(counts["region_path"], counts["region_path"]),
-                counts,
-                targets.of(counts["region_path"]),
-            )
-            for counts in projects.start_counts(year, day, "region", scope)
+            row(names.get(path, path), counts, targets.of(path))
+            for path, counts in sorted(add_up(rows, "region_path").items())
         ]
     return result
 

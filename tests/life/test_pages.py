@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import Official, Project, StageChange, StartTarget
-from tests.conftest import make_projects
+from tests.conftest import make_projects, setup_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +111,29 @@ def test_query_count_does_not_grow_with_rows(client, zone, official, unit, offic
         counts.append(count_queries(client, url, {"year": 2013, "month": 6}))
     assert counts[0] == counts[1]
     assert counts[0] <= 20
+
+
+def test_every_group_adds_up_to_the_engines_count_for_it(client, db):
+    """The city's page adds its zones, officials and districts up from one grouped read: each
+    line equals the engine's own count for that group, and the lines add up to the total."""
+    setup_demo(year=2013, city=True)
+    client.force_login(User.objects.get(username="jiaozuo"))
+    response = client.get(reverse("projects:start_rates"), PERIOD)
+    rates = response.context["rates"]
+    projects = Project.objects.all()
+    day = D(2013, 6, 30)
+    by_zone = {row["zone__name"]: row for row in projects.start_counts(2013, day, "zone")}
+    assert {row.label: (row.planned_starts, row.started) for row in rates.zones} == {
+        name: (counts["planned_starts"], counts["started"]) for name, counts in by_zone.items()
+    }
+    by_official = {
+        row["lead_official"]: row for row in projects.start_counts(2013, day, "lead_official")
+    }
+    assert {row.key: (row.planned_completions, row.completed) for row in rates.officials} == {
+        pk: (counts["planned_completions"], counts["completed"])
+        for pk, counts in by_official.items()
+        if pk
+    }
+    assert [row.label for row in rates.regions] == ["解放区", "山阳区"]
+    assert sum(row.planned_starts for row in rates.regions) == rates.total.planned_starts
+    assert sum(row.started for row in rates.zones) == rates.total.started > 0
