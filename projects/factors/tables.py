@@ -38,7 +38,8 @@ class FactorNeedTable(PeriodTable):
         ]
         order_by = ("deadline",)
         per_page = 50
-        attrs = {"class": "data", "id": "factor-needs"}
+        attrs = {"class": "data stack", "id": "factor-needs"}
+        template_name = "tables/stack.html"
         row_attrs = {"class": lambda record: "overdue" if record.is_overdue else ""}
 
     def render_amount(self, value):

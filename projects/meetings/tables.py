@@ -34,7 +34,8 @@ class MeetingTable(PeriodTable):
         ]
         order_by = ("-date",)
         per_page = 50
-        attrs = {"class": "data"}
+        attrs = {"class": "data stack"}
+        template_name = "tables/stack.html"
 
     def render_title(self, record):
         return str(record)

@@ -32,10 +32,11 @@ class ProblemFilterSet(django_filters.FilterSet):
     )
     meeting = django_filters.ModelChoiceFilter(queryset=Meeting.objects.all())
     disposition = django_filters.ChoiceFilter(choices=Problem.Disposition.choices)
-    escalation = django_filters.TypedChoiceFilter(
+    # A ChoiceFilter, so the select starts at "---------": a TypedChoiceFilter has no empty
+    # choice, showed 提醒 while not filtering, and sent it with the next 筛选.
+    escalation = django_filters.ChoiceFilter(
         label=_("escalation"),
-        choices=Escalation.choices[1:],
-        coerce=int,
+        choices=[(str(value), label) for value, label in Escalation.choices[1:]],
         method="filter_escalation",
     )
 
@@ -87,7 +88,7 @@ class ProblemFilterSet(django_filters.FilterSet):
 
     def filter_escalation(self, queryset, name, value):
         """At this level exactly (the register is judged today)."""
-        return queryset.filter(escalation=value)
+        return queryset.filter(escalation=int(value))
 
     def filter_state(self, queryset, name, value):
         if value == self.State.OVERDUE:

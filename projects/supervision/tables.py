@@ -47,7 +47,8 @@ class ProblemTable(PeriodTable):
         ]
         order_by = ("deadline",)
         per_page = 50
-        attrs = {"class": "data"}
+        attrs = {"class": "data stack"}
+        template_name = "tables/stack.html"
         row_attrs = {"class": lambda record: "overdue" if record.is_overdue else ""}
 
     def render_project(self, value):

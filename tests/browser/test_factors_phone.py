@@ -1,6 +1,7 @@
 """The office's 要素保障 list and funding totals at phone size: the page never scrolls
-sideways (the list's wide table scrolls in its own box, the totals become cards), and the
-overdue need is marked. Screenshots go to docs/screenshots/phone-factor-needs.png and
+sideways (the list's rows and the totals become cards, each cell named by its column, so
+the deadline and the state are on the screen, not past its edge), and the overdue need is
+marked; the problem register's rows are cards too. Screenshots go to docs/screenshots/phone-factor-needs.png and
 phone-funding.png."""
 
 from .conftest import overflow
@@ -14,6 +15,13 @@ def test_the_factor_needs_and_funding_pages_fit_the_phone(phone):
     # The two unmet needs of the 2013 story are past their deadlines today; the met one is not.
     assert page.locator("#factor-needs tbody tr.overdue").count() == 2
     assert page.locator("#factor-needs tbody tr").count() == 3
+    assert page.locator("#factor-needs thead").is_hidden()  # rows are cards
+    card = page.locator("#factor-needs tbody tr.overdue").first
+    for header in ("解决时限", "状态"):
+        cell = card.locator("td", has=page.locator(".cell-label", has_text=header)).first
+        assert cell.is_visible()
+        box = cell.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, (header, box)
     assert page.locator("a.button", has_text="用地清单（Excel）").is_visible()
     phone.screenshot("phone-factor-needs", full_page=True)
     phone.goto("/funding/")
@@ -21,4 +29,8 @@ def test_the_factor_needs_and_funding_pages_fit_the_phone(phone):
     assert page.locator("#funding-zones thead").is_hidden()  # rows are cards
     assert page.locator("#funding-received").inner_text() == "107,000.00"
     phone.screenshot("phone-funding", full_page=True)
+    phone.goto("/problems/?year=2013&month=6")
+    assert overflow(page) <= 0
+    assert page.locator("table.stack thead").is_hidden()
+    phone.screenshot("phone-problems", full_page=True)
     assert phone.problems == []

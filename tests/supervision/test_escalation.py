@@ -70,7 +70,11 @@ def test_the_register_shows_and_filters_by_level(client, demo_users):
             "description", flat=True
         )
     )
-    assert '<td class="escalation">督办</td>' in response.content.decode()
+    # The cell names its column (shown on a phone, where the rows are cards), then the level.
+    assert (
+        '<td class="escalation"><span class="cell-label">督办级别</span> 督办</td>'
+        in response.content.decode()
+    )
     assert (
         not client.get(reverse("projects:problem_list"), {"escalation": "1"}).context["table"].data
     )
@@ -94,3 +98,17 @@ def test_the_most_overdue_come_most_escalated_first_and_only_overdue(demo):
     assert [p.pk for p in listed] == [
         p.pk for p in overdue.order_by("-escalation", "deadline", "pk")
     ]
+
+
+def test_the_level_filter_starts_empty_and_sends_nothing_unasked(client, demo_users):
+    """The register's 督办级别 select starts at "---------": a form sent after choosing only a
+    state does not narrow the list to 提醒."""
+    client.force_login(User.objects.get(username="observer"))
+    response = client.get(reverse("projects:problem_list"))
+    field = response.context["filter"].form["escalation"]
+    assert field.value() in (None, "")
+    assert '<option value="" selected>---------</option>' in str(field)
+    everything = client.get(reverse("projects:problem_list"), {"escalation": ""})
+    assert everything.context["table"].data.data.count() == Problem.objects.count()
+    bad = client.get(reverse("projects:problem_list"), {"escalation": "9"})
+    assert "escalation" in bad.context["filter"].form.errors
