@@ -161,7 +161,7 @@
   function clusterMarker(map, feature, latlng, label) {
     var p = feature.properties;
     var words = label
-      .replace("%(zone)s", p.zone)
+      .replace("%(zone)s", p.zone || p.region || "")
       .replace("%(count)s", p.count)
       .replace("%(red)s", p.red);
     var marker = L.marker(latlng, { icon: clusterIcon(p), title: words, alt: words, riseOnHover: true });
