@@ -237,9 +237,10 @@
         });
     }
 
-    // The whole scope first (pins, or clusters per zone above the cap) to frame the map;
-    // when that was clusters, what lies in the map's area whenever it moves (not while a
-    // popup is open: opening one pans the map, and redrawing would close it).
+    // The whole scope first (pins, or above the cap clusters per zone, or per region beneath
+    // on a map above the districts) to frame the map; when that was clusters, what lies in
+    // the map's area whenever it moves (not while a popup is open: opening one pans the map,
+    // and redrawing would close it).
     var popupOpen = false;
     map.on("popupopen", function () {
       popupOpen = true;
