@@ -22,6 +22,7 @@ from django.utils import translation
 from projects.models import Project, Region, Zone
 from projects.models.geo import validate_outline
 from projects.operations.demo_places import REGIONS, ZONES
+from projects.register.geojson import common_path
 from tests.conftest import make_projects, setup_demo
 
 pytestmark = pytest.mark.django_db
@@ -640,3 +641,17 @@ def test_the_admin_offers_a_map_to_draw_an_outline_on(client, demo_users):
     names = {f["properties"]["name"] for f in json.loads(context.group(1))["features"]}
     assert "解放区" in names and "新型城市社区" in names and "山阳区" not in names
     assert not re.search(r"<script(?![^>]*(src=|application/json))[^>]*>", page)
+
+
+@pytest.mark.parametrize(
+    "first, last, common",
+    [
+        ("410000/410800/410802/", "410000/410800/410802/", "410000/410800/410802/"),
+        ("410000/410800/410802/", "410000/410800/410811/", "410000/410800/"),
+        ("410000/410100/410102/", "410000/410800/410802/", "410000/"),
+        ("410000/410800/", "410000/410800/410811/", "410000/410800/"),  # the city's own
+        ("410000/", "420000/", ""),  # two provinces: no region holds both
+    ],
+)
+def test_a_cells_cluster_is_named_after_the_smallest_region_holding_it(first, last, common):
+    assert common_path(first, last) == common
