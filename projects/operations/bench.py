@@ -46,10 +46,11 @@ def zoomed_in():
     return f"&bbox={lon - 0.002:.6f},{lat - 0.002:.6f},{lon + 0.002:.6f},{lat + 0.002:.6f}"
 
 
-def whole_area():
-    """A `bbox` over every placed project (the map panned at the zoom that shows them all:
-    clusters per zone and cell of a grid over it), or none."""
-    box = Project.objects.aggregate(
+def whole_area(region=None):
+    """A `bbox` over every placed project (of `region` when given: the map panned at the zoom
+    that shows them all, clusters over a grid on it), or none."""
+    projects = Project.objects.in_region(region) if region else Project.objects.all()
+    box = projects.aggregate(
         west=Min("longitude"), south=Min("latitude"), east=Max("longitude"), north=Max("latitude")
     )
     if box["west"] is None or box["west"] == box["east"] or box["south"] == box["north"]:
@@ -188,10 +189,13 @@ class Command(FileBench, BaseCommand):
             if region.kind not in clients:  # the first of each kind
                 clients[region.kind] = Client()
                 clients[region.kind].force_login(User.objects.get(profile__region=region))
+                clients[region.kind].region = region
         pages = []
+        geojson = reverse("projects:map_geojson") + query
         for kind in (Region.Kind.PROVINCE, Region.Kind.CITY):
             if kind not in clients:
                 continue
+            region = clients[kind].region
             label = f"{kind}: "
             table = "cities table" if kind == Region.Kind.PROVINCE else "districts table"
             pages += [
@@ -200,6 +204,10 @@ class Command(FileBench, BaseCommand):
                 (label + "ranking", reverse("projects:ranking") + query, clients[kind]),
                 (label + "zone summary", reverse("projects:zone_list") + query, clients[kind]),
                 (label + "start rates", reverse("projects:start_rates") + query, clients[kind]),
+                # 挂图作战 above the districts: the regions beneath as clusters, then the
+                # area over every placed project of the scope as cells.
+                (label + "map GeoJSON, whole scope", geojson, clients[kind]),
+                (label + "map GeoJSON, whole area", geojson + whole_area(region), clients[kind]),
             ]
         if Region.Kind.DISTRICT in clients:
             district = clients[Region.Kind.DISTRICT]
@@ -214,6 +222,7 @@ class Command(FileBench, BaseCommand):
                     ("report status", "projects:report_status", ""),
                     ("ranking", "projects:ranking", ""),
                     ("start rates", "projects:start_rates", ""),
+                    ("map GeoJSON, whole scope", "projects:map_geojson", ""),
                 )
             ]
         return pages

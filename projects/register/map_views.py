@@ -2,6 +2,7 @@
 
 import math
 import re
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from projects.web.mixins import PeriodMixin
 
 from .filters import ProjectFilterSet
 from .forms import LocationForm
-from .geojson import base_layer, base_layer_sources, map_figures, outlines
+from .geojson import base_layer, base_layer_sources, cluster_region, map_figures, outlines
 from .views import ProjectListView
 
 
@@ -78,7 +79,9 @@ class MapGeoJSONView(ReadMixin, PeriodMixin, View):
     """The map's pins as GeoJSON (properties code, name, light, rate, gap, url), filtered as
     the project list and scoped as every page; with `bbox=west,south,east,north` only those
     within it. Above settings.JIEFANG_MAP_PINS projects, numbered clusters instead (properties
-    cluster, zone, count, red, bounds). A bad bbox is a 400 with its reason."""
+    cluster, zone or region, count, red, bounds): a district's per zone, a map above the
+    districts per region beneath (per cell of the area when it has a bbox). A bad bbox is a
+    400 with its reason."""
 
     def get(self, request):
         try:
@@ -87,8 +90,15 @@ class MapGeoJSONView(ReadMixin, PeriodMixin, View):
             return JsonResponse({"error": str(BAD_BBOX)}, status=400)
         projects = Project.objects.restrict(request.user).with_stored_progress(self.period)
         filterset = ProjectFilterSet(request.GET, queryset=projects, request=request)
-        projects = filterset.qs if filterset.is_valid() else projects.none()
-        return JsonResponse(map_figures(projects, bbox), content_type="application/geo+json")
+        if filterset.is_valid():
+            projects = filterset.qs
+            district = filterset.form.cleaned_data.get("region")
+            above = partial(cluster_region, request.user, district)
+        else:
+            projects, above = projects.none(), None
+        return JsonResponse(
+            map_figures(projects, bbox, above=above), content_type="application/geo+json"
+        )
 
 
 BAD_BBOX = _(

@@ -161,7 +161,7 @@
   function clusterMarker(map, feature, latlng, label) {
     var p = feature.properties;
     var words = label
-      .replace("%(zone)s", p.zone)
+      .replace("%(zone)s", p.zone || p.region || "")
       .replace("%(count)s", p.count)
       .replace("%(red)s", p.red);
     var marker = L.marker(latlng, { icon: clusterIcon(p), title: words, alt: words, riseOnHover: true });
@@ -237,9 +237,10 @@
         });
     }
 
-    // The whole scope first (pins, or clusters per zone above the cap) to frame the map;
-    // when that was clusters, what lies in the map's area whenever it moves (not while a
-    // popup is open: opening one pans the map, and redrawing would close it).
+    // The whole scope first (pins, or above the cap clusters per zone, or per region beneath
+    // on a map above the districts) to frame the map; when that was clusters, what lies in
+    // the map's area whenever it moves (not while a popup is open: opening one pans the map,
+    // and redrawing would close it).
     var popupOpen = false;
     map.on("popupopen", function () {
       popupOpen = true;

@@ -2,13 +2,15 @@
 alone (the Watched page fails on any request to another host, any CSP violation or script
 error), a pin opens its popup with the light in words, the phone's map fills the screen with
 pins big enough to tap, the office places a project by clicking its page's map, and draws a zone's outline on the
-admin's map. Screenshots: docs/screenshots/map.png, phone-map.png, admin-outline-draw.png."""
+admin's map; the city's map clusters its districts. Screenshots: docs/screenshots/map.png,
+map-city-clusters.png, phone-map.png, admin-outline-draw.png."""
 
 import json
 
 from axe_playwright_python.sync_playwright import Axe
 
 from projects.models import Project
+from tests.conftest import setup_demo
 
 from .conftest import overflow, wait_until
 
@@ -63,6 +65,30 @@ def test_the_map_draws_clusters_above_the_cap_and_zooms_into_them(site, settings
             break
         site.page.evaluate(f"{CLUSTERS}.sort((a, b) => +b.textContent - +a.textContent)[0].click()")
         site.page.wait_for_timeout(700)  # the zoom, then the answer for the new area
+    assert 0 < site.page.evaluate(PINS) <= 4
+
+
+def test_the_citys_map_clusters_its_districts_and_zooms_into_them(site, settings):
+    """Above the cap the city's map draws one numbered cluster per district, titled with the
+    district's name, adding up to both districts' projects; clicking 解放区's zooms into it,
+    down to the pins. Screenshot: docs/screenshots/map-city-clusters.png."""
+    setup_demo(year=2013, city=True)
+    settings.JIEFANG_MAP_PINS = 4
+    site.login("jiaozuo")
+    site.goto("/map/?year=2013&month=5")
+    wait_until(site.page, f"{CLUSTERS}.length > 0")
+    clusters = site.page.evaluate(f"{CLUSTERS}.map(e => [e.title, +e.textContent])")
+    assert (
+        sum(count for _title, count in clusters) == Project.objects.exclude(latitude=None).count()
+    )
+    assert sorted(title.split("：")[0] for title, _count in clusters) == ["山阳区", "解放区"]
+    site.screenshot("map-city-clusters")
+    site.page.locator(".leaflet-marker-icon.cluster[title^='解放区']").click()
+    for _ in range(8):  # into the biggest cluster until its pins show
+        site.page.wait_for_timeout(700)  # the zoom, then the answer for the new area
+        if site.page.evaluate(PINS):
+            break
+        site.page.evaluate(f"{CLUSTERS}.sort((a, b) => +b.textContent - +a.textContent)[0].click()")
     assert 0 < site.page.evaluate(PINS) <= 4
 
 

@@ -12,7 +12,9 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -20,6 +22,7 @@ from django.utils import translation
 from projects.models import Project, Region, Zone
 from projects.models.geo import validate_outline
 from projects.operations.demo_places import REGIONS, ZONES
+from projects.register.geojson import common_path
 from tests.conftest import make_projects, setup_demo
 
 pytestmark = pytest.mark.django_db
@@ -278,6 +281,120 @@ def test_the_map_asks_for_its_area_and_gets_clusters_above_the_cap(client, setti
     assert pins(client, bbox=bbox)["projects"] == 0  # 特色商业区 is 解放区's
 
 
+def members(pins_inside, cluster):
+    """The pins (of an answer below the cap) within a cluster's bounds."""
+    west, south, east, north = cluster["properties"]["bounds"]
+    return [
+        f
+        for f in pins_inside["features"]
+        if west <= f["geometry"]["coordinates"][0] <= east
+        and south <= f["geometry"]["coordinates"][1] <= north
+    ]
+
+
+def test_above_the_districts_the_clusters_are_the_regions_beneath(client, settings):
+    """The city's map above the cap: one cluster per district (named, its count and its red
+    ones its own projects'), and within an area one per cell of the grid, named after the
+    district when it holds one district's projects only, else the city; their counts and red
+    counts add up to the pins of the same area, each at the mean of its projects' places. A
+    district's map is clustered per zone as before, and never counts its sibling's projects;
+    the city's map narrowed to one district (the region filter) is that district's."""
+    setup_demo(year=2013, city=True)
+    login(client, "jiaozuo")
+    everything = pins(client)  # below the cap: every pin, to check the clusters against
+    region_of = dict(Project.objects.values_list("code", "region__name"))
+    by_district = {}
+    for f in everything["features"]:
+        count, red = by_district.get(region_of[f["properties"]["code"]], (0, 0))
+        by_district[region_of[f["properties"]["code"]]] = (
+            count + 1,
+            red + (f["properties"]["light"] == "red"),
+        )
+    assert set(by_district) == {"解放区", "山阳区"}
+
+    settings.JIEFANG_MAP_PINS = 2
+    whole = pins(client)
+    assert whole["clustered"] and whole["projects"] == len(everything["features"])
+    got = {
+        f["properties"]["region"]: (f["properties"]["count"], f["properties"]["red"])
+        for f in whole["features"]
+    }
+    assert got == by_district and len(whole["features"]) == 2
+    assert all(f["properties"]["zone"] is None for f in whole["features"])
+
+    box = (113.17, 35.18, 113.38, 35.32)  # both districts
+    bbox = ",".join(map(str, box))
+    settings.JIEFANG_MAP_PINS = 2000
+    inside = pins(client, bbox=bbox)
+    settings.JIEFANG_MAP_PINS = 2
+    cells = pins(client, bbox=bbox)
+    assert cells["clustered"] and not inside["clustered"]
+    assert cells["projects"] == len(inside["features"]) == len(everything["features"])
+    assert 2 < len(cells["features"]) <= 64 and in_box(cells, *box)
+    names = set()
+    for cluster in cells["features"]:
+        p = cluster["properties"]
+        held = members(inside, cluster)
+        assert len(held) == p["count"]
+        assert p["red"] == sum(f["properties"]["light"] == "red" for f in held)
+        districts = {region_of[f["properties"]["code"]] for f in held}
+        assert p["region"] == (districts.pop() if len(districts) == 1 else "焦作市")
+        mean = [sum(f["geometry"]["coordinates"][i] for f in held) / len(held) for i in (0, 1)]
+        assert cluster["geometry"]["coordinates"] == pytest.approx(mean, abs=1e-6)
+        names.add(p["region"])
+    assert {"解放区", "山阳区"} <= names
+
+    # The city's map narrowed to 解放区: that district's map, per zone.
+    jiefang = Region.objects.get(code="410802")
+    narrowed = pins(client, region=jiefang.pk)
+    assert {f["properties"]["zone"] for f in narrowed["features"]} == set(
+        Zone.objects.filter(region=jiefang, projects__isnull=False).values_list("name", flat=True)
+    )
+    assert narrowed["projects"] == by_district["解放区"][0]
+
+    # 山阳区's office over the same area: its own zones and projects only, per zone and cell.
+    login(client, "shanyang")
+    sibling = pins(client, bbox=bbox)
+    assert sibling["clustered"] and sibling["projects"] == by_district["山阳区"][0]
+    shanyang_zones = set(Zone.objects.filter(region__code="410811").values_list("name", flat=True))
+    assert {f["properties"]["zone"] for f in sibling["features"]} <= shanyang_zones
+    assert all(f["properties"]["region"] is None for f in sibling["features"])
+    assert "解放区" not in json.dumps(pins(client), ensure_ascii=False)
+
+
+def province_counts(projects, regions, settings):
+    """{(office, answer): queries} of the province's and a city's map above the cap, with
+    `projects` in `regions` districts (seed_scale), in a savepoint rolled back."""
+    point = transaction.savepoint()
+    try:
+        call_command("seed_scale", projects=projects, regions=regions, stdout=io.StringIO())
+        settings.JIEFANG_MAP_PINS = 3
+        counts = {}
+        province = Region.objects.get(parent__isnull=True)
+        city = province.children.order_by("code").first()
+        for office in (province, city):
+            client = Client()
+            client.force_login(User.objects.get(username=f"office{office.code}"))
+            for answer, query in (("scope", {}), ("area", {"bbox": "100,30,120,40"})):
+                pins(client, year=2013, month=12, **query)  # builds the month
+                with CaptureQueriesContext(connection) as queries:
+                    collection = pins(client, year=2013, month=12, **query)
+                assert collection["clustered"]
+                placed = Project.objects.in_region(office).filter(latitude__isnull=False)
+                assert collection["projects"] == placed.count()
+                counts[office.kind, answer] = len(queries)
+        return counts
+    finally:
+        transaction.savepoint_rollback(point)
+
+
+def test_the_clusters_above_the_districts_cost_the_same_for_more_projects(settings):
+    """The province's and a city's clusters, whole scope and an area: the same number of
+    queries for 24 projects in 3 districts as for 120 in 12."""
+    settings.ALLOWED_HOSTS = ["testserver"]
+    assert province_counts(24, 3, settings) == province_counts(120, 12, settings)
+
+
 @pytest.mark.parametrize(
     "bbox",
     [
@@ -524,3 +641,17 @@ def test_the_admin_offers_a_map_to_draw_an_outline_on(client, demo_users):
     names = {f["properties"]["name"] for f in json.loads(context.group(1))["features"]}
     assert "解放区" in names and "新型城市社区" in names and "山阳区" not in names
     assert not re.search(r"<script(?![^>]*(src=|application/json))[^>]*>", page)
+
+
+@pytest.mark.parametrize(
+    "first, last, common",
+    [
+        ("410000/410800/410802/", "410000/410800/410802/", "410000/410800/410802/"),
+        ("410000/410800/410802/", "410000/410800/410811/", "410000/410800/"),
+        ("410000/410100/410102/", "410000/410800/410802/", "410000/"),
+        ("410000/410800/", "410000/410800/410811/", "410000/410800/"),  # the city's own
+        ("410000/", "420000/", ""),  # two provinces: no region holds both
+    ],
+)
+def test_a_cells_cluster_is_named_after_the_smallest_region_holding_it(first, last, common):
+    assert common_path(first, last) == common
