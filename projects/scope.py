@@ -87,8 +87,14 @@ def heading_region(user=None):
 
 
 def in_region(model, region):
-    """The condition on `model`'s rows of `region` and every region beneath it."""
+    """The condition on `model`'s rows of `region` and every region beneath it. A district
+    has none beneath it: its rows are those of its id, a condition PostgreSQL estimates from
+    the column's statistics (from a path's LIKE through a join with the regions it guessed
+    one region's average share, and planned a district of 100,000 projects as one of 600:
+    nested loops where a hash join was 40% faster), and the join with the regions goes."""
     lookup = REGION[model._meta.model_name]
+    if lookup and region.kind == region.Kind.DISTRICT:
+        return Q(**{lookup: region})
     return Q(**{f"{lookup}__path__startswith" if lookup else "path__startswith": region.path})
 
 

@@ -223,6 +223,12 @@ class Command(FileBench, BaseCommand):
                     ("ranking", "projects:ranking", ""),
                     ("start rates", "projects:start_rates", ""),
                     ("map GeoJSON, whole scope", "projects:map_geojson", ""),
+                    # panned at the zoom that shows the whole district: zone × cell clusters
+                    (
+                        "map GeoJSON, whole area",
+                        "projects:map_geojson",
+                        whole_area(district.region),
+                    ),
                 )
             ]
         return pages

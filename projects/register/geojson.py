@@ -20,7 +20,7 @@ from django.urls import reverse
 from projects.models import Light, Project, Region, Zone
 from projects.scope import region_of
 
-GRID = 8  # clusters of an area asked for: per zone and per cell of a GRID × GRID grid
+GRID = 8  # clusters of an area asked for: per cell of a GRID × GRID grid
 
 
 def map_figures(projects, bbox=None, cap=None, above=None):
@@ -103,8 +103,8 @@ def map_clusters(located, bbox=None, above=None):
     mean of its projects' coordinates with its count, its count of red projects and the
     bounds of its projects (the map zooms to them when clicked).
 
-    A district's map (`above` None): per zone, and within `bbox` per zone and cell of a
-    GRID × GRID grid over it (so that zooming in splits them). A map above the districts:
+    A district's map (`above` None): per zone, and within `bbox` per cell of a GRID × GRID
+    grid over it (so that zooming in splits them), named after its zone or its district. A map above the districts:
     per region beneath `above` (a province's cities, a city's districts), and within `bbox`
     per cell alone, named after the smallest region that holds all its projects: with a
     province's zones on top of each other, per zone and cell made thousands of clusters."""
@@ -157,10 +157,25 @@ def cells(located, bbox):
 
 
 def grid_clusters(located, bbox):
-    """The clusters per zone and cell of the grid over `bbox`."""
-    return named_by_zone(
-        cluster_rows(cells(located, bbox).values("zone", "cell_row", "cell_column"))
+    """The clusters per cell of the grid over `bbox` alone, as above the districts (a few
+    dozen groups, aggregated in parallel in a hash; per zone and cell, PostgreSQL sorted
+    every row first: 0.94–1.21× the admin changelist over a district of 100,000 projects),
+    each named after its zone when all its projects are in one, else after the district."""
+    rows = cluster_rows(
+        cells(located, bbox).values("cell_row", "cell_column"),
+        first_zone=Min("zone"),
+        last_zone=Max("zone"),
+        district=Min("region"),
     )
+    for row in rows:
+        row["zone"] = row["first_zone"] if row["first_zone"] == row["last_zone"] else None
+    rows = named_by_zone(rows)
+    mixed = {row["district"] for row in rows if row["zone"] is None}
+    names = dict(Region.objects.filter(pk__in=mixed).values_list("pk", "name")) if mixed else {}
+    for row in rows:
+        if row["zone"] is None:
+            row["region_name"] = names.get(row["district"])
+    return rows
 
 
 def region_clusters(located, above):
