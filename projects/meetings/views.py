@@ -108,6 +108,18 @@ def said_frozen(request, meetings):
     )
 
 
+def said_queued(request, meetings):
+    messages.info(
+        request,
+        _(
+            "The packet, minutes, bulletin and ranking of %(meeting)s are being frozen in the "
+            "background (a large register): until then they print today's figures. Reload "
+            "this page in a minute."
+        )
+        % {"meeting": "、".join(str(meeting) for meeting in meetings)},
+    )
+
+
 class MeetingLockView(OfficeMixin, View):
     """Lock the month a meeting reviewed (its reports then change only through the office,
     and its meetings are frozen), or unlock it: POST action=lock|unlock, from the meeting
@@ -128,6 +140,8 @@ class MeetingLockView(OfficeMixin, View):
             )
             if frozen:
                 said_frozen(request, [snapshot.meeting for snapshot in frozen])
+            if queued := list(record.unfrozen(meeting.region, meeting.year, meeting.month)):
+                said_queued(request, queued)
         elif action == "unlock":
             try:
                 actions.unlock_month(request.user, meeting.region, meeting.year, meeting.month)
@@ -147,9 +161,10 @@ class MeetingLockView(OfficeMixin, View):
             and MonthLock.on(meeting.year, meeting.month, meeting.region).exists()
         ):
             # A meeting opened after its month was locked is frozen when the office says so.
-            if not meeting.snapshots.exists():
-                record.freeze(meeting, request.user)
-            said_frozen(request, [meeting])
+            if meeting.snapshots.exists() or record.freeze_or_queue(meeting, request.user):
+                said_frozen(request, [meeting])
+            else:
+                said_queued(request, [meeting])
         else:
             messages.error(request, _("Choose to lock or to unlock the month."))
         return redirect(meeting)
@@ -326,12 +341,25 @@ class MeetingReissueView(OfficeMixin, View):
                 _("The reason is limited to %(limit)s characters.") % {"limit": REASON_LIMIT},
             )
         else:
-            snapshot = record.freeze(meeting, request.user, reason)
-            messages.success(
-                request,
-                _("%(label)s issued: the documents as they stand now, kept beside the original.")
-                % {"label": snapshot.label},
-            )
+            snapshot = record.freeze_or_queue(meeting, request.user, reason)
+            if snapshot is None:
+                messages.success(
+                    request,
+                    _(
+                        "The correction is being issued in the background: the documents as "
+                        "they stand now, kept beside the original. Reload this page in a "
+                        "minute to print it."
+                    ),
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(label)s issued: the documents as they stand now, kept beside the "
+                        "original."
+                    )
+                    % {"label": snapshot.label},
+                )
         return redirect(meeting)
 
 

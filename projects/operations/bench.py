@@ -281,7 +281,13 @@ class Command(FileBench, BaseCommand):
         built in the request the same way), each once after a warm-up, against the admin
         changelist measured beside them; and the request that asks for one (it answers with
         the file, or queues the job and goes to its page)."""
-        meeting = Meeting.objects.filter(year=period.year, month=period.month).first()
+        # The month's meeting of the region with the most projects (with several districts,
+        # the first meeting may be one of a district of few).
+        largest = (
+            Project.objects.values("region").annotate(n=Count("pk")).order_by("-n").first() or {}
+        )
+        meetings = Meeting.objects.filter(year=period.year, month=period.month)
+        meeting = meetings.filter(region=largest.get("region")).first() or meetings.first()
         meeting = meeting or Meeting.objects.order_by("-date").first()
         region = Region.objects.heading()
         builds = {

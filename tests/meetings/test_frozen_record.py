@@ -20,7 +20,7 @@ from projects.meetings import record
 from projects.models import Meeting, MeetingSnapshot, MonthlyReport, Official, Problem, Project
 from projects.progress.period import Period
 from projects.templatetags.jiefang import money
-from tests.conftest import make_project, plan, report
+from tests.conftest import make_project, plan, report, run_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -339,3 +339,41 @@ def test_a_meeting_opened_after_its_month_was_locked_is_frozen_on_request(office
     assert later.snapshots.count() == 1
     page = office.get(reverse("projects:meeting_detail", args=[later.pk])).text
     assert "冻结本次例会材料" not in page and "数据冻结于" in page
+
+
+def test_a_large_meetings_record_is_frozen_by_a_worker(
+    office, settings, django_capture_on_commit_callbacks
+):
+    """Above JIEFANG_BACKGROUND_DOCUMENT_OVER projects (its packet alone took 45 s at 100,000)
+    the lock answers at once and says the record is being kept; a worker then freezes it,
+    once however often it was asked, and it reprints what was printed at the lock; a
+    correction of a large meeting is issued by a worker too."""
+    live = printouts(office)
+    settings.JIEFANG_BACKGROUND_DOCUMENT_OVER = 5  # the demo's meeting has 10 projects
+    with django_capture_on_commit_callbacks(execute=True):
+        response = lock(office)
+    assert "正在后台冻结" in response.text
+    assert not meeting().snapshots.exists()
+    with django_capture_on_commit_callbacks(execute=True):  # asked again while queued
+        office.post(
+            reverse("projects:meeting_lock", args=[meeting().pk]), {"action": "freeze"}
+        )
+    run_tasks()
+    assert list(meeting().snapshots.values_list("issue", flat=True)) == [0]
+    settings.JIEFANG_BACKGROUND_DOCUMENT_OVER = 5000  # the documents in the request again
+    change_everything()
+    assert printouts(office) == live
+
+    settings.JIEFANG_BACKGROUND_DOCUMENT_OVER = 5
+    with django_capture_on_commit_callbacks(execute=True):
+        response = office.post(
+            reverse("projects:meeting_reissue", args=[meeting().pk]),
+            {"reason": "补录两个新导入项目"},
+            follow=True,
+        )
+    assert "正在后台" in response.text
+    assert meeting().snapshots.count() == 1
+    run_tasks()
+    correction = meeting().snapshots.get(issue=1)
+    assert correction.reason == "补录两个新导入项目" and correction.taken_by.username == "office"
+    assert "新导入项目101" in correction.packet
