@@ -32,6 +32,7 @@ from projects.models import (
 from projects.progress import store
 from projects.progress.period import Period
 
+from .bench_commands import CommandBench
 from .bench_files import FileBench, measure_together, peak_memory
 
 SEARCH = "&" + urlencode({"q": "项目123"})
@@ -60,7 +61,7 @@ def whole_area(region=None):
     )
 
 
-class Command(FileBench, BaseCommand):
+class Command(CommandBench, FileBench, BaseCommand):
     help = (
         "Time the project list, official page, zone summary, 填报情况, the ranking and the "
         "export against baselines."
@@ -79,6 +80,12 @@ class Command(FileBench, BaseCommand):
             "(and the admin changelist, the baseline), e.g. --only ranking,map",
         )
         parser.add_argument(
+            "--commands",
+            action="store_true",
+            help="time refresh_progress and send_reminders (they write: a copy of the "
+            "database), then the 通知 page after them",
+        )
+        parser.add_argument(
             "--skip-build",
             action="store_true",
             help="time the pages on the progress table as held, without building it anew",
@@ -94,6 +101,7 @@ class Command(FileBench, BaseCommand):
         skip_build,
         skip_documents=False,
         only="",
+        commands=False,
         **options,
     ):
         count = Project.objects.count()
@@ -136,6 +144,8 @@ class Command(FileBench, BaseCommand):
             ("map GeoJSON, whole area", reverse("projects:map_geojson") + query + whole_area()),
         ]
         pages = [(name, url, client) for name, url in pages] + self.region_pages(query)
+        if commands and (inbox := self.bench_commands(period, count)):
+            pages.append(inbox)
         if words := [word.strip() for word in only.split(",") if word.strip()]:
             pages = pages[:1] + [page for page in pages[1:] if any(w in page[0] for w in words)]
         self.stdout.write(

@@ -6,6 +6,8 @@ import re
 import pytest
 from django.core.management import call_command
 
+from tests.conftest import user_in
+
 # serialized_rollback: a flush without it re-creates the content types under new numbers, and the
 # next test that restores the serialized database would then collide with them.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -79,3 +81,26 @@ def test_bench_reports_pages_export_and_import_with_ratios(settings):
         "map GeoJSON, zoomed in",
         "map GeoJSON, whole area",
     ], out.getvalue()
+
+    # --commands: the nightly commands in seconds per 10,000 projects, then the 通知 page of
+    # the reader the reminders wrote to most (the office: the problems past their deadline),
+    # timed beside the changelist.
+    user_in("project_office", "office", is_staff=True)
+    out = io.StringIO()
+    call_command(
+        "bench",
+        repeat=1,
+        skip_build=True,
+        skip_export=True,
+        skip_import=True,
+        skip_background=True,
+        skip_documents=True,
+        commands=True,
+        only="notifications",
+        stdout=out,
+    )
+    text = out.getvalue()
+    for command in ("refresh_progress", "send_reminders --date"):
+        assert re.search(rf"^{command}.*: [\d.]+ s, [\d.]+ s per 10,000 projects$", text, re.M)
+    assert re.search(r"^notifications: \S+ has [1-9]\d*$", text, re.M), text
+    assert re.search(r"^notifications after reminders\s+[\d.]+\s+\d+\s+[\d.]+$", text, re.M), text
