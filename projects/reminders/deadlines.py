@@ -5,7 +5,10 @@ Reports of month N are due on the JIEFANG_REPORT_DUE_WORKDAY-th working day of m
 project still missing is told from the first working day after the due date.
 """
 
+import functools
+
 from django.utils import dateformat
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from projects.progress.workdays import add_working_days
@@ -29,7 +32,13 @@ def problem_soon_until(today):
 
 
 def date_label(day):
-    """2025年10月11日(星期六), as a reminder states a deadline."""
+    """2025年10月11日(星期六), as a reminder states a deadline (worked out once a day and
+    language: a pass at 100,000 projects stated the same few deadlines 120,000 times)."""
+    return _date_label(day, get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _date_label(day, _language):
     return _("%(year)s-%(month)s-%(day)s (%(weekday)s)") % {
         "year": day.year,
         "month": day.month,
