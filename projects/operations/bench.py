@@ -225,6 +225,7 @@ class Command(CommandBench, FileBench, BaseCommand):
                 (f"district: {name}", reverse(url) + query + extra, district)
                 for name, url, extra in (
                     ("project list", "projects:project_list", ""),
+                    ("project list, text search", "projects:project_list", SEARCH),
                     ("project list sorted by light", "projects:project_list", "&sort=-light"),
                     ("officials list", "projects:official_list", ""),
                     ("zone summary", "projects:zone_list", ""),
