@@ -12,14 +12,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Q
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import MonthlyReport, Problem, Project, Region, ScoreRule
+from projects.models import MonthlyReport, Project, Region, ScoreRule
 from projects.progress.period import Period, quantize
 from projects.scoring.measures import REGISTRY, Window, label_of
 from projects.scoring.monthly import monthly_boards
 from projects.scoring.scores import rules_in_force, rules_region
+
+from .ranking_problems import problem_scores
 
 MEASURES = {
     "gap": _("completion against the time schedule"),
@@ -29,13 +30,13 @@ MEASURES = {
 }
 HUNDRED = Decimal(100)
 
-# What a group is, for each ranking: its key and name in the engine's summary and in the
-# problem register.
+# What a group is, for each ranking: its key and name in the engine's summary (and in the
+# problem register: ranking_problems.PROBLEM_GROUPS).
 GROUPS = {
-    "official": ("lead_official", "lead_official__name", "project__lead_official"),
-    "zone": ("zone", "zone__name", "project__zone"),
-    "unit": (None, "responsible_unit__name", "responsible_unit"),
-    "district": ("region", "region__name", "project__region"),
+    "official": ("lead_official", "lead_official__name"),
+    "zone": ("zone", "zone__name"),
+    "unit": (None, "responsible_unit__name"),
+    "district": ("region", "region__name"),
 }
 
 
@@ -124,15 +125,24 @@ def ranking(period, projects=None, with_movement=True, today=None):
     """The ranking of `period` among `projects` (a Project queryset, all by default) as it
     stands on `today` (default today), with each entry's rank of the month before. Reports
     on time are scored once the month's due date has passed: before it no report is late."""
+    return _ranking(period, projects, with_movement, today)
+
+
+def _ranking(period, projects=None, with_movement=True, today=None, problems=None):
+    """ranking(), given the problem scores of this month and the month before (`problems`,
+    {period: scores}) when the month after already read them in the same query."""
     projects = Project.objects.all() if projects is None else projects
     rules = rules_in_force(rules_region(projects), ScoreRule.Period.MONTH, Window.month(period))
+    previous = _previous(period)
     if rules:
         result = _ruled(period, projects, rules, today)
     else:
-        result = _default(period, projects, today)
-    previous = _previous(period)
+        if problems is None and with_movement and previous is not None:
+            problems = problem_scores([period, previous], projects)
+        result = _default(period, projects, today, (problems or {}).get(period))
     if with_movement and previous is not None:
-        _movement(result, ranking(previous, projects, with_movement=False, today=today))
+        before = _ranking(previous, projects, False, today, problems)
+        _movement(result, before)
     return result
 
 
@@ -173,10 +183,14 @@ def _measures(period, projects, today):
     return use, notes
 
 
-def _default(period, projects, today):
-    """The ranking on the settings' measures and weights (no rule in force)."""
+def _default(period, projects, today, problems=None):
+    """The ranking on the settings' measures and weights (no rule in force); `problems`,
+    the month's problem scores when already read."""
     use, notes = _measures(period, projects, today)
-    problems = _problem_scores(period, projects) if "problems" in use else None
+    if "problems" not in use:
+        problems = None
+    elif problems is None:
+        problems = problem_scores([period], projects)[period]
     result = Ranking(
         period,
         officials=_rank(_project_groups(period, "official", use, projects, problems), use),
@@ -234,46 +248,8 @@ def _several_districts(projects):
     return districts[:2].count() > 1
 
 
-def _problem_counts(period, projects, *fields):
-    """[(*fields, due by the month's end, closed by their deadline)] of problems with a
-    deadline, grouped by `fields` in SQL (closed on the deadline's day, in the site's time
-    zone, is in time)."""
-    as_of = period.as_of
-    return (
-        Problem.objects.of_projects(projects)
-        .raised_by(as_of)
-        .filter(deadline__isnull=False, deadline__lte=as_of)
-        .order_by()
-        .values(*fields)
-        .annotate(
-            total=Count("pk"),
-            on_time=Count("pk", filter=Q(closed_at__date__lte=F("deadline"))),
-        )
-        .values_list(*fields, "total", "on_time")
-    )
-
-
-def _problem_scores(period, projects):
-    """{kind of GROUPS: {group: (due by the month's end, closed by their deadline)}} of
-    problems with a deadline, and {unit: its name}: one grouped query by every kind's key at
-    once (each grouping joins the problems with their projects; at 100,000 projects one
-    query per kind cost 110–130 ms each on PostgreSQL), added up per kind here."""
-    kinds = list(GROUPS)
-    scores = {kind: {} for kind in kinds}
-    names = {}
-    fields = [GROUPS[kind][2] for kind in kinds]
-    for *keys, name, total, on_time in _problem_counts(
-        period, projects, *fields, "responsible_unit__name"
-    ):
-        for kind, group in zip(kinds, keys, strict=True):
-            due, closed = scores[kind].get(group, (0, 0))
-            scores[kind][group] = (due + total, closed + on_time)
-        names[keys[kinds.index("unit")]] = name
-    return scores, names
-
-
 def _project_groups(period, kind, use, projects, problems=None):
-    key, name, _problem_path = GROUPS[kind]
+    key, name = GROUPS[kind]
     # Every group's figures from the progress table's totals per zone and lead official (a
     # few rows, whatever the number of projects, for the whole register or a region's);
     # projects with no lead official are no official's.

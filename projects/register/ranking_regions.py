@@ -11,10 +11,10 @@ from .ranking import (
     _measures,
     _movement,
     _previous,
-    _problem_counts,
     _project_groups,
     _rank,
 )
+from .ranking_problems import problem_counts
 
 
 def regions_ranking(period, projects, region, with_movement=True, today=None):
@@ -38,7 +38,7 @@ def regions_ranking(period, projects, region, with_movement=True, today=None):
     if "problems" in use:
         problems = {
             district: (total, on_time)
-            for district, total, on_time in _problem_counts(period, projects, "project__region")
+            for district, total, on_time in problem_counts([period], projects, "project__region")
         }
     districts = _project_groups(
         period, "district", use, projects, ({"district": problems or {}}, {})
