@@ -20,7 +20,7 @@ from projects.web.mixins import ObjectListView, PeriodMixin
 from . import actions, issued, record
 from .forms import MeetingForm, ProblemForm
 from .packet import meeting_packet
-from .pdf import pdf_response
+from .pdf import pdf_redirect, pdf_response
 from .tables import MeetingTable
 
 
@@ -205,16 +205,15 @@ class MeetingPdfView(PacketMixin, View):
 
 
 class OfficialPrintView(ReadMixin, TemplateView):
-    """One official's part of the packet, for the latest meeting (or ?meeting=pk); ?pdf=1
-    answers that part as a PDF. A frozen meeting's part is printed as it was frozen."""
+    """One official's part of the packet, for the latest meeting (or ?meeting=pk); its PDF
+    is packet.pdf beside it. A frozen meeting's part is printed as it was frozen."""
 
     template_name = issued.PACKET
 
-    def render_to_response(self, context, **response_kwargs):
-        if self.request.GET.get("pdf") == "1":
-            filename = f"{context['meeting']} {context['official'].name}.pdf"
-            return pdf_response(self.template_name, context, self.request, filename)
-        return super().render_to_response(context, **response_kwargs)
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("pdf") == "1":  # the former link: the PDF has its own URL now
+            return pdf_redirect(request, "projects:official_pdf", kwargs["pk"])
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -234,6 +233,15 @@ class OfficialPrintView(ReadMixin, TemplateView):
         if part is not None:
             return context | issued.frozen_packet(snapshot, part) | {"official": official}
         return context | meeting_packet(meeting, official)
+
+
+class OfficialPdfView(OfficialPrintView):
+    """One official's part of the packet as a PDF (officials/<pk>/packet.pdf)."""
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        filename = f"{context['meeting']} {context['official'].name}.pdf"
+        return pdf_response(self.template_name, context, request, filename)
 
 
 class DocumentMixin(ReadMixin):

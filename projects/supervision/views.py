@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, UpdateView, View
 
-from projects.meetings.pdf import pdf_response
+from projects.meetings.pdf import pdf_redirect, pdf_response
 from projects.models import DocumentNumber, Escalation, Problem, ProblemUpdate, StaleVersion
 from projects.permissions import OfficeMixin, ReadMixin, is_office
 from projects.progress.workdays import add_working_days
@@ -240,8 +240,8 @@ class ProblemCloseView(OfficeMixin, UpdateView):
 
 
 class ProblemNoticeView(OfficeMixin, DetailView):
-    """督办单: the supervision notice of a problem at the 督办 level, on one A4 page (?pdf=1
-    for the PDF)."""
+    """督办单: the supervision notice of a problem at the 督办 level, on one A4 page (its PDF
+    is notice.pdf beside it)."""
 
     permission_required = "projects.change_problem"
     template_name = "projects/supervision/notice.html"
@@ -271,12 +271,20 @@ class ProblemNoticeView(OfficeMixin, DetailView):
             "issuer": problem.project.region.reporting_unit_name,
         }
 
-    def render_to_response(self, context, **response_kwargs):
-        if self.request.GET.get("pdf") != "1":
-            return super().render_to_response(context, **response_kwargs)
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("pdf") == "1":  # the former link: the PDF has its own URL now
+            return pdf_redirect(request, "projects:problem_notice_pdf", kwargs["pk"])
+        return super().get(request, *args, **kwargs)
+
+
+class ProblemNoticePdfView(ProblemNoticeView):
+    """The 督办单 as a PDF (notice.pdf)."""
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
         return pdf_response(
             self.template_name,
-            context,
-            self.request,
+            self.get_context_data(object=self.object),
+            request,
             f"{_('Supervision notice')}-{self.object.pk}.pdf",
         )
