@@ -10,14 +10,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, View
 
 from projects.models import ExportJob
-from projects.permissions import ReadMixin
+from projects.permissions import READ, RoleRequiredMixin
 
 from . import jobs
 
 
-class OwnJobsMixin(ReadMixin):
+class OwnJobsMixin(RoleRequiredMixin):
     """Whoever may read the register may export; each sees only their own exports (another's
     is 404, as if it did not exist)."""
+
+    permission_required = READ
 
     def get_queryset(self):
         return ExportJob.objects.filter(requested_by=self.request.user)

@@ -12,7 +12,7 @@ from django.views.generic import CreateView, DetailView, TemplateView, View
 
 from projects.exports.jobs import QueueFull
 from projects.models import Meeting, MonthLock, Official
-from projects.permissions import OfficeMixin, ReadMixin
+from projects.permissions import READ, RoleRequiredMixin
 from projects.progress.period import Period
 from projects.scope import heading_region, region_of
 from projects.web.mixins import ObjectListView, PeriodMixin
@@ -44,7 +44,7 @@ class MeetingListView(ObjectListView):
         return context
 
 
-class MeetingCreateView(OfficeMixin, CreateView):
+class MeetingCreateView(RoleRequiredMixin, CreateView):
     permission_required = "projects.add_meeting"
     form_class = MeetingForm
     template_name = "projects/form.html"
@@ -71,7 +71,7 @@ class MeetingCreateView(OfficeMixin, CreateView):
         return super().form_valid(form)
 
 
-class MeetingDetailView(ReadMixin, DetailView):
+class MeetingDetailView(RoleRequiredMixin, DetailView):
     permission_required = "projects.view_meeting"
     template_name = "projects/meetings/meeting_detail.html"
 
@@ -108,7 +108,7 @@ def said_frozen(request, meetings):
     )
 
 
-class MeetingLockView(OfficeMixin, View):
+class MeetingLockView(RoleRequiredMixin, View):
     """Lock the month a meeting reviewed (its reports then change only through the office,
     and its meetings are frozen), or unlock it: POST action=lock|unlock, from the meeting
     page; action=freeze freezes a meeting opened after its month was locked."""
@@ -155,7 +155,7 @@ class MeetingLockView(OfficeMixin, View):
         return redirect(meeting)
 
 
-class ProblemCreateView(OfficeMixin, CreateView):
+class ProblemCreateView(RoleRequiredMixin, CreateView):
     """Record a problem raised at a meeting."""
 
     permission_required = "projects.add_problem"
@@ -181,7 +181,7 @@ class ProblemCreateView(OfficeMixin, CreateView):
         return redirect(self.meeting.get_absolute_url())
 
 
-class PacketMixin(ReadMixin):
+class PacketMixin(RoleRequiredMixin):
     """The meeting packet, as HTML for printing or as PDF: as frozen once the meeting is
     held, from today's figures before."""
 
@@ -204,10 +204,11 @@ class MeetingPdfView(PacketMixin, View):
         return issued.respond(issued.packet_pdf, self.meeting(), request.GET.get("issue"), request)
 
 
-class OfficialPrintView(ReadMixin, TemplateView):
+class OfficialPrintView(RoleRequiredMixin, TemplateView):
     """One official's part of the packet, for the latest meeting (or ?meeting=pk); its PDF
     is packet.pdf beside it. A frozen meeting's part is printed as it was frozen."""
 
+    permission_required = READ
     template_name = issued.PACKET
 
     def get(self, request, *args, **kwargs):
@@ -244,10 +245,12 @@ class OfficialPdfView(OfficialPrintView):
         return pdf_response(self.template_name, context, request, filename)
 
 
-class DocumentMixin(ReadMixin):
+class DocumentMixin(RoleRequiredMixin):
     """A region's Word document; a problem with the office's own template is said on the next
     page. A document of more projects than a request should wait for is built in the
     background: the request queues it and goes to the job's page (progress, then the file)."""
+
+    permission_required = READ
 
     def send(self, document):
         if document.problem:
@@ -309,7 +312,7 @@ class BulletinDocxView(DocumentMixin, PeriodMixin, View):
         )
 
 
-class MeetingReissueView(OfficeMixin, View):
+class MeetingReissueView(RoleRequiredMixin, View):
     """更正重发: freeze a held meeting's documents again as a correction, with its reason,
     beside the original (which stays as it was)."""
 

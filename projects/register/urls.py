@@ -22,5 +22,9 @@ urlpatterns = [
     path("starts/", life_views.StartRatesView.as_view(), name="start_rates"),
     path("projects/<int:pk>/stage/", life_views.StageChangeView.as_view(), name="stage_change"),
     path("help/", help_views.HelpView.as_view(), name="help"),
-    path("help/screenshots/<slug:name>.png", help_views.help_screenshot, name="help_screenshot"),
+    path(
+        "help/screenshots/<slug:name>.png",
+        help_views.HelpScreenshotView.as_view(),
+        name="help_screenshot",
+    ),
 ]

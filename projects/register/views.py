@@ -27,7 +27,7 @@ from projects.models import (
     Region,
 )
 from projects.models.levels import leads_by_level
-from projects.permissions import ReadMixin
+from projects.permissions import READ, RoleRequiredMixin
 from projects.scope import chosen_region, heading_region, region_of
 from projects.web.mixins import ObjectListView, PeriodMixin, TableExportMixin
 from projects.web.pagination import CountedPaginator
@@ -104,7 +104,8 @@ def queued(request, kind, period, query, count, unit="万元"):
         return redirect("projects:export_list")
 
 
-class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
+class ProjectDetailView(RoleRequiredMixin, PeriodMixin, DetailView):
+    permission_required = READ
     template_name = "projects/register/project_detail.html"
 
     def get_queryset(self):
@@ -190,10 +191,12 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
         return rows
 
 
-class ProgressWorkbookView(ReadMixin, PeriodMixin, View):
+class ProgressWorkbookView(RoleRequiredMixin, PeriodMixin, View):
     """The standard progress workbook, for the whole register or the filtered project list.
     More than JIEFANG_BACKGROUND_EXPORT_OVER projects are built in the background: the
     request queues the job and goes to its progress page."""
+
+    permission_required = READ
 
     def get(self, request):
         unit = request.GET.get("unit", "万元")
@@ -209,7 +212,8 @@ class ProgressWorkbookView(ReadMixin, PeriodMixin, View):
         return xlsx_response(content, f"重点项目进展情况表-{self.period.label}")
 
 
-class OfficialListView(TableExportMixin, ReadMixin, PeriodMixin, TemplateView):
+class OfficialListView(TableExportMixin, RoleRequiredMixin, PeriodMixin, TemplateView):
+    permission_required = READ
     template_name = "list.html"
     export_name = "officials"
 
@@ -224,7 +228,8 @@ class OfficialListView(TableExportMixin, ReadMixin, PeriodMixin, TemplateView):
         return context
 
 
-class OfficialDetailView(ReadMixin, PeriodMixin, DetailView):
+class OfficialDetailView(RoleRequiredMixin, PeriodMixin, DetailView):
+    permission_required = READ
     template_name = "projects/register/official_detail.html"
 
     def get_queryset(self):
@@ -252,7 +257,8 @@ class OfficialDetailView(ReadMixin, PeriodMixin, DetailView):
         return context
 
 
-class ZoneListView(TableExportMixin, ReadMixin, PeriodMixin, TemplateView):
+class ZoneListView(TableExportMixin, RoleRequiredMixin, PeriodMixin, TemplateView):
+    permission_required = READ
     template_name = "list.html"
     export_name = "zones"
 
@@ -265,10 +271,11 @@ class ZoneListView(TableExportMixin, ReadMixin, PeriodMixin, TemplateView):
         return context
 
 
-class DashboardView(ReadMixin, PeriodMixin, TemplateView):
+class DashboardView(RoleRequiredMixin, PeriodMixin, TemplateView):
     """Headline figures, charts, lights, the red list, overdue items and missing reports.
     A unit contact, who reads only their unit's problems, is taken to those instead."""
 
+    permission_required = READ
     template_name = "projects/register/dashboard.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -341,10 +348,11 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
         return context
 
 
-class RankingView(ReadMixin, PeriodMixin, TemplateView):
+class RankingView(RoleRequiredMixin, PeriodMixin, TemplateView):
     """The month's ranking of lead officials, zones and responsible units, with 红榜 and 黑榜
     and the movement since last month; ?export=xlsx downloads it."""
 
+    permission_required = READ
     template_name = "projects/register/ranking.html"
     # Each table shows this many places a page (a city's 2,000 officials would otherwise be
     # drawn at once); the Excel download has every one.

@@ -1,5 +1,6 @@
-"""What every page shares: the period picker, the read and office permissions, and the one
-list-view base (filter, sort, page, .xlsx export) that each list configures."""
+"""What every page shares: the period picker and the one list-view base (filter, sort, page,
+.xlsx export) that each list configures; the permission is projects/permissions.py's one
+mixin, RoleRequiredMixin."""
 
 from django.contrib import messages
 from django.utils.functional import cached_property
@@ -7,7 +8,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from projects.exchange.xlsx import table_response
-from projects.permissions import ReadMixin
+from projects.permissions import READ, RoleRequiredMixin
 from projects.progress.period import Period
 
 from .forms import PeriodForm
@@ -53,9 +54,12 @@ class TableExportMixin:
         return super().render_to_response(context, **response_kwargs)
 
 
-class ObjectListView(TableExportMixin, ReadMixin, PeriodMixin, SingleTableMixin, FilterView):
+class ObjectListView(
+    TableExportMixin, RoleRequiredMixin, PeriodMixin, SingleTableMixin, FilterView
+):
     """A filtered, sortable list that can be downloaded as .xlsx (?export=xlsx)."""
 
+    permission_required = READ
     template_name = "list.html"
     title = None
     # The list shows amounts of money (the page then says they are in 万元).
