@@ -29,7 +29,7 @@ from projects.models import (
 from projects.models.levels import leads_by_level
 from projects.permissions import READ, RoleRequiredMixin
 from projects.scope import chosen_region, heading_region, region_of
-from projects.web.mixins import ObjectListView, PeriodMixin, TableExportMixin
+from projects.web.mixins import ObjectListView, PeriodMixin
 from projects.web.pagination import CountedPaginator
 
 from . import charts, exports, ranking
@@ -40,7 +40,7 @@ from .geojson import base_layer, base_layer_sources, outlines
 from .ranking_record import ranking_from_json
 from .ranking_regions import regions_ranking
 from .ranking_workbook import ranking_workbook
-from .tables import OfficialTable, ProjectTable, ZoneSummaryTable
+from .tables import ProjectTable
 from .timeline import milestone_timeline
 
 
@@ -212,22 +212,6 @@ class ProgressWorkbookView(RoleRequiredMixin, PeriodMixin, View):
         return xlsx_response(content, f"重点项目进展情况表-{self.period.label}")
 
 
-class OfficialListView(TableExportMixin, RoleRequiredMixin, PeriodMixin, TemplateView):
-    permission_required = READ
-    template_name = "list.html"
-    export_name = "officials"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        rows, _total = Project.objects.restrict(self.request.user).summary(
-            self.period, by="lead_official"
-        )
-        table = OfficialTable([row for row in rows if row["lead_official"]], period=self.period)
-        RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
-        context.update(title=_("Lead officials"), table=table)
-        return context
-
-
 class OfficialDetailView(RoleRequiredMixin, PeriodMixin, DetailView):
     permission_required = READ
     template_name = "projects/register/official_detail.html"
@@ -254,20 +238,6 @@ class OfficialDetailView(RoleRequiredMixin, PeriodMixin, DetailView):
             .select_related("project", "meeting", "responsible_unit")
             .order_by("deadline"),
         )
-        return context
-
-
-class ZoneListView(TableExportMixin, RoleRequiredMixin, PeriodMixin, TemplateView):
-    permission_required = READ
-    template_name = "list.html"
-    export_name = "zones"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        rows, total = Project.objects.restrict(self.request.user).summary(self.period)
-        table = ZoneSummaryTable(rows, period=self.period)
-        RequestConfig(self.request, paginate=False).configure(table)
-        context.update(title=_("Zones"), table=table, total=total)
         return context
 
 

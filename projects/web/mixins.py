@@ -57,13 +57,22 @@ class TableExportMixin:
 class ObjectListView(
     TableExportMixin, RoleRequiredMixin, PeriodMixin, SingleTableMixin, FilterView
 ):
-    """A filtered, sortable list that can be downloaded as .xlsx (?export=xlsx)."""
+    """A filtered, sortable list that can be downloaded as .xlsx (?export=xlsx).
+
+    A list with neither a filterset nor a model (the officials' and zones' sums, rows the
+    engine adds up) is not filtered: its get_queryset answers the rows themselves."""
 
     permission_required = READ
     template_name = "list.html"
     title = None
     # The list shows amounts of money (the page then says they are in 万元).
     has_amounts = True
+
+    def get(self, request, *args, **kwargs):
+        if self.filterset_class is None and self.model is None:
+            self.object_list = self.get_queryset()
+            return self.render_to_response(self.get_context_data())
+        return super().get(request, *args, **kwargs)
 
     def get_table_kwargs(self):
         return {"period": self.period}
