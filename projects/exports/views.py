@@ -26,11 +26,13 @@ class OwnJobsMixin(RoleRequiredMixin):
 
 
 def state(job):
-    """What the job page shows, also as JSON for its script."""
-    ready = job.status == ExportJob.Status.DONE and not expired(job)
+    """What the job page shows, also as JSON for its script: the status its task tells
+    (jobs.follow), with the job's own progress as the detail."""
+    status = jobs.follow(job)
+    ready = status == ExportJob.Status.DONE and not expired(job)
     return {
-        "status": job.status,
-        "label": str(job.get_status_display()),
+        "status": status,
+        "label": str(ExportJob.Status(status).label),
         "progress": job.progress,
         "download": reverse("projects:export_download", args=[job.pk]) if ready else None,
         "error": job.error,
@@ -51,7 +53,10 @@ class ExportListView(OwnJobsMixin, ListView):
     paginate_by = 20
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {
+        context = super().get_context_data(**kwargs)
+        for job in context["object_list"]:
+            jobs.follow(job)  # a task that failed in the worker fails its job
+        return context | {
             "title": _("My exports"),
             "background_over": settings.JIEFANG_BACKGROUND_EXPORT_OVER,
         }
