@@ -68,3 +68,21 @@ def test_every_page_uses_the_one_permission_mixin_and_names_an_existing_right():
         assert view is not None and issubclass(view, RoleRequiredMixin), pattern.name
         rights = view().get_permission_required()
         assert rights and set(rights) <= existing, (pattern.name, rights)
+
+
+def test_the_slow_tests_are_left_out_only_by_make_test_fast():
+    """`make test-fast` leaves out the tests marked @pytest.mark.slow; `make test`, which CI
+    runs on SQLite and on PostgreSQL, and the pytest options deselect nothing."""
+    import re
+    import tomllib
+
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipes = dict(re.findall(r"^([\w-]+):[^\n]*\n\t([^\n]+)", makefile, re.M))
+    assert '-m "not slow"' in recipes["test-fast"]
+    assert "slow" not in recipes["test"] and " -m " not in recipes["test"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.count("\nmake test\n") == 2 and "slow" not in ci
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pytest_options = options["tool"]["pytest"]["ini_options"]
+    assert "slow" not in pytest_options["addopts"]
+    assert any(marker.startswith("slow:") for marker in pytest_options["markers"])

@@ -116,6 +116,7 @@ OWN_OBJECTS = {"projects:export_job", "projects:export_download", "projects:noti
 STATIC = {"projects:help", "projects:import_template"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["office", "lead", "liaison", "observer", "unit"])
 def test_a_district_shows_nothing_of_its_sibling(client, city, role):
     """解放区's accounts read no name of 山阳区 on any page, download, filter option, count

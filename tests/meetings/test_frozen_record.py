@@ -128,6 +128,7 @@ def change_everything():
     Project.objects.filter(code="JF2013-001").update(name="改名后的项目")
 
 
+@pytest.mark.slow
 def test_a_locked_meetings_documents_reprint_identically_after_later_changes(office):
     """Locking the month freezes the packet, an official's part, the minutes, the bulletin
     and the ranking as they stood; new projects, reports and problem changes afterwards leave

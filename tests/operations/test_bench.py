@@ -11,6 +11,7 @@ from django.core.management import call_command
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+@pytest.mark.slow
 def test_bench_reports_pages_export_and_import_with_ratios(settings):
     settings.ALLOWED_HOSTS = ["testserver"]
     call_command("seed_scale", projects=40, stdout=io.StringIO())
