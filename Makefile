@@ -39,9 +39,9 @@ run: install
 test: install-dev
 	JIEFANG_TESTING=1 $(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
 
-# The suite without the tests marked slow (@pytest.mark.slow: LibreOffice, real mail and
-# webhook servers, db_worker processes, seed_scale), for a quick run while working; CI and
-# `make test` run everything.
+# The suite without the tests marked slow (@pytest.mark.slow, 5 s or more each: LibreOffice
+# prints, db_worker processes, two app servers, every-page crawls, large imports), for a quick
+# run while working; CI and `make test` run everything.
 test-fast: install-dev
 	JIEFANG_TESTING=1 $(VENV)/bin/pytest -n auto -m "not slow" $(PYTEST_ARGS)
 
