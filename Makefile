@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 # make run PORT=8100 serves on another port.
 PORT ?= 8000
 
-.PHONY: run test lint install install-dev messages bench clean
+.PHONY: run test test-fast lint install install-dev messages bench clean
 
 $(VENV)/.installed: requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "需要 Python 3.11 ($(PYTHON))"; exit 1; }
@@ -38,6 +38,12 @@ run: install
 # One worker per core (pytest-xdist); PYTEST_ARGS="-n 0" runs in one process.
 test: install-dev
 	JIEFANG_TESTING=1 $(VENV)/bin/pytest -n auto $(PYTEST_ARGS)
+
+# The suite without the tests marked slow (@pytest.mark.slow, 5 s or more each: LibreOffice
+# prints, db_worker processes, two app servers, every-page crawls, large imports), for a quick
+# run while working; CI and `make test` run everything.
+test-fast: install-dev
+	JIEFANG_TESTING=1 $(VENV)/bin/pytest -n auto -m "not slow" $(PYTEST_ARGS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

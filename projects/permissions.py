@@ -1,9 +1,19 @@
 """Who may use which page: the roles. What rows each role sees and changes within its
-region is projects/scope.py's `restrict`."""
+region is projects/scope.py's `restrict`.
+
+Every page of the app uses one permission mixin, `RoleRequiredMixin`, and names the right
+it asks for in one attribute, `permission_required` (a Django permission, or a tuple of
+them, that the user's role grants through its group): `READ` for the pages every role
+reads, e.g. "projects.change_problem" for the office's. A page that forgets to name its
+right fails loudly (ImproperlyConfigured) instead of opening to everyone.
+"""
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 
 OFFICE = "project_office"
+# Reading the register: every role (lead official, liaison, observer, office) has it; a
+# unit contact reads problems only ("projects.view_problem").
+READ = "projects.view_project"
 
 
 def is_office(user):
@@ -15,14 +25,10 @@ def is_office(user):
     return user._jiefang_is_office
 
 
-class ReadMixin(PermissionRequiredMixin):
-    """Pages every role may read; a user with no role gets 403."""
+class RoleRequiredMixin(PermissionRequiredMixin):
+    """A page for the roles that grant `permission_required`. A signed-in user without it
+    gets 403 (a row outside their scope is the page's 404, through `restrict`); an anonymous
+    visitor is sent to log in first (LoginRequiredMiddleware)."""
 
-    permission_required = "projects.view_project"
-    raise_exception = True
-
-
-class OfficeMixin(PermissionRequiredMixin):
-    """Pages that change the meeting record: the project office only."""
-
+    permission_required: str | tuple[str, ...] | None = None
     raise_exception = True

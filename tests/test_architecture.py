@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 MAX_LINES = 400
 
@@ -37,3 +39,50 @@ def test_every_concern_has_its_room_for_code_templates_and_tests():
         assert (ROOT / "projects" / concern / "urls.py").is_file()
         assert any((ROOT / "templates" / "projects" / concern).glob("*.html"))
         assert any((ROOT / "tests" / concern).glob("test_*.py"))
+
+
+@pytest.mark.django_db
+def test_every_page_uses_the_one_permission_mixin_and_names_an_existing_right():
+    """Each page of the app is a RoleRequiredMixin naming its right in permission_required,
+    and each right named is a permission that exists (a misspelt one would refuse everyone)."""
+    from django.contrib.auth.models import Permission
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    from projects.permissions import RoleRequiredMixin
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif isinstance(pattern, URLPattern) and namespace == "projects":
+                yield pattern
+
+    existing = {
+        f"{app}.{codename}"
+        for app, codename in Permission.objects.values_list("content_type__app_label", "codename")
+    }
+    pages = list(walk(get_resolver().url_patterns, None))
+    assert len(pages) > 60
+    for pattern in pages:
+        view = getattr(pattern.callback, "view_class", None)
+        assert view is not None and issubclass(view, RoleRequiredMixin), pattern.name
+        rights = view().get_permission_required()
+        assert rights and set(rights) <= existing, (pattern.name, rights)
+
+
+def test_the_slow_tests_are_left_out_only_by_make_test_fast():
+    """`make test-fast` leaves out the tests marked @pytest.mark.slow; `make test`, which CI
+    runs on SQLite and on PostgreSQL, and the pytest options deselect nothing."""
+    import re
+    import tomllib
+
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipes = dict(re.findall(r"^([\w-]+):[^\n]*\n\t([^\n]+)", makefile, re.M))
+    assert '-m "not slow"' in recipes["test-fast"]
+    assert "slow" not in recipes["test"] and " -m " not in recipes["test"]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert ci.count("\nmake test\n") == 2 and "slow" not in ci
+    options = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pytest_options = options["tool"]["pytest"]["ini_options"]
+    assert "slow" not in pytest_options["addopts"]
+    assert any(marker.startswith("slow:") for marker in pytest_options["markers"])

@@ -47,6 +47,7 @@ def test_the_policy_allows_this_server_only(client, demo_users):
     assert not any("http" in source for sources in directives.values() for source in sources)
 
 
+@pytest.mark.slow
 def test_no_page_has_inline_script_or_style(client, demo_users):
     client.force_login(User.objects.get(username="office"))
     pages = [

@@ -37,6 +37,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("params", HOSTILE, ids=lambda p: "&".join(p))
 def test_no_page_answers_500_to_hostile_parameters(client, demo_users, params):
     client.force_login(User.objects.get(username="office"))

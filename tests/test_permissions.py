@@ -380,6 +380,13 @@ MATRIX = {
         None,
         None,
     ),
+    "projects:official_pdf": (
+        lambda: {"pk": Official.objects.get(name="陈立新").pk},
+        EVERYONE,
+        None,
+        None,
+        None,
+    ),
     "projects:problem_list": (dict, ROLES, None, None, None),
     "projects:problem_detail": (lambda: {"pk": open_problem().pk}, ROLES, None, None, None),
     "projects:my_problems": (dict, ANSWERERS, None, None, None),
@@ -398,6 +405,13 @@ MATRIX = {
         Problem.history,
     ),
     "projects:problem_notice": (
+        lambda: {"pk": supervised_problem().pk},
+        OFFICE,
+        None,
+        None,
+        None,
+    ),
+    "projects:problem_notice_pdf": (
         lambda: {"pk": supervised_problem().pk},
         OFFICE,
         None,

@@ -4,7 +4,8 @@ answers 404, and the city sees both.
 
 The pages are those of the permission matrix (tests/test_permissions.py), with its URLs to
 解放区's objects; the workbooks and Word documents are read back. A PDF is its print page's
-HTML rendered (projects/meetings/pdf.py): the print pages are checked instead.
+HTML rendered (projects/meetings/pdf.py): the print pages are checked with the pages, and
+the PDFs (each at its own .pdf URL) are read back on their own.
 """
 
 import io
@@ -19,6 +20,7 @@ from django.urls import reverse
 from projects.models import Official, Problem, Project, Region, Unit, Zone
 from projects.progress.period import Period
 from tests.conftest import setup_demo
+from tests.pdf import needs_pdftotext, pdf_text
 from tests.test_permissions import MATRIX, USERS
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +38,7 @@ DOWNLOADS = {
     "projects:factor_needs": ["export=xlsx", "kind=land&export=xlsx"],
 }
 # Rendered by WeasyPrint from the print page's HTML (checked as the print page).
-PDF = {"projects:meeting_pdf"}
+PDF = {"projects:meeting_pdf", "projects:official_pdf", "projects:problem_notice_pdf"}
 PERIOD = {"year": 2013, "month": 5}
 
 
@@ -114,6 +116,7 @@ OWN_OBJECTS = {"projects:export_job", "projects:export_download", "projects:noti
 STATIC = {"projects:help", "projects:import_template"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["office", "lead", "liaison", "observer", "unit"])
 def test_a_district_shows_nothing_of_its_sibling(client, city, role):
     """解放区's accounts read no name of 山阳区 on any page, download, filter option, count
@@ -150,6 +153,24 @@ def test_the_sibling_office_sees_nothing_of_the_district(client, city):
             if leaked := sorted(word for word in foreign if word in text):
                 leaks.append((name, query, leaked))
     assert not leaks
+
+
+@needs_pdftotext
+def test_the_pdfs_are_the_districts_own(client, city):
+    """Every PDF of 解放区 (the packet, an official's part, a 督办单), read back, names
+    nothing of 山阳区; 山阳区's office asking for them by URL gets 404."""
+    assert PDF == {name for name in MATRIX if name.endswith("_pdf")}
+    urls = [reverse(name, kwargs=MATRIX[name][0]()) for name in sorted(PDF)]
+    assert all(url.endswith(".pdf") for url in urls)
+    client.force_login(User.objects.get(username="office"))
+    foreign = foreign_names(JIEFANG, SHANYANG)
+    own = names_of(JIEFANG)
+    for url in urls:
+        text = pdf_text(client.get(url, PERIOD)).replace(" ", "")
+        assert any(name in text for name in own), url
+        assert not sorted(word for word in foreign if word in text), url
+    client.force_login(User.objects.get(username="shanyang"))
+    assert [client.get(url, PERIOD).status_code for url in urls] == [404] * len(urls)
 
 
 def test_the_sibling_cannot_act_on_the_districts_objects(client, city):

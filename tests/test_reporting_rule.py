@@ -57,6 +57,7 @@ def late_names(bulletin, official):
     return set()
 
 
+@pytest.mark.slow
 def test_the_five_places_agree_for_every_official_in_every_month(client, living_demo, today):
     office = User.objects.get(username="office")
     officials = list(Official.objects.exclude(user=None).select_related("user"))

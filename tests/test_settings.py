@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRODUCTION = {
@@ -68,6 +69,7 @@ def test_locale_and_time_zone():
     assert "django.contrib.auth.middleware.LoginRequiredMiddleware" in settings.MIDDLEWARE
 
 
+@pytest.mark.slow
 def test_forwarded_for_is_believed_only_from_the_proxys_own_address():
     """Behind the proxy the header is read from loopback (the proxy on the same host) unless
     JIEFANG_TRUSTED_PROXIES says otherwise; without BEHIND_HTTPS_PROXY, from nobody."""

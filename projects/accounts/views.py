@@ -6,7 +6,6 @@ their own page (every account: `password_change`)."""
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView, ListView, View
 
 from projects.models import Official, Region
+from projects.permissions import RoleRequiredMixin
 from projects.scope import region_of
 
 from . import actions
@@ -37,15 +37,15 @@ def with_role(accounts):
     )
 
 
-class AccountsMixin(PermissionRequiredMixin):
-    permission_required = "projects.manage_accounts"
-    raise_exception = True
+# 账号管理: the office's (and the levels above) accounts of its region and beneath.
+ACCOUNTS = "projects.manage_accounts"
 
 
-class AccountListView(AccountsMixin, ListView):
+class AccountListView(RoleRequiredMixin, ListView):
     """The accounts of the office's region and beneath: name, user name, region, role,
     active, last login; those it may change open their page."""
 
+    permission_required = ACCOUNTS
     template_name = "projects/accounts/account_list.html"
     paginate_by = 50
 
@@ -88,7 +88,8 @@ class AccountListView(AccountsMixin, ListView):
         }
 
 
-class AccountFormMixin(AccountsMixin):
+class AccountFormMixin(RoleRequiredMixin):
+    permission_required = ACCOUNTS
     template_name = "projects/accounts/account_form.html"
 
     def get_form_kwargs(self):
@@ -205,9 +206,10 @@ class AccountEditView(AccountFormMixin, FormView):
         }
 
 
-class AccountPasswordView(AccountsMixin, View):
+class AccountPasswordView(RoleRequiredMixin, View):
     """A new password for an account the office may change (404 otherwise), shown once."""
 
+    permission_required = ACCOUNTS
     http_method_names = ["post"]
 
     def post(self, request, pk):

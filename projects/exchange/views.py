@@ -6,15 +6,17 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
-from projects.permissions import OfficeMixin, ReadMixin
+from projects.permissions import READ, RoleRequiredMixin
 
 from . import preview, template, writing
 from .container import MAX_UPLOAD
 from .xlsx import xlsx_response
 
 
-class ImportTemplateView(ReadMixin, View):
+class ImportTemplateView(RoleRequiredMixin, View):
     """A blank import template (?kind=projects or progress) with its 说明 sheet."""
+
+    permission_required = READ
 
     def get(self, request):
         kind = request.GET.get("kind", "projects")
@@ -24,7 +26,7 @@ class ImportTemplateView(ReadMixin, View):
         return xlsx_response(template.template_workbook(kind), str(name))
 
 
-class ImportView(OfficeMixin, TemplateView):
+class ImportView(RoleRequiredMixin, TemplateView):
     """Upload → preview (nothing written) → confirm, for the project office.
 
     The page tags an upload with a random token and, while the server reads and checks the
@@ -91,7 +93,7 @@ class ImportView(OfficeMixin, TemplateView):
         return redirect("projects:import")
 
 
-class ImportProgressView(OfficeMixin, View):
+class ImportProgressView(RoleRequiredMixin, View):
     """How far the server has got with an upload: {"text": …, "percent": … or null}; empty
     for a token it has not heard of (the check has not begun, or it is another user's)."""
 

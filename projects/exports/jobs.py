@@ -1,7 +1,8 @@
 """Background exports: a workbook of more than JIEFANG_BACKGROUND_EXPORT_OVER projects is
 recorded as an ExportJob and built by a task (build_export) on Django's task framework,
-run by `manage.py db_worker`. The page polls the job's progress; the workbook is kept for its
-requester for 24 hours.
+run by `manage.py db_worker`. The job keeps its task's id: the page polls the task's state
+(waiting, running, failed in the worker) with the job's progress as its detail; the workbook
+is kept for its requester for 24 hours.
 
 What each kind of job writes is registered by the room that owns the export (`@builder`, see
 projects/register/exports.py). Builders stream rows from the database into write-only
@@ -23,7 +24,8 @@ from django.db.models import Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks.exceptions import TaskResultDoesNotExist
 
 from projects.models import ExportJob
 
@@ -110,8 +112,43 @@ def queue(user, kind, period, query, count, unit="万元"):
         job = ExportJob.objects.create(requested_by=user, project_count=count, **request)
         # In the same transaction as the job (the task is a row of the same database): a
         # job is never without its task, nor a task without its job.
-        build_export.enqueue(job.pk)
+        job.task_id = build_export.enqueue(job.pk).id
+        job.save(update_fields=["task_id"])
         return job
+
+
+# What a job waiting on its task shows while the task waits or runs.
+TASK_STATUS = {
+    TaskResultStatus.READY: ExportJob.Status.QUEUED,
+    TaskResultStatus.RUNNING: ExportJob.Status.RUNNING,
+}
+
+
+def lost_reason():
+    with translation.override(settings.LANGUAGE_CODE):  # as the builders speak
+        return _(
+            "The export stopped in the background worker before it was built. Export again; "
+            "if it fails again, tell the project office."
+        )
+
+
+def follow(job):
+    """The job's status as its task tells it: queued while the task waits, being built while
+    it runs; a task that failed in the worker (outside the build, which records its own
+    failure) fails its job, with a reason in Chinese. A job that is finished, or whose task
+    is not known (its result deleted), keeps its own status."""
+    if not job.task_id or job.status not in WAITING:
+        return job.status
+    try:
+        result = build_export.get_result(job.task_id)
+    except TaskResultDoesNotExist:
+        return job.status
+    if result.status in TASK_STATUS:
+        return TASK_STATUS[result.status]
+    if result.status == TaskResultStatus.FAILED:
+        _fail(job, lost_reason(), waiting=True)
+    job.refresh_from_db()  # finished since it was read
+    return job.status
 
 
 def filename(job):
@@ -204,10 +241,12 @@ def make_room(keep=None):
     return removed
 
 
-def _fail(job, reason):
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportJob.Status.FAILED, error=reason[:1000], finished_at=timezone.now()
-    )
+def _fail(job, reason, waiting=False):
+    """Record the job as failed (`waiting`: only if it is still waiting or being built)."""
+    jobs = ExportJob.objects.filter(pk=job.pk)
+    if waiting:
+        jobs = jobs.filter(status__in=WAITING)
+    jobs.update(status=ExportJob.Status.FAILED, error=reason[:1000], finished_at=timezone.now())
 
 
 def clear_expired(now=None):

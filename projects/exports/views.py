@@ -10,25 +10,29 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, View
 
 from projects.models import ExportJob
-from projects.permissions import ReadMixin
+from projects.permissions import READ, RoleRequiredMixin
 
 from . import jobs
 
 
-class OwnJobsMixin(ReadMixin):
+class OwnJobsMixin(RoleRequiredMixin):
     """Whoever may read the register may export; each sees only their own exports (another's
     is 404, as if it did not exist)."""
+
+    permission_required = READ
 
     def get_queryset(self):
         return ExportJob.objects.filter(requested_by=self.request.user)
 
 
 def state(job):
-    """What the job page shows, also as JSON for its script."""
-    ready = job.status == ExportJob.Status.DONE and not expired(job)
+    """What the job page shows, also as JSON for its script: the status its task tells
+    (jobs.follow), with the job's own progress as the detail."""
+    status = jobs.follow(job)
+    ready = status == ExportJob.Status.DONE and not expired(job)
     return {
-        "status": job.status,
-        "label": str(job.get_status_display()),
+        "status": status,
+        "label": str(ExportJob.Status(status).label),
         "progress": job.progress,
         "download": reverse("projects:export_download", args=[job.pk]) if ready else None,
         "error": job.error,
@@ -49,7 +53,10 @@ class ExportListView(OwnJobsMixin, ListView):
     paginate_by = 20
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs) | {
+        context = super().get_context_data(**kwargs)
+        for job in context["object_list"]:
+            jobs.follow(job)  # a task that failed in the worker fails its job
+        return context | {
             "title": _("My exports"),
             "background_over": settings.JIEFANG_BACKGROUND_EXPORT_OVER,
         }

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from projects.models import FactorNeed, FundingSource
-from projects.permissions import ReadMixin
+from projects.permissions import READ, RoleRequiredMixin
 from projects.web.mixins import ObjectListView, PeriodMixin
 
 from .filters import FactorNeedFilterSet
@@ -91,9 +91,10 @@ def finish(row):
     return row
 
 
-class FundingView(ReadMixin, PeriodMixin, TemplateView):
+class FundingView(RoleRequiredMixin, PeriodMixin, TemplateView):
     """资金来源 and 到位资金 added up per district, per zone and per source."""
 
+    permission_required = READ
     template_name = "projects/factors/funding.html"
 
     def get_context_data(self, **kwargs):

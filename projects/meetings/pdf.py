@@ -2,6 +2,9 @@
 
 Static files are read from disk, never over the network, so the PDF builds on an intranet
 server with no internet and without calling back into the app.
+
+One convention: every PDF has its own URL ending in `.pdf`, with its own URL name, beside
+the print page it renders (meeting_pdf, official_pdf, problem_notice_pdf).
 """
 
 import mimetypes
@@ -11,7 +14,9 @@ from urllib.parse import quote, urlparse
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 
@@ -51,6 +56,15 @@ def pdf_response(template_name, context, request, filename):
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def pdf_redirect(request, url_name, pk):
+    """A former `?pdf=1` link, sent on to the PDF's own URL (ending in .pdf) with its other
+    parameters (a bookmark keeps working)."""
+    query = request.GET.copy()
+    query.pop("pdf", None)
+    url = reverse(url_name, args=[pk])
+    return redirect(f"{url}?{query.urlencode()}" if query else url, permanent=True)
 
 
 def render_pdf(template_name, context, request=None):

@@ -25,4 +25,5 @@ urlpatterns = [
         "meetings/<int:pk>/problems/new/", views.ProblemCreateView.as_view(), name="problem_create"
     ),
     path("officials/<int:pk>/print/", views.OfficialPrintView.as_view(), name="official_print"),
+    path("officials/<int:pk>/packet.pdf", views.OfficialPdfView.as_view(), name="official_pdf"),
 ]

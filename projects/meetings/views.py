@@ -12,7 +12,7 @@ from django.views.generic import CreateView, DetailView, TemplateView, View
 
 from projects.exports.jobs import QueueFull
 from projects.models import Meeting, MonthLock, Official
-from projects.permissions import OfficeMixin, ReadMixin
+from projects.permissions import READ, RoleRequiredMixin
 from projects.progress.period import Period
 from projects.scope import heading_region, region_of
 from projects.web.mixins import ObjectListView, PeriodMixin
@@ -20,7 +20,7 @@ from projects.web.mixins import ObjectListView, PeriodMixin
 from . import actions, issued, record
 from .forms import MeetingForm, ProblemForm
 from .packet import meeting_packet
-from .pdf import pdf_response
+from .pdf import pdf_redirect, pdf_response
 from .tables import MeetingTable
 
 
@@ -44,7 +44,7 @@ class MeetingListView(ObjectListView):
         return context
 
 
-class MeetingCreateView(OfficeMixin, CreateView):
+class MeetingCreateView(RoleRequiredMixin, CreateView):
     permission_required = "projects.add_meeting"
     form_class = MeetingForm
     template_name = "projects/form.html"
@@ -71,7 +71,7 @@ class MeetingCreateView(OfficeMixin, CreateView):
         return super().form_valid(form)
 
 
-class MeetingDetailView(ReadMixin, DetailView):
+class MeetingDetailView(RoleRequiredMixin, DetailView):
     permission_required = "projects.view_meeting"
     template_name = "projects/meetings/meeting_detail.html"
 
@@ -120,7 +120,7 @@ def said_queued(request, meetings):
     )
 
 
-class MeetingLockView(OfficeMixin, View):
+class MeetingLockView(RoleRequiredMixin, View):
     """Lock the month a meeting reviewed (its reports then change only through the office,
     and its meetings are frozen), or unlock it: POST action=lock|unlock, from the meeting
     page; action=freeze freezes a meeting opened after its month was locked."""
@@ -170,7 +170,7 @@ class MeetingLockView(OfficeMixin, View):
         return redirect(meeting)
 
 
-class ProblemCreateView(OfficeMixin, CreateView):
+class ProblemCreateView(RoleRequiredMixin, CreateView):
     """Record a problem raised at a meeting."""
 
     permission_required = "projects.add_problem"
@@ -196,7 +196,7 @@ class ProblemCreateView(OfficeMixin, CreateView):
         return redirect(self.meeting.get_absolute_url())
 
 
-class PacketMixin(ReadMixin):
+class PacketMixin(RoleRequiredMixin):
     """The meeting packet, as HTML for printing or as PDF: as frozen once the meeting is
     held, from today's figures before."""
 
@@ -219,17 +219,17 @@ class MeetingPdfView(PacketMixin, View):
         return issued.respond(issued.packet_pdf, self.meeting(), request.GET.get("issue"), request)
 
 
-class OfficialPrintView(ReadMixin, TemplateView):
-    """One official's part of the packet, for the latest meeting (or ?meeting=pk); ?pdf=1
-    answers that part as a PDF. A frozen meeting's part is printed as it was frozen."""
+class OfficialPrintView(RoleRequiredMixin, TemplateView):
+    """One official's part of the packet, for the latest meeting (or ?meeting=pk); its PDF
+    is packet.pdf beside it. A frozen meeting's part is printed as it was frozen."""
 
+    permission_required = READ
     template_name = issued.PACKET
 
-    def render_to_response(self, context, **response_kwargs):
-        if self.request.GET.get("pdf") == "1":
-            filename = f"{context['meeting']} {context['official'].name}.pdf"
-            return pdf_response(self.template_name, context, self.request, filename)
-        return super().render_to_response(context, **response_kwargs)
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("pdf") == "1":  # the former link: the PDF has its own URL now
+            return pdf_redirect(request, "projects:official_pdf", kwargs["pk"])
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -251,10 +251,21 @@ class OfficialPrintView(ReadMixin, TemplateView):
         return context | meeting_packet(meeting, official)
 
 
-class DocumentMixin(ReadMixin):
+class OfficialPdfView(OfficialPrintView):
+    """One official's part of the packet as a PDF (officials/<pk>/packet.pdf)."""
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        filename = f"{context['meeting']} {context['official'].name}.pdf"
+        return pdf_response(self.template_name, context, request, filename)
+
+
+class DocumentMixin(RoleRequiredMixin):
     """A region's Word document; a problem with the office's own template is said on the next
     page. A document of more projects than a request should wait for is built in the
     background: the request queues it and goes to the job's page (progress, then the file)."""
+
+    permission_required = READ
 
     def send(self, document):
         if document.problem:
@@ -316,7 +327,7 @@ class BulletinDocxView(DocumentMixin, PeriodMixin, View):
         )
 
 
-class MeetingReissueView(OfficeMixin, View):
+class MeetingReissueView(RoleRequiredMixin, View):
     """更正重发: freeze a held meeting's documents again as a correction, with its reason,
     beside the original (which stays as it was)."""
 

@@ -49,6 +49,8 @@ class ExportJob(models.Model):
     file = models.FileField(_("file"), max_length=200, blank=True)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     error = models.TextField(_("error"), blank=True)
+    # The id of the task's result (django-tasks) that builds it: the page reads its state.
+    task_id = models.CharField(_("task"), max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

@@ -247,8 +247,8 @@ class Command(CommandBench, FileBench, BaseCommand):
     def bench_packet_pdf(self, client, official, repeat):
         """One official's part of the latest meeting's packet as PDF (WeasyPrint), in
         seconds: the official with the most projects, median of `repeat` (at least 3)."""
-        url = reverse("projects:official_print", args=[official.pk]) + "?pdf=1"
-        if client.get(url.removesuffix("?pdf=1")).status_code != 200:
+        url = reverse("projects:official_pdf", args=[official.pk])
+        if client.get(reverse("projects:official_print", args=[official.pk])).status_code != 200:
             self.stdout.write("\npacket PDF: no meeting to print (seed_scale makes them)")
             return
 

@@ -5,11 +5,12 @@ from axes.utils import reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.models import DELETION, LogEntry
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
+
+from projects.permissions import RoleRequiredMixin
 
 from .access import by_username
 
@@ -18,12 +19,11 @@ def visible_attempts(user):
     return by_username(AccessAttempt.objects.all(), user)
 
 
-class LockoutView(PermissionRequiredMixin, TemplateView):
+class LockoutView(RoleRequiredMixin, TemplateView):
     """Accounts of the office's region with failed log-ins in the cool-off window; the locked
     ones can be unlocked. Each unlock is recorded in the admin's log with who did it."""
 
     permission_required = "axes.delete_accessattempt"
-    raise_exception = True
     template_name = "projects/operations/lockouts.html"
 
     def get_context_data(self, **kwargs):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
 from projects.models import Meeting, Project, Region, RegionSubmission
-from projects.permissions import OfficeMixin, ReadMixin
+from projects.permissions import READ, RoleRequiredMixin
 from projects.progress.period import Period
 from projects.scope import chosen_region, region_of
 from projects.web.mixins import PeriodMixin
@@ -19,7 +19,7 @@ from projects.web.mixins import PeriodMixin
 from . import actions
 
 
-class SubmissionsView(OfficeMixin, PeriodMixin, TemplateView):
+class SubmissionsView(RoleRequiredMixin, PeriodMixin, TemplateView):
     """报送情况 of a month: for an office above districts, every district beneath it,
     submitted or not and how late against the due day, with accept and return; for a
     district's office, its own month and the button to submit it."""
@@ -70,7 +70,7 @@ class SubmissionsView(OfficeMixin, PeriodMixin, TemplateView):
         }
 
 
-class SubmissionStepMixin(OfficeMixin, View):
+class SubmissionStepMixin(RoleRequiredMixin, View):
     """A step of 报送 or 退回, by POST; a refused step changes nothing and says why."""
 
     permission_required = "projects.change_meeting"
@@ -174,10 +174,11 @@ class ReturnView(SubmissionStepMixin):
         )
 
 
-class RegionsView(ReadMixin, PeriodMixin, TemplateView):
+class RegionsView(RoleRequiredMixin, PeriodMixin, TemplateView):
     """A region's districts side by side (?region=<code>, the user's own by default): each
     row adds up its district from the progress table's totals and opens its dashboard."""
 
+    permission_required = READ
     template_name = "projects/regions/regions.html"
 
     def get_context_data(self, **kwargs):

@@ -5,15 +5,13 @@ from pathlib import Path
 
 import markdown
 from django.conf import settings
-from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, View
 
-from projects.permissions import ReadMixin, is_office
+from projects.permissions import RoleRequiredMixin, is_office
 
 # A part of the guide begins with a line `<!-- for: group group… -->` naming the roles (groups)
 # it is for; the text before the first such line is for everyone.
@@ -33,7 +31,7 @@ def guide_for(text, user):
     return "".join(parts)
 
 
-class HelpView(ReadMixin, TemplateView):
+class HelpView(RoleRequiredMixin, TemplateView):
     """The user guide (docs/user-guide.zh.md), each role reading its own parts (unit
     contacts included: every role reads problems); the office reads all of it, with the
     administration, the settings and the template variables."""
@@ -50,11 +48,14 @@ class HelpView(ReadMixin, TemplateView):
         return super().get_context_data(**kwargs) | {"title": _("Help"), "guide": mark_safe(html)}
 
 
-@permission_required("projects.view_problem", raise_exception=True)
-@require_GET
-def help_screenshot(request, name):
-    """The guide's pictures, served from docs/screenshots."""
-    path = Path(settings.BASE_DIR) / "docs" / "screenshots" / f"{name}.png"
-    if not path.is_file():
-        raise Http404(name)
-    return FileResponse(path.open("rb"), content_type="image/png")
+class HelpScreenshotView(RoleRequiredMixin, View):
+    """The guide's pictures, served from docs/screenshots (to whoever reads the guide)."""
+
+    permission_required = HelpView.permission_required
+    http_method_names = ["get"]
+
+    def get(self, request, name):
+        path = Path(settings.BASE_DIR) / "docs" / "screenshots" / f"{name}.png"
+        if not path.is_file():
+            raise Http404(name)
+        return FileResponse(path.open("rb"), content_type="image/png")

@@ -13,13 +13,13 @@ from projects.life.forms import StageChangeForm
 from projects.life.rates import not_started, start_rates
 from projects.life.stages import change_stage
 from projects.models import Project
-from projects.permissions import OfficeMixin, ReadMixin
+from projects.permissions import READ, RoleRequiredMixin
 from projects.progress.period import Period
 from projects.scope import chosen_region, region_of
 from projects.web.mixins import PeriodMixin
 
 
-class StageChangeView(OfficeMixin, View):
+class StageChangeView(RoleRequiredMixin, View):
     """The office moves a project to another stage, dated, with its evidence."""
 
     permission_required = "projects.change_project"
@@ -49,11 +49,12 @@ class StageChangeView(OfficeMixin, View):
         return redirect(f"{project.get_absolute_url()}?{period.query_string()}#stages")
 
 
-class StartRatesView(ReadMixin, PeriodMixin, TemplateView):
+class StartRatesView(RoleRequiredMixin, PeriodMixin, TemplateView):
     """开工率 and 竣工率 of the year up to the period's end, against the quarter's target:
     overall, per zone, per lead official and per region beneath; then the projects planned
     to start in the year that have not."""
 
+    permission_required = READ
     template_name = "projects/life/start_rates.html"
     paginate_by = 50
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
 
 from projects.models import Light, Project, StaleVersion
-from projects.permissions import OfficeMixin, ReadMixin
+from projects.permissions import READ, RoleRequiredMixin
 from projects.progress.period import Period
 from projects.web.mixins import PeriodMixin
 
@@ -75,13 +75,15 @@ class MapView(ProjectListView):
         return response
 
 
-class MapGeoJSONView(ReadMixin, PeriodMixin, View):
+class MapGeoJSONView(RoleRequiredMixin, PeriodMixin, View):
     """The map's pins as GeoJSON (properties code, name, light, rate, gap, url), filtered as
     the project list and scoped as every page; with `bbox=west,south,east,north` only those
     within it. Above settings.JIEFANG_MAP_PINS projects, numbered clusters instead (properties
     cluster, zone or region, count, red, bounds): a district's per zone, a map above the
     districts per region beneath (per cell of the area when it has a bbox). A bad bbox is a
     400 with its reason."""
+
+    permission_required = READ
 
     def get(self, request):
         try:
@@ -121,11 +123,12 @@ def parse_bbox(value):
     return west, south, east, north
 
 
-class MapTilesView(ReadMixin, View):
+class MapTilesView(RoleRequiredMixin, View):
     """The map's base layer from a local PMTiles file (settings.JIEFANG_MAP_PMTILES), for
     the signed-in users' maps: the whole file, or the byte range pmtiles.js asks for (206);
     a range past the end is 416. 404 when no file is set."""
 
+    permission_required = READ
     CHUNK = 8 * 1024 * 1024  # a header, a directory or a tile: far less than this
 
     def get(self, request):
@@ -173,7 +176,7 @@ def byte_range(header, size):
     return start, end
 
 
-class ProjectLocationView(OfficeMixin, View):
+class ProjectLocationView(RoleRequiredMixin, View):
     """The office places a project: latitude and longitude, typed, clicked on the map or
     taken from the phone; both empty takes the project off the map."""
 

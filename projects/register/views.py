@@ -27,9 +27,9 @@ from projects.models import (
     Region,
 )
 from projects.models.levels import leads_by_level
-from projects.permissions import ReadMixin
+from projects.permissions import READ, RoleRequiredMixin
 from projects.scope import chosen_region, heading_region, region_of
-from projects.web.mixins import ObjectListView, PeriodMixin, TableExportMixin
+from projects.web.mixins import ObjectListView, PeriodMixin
 from projects.web.pagination import CountedPaginator
 
 from . import charts, exports, ranking
@@ -40,7 +40,7 @@ from .geojson import base_layer, base_layer_sources, outlines
 from .ranking_record import ranking_from_json
 from .ranking_regions import regions_ranking
 from .ranking_workbook import ranking_workbook
-from .tables import OfficialTable, ProjectTable, ZoneSummaryTable
+from .tables import ProjectTable
 from .timeline import milestone_timeline
 
 
@@ -104,7 +104,8 @@ def queued(request, kind, period, query, count, unit="万元"):
         return redirect("projects:export_list")
 
 
-class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
+class ProjectDetailView(RoleRequiredMixin, PeriodMixin, DetailView):
+    permission_required = READ
     template_name = "projects/register/project_detail.html"
 
     def get_queryset(self):
@@ -190,10 +191,12 @@ class ProjectDetailView(ReadMixin, PeriodMixin, DetailView):
         return rows
 
 
-class ProgressWorkbookView(ReadMixin, PeriodMixin, View):
+class ProgressWorkbookView(RoleRequiredMixin, PeriodMixin, View):
     """The standard progress workbook, for the whole register or the filtered project list.
     More than JIEFANG_BACKGROUND_EXPORT_OVER projects are built in the background: the
     request queues the job and goes to its progress page."""
+
+    permission_required = READ
 
     def get(self, request):
         unit = request.GET.get("unit", "万元")
@@ -209,22 +212,8 @@ class ProgressWorkbookView(ReadMixin, PeriodMixin, View):
         return xlsx_response(content, f"重点项目进展情况表-{self.period.label}")
 
 
-class OfficialListView(TableExportMixin, ReadMixin, PeriodMixin, TemplateView):
-    template_name = "list.html"
-    export_name = "officials"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        rows, _total = Project.objects.restrict(self.request.user).summary(
-            self.period, by="lead_official"
-        )
-        table = OfficialTable([row for row in rows if row["lead_official"]], period=self.period)
-        RequestConfig(self.request, paginate={"per_page": 50}).configure(table)
-        context.update(title=_("Lead officials"), table=table)
-        return context
-
-
-class OfficialDetailView(ReadMixin, PeriodMixin, DetailView):
+class OfficialDetailView(RoleRequiredMixin, PeriodMixin, DetailView):
+    permission_required = READ
     template_name = "projects/register/official_detail.html"
 
     def get_queryset(self):
@@ -252,23 +241,11 @@ class OfficialDetailView(ReadMixin, PeriodMixin, DetailView):
         return context
 
 
-class ZoneListView(TableExportMixin, ReadMixin, PeriodMixin, TemplateView):
-    template_name = "list.html"
-    export_name = "zones"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        rows, total = Project.objects.restrict(self.request.user).summary(self.period)
-        table = ZoneSummaryTable(rows, period=self.period)
-        RequestConfig(self.request, paginate=False).configure(table)
-        context.update(title=_("Zones"), table=table, total=total)
-        return context
-
-
-class DashboardView(ReadMixin, PeriodMixin, TemplateView):
+class DashboardView(RoleRequiredMixin, PeriodMixin, TemplateView):
     """Headline figures, charts, lights, the red list, overdue items and missing reports.
     A unit contact, who reads only their unit's problems, is taken to those instead."""
 
+    permission_required = READ
     template_name = "projects/register/dashboard.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -341,10 +318,11 @@ class DashboardView(ReadMixin, PeriodMixin, TemplateView):
         return context
 
 
-class RankingView(ReadMixin, PeriodMixin, TemplateView):
+class RankingView(RoleRequiredMixin, PeriodMixin, TemplateView):
     """The month's ranking of lead officials, zones and responsible units, with 红榜 and 黑榜
     and the movement since last month; ?export=xlsx downloads it."""
 
+    permission_required = READ
     template_name = "projects/register/ranking.html"
     # Each table shows this many places a page (a city's 2,000 officials would otherwise be
     # drawn at once); the Excel download has every one.

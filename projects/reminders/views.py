@@ -3,7 +3,6 @@ action, a reminder sent now."""
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect
@@ -14,7 +13,7 @@ from django.views.generic import ListView, TemplateView, View
 
 from projects.models import Notification, Project, ReminderItem
 from projects.models.base import person_name
-from projects.permissions import OfficeMixin
+from projects.permissions import RoleRequiredMixin
 from projects.web.mixins import PeriodMixin
 
 from .status import (
@@ -27,22 +26,19 @@ from .status import (
     report_status,
 )
 
-
-class InboxMixin(PermissionRequiredMixin):
-    """Every role has an inbox (every role reads problems); an account with no role has none."""
-
-    permission_required = "projects.view_problem"
-    raise_exception = True
+# Every role has an inbox (every role reads problems); an account with no role has none.
+INBOX = "projects.view_problem"
 
 
 # A notification in the list shows this many of its lines; the rest are on its own page.
 LINES_SHOWN = 20
 
 
-class NotificationListView(InboxMixin, ListView):
+class NotificationListView(RoleRequiredMixin, ListView):
     """The user's own notifications, newest first (the bell in the header leads here). Each
     shows its first lines only: a digest of 20,000 督办 costs the page 20 rows, not 20,000."""
 
+    permission_required = INBOX
     template_name = "projects/reminders/notification_list.html"
     paginate_by = 20
     extra_context = {"title": _("Notifications"), "lines_shown": LINES_SHOWN}
@@ -57,9 +53,10 @@ class NotificationListView(InboxMixin, ListView):
         )
 
 
-class NotificationDetailView(InboxMixin, ListView):
+class NotificationDetailView(RoleRequiredMixin, ListView):
     """Every line of one of the user's notifications, a page at a time; opening it reads it."""
 
+    permission_required = INBOX
     template_name = "projects/reminders/notification_detail.html"
     paginate_by = 50
 
@@ -78,8 +75,10 @@ class NotificationDetailView(InboxMixin, ListView):
         }
 
 
-class NotificationReadView(InboxMixin, View):
+class NotificationReadView(RoleRequiredMixin, View):
     """Mark one notification read, or all of them (pk absent)."""
+
+    permission_required = INBOX
 
     def post(self, request, pk=None):
         mine = Notification.objects.filter(recipient=request.user, read_at__isnull=True)
@@ -89,9 +88,11 @@ class NotificationReadView(InboxMixin, View):
         return redirect("projects:notification_list")
 
 
-class NotificationOpenView(InboxMixin, View):
+class NotificationOpenView(RoleRequiredMixin, View):
     """Follow a line of a notification to where it is acted on, marking the notification read
     (opening it is reading it)."""
+
+    permission_required = INBOX
 
     def get(self, request, pk, item):
         notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
@@ -101,7 +102,7 @@ class NotificationOpenView(InboxMixin, View):
         return redirect(url or "projects:notification_list")
 
 
-class ReportStatusView(OfficeMixin, PeriodMixin, TemplateView):
+class ReportStatusView(RoleRequiredMixin, PeriodMixin, TemplateView):
     """填报情况: who has reported for a month, who is late and by how many days: the
     reporters with something missing or late first, a page at a time; ?official= or
     ?liaison= lists one reporter's projects."""

@@ -4,7 +4,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
@@ -25,7 +24,7 @@ from projects.models import (
     ReportStatus,
     StaleVersion,
 )
-from projects.permissions import ReadMixin, is_office
+from projects.permissions import READ, RoleRequiredMixin, is_office
 from projects.progress.period import Period
 from projects.scope import region_of
 from projects.templatetags.jiefang import money, pct
@@ -35,19 +34,15 @@ from .context import ReportContext
 from .forms import LoginForm, MonthlyReportForm, SaveRefused
 from .months import ReportableMonths, lock_reason
 
-
-class ReportMixin(PermissionRequiredMixin):
-    """Report pages: the role must report, and the project must be the user's own.
-
-    A project outside the user's scope answers 404, as if it did not exist for them.
-    """
-
-    permission_required = "projects.add_monthlyreport"
-    raise_exception = True
+# Report pages: the role must report, and the project must be the user's own (a project
+# outside the user's scope answers 404, as if it did not exist for them).
+REPORT = "projects.add_monthlyreport"
 
 
-class MyProjectsView(ReportMixin, PeriodMixin, TemplateView):
+class MyProjectsView(RoleRequiredMixin, PeriodMixin, TemplateView):
     """A lead official's or liaison's projects, with the month's report status."""
+
+    permission_required = REPORT
 
     template_name = "projects/reporting/my_projects.html"
 
@@ -97,7 +92,8 @@ class MyProjectsView(ReportMixin, PeriodMixin, TemplateView):
         return context
 
 
-class ReportFormMixin(ReportMixin):
+class ReportFormMixin(RoleRequiredMixin):
+    permission_required = REPORT
     form_class = MonthlyReportForm
     template_name = "projects/reporting/report_form.html"
 
@@ -231,9 +227,11 @@ class ReportEditView(ReportFormMixin, UpdateView):
         return self.object
 
 
-class ReportProjectionView(ReportMixin, View):
+class ReportProjectionView(RoleRequiredMixin, View):
     """The completion rate and gap an amount would give (?year=&month=&amount=), as JSON for
     the report form's script; the same figures the form shows after 计算."""
+
+    permission_required = REPORT
 
     def get(self, request, pk):
         project = get_object_or_404(Project.objects.restrict(request.user, "change"), pk=pk)
@@ -259,10 +257,11 @@ class ReportProjectionView(ReportMixin, View):
         )
 
 
-class PhotoView(ReadMixin, View):
+class PhotoView(RoleRequiredMixin, View):
     """A site photo (or its thumbnail), streamed to whoever may see the project's page; the
     files are never public media."""
 
+    permission_required = READ
     thumbnail = False
 
     def get(self, request, pk):

@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 
 from projects.exchange.xlsx import xlsx_response
 from projects.models import Project
-from projects.permissions import ReadMixin
+from projects.permissions import READ, RoleRequiredMixin
 from projects.scope import heading_region, region_of
 
 from .excel import score_workbook
@@ -14,10 +14,11 @@ from .forms import QuarterForm, current_quarter
 from .scores import score_table
 
 
-class ScoreTableView(ReadMixin, TemplateView):
+class ScoreTableView(RoleRequiredMixin, TemplateView):
     """The quarter's scores under the quarterly rules in force, each measure's value, points,
     weight and weighted points shown; ?export=xlsx downloads the same figures."""
 
+    permission_required = READ
     template_name = "projects/scoring/scores.html"
 
     def get_context_data(self, **kwargs):

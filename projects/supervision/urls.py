@@ -10,4 +10,9 @@ urlpatterns = [
     path("problems/<int:pk>/return/", views.ProblemReturnView.as_view(), name="problem_return"),
     path("problems/<int:pk>/close/", views.ProblemCloseView.as_view(), name="problem_close"),
     path("problems/<int:pk>/notice/", views.ProblemNoticeView.as_view(), name="problem_notice"),
+    path(
+        "problems/<int:pk>/notice.pdf",
+        views.ProblemNoticePdfView.as_view(),
+        name="problem_notice_pdf",
+    ),
 ]

@@ -3,16 +3,15 @@ page with its steps, my problems (phone first), progress notes and requests for 
 the office's closing or sending back, and the 督办单."""
 
 from django.contrib import messages
-from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db.models import F, OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, UpdateView, View
 
-from projects.meetings.pdf import pdf_response
+from projects.meetings.pdf import pdf_redirect, pdf_response
 from projects.models import DocumentNumber, Escalation, Problem, ProblemUpdate, StaleVersion
-from projects.permissions import OfficeMixin, ReadMixin, is_office
+from projects.permissions import RoleRequiredMixin, is_office
 from projects.progress.workdays import add_working_days
 from projects.web.forms import conflict_message
 from projects.web.mixins import ObjectListView
@@ -52,7 +51,7 @@ class ProblemListView(ObjectListView):
         return context
 
 
-class ProblemDetailView(ReadMixin, DetailView):
+class ProblemDetailView(RoleRequiredMixin, DetailView):
     permission_required = "projects.view_problem"
     template_name = "projects/supervision/problem_detail.html"
 
@@ -88,12 +87,11 @@ class ProblemDetailView(ReadMixin, DetailView):
         return request.note if request else ""
 
 
-class MyProblemsView(PermissionRequiredMixin, ListView):
+class MyProblemsView(RoleRequiredMixin, ListView):
     """我的问题: what a unit contact, a lead official or a liaison answers for; for the office,
     every open problem, those asking to be closed first. Cards, for a phone."""
 
     permission_required = "projects.add_problemupdate"
-    raise_exception = True
     template_name = "projects/supervision/my_problems.html"
     paginate_by = 30
 
@@ -130,10 +128,10 @@ def form_errors(form):
     return _("; ").join(str(error) for errors in form.errors.values() for error in errors)
 
 
-class AnswerMixin(PermissionRequiredMixin):
-    """A POST on an open problem the user may act on; anything else changes nothing."""
+class AnswerMixin(RoleRequiredMixin):
+    """A POST on an open problem the user may act on; anything else changes nothing (each
+    step names its right)."""
 
-    raise_exception = True
     http_method_names = ["post"]
 
     def problem(self, pk):
@@ -200,7 +198,7 @@ class ProblemReturnView(AnswerMixin, View):
         return redirect(problem.get_absolute_url())
 
 
-class ProblemCloseView(OfficeMixin, UpdateView):
+class ProblemCloseView(RoleRequiredMixin, UpdateView):
     """Close an item (销号) with a note: a request for closure is approved this way."""
 
     permission_required = "projects.change_problem"
@@ -239,9 +237,9 @@ class ProblemCloseView(OfficeMixin, UpdateView):
         return super().get_context_data(**kwargs) | {"title": _("Close a problem")}
 
 
-class ProblemNoticeView(OfficeMixin, DetailView):
-    """督办单: the supervision notice of a problem at the 督办 level, on one A4 page (?pdf=1
-    for the PDF)."""
+class ProblemNoticeView(RoleRequiredMixin, DetailView):
+    """督办单: the supervision notice of a problem at the 督办 level, on one A4 page (its PDF
+    is notice.pdf beside it)."""
 
     permission_required = "projects.change_problem"
     template_name = "projects/supervision/notice.html"
@@ -271,12 +269,20 @@ class ProblemNoticeView(OfficeMixin, DetailView):
             "issuer": problem.project.region.reporting_unit_name,
         }
 
-    def render_to_response(self, context, **response_kwargs):
-        if self.request.GET.get("pdf") != "1":
-            return super().render_to_response(context, **response_kwargs)
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("pdf") == "1":  # the former link: the PDF has its own URL now
+            return pdf_redirect(request, "projects:problem_notice_pdf", kwargs["pk"])
+        return super().get(request, *args, **kwargs)
+
+
+class ProblemNoticePdfView(ProblemNoticeView):
+    """The 督办单 as a PDF (notice.pdf)."""
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
         return pdf_response(
             self.template_name,
-            context,
-            self.request,
+            self.get_context_data(object=self.object),
+            request,
             f"{_('Supervision notice')}-{self.object.pk}.pdf",
         )

@@ -1,5 +1,6 @@
-"""What every page shares: the period picker, the read and office permissions, and the one
-list-view base (filter, sort, page, .xlsx export) that each list configures."""
+"""What every page shares: the period picker and the one list-view base (filter, sort, page,
+.xlsx export) that each list configures; the permission is projects/permissions.py's one
+mixin, RoleRequiredMixin."""
 
 from django.contrib import messages
 from django.utils.functional import cached_property
@@ -7,7 +8,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from projects.exchange.xlsx import table_response
-from projects.permissions import ReadMixin
+from projects.permissions import READ, RoleRequiredMixin
 from projects.progress.period import Period
 
 from .forms import PeriodForm
@@ -53,13 +54,25 @@ class TableExportMixin:
         return super().render_to_response(context, **response_kwargs)
 
 
-class ObjectListView(TableExportMixin, ReadMixin, PeriodMixin, SingleTableMixin, FilterView):
-    """A filtered, sortable list that can be downloaded as .xlsx (?export=xlsx)."""
+class ObjectListView(
+    TableExportMixin, RoleRequiredMixin, PeriodMixin, SingleTableMixin, FilterView
+):
+    """A filtered, sortable list that can be downloaded as .xlsx (?export=xlsx).
 
+    A list with neither a filterset nor a model (the officials' and zones' sums, rows the
+    engine adds up) is not filtered: its get_queryset answers the rows themselves."""
+
+    permission_required = READ
     template_name = "list.html"
     title = None
     # The list shows amounts of money (the page then says they are in 万元).
     has_amounts = True
+
+    def get(self, request, *args, **kwargs):
+        if self.filterset_class is None and self.model is None:
+            self.object_list = self.get_queryset()
+            return self.render_to_response(self.get_context_data())
+        return super().get(request, *args, **kwargs)
 
     def get_table_kwargs(self):
         return {"period": self.period}

@@ -37,6 +37,7 @@ def vnu():
     pytest.skip(f"{message}: skipped")
 
 
+@pytest.mark.slow
 def test_the_html_checker_finds_no_error_on_any_page(client, demo_users, vnu, tmp_path):
     saved = {}
     response = client.get("/accounts/login/")

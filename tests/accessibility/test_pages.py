@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ["office", "observer", "chenlixin", "liaison", "jiaobei"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("username", ROLES)
 def test_every_link_opens_and_every_page_reads_well_for_each_role(client, demo_users, username):
     client.force_login(User.objects.get(username=username))

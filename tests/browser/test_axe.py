@@ -42,6 +42,7 @@ def violations(page):
     ]
 
 
+@pytest.mark.slow
 def test_axe_finds_nothing_on_any_page_of_any_role_at_desktop_and_phone_size(browser, demo_site):
     found = {}
     for username in [None, *ROLES]:

@@ -119,6 +119,7 @@ def test_excel_download_from_the_filtered_list(site):
     assert book.sheetnames == ["进展情况", "汇总", "问题清单", "时间节点", "开工率"]
 
 
+@pytest.mark.slow
 def test_office_imports_a_large_workbook_and_sees_how_far_the_check_has_got(site, tmp_path):
     from projects.exchange.template import export_projects
     from projects.models import AnnualPlan, Project

@@ -252,6 +252,7 @@ def test_zip_bomb(demo):
     assert "压缩炸弹" in refused(rezip(workbook([project_row()]), add_bomb))
 
 
+@pytest.mark.slow
 def test_too_many_rows(demo):
     rows = [project_row(f"X{i:05d}") for i in range(20_001)]
     assert "超过 20000 行" in refused(workbook(rows))
@@ -314,6 +315,7 @@ def test_extra_columns_are_ignored_with_a_note(demo):
     assert result.ok and "已忽略多余的列：备注。" in result.notes
 
 
+@pytest.mark.slow
 def test_memory_stays_under_200_mib_for_a_large_upload(tmp_path):
     """A 5 MB workbook of 19,900 rows, imported for real (read, checked, 39,800 records and
     their change log written) in a process of its own, peaks under 200 MiB."""
@@ -356,6 +358,7 @@ def test_memory_stays_under_200_mib_for_a_large_upload(tmp_path):
     assert peak_kib < 200 * 1024
 
 
+@pytest.mark.slow
 def test_progress_is_reported_while_reading_and_checking(demo):
     reports = []
     data = workbook([project_row(f"P{i:04d}") for i in range(2500)])
@@ -372,6 +375,7 @@ def test_progress_is_reported_while_reading_and_checking(demo):
     ]
 
 
+@pytest.mark.slow
 def test_the_command_prints_progress_on_a_terminal(demo, tmp_path, monkeypatch):
     path = tmp_path / "big.xlsx"
     path.write_bytes(workbook([project_row(f"P{i:04d}") for i in range(1500)]))
@@ -466,6 +470,7 @@ def test_updates_are_checked_like_new_rows(demo):
     assert second.name != "名" * 300
 
 
+@pytest.mark.slow
 def test_the_web_page_can_follow_the_check_of_a_large_upload(client, demo, office):
     from django.contrib.auth.models import Group
 

@@ -30,6 +30,7 @@ def squeezed(text):
     return re.sub(r"\s+", "", text)
 
 
+@pytest.mark.slow
 def test_every_project_prints_whole(demo, tmp_path):
     Project.objects.filter(code="JF2013-001").update(name=LONG_NAME, scope=LONG_SCOPE)
     pages = printed(progress_workbook(Period(2013, 5)), tmp_path)
@@ -73,6 +74,7 @@ def word_heights(pdf, page):
     return collections.Counter(heights).most_common(1)[0][0]
 
 
+@pytest.mark.slow
 def test_every_sheet_prints_one_page_wide_at_9_pt_or_more(demo, tmp_path):
     """The body text on every printed page is at least 9 pt: measured against a cell of the
     same 10 pt font printed at 100 % on this machine's fonts."""

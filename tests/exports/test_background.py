@@ -315,6 +315,7 @@ def test_an_unexpected_failure_is_logged_and_the_page_says_to_export_again(
     assert "导出失败" in page
 
 
+@pytest.mark.slow
 def test_the_same_export_asked_again_while_it_waits_is_the_same_job(
     client, demo, office_user, small_limit
 ):

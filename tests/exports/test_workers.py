@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from tests.operations.test_deploy import ROOT, manage, serve_env, shared_database
 
 QUEUE = """
@@ -31,6 +33,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.slow
 def test_two_workers_take_each_task_once(tmp_path):
     with shared_database(tmp_path) as database_url:
         env = serve_env(database_url)

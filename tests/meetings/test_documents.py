@@ -157,6 +157,7 @@ def test_an_office_template_that_renders_is_used(office):
     assert "本区自定义落款：解放区“四区联建”办公室" in text_of(read(content))
 
 
+@pytest.mark.slow
 def test_the_minutes_print_in_libreoffice(office, tmp_path):
     import re
     import subprocess

@@ -128,6 +128,7 @@ def change_everything():
     Project.objects.filter(code="JF2013-001").update(name="改名后的项目")
 
 
+@pytest.mark.slow
 def test_a_locked_meetings_documents_reprint_identically_after_later_changes(office):
     """Locking the month freezes the packet, an official's part, the minutes, the bulletin
     and the ranking as they stood; new projects, reports and problem changes afterwards leave
@@ -355,9 +356,7 @@ def test_a_large_meetings_record_is_frozen_by_a_worker(
     assert "正在后台冻结" in response.text
     assert not meeting().snapshots.exists()
     with django_capture_on_commit_callbacks(execute=True):  # asked again while queued
-        office.post(
-            reverse("projects:meeting_lock", args=[meeting().pk]), {"action": "freeze"}
-        )
+        office.post(reverse("projects:meeting_lock", args=[meeting().pk]), {"action": "freeze"})
     run_tasks()
     assert list(meeting().snapshots.values_list("issue", flat=True)) == [0]
     settings.JIEFANG_BACKGROUND_DOCUMENT_OVER = 5000  # the documents in the request again

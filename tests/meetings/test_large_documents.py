@@ -113,6 +113,7 @@ def test_the_minutes_of_a_large_meeting_give_each_official_counts_and_worst_red_
     assert f"另有{red_may - 5}个项目严重滞后" in text
 
 
+@pytest.mark.slow
 def test_a_capped_bulletin_prints_in_libreoffice(office, many_red, tmp_path):
     source = tmp_path / "bulletin.docx"
     response = office.get(reverse("projects:bulletin_docx"), {"year": 2013, "month": 6})

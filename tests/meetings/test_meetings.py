@@ -95,8 +95,9 @@ def test_the_official_printouts_pdf_is_their_part_only(office, tmp_path):
     """下载 PDF on one official's print page downloads that official's part, not the packet."""
     official = Official.objects.get(name="刘卫东")
     page = office.get(reverse("projects:official_print", args=[official.pk])).content.decode()
-    link = re.search(r'href="([^"]+)">下载 PDF', page)
-    response = office.get(link.group(1).replace("&amp;", "&"))
+    link = re.search(r'href="([^"]+)">下载 PDF', page).group(1).replace("&amp;", "&")
+    assert link.startswith(reverse("projects:official_pdf", args=[official.pk]) + "?meeting=")
+    response = office.get(link)
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     path = tmp_path / "part.pdf"
     path.write_bytes(response.content)
@@ -104,6 +105,17 @@ def test_the_official_printouts_pdf_is_their_part_only(office, tmp_path):
         ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout.replace("\n", "")
     assert "动漫产业园" in text and "丹尼斯百货" not in text
+
+
+def test_the_former_pdf_link_of_a_printout_leads_to_its_pdf(office):
+    """A bookmark of print/?pdf=1 is sent on to packet.pdf, keeping the meeting and issue."""
+    official = Official.objects.get(name="刘卫东")
+    url = reverse("projects:official_print", args=[official.pk])
+    response = office.get(url, {"meeting": meeting().pk, "pdf": "1", "issue": "1"})
+    assert response.status_code == 301
+    assert response.url == (
+        reverse("projects:official_pdf", args=[official.pk]) + f"?meeting={meeting().pk}&issue=1"
+    )
 
 
 def test_a_look_back_keeps_an_item_open_as_it_was_then(demo_users):

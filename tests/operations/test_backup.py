@@ -164,6 +164,7 @@ def projects_rows():
         return cursor.fetchall()
 
 
+@pytest.mark.slow
 def test_a_backup_from_an_older_version_is_migrated_to_this_one(tmp_path, client):
     """A backup made at migration 0013 restores with its rows, its database is brought up to
     this version in the same step, and the site works at once (it answered 500 before)."""

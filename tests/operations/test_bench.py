@@ -13,6 +13,7 @@ from tests.conftest import user_in
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
+@pytest.mark.slow
 def test_bench_reports_pages_export_and_import_with_ratios(settings):
     settings.ALLOWED_HOSTS = ["testserver"]
     call_command("seed_scale", projects=40, stdout=io.StringIO())

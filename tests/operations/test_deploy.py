@@ -198,6 +198,7 @@ def serve_two(database_url):
             server.wait(timeout=20)
 
 
+@pytest.mark.slow
 def test_two_app_servers_share_sessions_and_data(two_servers):
     """Log in on one server, carry on with the same session on the other, see each other's writes."""
     (a, b), _env = two_servers
@@ -230,6 +231,7 @@ def test_two_app_servers_share_sessions_and_data(two_servers):
     assert "两台服务器" in html and "2,468.00" in html
 
 
+@pytest.mark.slow
 def test_reminders_go_out_on_schedule_beside_two_servers(two_servers):
     """Each server's timer runs `send_reminders` at the same moment, on 17 June 2013: a problem
     of 焦北街道 is due in three working days, another is two weeks overdue (督办). Every digest

@@ -311,3 +311,26 @@ def test_only_lists_with_amounts_say_they_are_in_10k_yuan(client, demo_users, na
     client.force_login(User.objects.get(username="office"))
     html = client.get(reverse(name), {"year": 2013, "month": 5}).content.decode()
     assert ("金额单位" in html) == says_unit
+
+
+@pytest.mark.parametrize(
+    ("name", "column"),
+    [("projects:official_list", "lead_official__name"), ("projects:zone_list", "zone__name")],
+)
+def test_the_officials_and_zones_sort_and_download_as_shown(
+    client, demo, observer_user, name, column
+):
+    """Sorted by what is completed this year, the officials' and zones' lists show the
+    largest first, and their Excel download holds the same rows in the same order."""
+    client.force_login(observer_user)
+    params = {"year": 2013, "month": 5, "sort": "-ytd"}
+    table = client.get(reverse(name), params).context["table"]
+    shown = [(row.record[column], row.record["ytd"]) for row in table.paginated_rows]
+    assert len(shown) > 2 and [ytd for _name, ytd in shown] == sorted(
+        (ytd for _name, ytd in shown), reverse=True
+    )
+    response = client.get(reverse(name), params | {"export": "xlsx"})
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    )
+    assert [row[0] for row in rows[1:]] == [name for name, _ytd in shown]

@@ -128,6 +128,7 @@ def test_a_hostile_file_is_refused_in_chinese_and_nothing_is_saved(lead, case):
     assert stored_files() == []
 
 
+@pytest.mark.slow
 def test_checking_hostile_files_keeps_the_memory_of_the_process_bounded(tmp_path):
     """Every hostile file and a 50-megapixel photo, checked in a process of their own: its
     peak memory stays under 200 MiB."""
@@ -188,6 +189,7 @@ def costliest_accepted_save(folder):
     (folder / "5-small.jpg").write_bytes(phone_jpeg(3300, 3300))
 
 
+@pytest.mark.slow
 def test_the_costliest_accepted_save_stays_within_its_time_and_memory(tmp_path):
     """The photos of the costliest save the form accepts, checked in a process of their own
     as the form checks them: all accepted, in under 60 s (half of gunicorn's timeout) and
@@ -233,6 +235,7 @@ print(json.dumps({{"kept": len(kept), "decoded_mp": (budget.total - budget.left)
     assert figures["peak_mib"] < 350, figures
 
 
+@pytest.mark.slow
 def test_a_48_megapixel_phone_photo_is_kept_downscaled(lead):
     """A shot of a 48-megapixel phone camera (8000 × 6000, 11 MB) is accepted and kept at
     2,560 × 1,920."""
@@ -244,6 +247,7 @@ def test_a_48_megapixel_phone_photo_is_kept_downscaled(lead):
         assert Image.open(handle).size == (2560, 1920)
 
 
+@pytest.mark.slow
 def test_the_photos_of_one_save_decode_at_most_150_megapixels(lead):
     """Six 26-megapixel photos are more than one save checks (each is decoded whole): the
     sixth is refused with a Chinese message that says what to do, and nothing is saved."""

@@ -69,8 +69,9 @@ def test_only_a_problem_at_the_supervision_level_has_a_notice(client, demo_users
 def test_the_notice_prints_on_one_a4_page(client, demo_users, tmp_path):
     office(client)
     problem = Problem.objects.get(description=SUPERVISED)
-    response = client.get(reverse("projects:problem_notice", args=[problem.pk]), {"pdf": "1"})
+    response = client.get(reverse("projects:problem_notice_pdf", args=[problem.pk]))
     assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
     pdf = tmp_path / "notice.pdf"
     pdf.write_bytes(response.content)
     info = subprocess.run(["pdfinfo", pdf], capture_output=True, text=True, check=True).stdout
@@ -115,3 +116,19 @@ def test_notices_are_numbered_per_year_in_the_order_first_issued(client, demo_us
         )
         assert number(third) == f"解督〔{year + 1}〕1号"
         assert number(first) == f"解督〔{year}〕2号"
+
+
+def test_the_notice_links_its_pdf_and_the_former_link_still_leads_there(client, demo_users):
+    """The PDF of a 督办单 is notice.pdf beside its page; a bookmark of the former ?pdf=1
+    link is sent there, and neither answers a problem not yet at the 督办 level."""
+    office(client)
+    problem = Problem.objects.get(description=SUPERVISED)
+    pdf = reverse("projects:problem_notice_pdf", args=[problem.pk])
+    assert pdf == f"/problems/{problem.pk}/notice.pdf"
+    page = client.get(reverse("projects:problem_notice", args=[problem.pk])).content.decode()
+    assert f'href="{pdf}">PDF</a>' in page and "?pdf=1" not in page
+    former = client.get(reverse("projects:problem_notice", args=[problem.pk]), {"pdf": "1"})
+    assert (former.status_code, former.url) == (301, pdf)
+    problem.deadline = timezone.localdate() - datetime.timedelta(days=8)  # 催办 only
+    problem.save()
+    assert client.get(pdf).status_code == 404
