@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,25 @@ def test_the_import_contracts_are_kept():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
+
+
+def test_every_page_module_is_one_no_output_may_import():
+    """A room's pages split over several modules (`map_views`, `life_views`, …) are pages
+    to the contracts as its `views` is: the wildcard `projects.*.views` does not see them,
+    so each is named in the outputs' forbidden list."""
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    outputs = next(
+        contract
+        for contract in contracts["tool"]["importlinter"]["contracts"]
+        if contract["name"].startswith("Outputs")
+    )
+    pages = {
+        ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        for path in (ROOT / "projects").glob("*/*_views.py")
+    }
+    assert pages and pages <= set(outputs["forbidden_modules"]), pages - set(
+        outputs["forbidden_modules"]
+    )
 
 
 def test_every_concern_has_its_room_for_code_templates_and_tests():
