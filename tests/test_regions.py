@@ -457,3 +457,20 @@ def test_the_city_dashboard_charts_its_districts_and_a_district_its_zones(client
     response = client.get(reverse("projects:dashboard"), PERIOD)
     assert "zone__name" in response.context["zones"][0]
     assert "分功能区年度计划与完成投资" in response.content.decode()
+
+
+def test_a_region_cannot_be_placed_beneath_a_district(city):
+    """A district is the tree's leaf (its office reads its rows by its id): a region put
+    beneath it is refused with a Chinese message and nothing is saved."""
+    from django.core.exceptions import ValidationError
+
+    from projects.models import Region
+
+    district = Region.objects.get(code="410802")
+    street = Region(name="焦北街道", code="410899", kind=Region.Kind.DISTRICT, parent=district)
+    with pytest.raises(ValidationError) as error:
+        street.full_clean()
+    assert "区县下不能再设地区" in " ".join(error.value.message_dict["parent"])
+    city_region = Region.objects.get(code="410800")
+    Region(name="新区", code="410898", kind=Region.Kind.DISTRICT, parent=city_region).full_clean()
+    assert not Region.objects.filter(code="410899").exists()

@@ -5,6 +5,7 @@ ancestors and its descendants are each one query, at any depth.
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Value
@@ -124,6 +125,12 @@ class Region(models.Model):
 
     def clean(self):
         super().clean()
+        # A district is a leaf: its rows are read by its id (scope.in_region), so a region
+        # beneath it would hide that region's projects from the district's office.
+        if self.parent is not None and self.parent.kind == Region.Kind.DISTRICT:
+            raise ValidationError(
+                {"parent": _("A district has no regions beneath it: choose a city or a province.")}
+            )
         if self.outline:
             self.outline = outline_geometry(self.outline)
 
