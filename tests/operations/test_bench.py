@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.management import call_command
 
+from projects.roles import ensure_roles
 from tests.conftest import user_in
 
 # serialized_rollback: a flush without it re-creates the content types under new numbers, and the
@@ -86,6 +87,7 @@ def test_bench_reports_pages_export_and_import_with_ratios(settings):
     # --commands: the nightly commands in seconds per 10,000 projects, then the 通知 page of
     # the reader the reminders wrote to most (the office: the problems past their deadline),
     # timed beside the changelist.
+    ensure_roles()  # after an earlier transactional test's flush, the groups may be gone
     user_in("project_office", "office", is_staff=True)
     out = io.StringIO()
     call_command(
