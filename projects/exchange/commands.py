@@ -3,11 +3,12 @@
 import sys
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from .actions import import_workbook
 from .reading import silent
-from .writing import run_import
 
 
 class ImportCommand(BaseCommand):
@@ -33,7 +34,10 @@ class ImportCommand(BaseCommand):
         except OSError as error:
             raise CommandError(_("The file cannot be read: %(error)s") % {"error": error}) from None
         progress = self.report_progress if sys.stdout.isatty() else silent
-        result = run_import(self.kind, data, user=account, dry_run=dry_run, progress=progress)
+        try:
+            result = import_workbook(account, self.kind, data, dry_run=dry_run, progress=progress)
+        except PermissionDenied as refused:
+            raise CommandError(str(refused)) from None
         for note in result.notes:
             self.stdout.write(_("Note: %(note)s") % {"note": note})
         self.stdout.write(

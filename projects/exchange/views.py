@@ -8,7 +8,7 @@ from django.views.generic import TemplateView, View
 
 from projects.permissions import READ, RoleRequiredMixin
 
-from . import preview, template, writing
+from . import actions, preview, template, writing
 from .container import MAX_UPLOAD
 from .xlsx import xlsx_response
 
@@ -60,7 +60,7 @@ class ImportView(RoleRequiredMixin, TemplateView):
             messages.error(request, _("The file is over 5 MB; split it and import the parts."))
             return self.get(request)
         data = upload.read()
-        result = writing.run_import(kind, data, user=request.user, dry_run=True, progress=progress)
+        result = actions.import_workbook(request.user, kind, data, dry_run=True, progress=progress)
         token = (
             preview.keep_upload(request.user, data, writing.fingerprint(result))
             if result.ok
@@ -76,8 +76,8 @@ class ImportView(RoleRequiredMixin, TemplateView):
             messages.error(request, _("The uploaded file has expired; upload it again."))
             return redirect("projects:import")
         data, seen = taken
-        result = writing.run_import(
-            kind, data, user=request.user, dry_run=False, progress=progress, expected=seen
+        result = actions.import_workbook(
+            request.user, kind, data, dry_run=False, progress=progress, expected=seen
         )
         if not result.ok:
             return self.render_to_response(self.get_context_data(result=result, kind=kind))

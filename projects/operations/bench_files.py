@@ -12,9 +12,9 @@ from django.db import transaction
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 
+from projects.exchange.actions import import_workbook
 from projects.exchange.template import register_row, template_workbook
 from projects.exchange.workbook import ProgressWorkbook
-from projects.exchange.writing import run_import
 from projects.exchange.xlsx import BORDER, DATE_FORMAT, MONEY_FORMAT, WRAP, workbook_bytes
 from projects.models import (
     AnnualPlan,
@@ -153,7 +153,7 @@ class FileBench:
 
         def run(workbook, expect):
             with transaction.atomic():
-                result = run_import("projects", workbook, dry_run=False)
+                result = import_workbook(None, "projects", workbook, dry_run=False)
                 assert result.ok and len(getattr(result, expect)) >= len(rows), result.errors[:3]
                 transaction.set_rollback(True)
 

@@ -792,3 +792,27 @@ def test_the_template_says_blank_keeps_and_how_to_clear(client, demo, office):
     for heading in ("建设单位", "建设内容及规模", "计划开工", "计划竣工", "牵头领导", "责任单位"):
         assert "已有项目留空则保留系统中的原值" in notes[heading]
         assert "（清空）" in notes[heading]
+
+
+def test_only_an_account_with_the_right_imports(demo, tmp_path):
+    """The import's writes are one action (exchange.actions.import_workbook) for the page and
+    the commands: an account without the right to import is refused in Chinese, at the
+    check as at the write, and nothing is written; the office's account imports."""
+    from django.core.exceptions import PermissionDenied
+
+    from projects.exchange.actions import import_workbook
+    from tests.conftest import user_in
+
+    observer = user_in("observer", "reader")
+    office = user_in("project_office", "importing-office")
+    data = workbook([project_row()])
+    for dry_run in (True, False):
+        with pytest.raises(PermissionDenied, match="您无权导入表格"):
+            import_workbook(observer, "projects", data, dry_run=dry_run)
+    path = tmp_path / "good.xlsx"
+    path.write_bytes(data)
+    with pytest.raises(CommandError, match="您无权导入表格"):
+        call_command("import_projects", str(path), "--user", "reader", stdout=io.StringIO())
+    assert not Project.objects.filter(code="JF2013-101").exists()
+    result = import_workbook(office, "projects", data, dry_run=False)
+    assert result.ok and Project.objects.filter(code="JF2013-101").exists()
