@@ -14,8 +14,6 @@ from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
 
-from projects.progress.period import Period
-
 
 class CommandBench:
     def bench_commands(self, period, count):
@@ -23,7 +21,7 @@ class CommandBench:
         month after `period` is due and none of its reports is in (every reporter chased,
         every problem past its deadline at 督办); then the 通知 page of the user who got the
         most notifications, as a page row (name, url, client), or None."""
-        following = Period(period.year, period.month).shifted(1)
+        following = period.shifted(1)
         day = following.due_date + datetime.timedelta(days=3)
         per = 10_000 / count
         for name, args in (

@@ -155,10 +155,9 @@ def unit_contacts():
     return contacts
 
 
-def problem_holders(problem, office=(), contacts=None):
-    """Who answers for a problem: its unit's contacts and the project's lead official."""
-    if contacts is None:
-        contacts = unit_contacts()
+def problem_holders(problem, contacts, office=()):
+    """Who answers for a problem: its unit's contacts (`contacts`, from unit_contacts) and
+    the project's lead official."""
     people = list(contacts.get(problem.responsible_unit_id, ()))
     official = problem.project.lead_official
     if official is not None and official.user is not None:
@@ -182,7 +181,7 @@ def problem_reminders(today):
             "unit": problem.responsible_unit or _("no unit"),
             "deadline": date_label(problem.deadline),
         }
-        for person in problem_holders(problem, contacts=contacts):
+        for person in problem_holders(problem, contacts):
             yield Reminder(
                 person,
                 Kind.PROBLEM_DUE,
@@ -214,7 +213,7 @@ def problem_reminders(today):
                     acting_over(User.objects.filter(groups__name=OFFICE, is_active=True), region)
                 )
             office = offices[region.pk]
-        for person in problem_holders(problem, office, contacts):
+        for person in problem_holders(problem, contacts, office):
             yield Reminder(
                 person,
                 Kind.PROBLEM_OVERDUE,
