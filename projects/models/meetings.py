@@ -306,14 +306,18 @@ class MeetingSnapshot(models.Model):
         return _("Correction %(n)s") % {"n": self.issue}
 
     @classmethod
-    def of_period(cls, period, region):
+    def of_period(cls, period, region, kept=None):
         """The latest issue of the latest frozen meeting of `region` that reviewed `period`,
-        or None."""
+        or None; with only the record's `kept` fields (e.g. ("ranking",)) when given, not
+        the packet of every project."""
+        snapshots = cls.objects.filter(
+            meeting__region=region, meeting__year=period.year, meeting__month=period.month
+        )
+        if kept is not None:
+            documents = {"packet", "parts", "minutes", "bulletin", "ranking"}
+            snapshots = snapshots.defer(*(documents - set(kept)))
         return (
-            cls.objects.filter(
-                meeting__region=region, meeting__year=period.year, meeting__month=period.month
-            )
-            .select_related("meeting")
+            snapshots.select_related("meeting")
             .order_by("-meeting__date", "-meeting__pk", "-issue")
             .first()
         )

@@ -37,6 +37,11 @@ TOTALS_GROUPS = {
 
 ZERO = Decimal(0)
 SUMMED = ("total_investment", "annual_plan", "month_amount", "ytd", "cumulative", "planned_to_date")
+# Of them, what the pace (completion rate, time schedule, gap) is worked out from.
+PACE = ("annual_plan", "ytd", "planned_to_date")
+# Projects owing the month's report, and of them those in by its due date (the table's
+# report_expected and report_on_time, added up).
+REPORTS = ("reports_expected", "reports_on_time")
 
 
 def _empty_totals():
@@ -44,6 +49,7 @@ def _empty_totals():
         "count": 0,
         **dict.fromkeys(SUMMED, Decimal(0)),
         **dict.fromkeys(LIGHT_NAMES.values(), 0),
+        **dict.fromkeys(REPORTS, 0),
     }
 
 
@@ -231,21 +237,31 @@ class TotalsMixin:
         )
         return sum(value or 0 for value in sums.values())
 
-    def summary(self, year, month=None, by="zone"):
+    def summary(self, year, month=None, by="zone", brief=False):
         """Totals per zone (or per lead official, or per region beneath a region `by`) and
         overall, from the same figures as the rows.
 
         Returns (rows, total): one dict per group that has projects, and the overall dict,
         each with count, total_investment, annual_plan, ytd, cumulative, completion_rate,
-        time_schedule and the number of projects per light (none, green, yellow, red); per
-        region, each row's `region_path` is the path of the region beneath `by`.
+        time_schedule, the number of projects per light (none, green, yellow, red) and of
+        those owing the month's report, and of them in by its due date (reports_expected,
+        reports_on_time, as report_counts() counts them); per region, each row's
+        `region_path` is the path of the region beneath `by`.
+
+        brief: only what a group's pace and lights need (count, annual_plan, ytd,
+        planned_to_date, the lights and the reports), each group by its key alone (no name)
+        and in no order: what the ranking scores groups on (at 100,000 projects, 1,950 lead
+        officials' 7,800 totals added up without being sorted by name).
         """
         period = as_period(year, month)
         whole, region = self.whole_register()
+        summed = PACE if brief else SUMMED
         if isinstance(by, str):
             fields, ordering = SUMMARY_GROUPS[by]
             # What the groups are read as: the projects' fields, or the totals' (renamed).
             read = TOTALS_GROUPS[by] if whole else fields
+            if brief:
+                fields, read, ordering = fields[:1], read[:1], ()
             beneath = {}
         else:
             fields = ordering = read = ("region_path",)
@@ -258,11 +274,13 @@ class TotalsMixin:
             groups = groups.order_by().values(*fields)
             groups = groups.annotate(
                 count=models.Count("pk"),
-                **{f"sum_{name}": models.Sum(name) for name in SUMMED},
+                **{f"sum_{name}": models.Sum(name) for name in summed},
                 **{
                     f"light_{name}": models.Count("pk", filter=Q(light_rank=rank))
                     for rank, name in LIGHT_NAMES.items()
                 },
+                reports_expected=models.Count("pk", filter=Q(report_expected=True)),
+                reports_on_time=models.Count("pk", filter=Q(report_on_time=True)),
             )
         else:
             # Every project: the table's totals per zone and lead official, a few rows.
@@ -273,11 +291,12 @@ class TotalsMixin:
                 .values(*read)
                 .annotate(
                     count=models.Sum("projects"),
-                    **{f"sum_{name}": models.Sum(name) for name in SUMMED},
+                    **{f"sum_{name}": models.Sum(name) for name in summed},
                     **{
                         f"light_{name}": models.Sum(f"lights_{name}")
                         for name in LIGHT_NAMES.values()
                     },
+                    **{name: models.Sum(name) for name in REPORTS},
                 )
                 .filter(count__gt=0)
             )
@@ -285,7 +304,7 @@ class TotalsMixin:
         rows = []
         # Built per group without a detour (a city's or a 100,000-project district's 2,000
         # officials, twice a ranking).
-        sums = [(name, f"sum_{name}") for name in SUMMED]
+        sums = [(name, f"sum_{name}") for name in summed]
         lights = [(name, f"light_{name}") for name in LIGHT_NAMES.values()]
         keys = list(zip(fields, read, strict=True))
         for group in groups:
@@ -295,14 +314,16 @@ class TotalsMixin:
                 row[name] = group[key] or ZERO
             for name, key in lights:
                 row[name] = group[key] or 0
+            for name in REPORTS:
+                row[name] = group[name] or 0
             rows.append(row)
         # The total is the sum of the groups, so the two can never disagree.
         total = _empty_totals()
         for row in rows:
-            for name in ("count", *SUMMED, *LIGHT_NAMES.values()):
+            for name in ("count", *summed, *LIGHT_NAMES.values(), *REPORTS):
                 total[name] += row[name]
         for row in [*rows, total]:
-            for name in SUMMED:
+            for name in summed:
                 row[name] = row[name].quantize(CENT, rounding=ROUND_HALF_UP)
             row["completion_rate"] = percent(row["ytd"], row["annual_plan"])
             # Plan-weighted: the plans due by the month over the annual plans; none without a

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import MonthlyReport, Project, Region, ScoreRule
+from projects.models import MeetingSnapshot, MonthlyReport, Project, Region, ScoreRule
 from projects.progress.period import Period, quantize
 from projects.scoring.measures import REGISTRY, Window, label_of
 from projects.scoring.monthly import monthly_boards
@@ -30,14 +30,10 @@ MEASURES = {
 }
 HUNDRED = Decimal(100)
 
-# What a group is, for each ranking: its key and name in the engine's summary (and in the
-# problem register: ranking_problems.PROBLEM_GROUPS).
-GROUPS = {
-    "official": ("lead_official", "lead_official__name"),
-    "zone": ("zone", "zone__name"),
-    "unit": (None, "responsible_unit__name"),
-    "district": ("region", "region__name"),
-}
+# What a group of projects is, for each ranking: its key in the engine's summary (and in
+# the problem register: ranking_problems.PROBLEM_GROUPS). Responsible units are ranked on
+# their problems alone.
+GROUPS = {"official": "lead_official", "zone": "zone", "district": "region"}
 
 
 @dataclass
@@ -128,22 +124,38 @@ def ranking(period, projects=None, with_movement=True, today=None):
     return _ranking(period, projects, with_movement, today)
 
 
-def _ranking(period, projects=None, with_movement=True, today=None, problems=None):
+def _ranking(period, projects=None, with_movement=True, today=None, problems=None, brief=False):
     """ranking(), given the problem scores of this month and the month before (`problems`,
-    {period: scores}) when the month after already read them in the same query."""
+    {period: scores}) when the month after already read them in the same query; `brief`,
+    the ranks without the groups' names (the month before, for the movement)."""
     projects = Project.objects.all() if projects is None else projects
     rules = rules_in_force(rules_region(projects), ScoreRule.Period.MONTH, Window.month(period))
-    previous = _previous(period)
+    previous = _previous(period) if with_movement else None
+    held = None if previous is None else _held(previous, projects)
     if rules:
         result = _ruled(period, projects, rules, today)
     else:
-        if problems is None and with_movement and previous is not None:
+        if problems is None and previous is not None and held is None:
             problems = problem_scores([period, previous], projects)
-        result = _default(period, projects, today, (problems or {}).get(period))
-    if with_movement and previous is not None:
-        before = _ranking(previous, projects, False, today, problems)
+        result = _default(period, projects, today, (problems or {}).get(period), brief)
+    if previous is not None:
+        before = held or _ranking(previous, projects, False, today, problems, brief=True)
         _movement(result, before)
     return result
+
+
+def _held(period, projects):
+    """The ranking of `period` as printed at its held meeting, when `projects` are a
+    district's register and the meeting's record is kept (较上月 is the move from the places
+    announced then); otherwise None."""
+    whole, region = projects.whole_register()
+    if not whole or region is None or region.kind != Region.Kind.DISTRICT:
+        return None
+    kept = MeetingSnapshot.of_period(period, region, kept=("ranking",))
+    # Imported here: the record's reader builds this module's entries.
+    from .ranking_record import ranking_from_json
+
+    return None if kept is None else ranking_from_json(kept.ranking)
 
 
 def _movement(result, before):
@@ -183,9 +195,10 @@ def _measures(period, projects, today):
     return use, notes
 
 
-def _default(period, projects, today, problems=None):
+def _default(period, projects, today, problems=None, brief=False):
     """The ranking on the settings' measures and weights (no rule in force); `problems`,
-    the month's problem scores when already read."""
+    the month's problem scores when already read; `brief`, without the names of lead
+    officials and zones."""
     use, notes = _measures(period, projects, today)
     if "problems" not in use:
         problems = None
@@ -193,13 +206,13 @@ def _default(period, projects, today, problems=None):
         problems = problem_scores([period], projects)[period]
     result = Ranking(
         period,
-        officials=_rank(_project_groups(period, "official", use, projects, problems), use),
-        zones=_rank(_project_groups(period, "zone", use, projects, problems), use),
+        officials=_rank(_project_groups(period, "official", use, projects, problems, brief), use),
+        zones=_rank(_project_groups(period, "zone", use, projects, problems, brief), use),
         units=_rank(_unit_groups(problems), use),
         notes=notes,
     )
     if _several_districts(projects):
-        districts = _project_groups(period, "district", use, projects, problems)
+        districts = _project_groups(period, "district", use, projects, problems, brief)
         # Districts with projects, as the board counts them (none for a district's own).
         if len(districts) > 1:
             result.districts = _rank(districts, use)
@@ -248,33 +261,37 @@ def _several_districts(projects):
     return districts[:2].count() > 1
 
 
-def _project_groups(period, kind, use, projects, problems=None):
-    key, name = GROUPS[kind]
+def _project_groups(period, kind, use, projects, problems=None, brief=False):
+    key = GROUPS[kind]
     # Every group's figures from the progress table's totals per zone and lead official (a
     # few rows, whatever the number of projects, for the whole register or a region's);
     # projects with no lead official are no official's.
     # A district's totals are its zones' (each zone belongs to one region): read from the
     # progress table's totals for a whole region's register, as the other groups are.
-    rows, _total = projects.summary(period, by=key)
+    # Read brief (by key, unordered), with their names after (none for the month before).
+    rows, _total = projects.summary(period, by=key, brief=True)
     rows = [row for row in rows if row[key] is not None]
-    # Reports on time: of the projects that owe the month's report (the one rule of
-    # 填报情况, 我的项目, the packet and the bulletin), those in by the end of the due date
-    # (Period.due_by, as the reminders count it), kept per project in the table and added up
-    # in its totals.
-    owing = {
-        group: (expected, on_time)
-        for group, (expected, _missing, on_time) in projects.report_counts(period, by=key).items()
-    }
+    names = {} if brief else _names(key, [row[key] for row in rows])
     problems = problems[0][kind] if problems is not None and "problems" in use else {}
     return [
-        _entry(row[key], row[name], row, use, owing.get(row[key], (0, 0)), problems.get(row[key]))
-        for row in rows
+        _entry(row[key], names.get(row[key], ""), row, use, problems.get(row[key])) for row in rows
     ]
 
 
-def _entry(key, name, row, use, owing, problems):
-    """The Entry of one group: its summary `row`, (projects owing the month's report, of
-    them in on time) and (problems due, closed by their deadline) or None."""
+def _names(key, keys):
+    """{pk: name} of the projects' `key` (lead_official, zone, region) for these keys."""
+    model = Project._meta.get_field(key).related_model
+    return dict(model.objects.filter(pk__in=keys).values_list("pk", "name"))
+
+
+def _entry(key, name, row, use, problems):
+    """The Entry of one group: its summary `row` and (problems due, closed by their
+    deadline) or None.
+
+    Reports on time: of the projects that owe the month's report (the one rule of 填报情况,
+    我的项目, the packet and the bulletin), those in by the end of the due date
+    (Period.due_by, as the reminders count it), kept per project in the progress table and
+    added up in the summary's row."""
     count = row["count"]
     scores = {}
     if "gap" in use and row["gap"] is not None:
@@ -283,7 +300,7 @@ def _entry(key, name, row, use, owing, problems):
         scores["lights"] = HUNDRED * (
             1 - (Decimal(row["red"]) + Decimal(row["yellow"]) / 2) / count
         )
-    expected, in_time = owing
+    expected, in_time = row["reports_expected"], row["reports_on_time"]
     if "reports" in use and expected:
         scores["reports"] = HUNDRED * Decimal(in_time) / expected
     if "problems" in use and problems is not None:
@@ -333,7 +350,9 @@ def _rank(entries, use):
         entry.score = (
             quantize(sum((w * s for w, s in weighted), Decimal(0)) / total) if total else None
         )
-    ranked = sorted((e for e in entries if e.score is not None), key=lambda e: (-e.score, e.name))
+    ranked = sorted(
+        (e for e in entries if e.score is not None), key=lambda e: (-e.score, e.name, e.key)
+    )
     for index, entry in enumerate(ranked):
         same = index and entry.score == ranked[index - 1].score
         entry.rank = ranked[index - 1].rank if same else index + 1

@@ -60,9 +60,9 @@ def regions_ranking(period, projects, region, with_movement=True, today=None):
 
 
 def _beneath_groups(period, use, projects, region, children, districts):
-    """Entries of `children` (regions directly beneath `region`), their figures from the
-    progress table's totals added up by path, their reports and problems their districts'
-    (`districts`: the districts' entries)."""
+    """Entries of `children` (regions directly beneath `region`), their figures (reports on
+    time among them) from the progress table's totals added up by path, their problems their
+    districts' (`districts`: the districts' entries)."""
     rows, _total = projects.summary(period, by=region)
     rows = {row["region_path"]: row for row in rows}
     depth = len(region.path) + 7
@@ -70,25 +70,14 @@ def _beneath_groups(period, use, projects, region, children, districts):
     added = {}
     for entry in districts:
         path = paths.get(entry.key, "")[:depth]
-        sums = added.setdefault(path, dict.fromkeys(("expected", "reported", "due", "closed"), 0))
-        sums["expected"] += entry.figures["expected"]
-        sums["reported"] += entry.figures["reported"]
-        sums["due"] += entry.figures["problems_due"]
-        sums["closed"] += entry.figures["problems_on_time"]
+        due, closed = added.get(path, (0, 0))
+        figures = entry.figures
+        added[path] = (due + figures["problems_due"], closed + figures["problems_on_time"])
     entries = []
     for child in children:
         row = rows.get(child.path)
         if row is None:
             continue
-        sums = added.get(child.path, dict.fromkeys(("expected", "reported", "due", "closed"), 0))
-        entries.append(
-            _entry(
-                child.pk,
-                child.name,
-                row,
-                use,
-                (sums["expected"], sums["reported"]),
-                (sums["due"], sums["closed"]) if sums["due"] else None,
-            )
-        )
+        problems = added.get(child.path, (0, 0))
+        entries.append(_entry(child.pk, child.name, row, use, problems if problems[0] else None))
     return entries

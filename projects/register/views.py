@@ -331,7 +331,11 @@ class RankingView(RoleRequiredMixin, PeriodMixin, TemplateView):
     def get_context_data(self, **kwargs):
         # A district's month whose meeting is held keeps the ranking printed for it.
         region = region_of(self.request.user)
-        frozen = MeetingSnapshot.of_period(self.period, region) if region is not None else None
+        frozen = (
+            MeetingSnapshot.of_period(self.period, region, kept=("ranking",))
+            if region is not None
+            else None
+        )
         projects = Project.objects.restrict(self.request.user)
         scope = region or heading_region(self.request.user)
         if frozen is not None:

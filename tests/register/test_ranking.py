@@ -312,3 +312,58 @@ def test_the_page_shows_fifty_places_a_table_and_the_download_has_all(client, de
     )
     names = [row[1] for row in book["牵头领导"].iter_rows(min_row=4, values_only=True)]
     assert names == officials
+
+
+def test_movement_is_from_the_places_printed_at_last_months_held_meeting(zone):
+    """Once April's meeting is held, May's 较上月 starts from April's ranking as printed (the
+    places announced then, and shown on April's page ever after), even when a late
+    correction to April's figures would rank April otherwise today."""
+    import datetime
+
+    from projects.meetings import record
+    from projects.models import Meeting
+
+    ahead, behind = (Official.objects.create(name=n) for n in ("领先", "落后"))
+    reports = {}
+    for index, official in enumerate((ahead, behind)):
+        project = make_project(zone, f"T-{index}", lead_official=official)
+        plan(project, 2013, "1200.00")
+        reports[official] = report(project, 2013, 4, "390.00" if official == ahead else "100.00")
+        report(project, 2013, 5, "100.00")
+    april = Period(2013, 4)
+    projects = Project.objects.in_region(zone.region)
+    printed = {e.name: e.rank for e in ranking(april, projects).officials}
+    assert printed == {"领先": 1, "落后": 2}
+    meeting = Meeting.objects.create(
+        region=zone.region, year=2013, month=4, number=4, date=datetime.date(2013, 5, 10)
+    )
+    record.freeze(meeting)
+    late = reports[behind]
+    late.amount = Decimal("900.00")
+    late.save()
+    now = {e.name: e.rank for e in ranking(april, projects, with_movement=False).officials}
+    assert now == {"领先": 2, "落后": 1}  # April as it would rank today
+
+    may = {e.name: e for e in ranking(MAY, projects).officials}
+    assert {name: e.previous_rank for name, e in may.items()} == printed
+    # Without a held meeting (a set of projects that is no district's register), the month
+    # before is ranked as it stands.
+    some = {e.name: e for e in ranking(MAY, projects.filter(code__startswith="T-")).officials}
+    assert {name: e.previous_rank for name, e in some.items()} == now
+
+
+def test_the_summary_counts_reports_as_the_report_counts_do(demo):
+    """The ranking's reports on time come with each group's figures (one read, not two):
+    the same numbers report_counts() gives, for the whole register and for some projects."""
+    for projects in (Project.objects.all(), Project.objects.filter(status="under_construction")):
+        for by in ("zone", "lead_official"):
+            counts = projects.report_counts(MAY, by=by)
+            rows, total = projects.summary(MAY, by=by)
+            for row in rows:
+                expected, _missing, on_time = counts.get(row[by], (0, 0, 0))
+                assert (row["reports_expected"], row["reports_on_time"]) == (expected, on_time)
+            assert total["reports_expected"] == sum(c[0] for c in counts.values()) > 0
+            brief, _total = projects.summary(MAY, by=by, brief=True)
+            brief = sorted(brief, key=lambda row: row[by])
+            full = sorted(rows, key=lambda row: row[by])
+            assert [{name: row[name] for name in brief[0]} for row in full] == brief
