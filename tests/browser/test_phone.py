@@ -124,6 +124,9 @@ def test_the_office_pages_do_not_break_at_phone_width(phone):
         assert overflow(page) <= 0, (path, overflow(page))
         if path.startswith("/ranking/"):
             phone.screenshot("phone-ranking", full_page=True)
+        if path == "/meetings/":  # the meetings list's rows are cards
+            assert page.locator("table.stack thead").is_hidden()
+            phone.screenshot("phone-meetings", full_page=True)
     phone.goto("/")
     chart = page.locator("#zone-chart svg.chart-narrow").bounding_box()
     assert chart["width"] <= 390
