@@ -64,6 +64,13 @@ def _label(row: models.Model) -> str:
     return f"{row._meta.verbose_name}“{row}”"
 
 
+def _not_yours(row: models.Model) -> Refused:
+    return Refused(
+        _("%(row)s is not yours to change: it belongs to another region or role.")
+        % {"row": _label(row)}
+    )
+
+
 class Scope:
     """What `user` may write, each row asked of the database (projects/scope.py)."""
 
@@ -83,10 +90,7 @@ class Scope:
         keys = [f.attname for f in row._meta.concrete_fields if f.is_relation]
         stored = rows.restrict(self.user, "change").filter(pk=row.pk).values(*keys).first()
         if stored is None:
-            raise Refused(
-                _("%(row)s is not yours to change: it belongs to another region or role.")
-                % {"row": _label(row)}
-            )
+            raise _not_yours(row)
         return stored
 
     def check_named(self, row: models.Model, stored: dict[str, object]) -> None:
@@ -126,8 +130,20 @@ class Scope:
         save_m2m()
 
     def delete(self, rows: Iterable[models.Model]) -> None:
+        """Delete the rows, each one the user's to change (one query per model), or none."""
+        rows = list(rows)
+        for model in {type(row) for row in rows}:
+            scoped = _scoped(model)
+            if scoped is None:
+                continue
+            pks = [row.pk for row in rows if type(row) is model]
+            mine = set(
+                scoped.restrict(self.user, "change").filter(pk__in=pks).values_list("pk", flat=True)
+            )
+            for row in rows:
+                if type(row) is model and row.pk not in mine:
+                    raise _not_yours(row)
         for row in rows:
-            self.check_existing(row)
             row._history_user = self.user  # type: ignore[attr-defined]
             row.delete()
 
