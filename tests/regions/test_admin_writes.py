@@ -10,6 +10,7 @@ import datetime
 from unittest import mock
 
 import pytest
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.urls import reverse
@@ -70,13 +71,14 @@ def test_a_sibling_cannot_add_a_problem_on_the_other_districts_project_in_its_me
         f"{prefix}-{new}-deadline": "2013-06-30",
         f"{prefix}-{new}-disposition": Problem._meta.get_field("disposition").default,
     }
-    before = Problem.objects.count()
+    before, logged = Problem.objects.count(), LogEntry.objects.count()
 
     response = client.post(url, data)
 
     assert response.status_code == 302
     assert any("其他区域" in message for message in errors(response)), errors(response)
     assert Problem.objects.count() == before
+    assert LogEntry.objects.count() == logged  # the admin's log of the change rolled back too
     assert not Problem.objects.filter(description="跨区写入的问题").exists()
 
 
@@ -197,3 +199,21 @@ def test_a_token_of_a_siblings_account_is_not_revoked(city):
     token.refresh_from_db()
     assert token.revoked_at is None
     assert revoke_tokens(account("office"), [token]) == 1
+
+
+def test_a_siblings_log_in_records_are_not_deleted(city):
+    """django-axes' records of log-ins in the admin: 山阳区's office cannot delete the record
+    of a 解放区 account's failed log-ins; 解放区's office can."""
+    from axes.models import AccessAttempt
+
+    from projects.actions import Refused
+    from projects.operations.actions import delete_log_in_records
+
+    attempt = AccessAttempt.objects.create(
+        username="observer", ip_address="10.0.0.9", failures_since_start=5, user_agent="x"
+    )
+    with pytest.raises(Refused, match="本区域"):
+        delete_log_in_records(account("shanyang"), [attempt])
+    assert AccessAttempt.objects.filter(pk=attempt.pk).exists()
+    assert delete_log_in_records(account("office"), [attempt]) == 1
+    assert not AccessAttempt.objects.filter(pk=attempt.pk).exists()
