@@ -37,7 +37,11 @@ class ActionAdmin:
     refusals: tuple[type[Exception], ...] = (actions.Refused,)
 
     def save_model(self, request, obj, form, change):
-        """Nothing yet: the row is saved with its inlines by the action (save_related)."""
+        """Nothing yet on a change page: the row is saved with its inlines by the action
+        (save_related). simple_history's page of an old version (history_form_view), whose
+        还原 calls no save_related, saves the row alone through it here."""
+        if getattr(request, "_jiefang_history_form", False):
+            self.save_action(request.user, actions.Edit(row=obj))
 
     def save_related(self, request, form, formsets, change):
         self.save_action(request.user, edit_of(form, formsets))
@@ -68,6 +72,14 @@ class ActionAdmin:
     def changelist_view(self, request, extra_context=None):
         view = super().changelist_view
         return self.refusing(request, view, request.get_full_path(), extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """simple_history's page of an old version (SimpleHistoryAdmin's): its 还原 writes
+        through the action, refused for a row that is not the user's to change."""
+        request._jiefang_history_form = True
+        view = super().history_form_view
+        back = request.get_full_path()
+        return self.refusing(request, view, back, object_id, version_id, extra_context)
 
     def delete_view(self, request, object_id, extra_context=None):
         opts = self.model._meta
