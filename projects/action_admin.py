@@ -7,6 +7,8 @@ itself. A refusal rolls the whole request back (the admin's log entry too) and s
 reason in Chinese; nothing is written."""
 
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import router, transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -73,9 +75,28 @@ class ActionAdmin:
         view = super().changelist_view
         return self.refusing(request, view, request.get_full_path(), extra_context)
 
+    def outside(self, request, object_id):
+        """Whether the row exists but is not one of this admin's (its list is scoped):
+        simple_history's pages read a row from its history, not through the list."""
+        if self.get_object(request, object_id) is not None:
+            return False
+        try:
+            return self.model._base_manager.filter(pk=object_id).exists()
+        except (ValueError, ValidationError):
+            return False
+
+    def history_view(self, request, object_id, extra_context=None):
+        """The row's history (simple_history's, or Django's): another region's row is not
+        found, as on its change page."""
+        if self.outside(request, unquote(object_id)):
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """simple_history's page of an old version (SimpleHistoryAdmin's): its 还原 writes
-        through the action, refused for a row that is not the user's to change."""
+        """simple_history's page of an old version (SimpleHistoryAdmin's): another region's
+        row is not found; its 还原 writes through the action, which checks the row again."""
+        if self.outside(request, unquote(object_id)):
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
         request._jiefang_history_form = True
         view = super().history_form_view
         back = request.get_full_path()
