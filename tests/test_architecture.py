@@ -106,3 +106,29 @@ def test_the_slow_tests_are_left_out_only_by_make_test_fast():
     pytest_options = options["tool"]["pytest"]["ini_options"]
     assert "slow" not in pytest_options["addopts"]
     assert any(marker.startswith("slow:") for marker in pytest_options["markers"])
+
+
+def test_every_admin_page_of_the_app_writes_through_actions():
+    """Read from the admin's registry: every ModelAdmin of a model of the app, or registered
+    by the app (django-axes' records of log-ins), is an ActionAdmin (its saves, its inlines' and its deletions are actions: projects/actions.py
+    or its concern's), and none writes a model itself by overriding the hooks the mixin
+    routes (save_model, save_formset, delete_model, delete_queryset)."""
+    from django.contrib import admin
+
+    from projects.action_admin import ActionAdmin
+
+    hooks = ["save_model", "save_formset", "delete_model", "delete_queryset"]
+    pages = {
+        model: model_admin
+        for model, model_admin in admin.site._registry.items()
+        if model._meta.app_label == "projects"
+        or type(model_admin).__module__.startswith("projects.")
+    }
+    assert len(pages) >= 23
+    for model, model_admin in pages.items():
+        assert isinstance(model_admin, ActionAdmin), model
+        mro = type(model_admin).__mro__
+        for hook in hooks:
+            owner = next(cls for cls in mro if hook in vars(cls))
+            # ActionAdmin's own, or Django's beneath it (save_formset: never called)
+            assert mro.index(owner) >= mro.index(ActionAdmin), (model, hook, owner)

@@ -5,14 +5,16 @@ and never edited or deleted afterwards: it is the record."""
 from django import forms
 from django.contrib import admin
 
+from projects.action_admin import ActionAdmin
 from projects.models import StageChange, StartTarget
 from projects.scope import region_of, restrict_choices
 
 from .stages import change_stage, check_change
 
 
-class ScopedAdmin(admin.ModelAdmin):
-    """Rows and choices of the account's region and beneath, as every page."""
+class ScopedAdmin(ActionAdmin, admin.ModelAdmin):
+    """Rows and choices of the account's region and beneath, as every page; written by
+    actions (ActionAdmin)."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user)
@@ -54,12 +56,12 @@ class StageChangeAdmin(ScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_related(self, request, form, formsets, change):
         data = form.cleaned_data
         saved = change_stage(
             request.user, data["project"], data["to_stage"], data["on"], data["note"]
         )
-        obj.pk = saved.pk
+        form.instance.pk = saved.pk
 
 
 @admin.register(StartTarget)

@@ -5,10 +5,17 @@ from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 
+from projects.action_admin import ActionAdmin
+
 from .access import by_username
+from .actions import delete_log_in_records
 
 
-class ByUsername:
+class ByUsername(ActionAdmin):
+    """Rows of the accounts the office looks after; deleted through the action."""
+
+    delete_action = staticmethod(delete_log_in_records)
+
     def get_queryset(self, request):
         return by_username(super().get_queryset(request), request.user)
 
@@ -20,4 +27,4 @@ for model, base in (
 ):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
-    admin.site.register(model, type(base.__name__, (ByUsername, base), {}))
+    admin.site.register(model, type(base.__name__, (ByUsername, base), {"__module__": __name__}))

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from projects.action_admin import ActionAdmin, edit_of
 from projects.factors.admin import LIFE_INLINES
 from projects.models import (
     AnnualPlan,
@@ -25,7 +26,6 @@ from projects.models import (
     Region,
     Unit,
     Zone,
-    refresh_progress,
 )
 from projects.models.base import person_name
 from projects.progress.period import Period
@@ -33,10 +33,10 @@ from projects.scope import accounts_beneath, region_of, restrict_choices
 from projects.templatetags.jiefang import light_badge
 from projects.web.forms import VersionedModelForm
 
+from . import actions
 from .forms import ApplyTemplateForm, OutlineForm, OutlineWidget
 from .geojson import outlines
 from .levels_admin import ProjectLevelInline
-from .scheduling import apply_milestone_template
 
 
 class PeopleField(forms.ModelMultipleChoiceField):
@@ -70,9 +70,10 @@ class PeopleMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class RegionScopedAdmin:
+class RegionScopedAdmin(ActionAdmin):
     """The admin of a model of a region, scoped as every page is (projects/scope.py): an
-    account sees, changes and chooses only rows of its region and the regions beneath it."""
+    account sees, changes and chooses only rows of its region and the regions beneath it,
+    and writes only through actions that check it again (ActionAdmin)."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).restrict(request.user)
@@ -320,14 +321,15 @@ class ProjectAdmin(RegionScopedAdmin, PeopleMixin, VersionedAdmin):
     def apply_template(self, request, queryset):
         form = ApplyTemplateForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
-            for project in queryset:
-                apply_milestone_template(
-                    project, form.cleaned_data["template"], form.cleaned_data["target_date"]
-                )
+            count = actions.apply_template(
+                request.user,
+                queryset,
+                form.cleaned_data["template"],
+                form.cleaned_data["target_date"],
+            )
             self.message_user(
                 request,
-                _("Milestones planned backwards for %(count)s project(s).")
-                % {"count": queryset.count()},
+                _("Milestones planned backwards for %(count)s project(s).") % {"count": count},
                 messages.SUCCESS,
             )
             return None
@@ -366,15 +368,8 @@ class AnnualPlanAdmin(RegionScopedAdmin, SimpleHistoryAdmin):
     ]
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if form.quarter_amounts():
-            form.instance.months.all().delete()
-            amounts = AnnualPlan.spread_quarters(form.quarter_amounts())
-            MonthlyPlan.objects.bulk_create(
-                MonthlyPlan(annual_plan=form.instance, month=month, amount=amount)
-                for month, amount in enumerate(amounts, start=1)
-            )
-            refresh_progress([form.instance.project_id])
+        edit = edit_of(form, formsets)
+        actions.save_annual_plan(request.user, edit, form.quarter_amounts())
 
 
 @admin.register(Milestone)
@@ -393,7 +388,7 @@ class MilestoneTemplateItemInline(admin.TabularInline):
 
 
 @admin.register(MilestoneTemplate)
-class MilestoneTemplateAdmin(admin.ModelAdmin):
+class MilestoneTemplateAdmin(ActionAdmin, admin.ModelAdmin):
     list_display = ["name"]
     search_fields = ["name"]
     inlines = [MilestoneTemplateItemInline]

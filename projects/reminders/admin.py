@@ -3,6 +3,7 @@ the errors of those that failed (they are retried by the next run of the schedul
 
 from django.contrib import admin
 
+from projects.action_admin import ActionAdmin
 from projects.models import Delivery, Notification, ReminderItem
 from projects.register.admin import RecordInline
 
@@ -18,7 +19,7 @@ class DeliveryInline(RecordInline):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ActionAdmin, admin.ModelAdmin):
     list_display = ["date", "recipient", "source", "subject", "read_at"]
     list_filter = ["source", "date"]
     list_select_related = ["recipient"]
@@ -35,7 +36,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ActionAdmin, admin.ModelAdmin):
     list_display = ["notification", "channel", "address", "status", "attempts", "sent_at"]
     list_filter = ["status", "channel"]
     list_select_related = ["notification"]

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from projects.meetings.actions import lock_month
+from projects.meetings import actions as meetings_actions
 from projects.models import MonthLock, MonthlyReport
 from projects.models.base import person_name
 from projects.register.admin import RegionScopedAdmin, VersionedAdmin, related_only
@@ -29,11 +29,12 @@ class MonthLockAdmin(RegionScopedAdmin, admin.ModelAdmin):
     list_select_related = ["locked_by"]
     list_filter = ["year"]
     fields = ["year", "month"]
+    # Locking a month holds its meetings (their documents are frozen as they stand);
+    # unlocking is refused while the month is submitted to the level above.
+    save_action = staticmethod(meetings_actions.save_lock)
+    delete_action = staticmethod(meetings_actions.delete_locks)
+    refusals = (*RegionScopedAdmin.refusals, meetings_actions.Refused)
 
     @admin.display(description=_("locked by"), ordering="locked_by__first_name")
     def locked_by_name(self, obj):
         return person_name(obj.locked_by) or "—"
-
-    def save_model(self, request, obj, form, change):
-        # Locking a month holds its meetings: their documents are frozen as they stand.
-        lock_month(request.user, obj.region, obj.year, obj.month, lock=obj)
