@@ -8,105 +8,27 @@ out). Equal scores share a rank (1, 1, 3). A region's monthly score rules in for
 month (ScoreRule, projects/scoring) replace these measures and weights with theirs.
 """
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import MeetingSnapshot, MonthlyReport, Project, Region, ScoreRule
-from projects.progress.period import Period, quantize
-from projects.scoring.measures import REGISTRY, Window, label_of
+from projects.progress.period import quantize
+from projects.scoring.measures import REGISTRY, Window
 from projects.scoring.monthly import monthly_boards
 from projects.scoring.scores import rules_in_force, rules_region
 
+from .ranking_entries import Entry, Ranking, weights
 from .ranking_problems import problem_scores
+from .ranking_record import ranking_from_json
 
-MEASURES = {
-    "gap": _("completion against the time schedule"),
-    "lights": _("red and yellow lights"),
-    "reports": _("reports on time"),
-    "problems": _("problems closed by their deadline"),
-}
 HUNDRED = Decimal(100)
 
 # What a group of projects is, for each ranking: its key in the engine's summary (and in
 # the problem register: ranking_problems.PROBLEM_GROUPS). Responsible units are ranked on
 # their problems alone.
 GROUPS = {"official": "lead_official", "zone": "zone", "district": "region"}
-
-
-@dataclass
-class Entry:
-    key: int
-    name: str
-    scores: dict
-    score: Decimal | None = None
-    rank: int | None = None
-    previous_rank: int | None = None
-    figures: dict = field(default_factory=dict)
-    measures: tuple = tuple(MEASURES)
-
-    @property
-    def measure_scores(self):
-        """[(measure's label, score or None)] in the order of the measures, for a table row."""
-        return [(measure_label(name), self.scores.get(name)) for name in self.measures]
-
-    @property
-    def movement(self):
-        """Places gained (positive) or lost since last month; None when unranked then."""
-        if self.previous_rank is None or self.rank is None:
-            return None
-        return self.previous_rank - self.rank
-
-    @property
-    def movement_label(self):
-        """较上月 as printed: ↑2 (up two places), ↓1, = (unchanged) or — (not ranked then)."""
-        movement = self.movement
-        if movement is None:
-            return "—"
-        if movement > 0:
-            return f"↑{movement}"
-        return f"↓{-movement}" if movement < 0 else "="
-
-
-@dataclass
-class Ranking:
-    period: Period
-    officials: list
-    zones: list
-    units: list
-    notes: list
-    # A city's (or any region's above districts): its districts on the same measures.
-    districts: list = field(default_factory=list)
-    # The measures shown and their weights: the rules' when some are in force.
-    measures: tuple = tuple(MEASURES)
-    weights: dict | None = None
-    # Above the districts (regions_ranking): the regions directly beneath when they are not
-    # districts themselves (a province's cities); officials, zones and units are then empty.
-    regions: list = field(default_factory=list)
-    above_districts: bool = False
-
-    @property
-    def measure_labels(self):
-        return [measure_label(name) for name in self.measures]
-
-    def weighted(self):
-        """[(measure's label, weight)] as the page states them."""
-        use = weights() if self.weights is None else self.weights
-        return [(measure_label(name), weight) for name, weight in use.items()]
-
-
-def measure_label(name):
-    return MEASURES[name] if name in MEASURES else label_of(name)
-
-
-def weights():
-    return {
-        name: Decimal(str(weight))
-        for name, weight in settings.JIEFANG_RANKING_WEIGHTS.items()
-        if name in MEASURES and weight
-    }
 
 
 def _previous(period):
@@ -152,9 +74,6 @@ def _held(period, projects):
     if not whole or region is None or region.kind != Region.Kind.DISTRICT:
         return None
     kept = MeetingSnapshot.of_period(period, region, kept=("ranking",))
-    # Imported here: the record's reader builds this module's entries.
-    from .ranking_record import ranking_from_json
-
     return None if kept is None else ranking_from_json(kept.ranking)
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from projects.progress.period import Period
 
-from .ranking import MEASURES, Entry, Ranking
+from .ranking_entries import MEASURES, Entry, Ranking
 
 
 def _decimal(value):

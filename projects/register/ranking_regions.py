@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 from projects.models import Region
 
 from .ranking import (
-    Ranking,
     _entry,
     _measures,
     _movement,
@@ -14,6 +13,7 @@ from .ranking import (
     _project_groups,
     _rank,
 )
+from .ranking_entries import Ranking
 from .ranking_problems import problem_counts
 
 

@@ -167,7 +167,8 @@ def test_a_report_after_the_due_date_does_not_count_as_on_time(zone):
 
 def entries_scoring(*scored):
     """Ranked entries with these (name, score) pairs, as ranking() ranks them."""
-    from projects.register.ranking import Entry, _rank
+    from projects.register.ranking import _rank
+    from projects.register.ranking_entries import Entry
 
     entries = [
         Entry(key=i, name=name, scores={"problems": Decimal(score)})

@@ -15,7 +15,8 @@ from django.urls import reverse
 from projects.meetings.bulletin import bulletin_context
 from projects.models import Official, Project, Region, ScoreRule
 from projects.progress.period import Period, quantize
-from projects.register.ranking import MEASURES, ranking
+from projects.register.ranking import ranking
+from projects.register.ranking_entries import MEASURES
 from projects.register.ranking_record import ranking_from_json, ranking_to_json
 from tests.conftest import setup_demo
 
