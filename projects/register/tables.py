@@ -90,6 +90,7 @@ class ZoneSummaryTable(SummaryTable):
 
     class Meta(SummaryTable.Meta):
         sequence = ["zone__name", "..."]
+        per_page = 50
 
 
 def official_link(record, table):

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from decimal import Decimal
 
 import openpyxl
 import pytest
@@ -12,7 +13,7 @@ from django.urls import reverse
 
 from projects.models import Official, Project
 from projects.register.tables import ProjectTable
-from tests.conftest import make_projects
+from tests.conftest import make_project, make_projects
 
 pytestmark = pytest.mark.django_db
 
@@ -244,6 +245,30 @@ def test_zone_summary_matches_the_engine(client, demo, observer_user):
     ]
     assert rows[0]["count"] == 5 and rows[0]["ytd"] == 30100
     assert response.context["total"]["total_investment"] == 953700
+
+
+def test_the_zone_summary_shows_fifty_zones_a_page_with_the_total_of_all(
+    client, zone, observer_user
+):
+    """A province's office sums hundreds of zones: 50 a page, the 合计 row of every zone on
+    each, and the Excel download has them all."""
+    from projects.models import Zone
+
+    for number in range(55):
+        other = Zone.objects.create(name=f"功能区{number:02d}", order=number + 2)
+        make_project(other, f"Z-{number:02d}", total="100.00")
+    client.force_login(observer_user)
+    params = {"year": 2013, "month": 5}
+    first = client.get(reverse("projects:zone_list"), params).context
+    assert len(first["table"].page.object_list) == 50 and first["total"]["count"] == 55
+    assert first["total"]["total_investment"] == Decimal("5500.00")
+    second = client.get(reverse("projects:zone_list"), params | {"page": 2}).context
+    assert len(second["table"].page.object_list) == 5 and second["total"]["count"] == 55
+    response = client.get(reverse("projects:zone_list"), params | {"export": "xlsx"})
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
+    )
+    assert len([row for row in rows[1:] if str(row[0]).startswith("功能区")]) == 55
 
 
 def test_problem_and_meeting_lists_export_what_they_show(client, demo, observer_user):
