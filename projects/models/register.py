@@ -318,13 +318,13 @@ class Project(RegionBound, StatsRecord, Versioned):
         verbose_name = _("key project")
         verbose_name_plural = _("key projects")
         indexes = [
-            # What the problem register's groups (ranking, 督办 counts) join on: a region's
-            # projects by id with their lead official and zone, read from the index alone
-            # on PostgreSQL (at 100,000 projects 20 ms less than reading the table's rows).
+            # What the problem register's groups (ranking, 督办 counts) join on: projects by
+            # id with their region, lead official and zone, from the index alone, merged with
+            # the problems by project (100,000 projects: 50 ms, not 72–96 reading the rows).
             models.Index(
-                fields=["region", "id"],
-                include=["lead_official", "zone"],
-                name="project_region_groups",
+                fields=["id"],
+                include=["region", "lead_official", "zone"],
+                name="project_groups",
             ),
         ]
         constraints = [

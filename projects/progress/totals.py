@@ -39,6 +39,8 @@ ZERO = Decimal(0)
 SUMMED = ("total_investment", "annual_plan", "month_amount", "ytd", "cumulative", "planned_to_date")
 # Of them, what the pace (completion rate, time schedule, gap) is worked out from.
 PACE = ("annual_plan", "ytd", "planned_to_date")
+# Of the lights, what a ranking scores (brief summary): {rank: name}.
+BRIEF_LIGHTS = {rank: name for rank, name in LIGHT_NAMES.items() if name in ("yellow", "red")}
 # Projects owing the month's report, and of them those in by its due date (the table's
 # report_expected and report_on_time, added up).
 REPORTS = ("reports_expected", "reports_on_time")
@@ -237,7 +239,7 @@ class TotalsMixin:
         )
         return sum(value or 0 for value in sums.values())
 
-    def summary(self, year, month=None, by="zone", brief=False):
+    def summary(self, year, month=None, by="zone", brief=False, named=False):
         """Totals per zone (or per lead official, or per region beneath a region `by`) and
         overall, from the same figures as the rows.
 
@@ -249,20 +251,25 @@ class TotalsMixin:
         `region_path` is the path of the region beneath `by`.
 
         brief: only what a group's pace and lights need (count, annual_plan, ytd,
-        planned_to_date, the lights and the reports), each group by its key alone (no name)
+        planned_to_date, the red and yellow lights and the reports), each group by its key alone (no name)
         and in no order: what the ranking scores groups on (at 100,000 projects, 1,950 lead
-        officials' 7,800 totals added up without being sorted by name).
+        officials' 7,800 totals added up without being sorted by name); with `named`, each
+        brief row's `name` too (its group's one name, read beside its sums rather than grouped
+        by). A brief summary has no total: (rows, None).
         """
         period = as_period(year, month)
         whole, region = self.whole_register()
         summed = PACE if brief else SUMMED
+        lights = BRIEF_LIGHTS if brief else LIGHT_NAMES
+        with_name = {}
         if isinstance(by, str):
             fields, ordering = SUMMARY_GROUPS[by]
             # What the groups are read as: the projects' fields, or the totals' (renamed).
             read = TOTALS_GROUPS[by] if whole else fields
-            if brief:
-                fields, read, ordering = fields[:1], read[:1], ()
             beneath = {}
+            if brief:
+                with_name = {"name": models.Max(read[1])} if named else {}
+                fields, read, ordering = fields[:1], read[:1], ()
         else:
             fields = ordering = read = ("region_path",)
             path = "region__path" if not whole else "zone__region__path"
@@ -273,11 +280,12 @@ class TotalsMixin:
             groups = self.with_stored_progress(period).annotate(**beneath)
             groups = groups.order_by().values(*fields)
             groups = groups.annotate(
+                **with_name,
                 count=models.Count("pk"),
                 **{f"sum_{name}": models.Sum(name) for name in summed},
                 **{
                     f"light_{name}": models.Count("pk", filter=Q(light_rank=rank))
-                    for rank, name in LIGHT_NAMES.items()
+                    for rank, name in lights.items()
                 },
                 reports_expected=models.Count("pk", filter=Q(report_expected=True)),
                 reports_on_time=models.Count("pk", filter=Q(report_on_time=True)),
@@ -290,39 +298,36 @@ class TotalsMixin:
                 groups.order_by()
                 .values(*read)
                 .annotate(
+                    **with_name,
                     count=models.Sum("projects"),
                     **{f"sum_{name}": models.Sum(name) for name in summed},
-                    **{
-                        f"light_{name}": models.Sum(f"lights_{name}")
-                        for name in LIGHT_NAMES.values()
-                    },
+                    **{f"light_{name}": models.Sum(f"lights_{name}") for name in lights.values()},
                     **{name: models.Sum(name) for name in REPORTS},
                 )
                 .filter(count__gt=0)
             )
         groups = groups.order_by(*ordering)
+        # Built per group from its values without a detour (a city's or a 100,000-project
+        # district's 2,000 officials, twice a ranking); a sum over no figure is nothing.
+        lights = list(lights.values())
+        names = [*fields, *with_name, "count", *summed, *lights, *REPORTS]
+        columns = [*read, *with_name, "count", *(f"sum_{name}" for name in summed)]
+        columns += [*(f"light_{name}" for name in lights), *REPORTS]
+        nothing = [(name, ZERO) for name in summed] + [(name, 0) for name in (*lights, *REPORTS)]
         rows = []
-        # Built per group without a detour (a city's or a 100,000-project district's 2,000
-        # officials, twice a ranking).
-        sums = [(name, f"sum_{name}") for name in summed]
-        lights = [(name, f"light_{name}") for name in LIGHT_NAMES.values()]
-        keys = list(zip(fields, read, strict=True))
-        for group in groups:
-            row = {name: group[key] for name, key in keys}
-            row["count"] = group["count"]
-            for name, key in sums:
-                row[name] = group[key] or ZERO
-            for name, key in lights:
-                row[name] = group[key] or 0
-            for name in REPORTS:
-                row[name] = group[name] or 0
+        for values in groups.values_list(*columns):
+            row = dict(zip(names, values, strict=True))
+            for name, empty in nothing:
+                if row[name] is None:
+                    row[name] = empty
             rows.append(row)
-        # The total is the sum of the groups, so the two can never disagree.
-        total = _empty_totals()
-        for row in rows:
-            for name in ("count", *summed, *LIGHT_NAMES.values(), *REPORTS):
+        # The total is the sum of the groups, so the two can never disagree (none when
+        # brief: a ranking scores the groups alone).
+        total = None if brief else _empty_totals()
+        for row in rows if total is not None else ():
+            for name in ("count", *summed, *lights, *REPORTS):
                 total[name] += row[name]
-        for row in [*rows, total]:
+        for row in rows if total is None else [*rows, total]:
             for name in summed:
                 row[name] = row[name].quantize(CENT, rounding=ROUND_HALF_UP)
             row["completion_rate"] = percent(row["ytd"], row["annual_plan"])

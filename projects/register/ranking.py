@@ -8,13 +8,13 @@ out). Equal scores share a rank (1, 1, 3). A region's monthly score rules in for
 month (ScoreRule, projects/scoring) replace these measures and weights with theirs.
 """
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import MeetingSnapshot, MonthlyReport, Project, Region, ScoreRule
-from projects.progress.period import quantize
+from projects.progress.period import CENT, quantize
 from projects.scoring.measures import REGISTRY, Window
 from projects.scoring.monthly import monthly_boards
 from projects.scoring.scores import rules_in_force, rules_region
@@ -187,25 +187,20 @@ def _project_groups(period, kind, use, projects, problems=None, brief=False):
     # projects with no lead official are no official's.
     # A district's totals are its zones' (each zone belongs to one region): read from the
     # progress table's totals for a whole region's register, as the other groups are.
-    # Read brief (by key, unordered), with their names after (none for the month before).
-    rows, _total = projects.summary(period, by=key, brief=True)
-    rows = [row for row in rows if row[key] is not None]
-    names = {} if brief else _names(key, [row[key] for row in rows])
+    # Read brief (by key, unordered), each with its name beside its sums (none for the month
+    # before: a name only orders ties, and the month before is read for its ranks).
+    rows, _total = projects.summary(period, by=key, brief=True, named=not brief)
     problems = problems[0][kind] if problems is not None and "problems" in use else {}
     return [
-        _entry(row[key], names.get(row[key], ""), row, use, problems.get(row[key])) for row in rows
+        _entry(row[key], row.get("name") or "", row, use, problems.get(row[key]), brief)
+        for row in rows
+        if row[key] is not None
     ]
 
 
-def _names(key, keys):
-    """{pk: name} of the projects' `key` (lead_official, zone, region) for these keys."""
-    model = Project._meta.get_field(key).related_model
-    return dict(model.objects.filter(pk__in=keys).values_list("pk", "name"))
-
-
-def _entry(key, name, row, use, problems):
+def _entry(key, name, row, use, problems, brief=False):
     """The Entry of one group: its summary `row` and (problems due, closed by their
-    deadline) or None.
+    deadline) or None; `brief`, its scores alone (the month before, read for its ranks).
 
     Reports on time: of the projects that owe the month's report (the one rule of 填报情况,
     我的项目, the packet and the bulletin), those in by the end of the due date
@@ -225,10 +220,13 @@ def _entry(key, name, row, use, problems):
     if "problems" in use and problems is not None:
         due, on_time = problems
         scores["problems"] = HUNDRED * Decimal(on_time) / due
+    scores = {k: v.quantize(CENT, rounding=ROUND_HALF_UP) for k, v in scores.items()}
+    if brief:
+        return Entry(key=key, name=name, scores=scores)
     return Entry(
         key=key,
         name=name,
-        scores={k: quantize(v) for k, v in scores.items()},
+        scores=scores,
         figures={
             "count": count,
             "gap": row["gap"],
@@ -263,12 +261,21 @@ def _unit_groups(problems):
 
 def _rank(entries, use):
     """Score each entry over the measures it has, then rank; equal scores share a rank."""
+    # The weights' total for each set of measures an entry has (a few sets, thousands of
+    # entries).
+    totals = {}
     for entry in entries:
-        weighted = [(use[name], score) for name, score in entry.scores.items() if name in use]
-        total = sum((weight for weight, _score in weighted), Decimal(0))
-        entry.score = (
-            quantize(sum((w * s for w, s in weighted), Decimal(0)) / total) if total else None
-        )
+        measures = tuple(entry.scores)
+        total = totals.get(measures)
+        if total is None:
+            total = totals[measures] = sum(
+                (use[name] for name in measures if name in use), Decimal(0)
+            )
+        weighted = Decimal(0)
+        for name, score in entry.scores.items():
+            if name in use:
+                weighted += use[name] * score
+        entry.score = quantize(weighted / total) if total else None
     ranked = sorted(
         (e for e in entries if e.score is not None), key=lambda e: (-e.score, e.name, e.key)
     )

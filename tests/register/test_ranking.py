@@ -368,3 +368,8 @@ def test_the_summary_counts_reports_as_the_report_counts_do(demo):
             brief = sorted(brief, key=lambda row: row[by])
             full = sorted(rows, key=lambda row: row[by])
             assert [{name: row[name] for name in brief[0]} for row in full] == brief
+            # Read brief with their names (this month's board), each group's own name.
+            named, _total = projects.summary(MAY, by=by, brief=True, named=True)
+            assert sorted((row[by], row["name"]) for row in named) == sorted(
+                (row[by], row[f"{by}__name"]) for row in full
+            )
