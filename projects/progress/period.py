@@ -24,7 +24,10 @@ def quantize(value: Decimal | int | float | str | None) -> Decimal | None:
     """Round a money or percentage value to 2 decimals, the one rounding rule for display."""
     if value is None:
         return None
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    # Called for every figure of every row: a Decimal is rounded as it is, not copied first.
+    if type(value) is not Decimal:
+        value = Decimal(value)
+    return value.quantize(CENT, ROUND_HALF_UP)
 
 
 def percent(numerator: Decimal | int | None, denominator: Decimal | int | None) -> Decimal | None:

@@ -329,7 +329,7 @@ class TotalsMixin:
                 total[name] += row[name]
         for row in rows if total is None else [*rows, total]:
             for name in summed:
-                row[name] = row[name].quantize(CENT, rounding=ROUND_HALF_UP)
+                row[name] = row[name].quantize(CENT, ROUND_HALF_UP)
             row["completion_rate"] = percent(row["ytd"], row["annual_plan"])
             # Plan-weighted: the plans due by the month over the annual plans; none without a
             # plan, as for a project.

@@ -220,7 +220,7 @@ def _entry(key, name, row, use, problems, brief=False):
     if "problems" in use and problems is not None:
         due, on_time = problems
         scores["problems"] = HUNDRED * Decimal(on_time) / due
-    scores = {k: v.quantize(CENT, rounding=ROUND_HALF_UP) for k, v in scores.items()}
+    scores = {k: v.quantize(CENT, ROUND_HALF_UP) for k, v in scores.items()}
     if brief:
         return Entry(key=key, name=name, scores=scores)
     return Entry(
