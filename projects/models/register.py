@@ -322,10 +322,10 @@ class Project(RegionBound, StatsRecord, Versioned):
             # id with their region, lead official and zone, from the index alone, merged with
             # the problems by project (100,000 projects: 50 ms, not 72–96 reading the rows).
             models.Index(
-                fields=["id"],
-                include=["region", "lead_official", "zone"],
-                name="project_groups",
+                fields=["id"], include=["region", "lead_official", "zone"], name="project_groups"
             ),
+            # 开工率's projects not started, read in the order of their planned start.
+            models.Index(fields=["planned_start", "code"], name="project_planned_start"),
         ]
         constraints = [
             models.CheckConstraint(

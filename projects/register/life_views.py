@@ -64,6 +64,9 @@ class StartRatesView(RoleRequiredMixin, PeriodMixin, TemplateView):
         projects = Project.objects.restrict(user, region=region)
         rates = start_rates(projects, self.period, region or region_of(user))
         waiting = Paginator(not_started(projects, self.period), self.paginate_by)
+        # Those planned less those started are the list's count, already read with the rates
+        # (the same two conditions): not a second scan of the register to count them.
+        waiting.count = rates.total.planned_starts - rates.total.started
         context.update(
             title=_("Start and completion rates"),
             rates=rates,

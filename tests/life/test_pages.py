@@ -8,7 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from projects.life.rates import not_started
 from projects.models import Official, Project, StageChange, StartTarget
+from projects.progress.period import Period
+from projects.register.life_views import StartRatesView
 from tests.conftest import make_projects, setup_demo
 
 pytestmark = pytest.mark.django_db
@@ -28,6 +31,7 @@ def test_the_demo_page_shows_rates_targets_and_projects_not_started(client, demo
     assert total.start_target == 60 and not total.start_behind
     waiting = [project.code for project in response.context["waiting"]]
     assert waiting == ["JF2013-005", "JF2013-006", "JF2013-002", "JF2013-010"]
+    assert response.context["waiting"].paginator.count == 4
     page = response.content.decode()
     assert "开工率" in page and "焦运商业中心" in page
     assert {row.label for row in response.context["rates"].zones} == {
@@ -36,6 +40,23 @@ def test_the_demo_page_shows_rates_targets_and_projects_not_started(client, demo
         "文化旅游综合服务区",
         "新型城市社区",
     }
+
+
+def test_the_count_of_projects_not_started_is_the_lists_on_every_page(
+    client, demo_users, monkeypatch
+):
+    """The count beside the heading and the pages come from the rates already read (planned
+    less started): two a page, the demo's four waiting projects are two pages, the second
+    listing the last two, and the count agrees with the list itself."""
+    monkeypatch.setattr(StartRatesView, "paginate_by", 2)
+    client.force_login(User.objects.get(username="observer"))
+    first = client.get(reverse("projects:start_rates"), PERIOD)
+    second = client.get(reverse("projects:start_rates"), {**PERIOD, "page": 2})
+    listed = [p.code for page in (first, second) for p in page.context["waiting"]]
+    assert listed == ["JF2013-005", "JF2013-006", "JF2013-002", "JF2013-010"]
+    assert first.context["waiting"].paginator.num_pages == 2
+    assert not_started(Project.objects.all(), Period(2013, 6)).count() == 4
+    assert "第 2 页，共 2 页" in second.content.decode()
 
 
 def test_a_target_set_by_the_office_is_shown_and_judged(client, demo_users):
