@@ -251,11 +251,11 @@ class TotalsMixin:
         `region_path` is the path of the region beneath `by`.
 
         brief: only what a group's pace and lights need (count, annual_plan, ytd,
-        planned_to_date, the red and yellow lights and the reports), each group by its key alone (no name)
-        and in no order: what the ranking scores groups on (at 100,000 projects, 1,950 lead
-        officials' 7,800 totals added up without being sorted by name); with `named`, each
-        brief row's `name` too (its group's one name, read beside its sums rather than grouped
-        by). A brief summary has no total: (rows, None).
+        planned_to_date, the red and yellow lights and the reports), each group by its key
+        alone and in no order, and no total (rows, None): what the ranking scores groups on
+        (at 100,000 projects, 1,950 lead officials' 7,800 totals added up without being sorted
+        by name); with `named`, each brief row's `name` too (its group's one name, read beside
+        its sums rather than grouped by).
         """
         period = as_period(year, month)
         whole, region = self.whole_register()
