@@ -10,7 +10,7 @@ sibling's region is not, nor a new row of a sibling's project); and every region
 names anew (a zone, a unit) is one the user sees. A model without a region (a milestone
 template) has no scope: the admin's model permissions are its check."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -129,9 +129,10 @@ class Scope:
         self.check_saved(row)
         save_m2m()
 
-    def delete(self, rows: Iterable[models.Model]) -> None:
-        """Delete the rows, each one the user's to change (one query per model), or none."""
-        rows = list(rows)
+    def others(self, rows: Sequence[models.Model]) -> list[models.Model]:
+        """Those of the stored `rows` that are not the user's to change (one query per
+        model)."""
+        others = []
         for model in {type(row) for row in rows}:
             scoped = _scoped(model)
             if scoped is None:
@@ -140,9 +141,14 @@ class Scope:
             mine = set(
                 scoped.restrict(self.user, "change").filter(pk__in=pks).values_list("pk", flat=True)
             )
-            for row in rows:
-                if type(row) is model and row.pk not in mine:
-                    raise _not_yours(row)
+            others += [row for row in rows if type(row) is model and row.pk not in mine]
+        return others
+
+    def delete(self, rows: Iterable[models.Model]) -> None:
+        """Delete the rows, each one the user's to change, or none."""
+        rows = list(rows)
+        for row in self.others(rows)[:1]:
+            raise _not_yours(row)
         for row in rows:
             row._history_user = self.user  # type: ignore[attr-defined]
             row.delete()

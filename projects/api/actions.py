@@ -31,8 +31,10 @@ def accounts_of(user: AnyUser) -> QuerySet[User]:
     return accounts.filter(condition)
 
 
-def _check(user: AnyUser, token: ApiToken) -> None:
-    if not accounts_of(user).filter(pk=token.user_id).exists():
+def _check(user: AnyUser, *tokens: ApiToken) -> None:
+    """Refused unless every token is of an account `user` manages (one query)."""
+    accounts = {token.user_id for token in tokens}
+    if accounts_of(user).filter(pk__in=accounts).count() != len(accounts):
         raise Refused(_("This token is of an account outside your region."))
 
 
@@ -61,8 +63,7 @@ def revoke_tokens(user: AnyUser, tokens: Iterable[ApiToken]) -> int:
     """Revoke the tokens not yet revoked; every one of them `user`'s to manage, or Refused
     and none revoked. Returns how many were revoked now."""
     tokens = [token for token in tokens if token.revoked_at is None]
-    for token in tokens:
-        _check(user, token)
+    _check(user, *tokens)
     return ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).update(
         revoked_at=timezone.now()
     )
@@ -72,7 +73,7 @@ def revoke_tokens(user: AnyUser, tokens: Iterable[ApiToken]) -> int:
 def delete_tokens(user: AnyUser, tokens: Iterable[ApiToken]) -> int:
     """Delete tokens (a superuser's: the office has no right to delete them)."""
     tokens = list(tokens)
+    _check(user, *tokens)
     for token in tokens:
-        _check(user, token)
         token.delete()
     return len(tokens)

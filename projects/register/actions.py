@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from projects.actions import AnyUser, Edit, Refused, save_edit
+from projects.actions import AnyUser, Edit, Refused, Scope, save_edit
 from projects.models import (
     AnnualPlan,
     MilestoneTemplate,
@@ -52,16 +52,11 @@ def apply_template(
     """Plan each project's milestones backwards from `target_date` with `template` (倒排工期);
     every project one `user` changes, or Refused and none planned. Returns how many."""
     projects = list(projects)
-    mine = set(
-        Project.objects.restrict(user, "change")
-        .filter(pk__in=[project.pk for project in projects])
-        .values_list("pk", flat=True)
-    )
-    others = [project for project in projects if project.pk not in mine]
+    others = {project.pk for project in Scope(user).others(projects)}
     if others:
         raise Refused(
             _("%(names)s: not yours to change; no milestones were planned.")
-            % {"names": "、".join(project.name for project in others)}
+            % {"names": "、".join(project.name for project in projects if project.pk in others)}
         )
     for project in projects:
         apply_milestone_template(project, template, target_date)
